@@ -1,0 +1,31 @@
+# Two commands: `make run` (demo on SQLite, no other service) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test migrate demo clean
+
+$(STAMP): pyproject.toml
+	@PYTHON="$$(scripts/find-python)" || exit 1; \
+	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
+	test -x $(PY) || "$$PYTHON" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "OPP-portaal op http://127.0.0.1:8000 — demo-accounts staan in README.md (wachtwoord opp-demo-2026)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media .pytest_cache

@@ -1,0 +1,111 @@
+"""Who can reach what: one place that turns a user's memberships into query filters.
+
+Every `visible_to(user)` queryset asks `reach_of(user)`; views never filter by
+role themselves, so a rule about access lives here and only here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+
+FULL_SCHOOL_ROLES = ("ib", "school_leader")
+STAFF_ROLES = ("ib", "teacher", "school_leader", "board_admin", "swv")
+
+
+@dataclass(frozen=True)
+class Reach:
+    everything: bool = False
+    roles: frozenset[str] = frozenset()
+    # Schools where the user works (any school role); they see the school itself.
+    school_ids: frozenset[int] = frozenset()
+    # Schools where the user sees every pupil and may change pupil data (ib, school leader).
+    editable_school_ids: frozenset[int] = frozenset()
+    teacher_groups: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    board_ids: frozenset[int] = frozenset()
+    swv_ids: frozenset[int] = frozenset()
+    # Children of a parent with gezag, or the pupil's own record.
+    family_pupil_ids: frozenset[int] = frozenset()
+    is_parent: bool = False
+    is_pupil: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & set(STAFF_ROLES))
+
+    def enrolment_q(self, *, include_board: bool = True) -> Q:
+        """Enrolments a staff member reaches through their memberships (never family links)."""
+        q = Q(school_id__in=self.editable_school_ids)
+        for school_id, groups in self.teacher_groups.items():
+            if groups:
+                q |= Q(school_id=school_id, group__in=groups)
+        if include_board and self.board_ids:
+            q |= Q(school__board_id__in=self.board_ids)
+        return q
+
+
+NOBODY = Reach()
+
+
+def reach_of(user) -> Reach:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_opp_reach", None)
+    if cached is not None:
+        return cached
+    reach = _compute_reach(user)
+    user._opp_reach = reach
+    return reach
+
+
+def forget_reach(user) -> None:
+    """Drop the cached reach after a membership or family link of this user changed."""
+    if hasattr(user, "_opp_reach"):
+        del user._opp_reach
+
+
+def _compute_reach(user) -> Reach:
+    if user.is_superuser:
+        return Reach(everything=True, roles=frozenset(STAFF_ROLES))
+    Membership = apps.get_model("schools", "Membership")
+    Guardianship = apps.get_model("schools", "Guardianship")
+    Pupil = apps.get_model("schools", "Pupil")
+
+    roles: set[str] = set()
+    school_ids: set[int] = set()
+    editable: set[int] = set()
+    teacher_groups: dict[int, set[str]] = {}
+    board_ids: set[int] = set()
+    swv_ids: set[int] = set()
+    for m in Membership.objects.filter(user=user).only("role", "school_id", "board_id", "swv_id", "groups"):
+        roles.add(m.role)
+        if m.school_id:
+            school_ids.add(m.school_id)
+            if m.role in FULL_SCHOOL_ROLES:
+                editable.add(m.school_id)
+            elif m.role == "teacher":
+                teacher_groups.setdefault(m.school_id, set()).update(m.group_list)
+        if m.board_id:
+            board_ids.add(m.board_id)
+        if m.swv_id:
+            swv_ids.add(m.swv_id)
+
+    children = set(
+        Guardianship.objects.filter(guardian__user=user, has_gezag=True).values_list("pupil_id", flat=True)
+    )
+    own = set(Pupil.objects.filter(user=user).values_list("pk", flat=True))
+    if children:
+        roles.add("parent")
+    if own:
+        roles.add("pupil")
+    return Reach(
+        roles=frozenset(roles),
+        school_ids=frozenset(school_ids),
+        editable_school_ids=frozenset(editable),
+        teacher_groups={k: tuple(sorted(v)) for k, v in teacher_groups.items() if k not in editable},
+        board_ids=frozenset(board_ids),
+        swv_ids=frozenset(swv_ids),
+        family_pupil_ids=frozenset(children | own),
+        is_parent=bool(children),
+        is_pupil=bool(own),
+    )

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enrolment, Guardianship, Pupil, School
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PupilForm(forms.ModelForm):
+    class Meta:
+        model = Pupil
+        fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
+        widgets = {"date_of_birth": DateInput()}
+        help_texts = {
+            "bsn": _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."),
+            "onderwijsnummer": _("Alleen als de leerling geen BSN heeft: 9 cijfers, beginnend met 10."),
+        }
+        error_messages = {
+            "bsn": {"unique": _("Er staat al een leerling met dit BSN in het portaal.")},
+            "onderwijsnummer": {"unique": _("Er staat al een leerling met dit onderwijsnummer in het portaal.")},
+        }
+
+    def clean_bsn(self):
+        return (self.cleaned_data.get("bsn") or "").strip() or None
+
+    def clean_onderwijsnummer(self):
+        return (self.cleaned_data.get("onderwijsnummer") or "").strip() or None
+
+    def clean(self):
+        data = super().clean()
+        bsn, onr = data.get("bsn"), data.get("onderwijsnummer")
+        if "bsn" in data and "onderwijsnummer" in data:
+            if bsn and onr:
+                self.add_error("onderwijsnummer", _("Vul een BSN of een onderwijsnummer in, niet allebei."))
+            elif not bsn and not onr:
+                self.add_error("bsn", _("Vul het BSN van de leerling in, of anders het onderwijsnummer."))
+        dob = data.get("date_of_birth")
+        if dob and dob.year < 1990:
+            self.add_error("date_of_birth", _("Deze geboortedatum ligt te ver in het verleden voor een leerling."))
+        return data
+
+    def validate_constraints(self):
+        # The identifier check constraint would only repeat the message clean() gave.
+        if not (self.has_error("bsn") or self.has_error("onderwijsnummer")):
+            super().validate_constraints()
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["school", "group", "enrolment_date", "leaving_date", "sequence_number"]
+        widgets = {"enrolment_date": DateInput(), "leaving_date": DateInput()}
+        error_messages = {
+            "school": {"invalid_choice": _("Kies een school waar u leerlingen mag toevoegen.")},
+        }
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = None
+        if schools.count() == 1:
+            self.fields["school"].initial = schools.first()
+
+    def validate_constraints(self):
+        if self.has_error("leaving_date"):
+            return
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except forms.ValidationError:
+            self.add_error(
+                "sequence_number", _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("enrolment_date"), data.get("leaving_date")
+        if start and end and end < start:
+            self.add_error("leaving_date", _("De uitschrijfdatum ligt vóór de inschrijfdatum."))
+        return data
+
+
+class GuardianForm(forms.Form):
+    first_name = forms.CharField(label=_("Voornaam"), max_length=100, required=False)
+    name_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mailadres"), required=False,
+        help_text=_("Hierop ontvangt de ouder verzoeken om instemming en de inlogcode."),
+    )
+    phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
+    relationship = forms.ChoiceField(label=_("Relatie tot de leerling"), choices=Guardianship._meta.get_field("relationship").choices)
+    has_gezag = forms.BooleanField(
+        label=_("Heeft gezag"), required=False, initial=True,
+        help_text=_("Alleen ouders met gezag beslissen over instemming met het handelingsdeel."),
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        allowed = set("0123456789+-() ")
+        if phone and (not set(phone) <= allowed or sum(c.isdigit() for c in phone) < 10):
+            raise forms.ValidationError(_("Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678."))
+        return phone
+
+
+class PupilSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Zoeken"), required=False, max_length=100,
+        help_text=_("Naam, groep of klas, BSN of onderwijsnummer"),
+    )
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"))
+    left = forms.BooleanField(label=_("Ook uitgeschreven leerlingen"), required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].error_messages["invalid_choice"] = _("Kies een school uit de lijst.")
+

@@ -1,0 +1,421 @@
+"""Organisations, people and who may see whom."""
+
+import datetime
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.access import reach_of
+
+from .identifiers import (
+    validate_board_number,
+    validate_brin,
+    validate_bsn,
+    validate_onderwijsnummer,
+    validate_vestiging,
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_staff = models.BooleanField(_("toegang tot beheer"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class SchoolType(models.TextChoices):
+    BAO = "bao", _("regulier basisonderwijs")
+    SBO = "sbo", _("speciaal basisonderwijs")
+    SO = "so", _("speciaal onderwijs")
+    VO = "vo", _("regulier voortgezet onderwijs")
+    PRO = "pro", _("praktijkonderwijs")
+    VSO = "vso", _("voortgezet speciaal onderwijs")
+
+
+class Sector(models.TextChoices):
+    PO = "po", _("primair onderwijs")
+    VO = "vo", _("voortgezet onderwijs")
+
+
+class FundingModel(models.TextChoices):
+    SCHOOL = "schoolmodel", _("schoolmodel")
+    EXPERTISE = "expertisemodel", _("expertisemodel")
+    LEERLING = "leerlingmodel", _("leerlingmodel")
+    HYBRIDE = "hybride", _("hybride")
+
+
+class Role(models.TextChoices):
+    IB = "ib", _("intern begeleider")
+    TEACHER = "teacher", _("leerkracht")
+    SCHOOL_LEADER = "school_leader", _("schoolleider")
+    BOARD_ADMIN = "board_admin", _("bestuursadministratie")
+    SWV = "swv", _("medewerker samenwerkingsverband")
+    PARENT = "parent", _("ouder/verzorger")
+    PUPIL = "pupil", _("leerling")
+
+
+SCHOOL_ROLES = (Role.IB, Role.TEACHER, Role.SCHOOL_LEADER)
+
+
+class Samenwerkingsverband(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Bijvoorbeeld PO 25-05."))
+    name = models.CharField(_("naam"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=2, choices=Sector.choices)
+    funding_model = models.CharField(_("bekostigingsmodel"), max_length=20, choices=FundingModel.choices)
+    steunpunt_contact = models.CharField(
+        _("ouder- en jeugdsteunpunt"), max_length=300, blank=True,
+        help_text=_("Hoe ouders en leerlingen het steunpunt bereiken (telefoon, e-mail of website)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("samenwerkingsverband")
+        verbose_name_plural = _("samenwerkingsverbanden")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Board(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("bevoegd-gezagnummer"), max_length=5, unique=True, validators=[validate_board_number])
+    name = models.CharField(_("naam"), max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("schoolbestuur")
+        verbose_name_plural = _("schoolbesturen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+
+class SchoolQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SchoolQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        q = Q(pk__in=reach.school_ids) | Q(board_id__in=reach.board_ids) | Q(swv_id__in=reach.swv_ids)
+        if reach.family_pupil_ids:
+            q |= Q(enrolments__pupil_id__in=reach.family_pupil_ids)
+            return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+        return self.filter(q)
+
+
+class School(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    brin = models.CharField(_("BRIN"), max_length=4, validators=[validate_brin])
+    vestiging = models.CharField(_("vestiging"), max_length=2, default="00", validators=[validate_vestiging])
+    name = models.CharField(_("naam"), max_length=200)
+    school_type = models.CharField(_("schoolsoort"), max_length=3, choices=SchoolType.choices)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("bestuur"))
+    swv = models.ForeignKey(
+        Samenwerkingsverband, on_delete=models.PROTECT, related_name="schools", verbose_name=_("samenwerkingsverband")
+    )
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brin", "vestiging"], name="school_brin_vestiging_unique")]
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        """BRIN and vestiging together, as DUO's messages use them (12AB00)."""
+        return f"{self.brin}{self.vestiging}"
+
+    @property
+    def registers_with_rod(self) -> bool:
+        return self.school_type in (SchoolType.BAO, SchoolType.VO)
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: a school, a board or an SWV."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    swv = models.ForeignKey(
+        Samenwerkingsverband, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    # A teacher reads the pupils of the groups they teach; empty means none.
+    groups = models.CharField(
+        _("groepen/klassen"), max_length=200, blank=True, help_text=_("Gescheiden door komma's, alleen voor leerkrachten.")
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_role_matches_organisation",
+                condition=(
+                    Q(role__in=["ib", "teacher", "school_leader"], school__isnull=False, board__isnull=True, swv__isnull=True)
+                    | Q(role="board_admin", school__isnull=True, board__isnull=False, swv__isnull=True)
+                    | Q(role="swv", school__isnull=True, board__isnull=True, swv__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["user", "role", "school"], name="membership_unique_school_role"),
+        ]
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+
+    def __str__(self) -> str:
+        org = self.school or self.board or self.swv
+        return f"{self.user} – {self.get_role_display()} – {org}"
+
+    @property
+    def group_list(self) -> list[str]:
+        return [g.strip() for g in self.groups.split(",") if g.strip()]
+
+
+class PupilQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PupilQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        enrolments = Enrolment.objects.filter(reach.enrolment_q()).values("pupil_id")
+        q = Q(pk__in=enrolments)
+        if reach.family_pupil_ids:
+            q |= Q(pk__in=reach.family_pupil_ids)
+        return self.filter(q)
+
+    def editable_by(self, user) -> "PupilQuerySet":
+        reach = reach_of(user)
+        return self.filter(pk__in=Enrolment.objects.filter(school_id__in=reach.editable_school_ids).values("pupil_id"))
+
+
+class Pupil(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=100)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn])
+    onderwijsnummer = models.CharField(
+        _("onderwijsnummer"), max_length=9, null=True, blank=True, unique=True, validators=[validate_onderwijsnummer]
+    )
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupil_record")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="pupil_has_exactly_one_identifier",
+                condition=Q(bsn__isnull=False, onderwijsnummer__isnull=True)
+                | Q(bsn__isnull=True, onderwijsnummer__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+        verbose_name = _("leerling")
+        verbose_name_plural = _("leerlingen")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def sort_name(self) -> str:
+        prefix = f", {self.first_name} {self.name_prefix}".rstrip()
+        return f"{self.last_name}{prefix}"
+
+    @property
+    def identifier_label(self) -> str:
+        return _("BSN") if self.bsn else _("onderwijsnummer")
+
+    @property
+    def identifier(self) -> str:
+        return self.bsn or self.onderwijsnummer or ""
+
+    @property
+    def masked_identifier(self) -> str:
+        """Shown in lists, so a BSN is never on screen in full where it is not needed."""
+        value = self.identifier
+        return f"•••••{value[-4:]}" if self.bsn else value
+
+    def age_on(self, day: datetime.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age_years(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_adult(self) -> bool:
+        return self.age_years >= 18
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EnrolmentQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        q = reach.enrolment_q()
+        if reach.family_pupil_ids:
+            q |= Q(pupil_id__in=reach.family_pupil_ids)
+        return self.filter(q)
+
+    def current(self, on: datetime.date | None = None) -> "EnrolmentQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(enrolment_date__lte=day).filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+
+
+class Enrolment(models.Model):
+    """A pupil's inschrijving at a school location, as the LAS knows it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("school"))
+    sequence_number = models.CharField(
+        _("inschrijvingvolgnummer"), max_length=20,
+        help_text=_("Het volgnummer van de inschrijving zoals het administratiesysteem van de school het kent."),
+    )
+    enrolment_date = models.DateField(_("inschrijfdatum"))
+    leaving_date = models.DateField(_("uitschrijfdatum"), null=True, blank=True)
+    group = models.CharField(_("groep/klas"), max_length=20, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolment_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "sequence_number"], name="enrolment_sequence_unique_per_school"),
+            models.CheckConstraint(
+                name="enrolment_leaving_not_before_enrolment",
+                condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("enrolment_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "group"])]
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+
+    def __str__(self) -> str:
+        return f"{self.pupil} @ {self.school.code}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.enrolment_date <= today and (self.leaving_date is None or self.leaving_date >= today)
+
+
+class GuardianQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GuardianQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        pupils = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
+        q = Q(guardianships__pupil_id__in=pupils)
+        if reach.family_pupil_ids and reach.is_parent:
+            q |= Q(guardianships__pupil_id__in=reach.family_pupil_ids)
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class Guardian(models.Model):
+    """A parent or carer; `has_gezag` on the link to each child says whether they decide."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=100)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_record")
+
+    objects = GuardianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("ouder/verzorger")
+        verbose_name_plural = _("ouders/verzorgers")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "moeder", _("moeder")
+    FATHER = "vader", _("vader")
+    PARENT = "ouder", _("ouder")
+    GUARDIAN = "voogd", _("voogd")
+    CARER = "verzorger", _("verzorger")
+    OTHER = "anders", _("anders")
+
+
+class Guardianship(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    has_gezag = models.BooleanField(
+        _("heeft gezag"), default=True, help_text=_("Alleen ouders met gezag beslissen over instemming.")
+    )
+
+    class Meta:
+        ordering = ["-has_gezag", "guardian__last_name"]
+        constraints = [models.UniqueConstraint(fields=["pupil", "guardian"], name="guardianship_unique")]
+        verbose_name = _("gezagsrelatie")
+        verbose_name_plural = _("gezagsrelaties")
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.pupil}"

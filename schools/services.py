@@ -1,0 +1,149 @@
+"""Writes on pupils, enrolments and guardians. Each runs in one transaction with its audit event."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+
+from .models import Enrolment, Guardian, Guardianship, Pupil, School
+
+
+class NotAllowed(Exception):
+    """The user may not change data at this school; views turn this into a 404."""
+
+
+@dataclass(frozen=True)
+class PupilData:
+    first_name: str
+    name_prefix: str
+    last_name: str
+    date_of_birth: datetime.date
+    bsn: str | None
+    onderwijsnummer: str | None
+
+
+@dataclass(frozen=True)
+class EnrolmentData:
+    school: School
+    sequence_number: str
+    enrolment_date: datetime.date
+    leaving_date: datetime.date | None
+    group: str
+
+
+@dataclass(frozen=True)
+class GuardianData:
+    first_name: str
+    name_prefix: str
+    last_name: str
+    email: str
+    phone: str
+    relationship: str
+    has_gezag: bool
+
+
+def _require_school(user, school: School) -> None:
+    reach = reach_of(user)
+    if not (reach.everything or school.pk in reach.editable_school_ids):
+        raise NotAllowed
+
+
+def _on_behalf(school: School) -> str:
+    return f"school:{school.code}"
+
+
+def _apply(obj, data) -> None:
+    for name, value in vars(data).items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
+    _require_school(user, enrolment.school)
+    obj = Pupil(**vars(pupil))
+    obj.full_clean()
+    obj.save()
+    enr = Enrolment(pupil=obj, **vars(enrolment))
+    enr.full_clean()
+    enr.save()
+    record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    record(actor=user, action="enrolment.created", obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    return obj
+
+
+@transaction.atomic
+def update_pupil(*, user, pupil: Pupil, data: PupilData, enrolment: Enrolment, enrolment_data: EnrolmentData) -> Pupil:
+    _require_school(user, enrolment.school)
+    if enrolment_data.school != enrolment.school:
+        _require_school(user, enrolment_data.school)
+    before = {k: str(getattr(pupil, k)) for k in vars(data)}
+    _apply(pupil, data)
+    pupil.full_clean()
+    pupil.save()
+    _apply(enrolment, enrolment_data)
+    enrolment.full_clean()
+    enrolment.save()
+    changed = sorted(k for k in vars(data) if str(getattr(pupil, k)) != before[k])
+    record(
+        actor=user, action="pupil.updated", obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
+        pupil_id=pupil.pk, details={"fields": changed},
+    )
+    record(actor=user, action="enrolment.updated", obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
+    return pupil
+
+
+def _school_of(user, pupil: Pupil) -> School:
+    reach = reach_of(user)
+    enrolment = (
+        pupil.enrolments.filter(school_id__in=reach.editable_school_ids).select_related("school").first()
+        if not reach.everything
+        else pupil.enrolments.select_related("school").first()
+    )
+    if enrolment is None:
+        raise NotAllowed
+    return enrolment.school
+
+
+@transaction.atomic
+def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
+    school = _school_of(user, pupil)
+    guardian = Guardian(
+        first_name=data.first_name, name_prefix=data.name_prefix, last_name=data.last_name,
+        email=data.email.lower(), phone=data.phone,
+    )
+    guardian.full_clean()
+    guardian.save()
+    link = Guardianship.objects.create(
+        pupil=pupil, guardian=guardian, relationship=data.relationship, has_gezag=data.has_gezag
+    )
+    record(actor=user, action="guardian.added", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk)
+    return link
+
+
+@transaction.atomic
+def update_guardian(*, user, link: Guardianship, data: GuardianData) -> Guardianship:
+    school = _school_of(user, link.pupil)
+    guardian = link.guardian
+    for name in ("first_name", "name_prefix", "last_name", "phone"):
+        setattr(guardian, name, getattr(data, name))
+    guardian.email = data.email.lower()
+    guardian.full_clean()
+    guardian.save()
+    link.relationship = data.relationship
+    link.has_gezag = data.has_gezag
+    link.save()
+    record(actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=link.pupil_id)
+    return link
+
+
+@transaction.atomic
+def remove_guardian(*, user, link: Guardianship) -> None:
+    school = _school_of(user, link.pupil)
+    record(
+        actor=user, action="guardian.unlinked", obj=link.guardian, on_behalf_of=_on_behalf(school),
+        pupil_id=link.pupil_id,
+    )
+    link.delete()
