@@ -26,6 +26,8 @@ class Reach:
     swv_ids: frozenset[int] = frozenset()
     # Children of a parent with gezag, or the pupil's own record.
     family_pupil_ids: frozenset[int] = frozenset()
+    # Only the children over whom the user has gezag: their guardians are visible too.
+    child_ids: frozenset[int] = frozenset()
     is_parent: bool = False
     is_pupil: bool = False
 
@@ -106,6 +108,7 @@ def _compute_reach(user) -> Reach:
         board_ids=frozenset(board_ids),
         swv_ids=frozenset(swv_ids),
         family_pupil_ids=frozenset(children | own),
+        child_ids=frozenset(children),
         is_parent=bool(children),
         is_pupil=bool(own),
     )

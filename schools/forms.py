@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enrolment, Guardianship, Pupil, School
@@ -11,7 +12,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _version_field() -> forms.CharField:
+    """The stored version the user started from, so a concurrent change is detected, not overwritten."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
 class PupilForm(forms.ModelForm):
+    version = _version_field()
+
     class Meta:
         model = Pupil
         fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
@@ -42,6 +50,8 @@ class PupilForm(forms.ModelForm):
         dob = data.get("date_of_birth")
         if dob and dob.year < 1990:
             self.add_error("date_of_birth", _("Deze geboortedatum ligt te ver in het verleden voor een leerling."))
+        elif dob and dob > timezone.localdate():
+            self.add_error("date_of_birth", _("De geboortedatum ligt in de toekomst."))
         return data
 
     def validate_constraints(self):
@@ -61,7 +71,11 @@ class EnrolmentForm(forms.ModelForm):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
+        # Public identifiers are UUIDs, also in the choices a browser posts back.
+        self.fields["school"].to_field_name = "uuid"
         self.fields["school"].queryset = schools
+        if self.instance.school_id:
+            self.initial["school"] = self.instance.school
         self.fields["school"].empty_label = None
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
@@ -89,7 +103,7 @@ class GuardianForm(forms.Form):
     name_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
     email = forms.EmailField(
-        label=_("E-mailadres"), required=False,
+        label=_("E-mailadres"), required=False, max_length=254,
         help_text=_("Hierop ontvangt de ouder verzoeken om instemming en de inlogcode."),
     )
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
@@ -98,6 +112,7 @@ class GuardianForm(forms.Form):
         label=_("Heeft gezag"), required=False, initial=True,
         help_text=_("Alleen ouders met gezag beslissen over instemming met het handelingsdeel."),
     )
+    version = _version_field()
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -112,7 +127,9 @@ class PupilSearchForm(forms.Form):
         label=_("Zoeken"), required=False, max_length=100,
         help_text=_("Naam, groep of klas, BSN of onderwijsnummer"),
     )
-    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"))
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"), to_field_name="uuid"
+    )
     left = forms.BooleanField(label=_("Ook uitgeschreven leerlingen"), required=False)
 
     def __init__(self, *args, schools, **kwargs):

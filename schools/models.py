@@ -232,6 +232,8 @@ class PupilQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> "PupilQuerySet":
         reach = reach_of(user)
+        if reach.everything:
+            return self.all()
         return self.filter(pk__in=Enrolment.objects.filter(school_id__in=reach.editable_school_ids).values("pupil_id"))
 
 
@@ -363,8 +365,9 @@ class GuardianQuerySet(models.QuerySet):
             return self.all()
         pupils = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
         q = Q(guardianships__pupil_id__in=pupils)
-        if reach.family_pupil_ids and reach.is_parent:
-            q |= Q(guardianships__pupil_id__in=reach.family_pupil_ids)
+        if reach.child_ids:
+            # A parent sees the guardians of their own children; a pupil does not see their parents' details.
+            q |= Q(guardianships__pupil_id__in=reach.child_ids)
         return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
 
 

@@ -1,9 +1,12 @@
 """Writes on pupils, enrolments and guardians. Each runs in one transaction with its audit event."""
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
+from django.http import Http404
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
@@ -11,8 +14,33 @@ from opp_portal.audit.service import record
 from .models import Enrolment, Guardian, Guardianship, Pupil, School
 
 
-class NotAllowed(Exception):
-    """The user may not change data at this school; views turn this into a 404."""
+class NotAllowed(Http404):
+    """The user may not change data at this school.
+
+    It is an Http404, so a view that lets it through answers 404, never a 403
+    that would confirm the record exists.
+    """
+
+
+class Conflict(Exception):
+    """Someone else changed the record after the user opened it; their change is not overwritten."""
+
+
+def version_of(*objs: models.Model) -> str:
+    """A fingerprint of the stored values of `objs`, for detecting concurrent edits."""
+    state = [
+        [obj._meta.label_lower, obj.pk, [str(f.value_from_object(obj)) for f in obj._meta.concrete_fields]]
+        for obj in objs
+    ]
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
+
+
+def _check_version(expected: str | None, *objs: models.Model) -> None:
+    if expected is None:
+        return
+    fresh = [type(obj).objects.select_for_update().get(pk=obj.pk) for obj in objs]
+    if version_of(*fresh) != expected:
+        raise Conflict
 
 
 @dataclass(frozen=True)
@@ -75,10 +103,15 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
 
 
 @transaction.atomic
-def update_pupil(*, user, pupil: Pupil, data: PupilData, enrolment: Enrolment, enrolment_data: EnrolmentData) -> Pupil:
+def update_pupil(
+    *, user, pupil: Pupil, data: PupilData, enrolment: Enrolment, enrolment_data: EnrolmentData,
+    expected_version: str | None = None,
+) -> Pupil:
+    """Change a pupil and one enrolment; `expected_version` (see `version_of`) guards against lost updates."""
     _require_school(user, enrolment.school)
     if enrolment_data.school != enrolment.school:
         _require_school(user, enrolment_data.school)
+    _check_version(expected_version, pupil, enrolment)
     before = {k: str(getattr(pupil, k)) for k in vars(data)}
     _apply(pupil, data)
     pupil.full_clean()
@@ -123,10 +156,23 @@ def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
     return link
 
 
+def _guardian_state(link: Guardianship) -> dict:
+    g = link.guardian
+    return {
+        "first_name": g.first_name, "name_prefix": g.name_prefix, "last_name": g.last_name, "email": g.email,
+        "phone": g.phone, "relationship": link.relationship, "has_gezag": link.has_gezag,
+    }
+
+
 @transaction.atomic
-def update_guardian(*, user, link: Guardianship, data: GuardianData) -> Guardianship:
+def update_guardian(
+    *, user, link: Guardianship, data: GuardianData, expected_version: str | None = None
+) -> Guardianship:
+    """Change a guardian and their link to one pupil; `expected_version` guards against lost updates."""
     school = _school_of(user, link.pupil)
     guardian = link.guardian
+    _check_version(expected_version, guardian, link)
+    before = _guardian_state(link)
     for name in ("first_name", "name_prefix", "last_name", "phone"):
         setattr(guardian, name, getattr(data, name))
     guardian.email = data.email.lower()
@@ -134,8 +180,13 @@ def update_guardian(*, user, link: Guardianship, data: GuardianData) -> Guardian
     guardian.save()
     link.relationship = data.relationship
     link.has_gezag = data.has_gezag
+    link.full_clean()
     link.save()
-    record(actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=link.pupil_id)
+    after = _guardian_state(link)
+    record(
+        actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school),
+        pupil_id=link.pupil_id, details={"fields": sorted(k for k in before if before[k] != after[k])},
+    )
     return link
 
 

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
@@ -28,8 +31,8 @@ def _visible_enrolments(user):
     return Enrolment.objects.visible_to(user).select_related("school").order_by("-enrolment_date")
 
 
-@require_GET
 @login_required
+@require_GET
 def school_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     current = Q(enrolments__enrolment_date__lte=today) & (
@@ -44,8 +47,8 @@ def school_list(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/school_list.html", {"schools": schools})
 
 
-@require_GET
 @login_required
+@require_GET
 def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
     school = get_object_or_404(School.objects.visible_to(request.user).select_related("board", "swv"), uuid=school_uuid)
     enrolments = Enrolment.objects.visible_to(request.user).filter(school=school).current()
@@ -57,14 +60,18 @@ def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def pupil_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     schools = School.objects.visible_to(user).order_by("name")
     form = PupilSearchForm(request.GET or None, schools=schools)
     enrolments = Enrolment.objects.visible_to(user)
     q = ""
+    pupils = Pupil.objects.visible_to(user)
+    if form.is_bound and not form.is_valid():
+        # A search we cannot understand finds nothing, rather than everything.
+        pupils = pupils.none()
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if form.cleaned_data["school"]:
@@ -73,7 +80,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
             enrolments = enrolments.current()
     else:
         enrolments = enrolments.current()
-    pupils = Pupil.objects.visible_to(user).filter(pk__in=enrolments.values("pupil_id"))
+    pupils = pupils.filter(pk__in=enrolments.values("pupil_id"))
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
     pupils = pupils.prefetch_related(
@@ -87,14 +94,23 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "can_edit": bool(_editable_schools(user).exists()),
         "querystring": _querystring_without_page(request),
     }
-    template = "schools/pupil_list.html#results" if request.htmx else "schools/pupil_list.html"
-    return render(request, template, context)
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "schools/pupil_list.html#results" if partial else "schools/pupil_list.html"
+    response = render(request, template, context)
+    # The same URL answers with a fragment or a full page; caches and the back button must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _search_q(q: str, enrolments) -> Q:
     """Match names word by word, an exact group, or an identifier."""
-    if q.isdigit():
-        return Q(bsn=q) | Q(onderwijsnummer=q) | Q(pk__in=enrolments.filter(group__iexact=q).values("pupil_id"))
+    compact = q.replace(" ", "").replace(".", "")
+    if compact.isdigit():
+        # An identifier matches only in full, and only among the pupils already in reach.
+        return (
+            Q(bsn=compact) | Q(onderwijsnummer=compact)
+            | Q(pk__in=enrolments.filter(group__iexact=q).values("pupil_id"))
+        )
     condition = Q(pk__in=enrolments.filter(group__iexact=q).values("pupil_id"))
     words = Q()
     for word in q.split():
@@ -108,8 +124,8 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@require_GET
 @login_required
+@require_GET
 def pupil_detail(request: HttpRequest, pupil_uuid) -> HttpResponse:
     user = request.user
     pupil = get_object_or_404(Pupil.objects.visible_to(user), uuid=pupil_uuid)
@@ -121,52 +137,87 @@ def pupil_detail(request: HttpRequest, pupil_uuid) -> HttpResponse:
         "pupil": pupil,
         "enrolments": _visible_enrolments(user).filter(pupil=pupil),
         "links": links,
-        "can_edit": Pupil.objects.editable_by(user).filter(pk=pupil.pk).exists() or reach_of(user).everything,
+        "can_edit": Pupil.objects.editable_by(user).filter(pk=pupil.pk, enrolments__isnull=False).exists(),
         "today": timezone.localdate(),
     }
     return render(request, "schools/pupil_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+CONFLICT_MESSAGE = _lazy(
+    "Iemand anders heeft deze gegevens gewijzigd terwijl u ze bewerkte. Uw wijzigingen zijn nog niet opgeslagen: "
+    "hieronder staan uw invoer en de melding; controleer alles en sla opnieuw op."
+)
+NOT_SAVED_MESSAGE = _lazy(
+    "De gegevens konden niet worden opgeslagen, omdat ze intussen elders zijn gewijzigd. Controleer ze en probeer het opnieuw."
+)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def pupil_create(request: HttpRequest) -> HttpResponse:
     schools = _editable_schools(request.user)
     if not schools.exists():
         raise Http404
     pupil_form = PupilForm(request.POST or None, prefix="pupil")
     enrolment_form = EnrolmentForm(request.POST or None, prefix="enrolment", schools=schools)
-    if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
-        pupil = services.create_pupil(
-            user=request.user,
-            pupil=_pupil_data(pupil_form.cleaned_data),
-            enrolment=_enrolment_data(enrolment_form.cleaned_data),
-        )
-        messages.success(request, _("%(name)s is toegevoegd.") % {"name": pupil.full_name})
-        return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+    if request.method == "POST" and _both_valid(pupil_form, enrolment_form) and _dates_agree(pupil_form, enrolment_form):
+        try:
+            pupil = services.create_pupil(
+                user=request.user,
+                pupil=_pupil_data(pupil_form.cleaned_data),
+                enrolment=_enrolment_data(enrolment_form.cleaned_data),
+            )
+        except (ValidationError, IntegrityError) as error:
+            _show_errors(error, pupil_form, enrolment_form)
+        else:
+            messages.success(request, _("%(name)s is toegevoegd.") % {"name": pupil.full_name})
+            return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
     return render(
         request, "schools/pupil_form.html",
         {"pupil_form": pupil_form, "enrolment_form": enrolment_form, "title": _("Leerling toevoegen")},
     )
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
     user = request.user
     schools = _editable_schools(user)
-    pupil = get_object_or_404(Pupil.objects.visible_to(user).filter(enrolments__school__in=schools).distinct(), uuid=pupil_uuid)
+    pupil = get_object_or_404(Pupil.objects.editable_by(user), uuid=pupil_uuid)
     enrolment = pupil.enrolments.filter(school__in=schools).select_related("school").order_by("-enrolment_date").first()
-    pupil_form = PupilForm(request.POST or None, instance=Pupil.objects.get(pk=pupil.pk), prefix="pupil")
-    enrolment_form = EnrolmentForm(
-        request.POST or None, instance=Enrolment.objects.get(pk=enrolment.pk), prefix="enrolment", schools=schools
-    )
-    if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
-        services.update_pupil(
-            user=user, pupil=pupil, data=_pupil_data(pupil_form.cleaned_data),
-            enrolment=enrolment, enrolment_data=_enrolment_data(enrolment_form.cleaned_data),
+    if enrolment is None:
+        raise Http404
+
+    def forms_for(data, *, take_current_version: bool = False):
+        # Fresh copies: a form that fails validation leaves its changes on its instance.
+        fresh_pupil, fresh_enrolment = Pupil.objects.get(pk=pupil.pk), Enrolment.objects.get(pk=enrolment.pk)
+        version = services.version_of(fresh_pupil, fresh_enrolment)
+        if take_current_version:
+            data = data.copy()
+            data["pupil-version"] = version
+        return (
+            PupilForm(data, instance=fresh_pupil, prefix="pupil", initial={"version": version}),
+            EnrolmentForm(data, instance=fresh_enrolment, prefix="enrolment", schools=schools),
         )
-        messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": pupil.full_name})
-        return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+
+    pupil_form, enrolment_form = forms_for(request.POST or None)
+    if request.method == "POST" and _both_valid(pupil_form, enrolment_form) and _dates_agree(pupil_form, enrolment_form):
+        try:
+            services.update_pupil(
+                user=user, pupil=pupil, data=_pupil_data(pupil_form.cleaned_data),
+                enrolment=enrolment, enrolment_data=_enrolment_data(enrolment_form.cleaned_data),
+                expected_version=pupil_form.cleaned_data["version"] or None,
+            )
+        except services.Conflict:
+            # Keep what the user typed, now based on the stored version, so a second save is a deliberate choice.
+            pupil_form, enrolment_form = forms_for(request.POST, take_current_version=True)
+            _both_valid(pupil_form, enrolment_form)
+            pupil_form.add_error(None, CONFLICT_MESSAGE)
+        except (ValidationError, IntegrityError) as error:
+            _show_errors(error, pupil_form, enrolment_form)
+        else:
+            messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": pupil.full_name})
+            return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
     return render(
         request, "schools/pupil_form.html",
         {"pupil_form": pupil_form, "enrolment_form": enrolment_form, "pupil": pupil,
@@ -176,6 +227,30 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
 
 def _both_valid(*forms) -> bool:
     return all([form.is_valid() for form in forms])
+
+
+def _dates_agree(pupil_form: PupilForm, enrolment_form: EnrolmentForm) -> bool:
+    born, enrolled = pupil_form.cleaned_data.get("date_of_birth"), enrolment_form.cleaned_data.get("enrolment_date")
+    if born and enrolled and enrolled < born:
+        enrolment_form.add_error("enrolment_date", _("De inschrijfdatum ligt vóór de geboortedatum van de leerling."))
+        return False
+    return True
+
+
+def _show_errors(error: ValidationError | IntegrityError, *forms) -> None:
+    """Put what a service refused next to the fields it concerns (never a 500)."""
+    if isinstance(error, IntegrityError):
+        forms[0].add_error(None, NOT_SAVED_MESSAGE)
+        return
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((form for form in forms if field in form.fields), None)
+        if target is None:
+            forms[0].add_error(None, errors)
+        else:
+            target.add_error(field, errors)
 
 
 def _pupil_data(data: dict) -> services.PupilData:
@@ -194,63 +269,92 @@ def _enrolment_data(data: dict) -> services.EnrolmentData:
 
 
 def _guardian_data(data: dict) -> services.GuardianData:
-    return services.GuardianData(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items()})
+    names = services.GuardianData.__dataclass_fields__
+    return services.GuardianData(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in names})
 
 
 def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
-    return get_object_or_404(Pupil.objects.editable_by(request.user), uuid=pupil_uuid)
+    return get_object_or_404(Pupil.objects.editable_by(request.user).filter(enrolments__isnull=False).distinct(), uuid=pupil_uuid)
 
 
-@require_http_methods(["GET", "POST"])
+def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
+    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil, guardian__uuid=guardian_uuid)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
     pupil = _editable_pupil(request, pupil_uuid)
     form = GuardianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_guardian(user=request.user, pupil=pupil, data=_guardian_data(form.cleaned_data))
-        messages.success(request, _("De ouder/verzorger is toegevoegd."))
-        return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+        try:
+            services.add_guardian(user=request.user, pupil=pupil, data=_guardian_data(form.cleaned_data))
+        except (ValidationError, IntegrityError) as error:
+            _show_errors(error, form)
+        else:
+            messages.success(request, _("De ouder/verzorger is toegevoegd."))
+            return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
     return render(request, "schools/guardian_form.html", {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
 
 
-@require_http_methods(["GET", "POST"])
 @login_required
+@require_http_methods(["GET", "POST"])
 def guardian_edit(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpResponse:
     pupil = _editable_pupil(request, pupil_uuid)
-    link = get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil, guardian__uuid=guardian_uuid)
-    g = link.guardian
-    initial = {
-        "first_name": g.first_name, "name_prefix": g.name_prefix, "last_name": g.last_name, "email": g.email,
-        "phone": g.phone, "relationship": link.relationship, "has_gezag": link.has_gezag,
-    }
-    form = GuardianForm(request.POST or None, initial=initial)
+    link = _guardian_link(pupil, guardian_uuid)
+
+    def form_for(data, link):
+        g = link.guardian
+        initial = {
+            "first_name": g.first_name, "name_prefix": g.name_prefix, "last_name": g.last_name, "email": g.email,
+            "phone": g.phone, "relationship": link.relationship, "has_gezag": link.has_gezag,
+            "version": services.version_of(g, link),
+        }
+        return GuardianForm(data, initial=initial)
+
+    form = form_for(request.POST or None, link)
     if request.method == "POST" and form.is_valid():
-        services.update_guardian(user=request.user, link=link, data=_guardian_data(form.cleaned_data))
-        messages.success(request, _("De gegevens van de ouder/verzorger zijn opgeslagen."))
-        return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+        try:
+            services.update_guardian(
+                user=request.user, link=link, data=_guardian_data(form.cleaned_data),
+                expected_version=form.cleaned_data["version"] or None,
+            )
+        except services.Conflict:
+            link = _guardian_link(pupil, guardian_uuid)
+            data = request.POST.copy()
+            data["version"] = services.version_of(link.guardian, link)
+            form = form_for(data, link)
+            form.is_valid()
+            form.add_error(None, CONFLICT_MESSAGE)
+        except (ValidationError, IntegrityError) as error:
+            _show_errors(error, form)
+        else:
+            messages.success(request, _("De gegevens van de ouder/verzorger zijn opgeslagen."))
+            return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
     return render(
         request, "schools/guardian_form.html",
         {"form": form, "pupil": pupil, "link": link, "title": _("Ouder/verzorger wijzigen")},
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def guardian_remove(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpResponse:
     pupil = _editable_pupil(request, pupil_uuid)
-    link = get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil, guardian__uuid=guardian_uuid)
-    with transaction.atomic():
-        services.remove_guardian(user=request.user, link=link)
+    link = _guardian_link(pupil, guardian_uuid)
+    services.remove_guardian(user=request.user, link=link)
     messages.success(request, _("De ouder/verzorger is losgekoppeld van deze leerling."))
     return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
 
 
-@require_GET
 @login_required
+@require_GET
 def my_children(request: HttpRequest) -> HttpResponse:
     reach = reach_of(request.user)
+    current = Enrolment.objects.visible_to(request.user).current().select_related("school")
     pupils = (
-        Pupil.objects.filter(pk__in=reach.family_pupil_ids)
-        .prefetch_related(Prefetch("enrolments", queryset=Enrolment.objects.current().select_related("school"), to_attr="current_enrolments"))
+        Pupil.objects.visible_to(request.user)
+        .filter(pk__in=reach.family_pupil_ids)
+        .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
     )
     return render(request, "schools/my_children.html", {"pupils": pupils})

@@ -53,7 +53,7 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"gebruiker{n}@example.test")
     full_name = factory.Faker("name", locale="nl_NL")
-    password = factory.PostGenerationMethodCall("set_password", "opp-test-2026")
+    password = factory.django.Password("opp-test-2026")
 
 
 class SwvFactory(DjangoModelFactory):
@@ -157,4 +157,12 @@ def parent_of(*pupils: Pupil, has_gezag: bool = True) -> User:
     guardian = GuardianFactory(user=user, email=user.email)
     for pupil in pupils:
         GuardianshipFactory(pupil=pupil, guardian=guardian, has_gezag=has_gezag)
+    return user
+
+
+def pupil_account(pupil: Pupil) -> User:
+    """A login for the pupil themself (hoorrecht, an adult pupil's instemming)."""
+    user = UserFactory()
+    pupil.user = user
+    pupil.save(update_fields=["user"])
     return user

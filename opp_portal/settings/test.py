@@ -7,11 +7,17 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests that want a real worker start one themselves; the rest run tasks inline.
+# Tests that want a real worker start one on this broker (see tests/conftest.py);
+# the rest run tasks inline. Naming the broker here keeps Celery's connection
+# pools pointed at Redis whichever test touches them first.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "redis://127.0.0.1:6379/0"
 CELERY_TASK_ALWAYS_EAGER = True
+# Serve static files straight from the source folders; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,490 @@
+"""Reading a pupil CSV exported by a school's administration system (LAS).
+
+Pure: bytes in, checked rows out, no database. Every row is checked on its own
+(required fields, dates, BSN elfproef, onderwijsnummer rule, guardians) and
+against the other rows (the same identifier or inschrijvingvolgnummer twice);
+`schools.pupil_import` then checks the rows against the database and saves
+them. A problem with the file as a whole raises `ImportFileError`; a problem
+with a row is one of its `errors`, so every bad row can be shown at once.
+The columns are documented in docs/pupil-import.md and on the import page
+(`COLUMN_SPEC`).
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from .identifiers import is_valid_bsn, is_valid_onderwijsnummer
+from .models import Relationship
+
+MAX_ROWS = 20_000
+EARLIEST_BIRTH_YEAR = 1990  # as the pupil form: older is a typing error, not a pupil
+
+PUPIL_COLUMNS = (
+    "voornaam", "tussenvoegsel", "achternaam", "geboortedatum", "bsn", "onderwijsnummer",
+    "groep", "inschrijfdatum", "uitschrijfdatum", "inschrijvingvolgnummer",
+)
+REQUIRED_COLUMNS = ("voornaam", "achternaam", "geboortedatum", "inschrijfdatum", "inschrijvingvolgnummer")
+GUARDIAN_SLOTS = (1, 2)
+GUARDIAN_FIELDS = ("voornaam", "tussenvoegsel", "achternaam", "email", "telefoon", "gezag", "relatie")
+GUARDIAN_REQUIRED_FIELDS = ("achternaam", "gezag")
+GUARDIAN_COLUMNS = tuple(f"ouder{n}_{f}" for n in GUARDIAN_SLOTS for f in GUARDIAN_FIELDS)
+ALL_COLUMNS = PUPIL_COLUMNS + GUARDIAN_COLUMNS
+
+# Lengths of the model fields the values end up in.
+MAX_LENGTHS = {
+    "voornaam": 100, "tussenvoegsel": 20, "achternaam": 100, "groep": 20, "inschrijvingvolgnummer": 20,
+    "email": 254, "telefoon": 30,
+}
+
+_YES = {"ja", "j", "yes", "y", "1", "true", "waar"}
+_NO = {"nee", "n", "no", "0", "false", "onwaar"}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_SEP_LINE = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PHONE_CHARS = set("0123456789+-() ")
+
+
+def _key(name: str) -> str:
+    """Header names compare without case, spaces, underscores, hyphens and dots."""
+    return re.sub(r"[\s_\-.]", "", name.strip().strip('"').lower())
+
+
+_COLUMN_BY_KEY = {_key(c): c for c in ALL_COLUMNS} | {
+    _key("inschrijvingsvolgnummer"): "inschrijvingvolgnummer",
+    **{_key(f"ouder{n}_emailadres"): f"ouder{n}_email" for n in GUARDIAN_SLOTS},
+}
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    required: str
+    format: str
+    example: str
+
+
+COLUMN_SPEC = (
+    ColumnInfo("voornaam", gettext_lazy("ja"), gettext_lazy("tekst, hoogstens 100 tekens"), "Zoë"),
+    ColumnInfo("tussenvoegsel", gettext_lazy("nee"), gettext_lazy("tekst, hoogstens 20 tekens"), "van der"),
+    ColumnInfo("achternaam", gettext_lazy("ja"), gettext_lazy("tekst, hoogstens 100 tekens"), "Berg"),
+    ColumnInfo("geboortedatum", gettext_lazy("ja"), gettext_lazy("datum: JJJJ-MM-DD of DD-MM-JJJJ"), "14-03-2016"),
+    ColumnInfo("bsn", gettext_lazy("één van beide"), gettext_lazy("9 cijfers, elfproef"), "111222333"),
+    ColumnInfo(
+        "onderwijsnummer", gettext_lazy("één van beide"),
+        gettext_lazy("9 cijfers, begint met 10; alleen als de leerling geen BSN heeft"), "101222331",
+    ),
+    ColumnInfo("groep", gettext_lazy("nee"), gettext_lazy("groep of klas, hoogstens 20 tekens"), "5B"),
+    ColumnInfo("inschrijfdatum", gettext_lazy("ja"), gettext_lazy("datum"), "2020-08-24"),
+    ColumnInfo("uitschrijfdatum", gettext_lazy("nee"), gettext_lazy("datum, niet vóór de inschrijfdatum"), ""),
+    ColumnInfo(
+        "inschrijvingvolgnummer", gettext_lazy("ja"),
+        gettext_lazy("het volgnummer van de inschrijving in het LAS, uniek per school"), "20240117",
+    ),
+    ColumnInfo("ouder1_voornaam", gettext_lazy("nee"), gettext_lazy("tekst"), "Ahmed"),
+    ColumnInfo("ouder1_tussenvoegsel", gettext_lazy("nee"), gettext_lazy("tekst"), ""),
+    ColumnInfo("ouder1_achternaam", gettext_lazy("als er een ouder is"), gettext_lazy("tekst"), "El Amrani"),
+    ColumnInfo("ouder1_email", gettext_lazy("nee"), gettext_lazy("e-mailadres, één per ouder"), "a.elamrani@example.nl"),
+    ColumnInfo("ouder1_telefoon", gettext_lazy("nee"), gettext_lazy("telefoonnummer, minstens 10 cijfers"), "06 12345678"),
+    ColumnInfo("ouder1_gezag", gettext_lazy("als er een ouder is"), gettext_lazy("ja of nee"), "ja"),
+    ColumnInfo(
+        "ouder1_relatie", gettext_lazy("nee"),
+        gettext_lazy("moeder, vader, ouder, voogd, verzorger of anders (standaard: ouder)"), "vader",
+    ),
+    ColumnInfo("ouder2_…", gettext_lazy("nee"), gettext_lazy("dezelfde kolommen voor een tweede ouder"), ""),
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; `message` says why, in Dutch."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GuardianRow:
+    slot: int
+    first_name: str
+    name_prefix: str
+    last_name: str
+    email: str
+    phone: str
+    relationship: str | None  # None: not given, a new link becomes "ouder", an existing one keeps its value
+    has_gezag: bool
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One pupil line of the file, cleaned. A value that failed its check is empty or None, with a reason."""
+
+    line: int
+    first_name: str
+    name_prefix: str
+    last_name: str
+    date_of_birth: datetime.date | None
+    bsn: str | None
+    onderwijsnummer: str | None
+    group: str
+    enrolment_date: datetime.date | None
+    leaving_date: datetime.date | None
+    sequence_number: str
+    guardians: tuple[GuardianRow, ...] = ()
+    # The columns the file has: an update leaves a field alone when its column is missing.
+    columns: frozenset[str] = frozenset(ALL_COLUMNS)
+    errors: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def identifier_key(self) -> tuple[str, str] | None:
+        """('bsn', value) or ('onderwijsnummer', value) when the row has exactly one valid identifier."""
+        if self.bsn and not self.onderwijsnummer:
+            return ("bsn", self.bsn)
+        if self.onderwijsnummer and not self.bsn:
+            return ("onderwijsnummer", self.onderwijsnummer)
+        return None
+
+
+def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, today: datetime.date | None = None) -> list[ImportRow]:
+    """Read and check a whole file. Raises ImportFileError when the file as a whole is unusable."""
+    text = decode(data)
+    delimiter, skip_sep_line = _delimiter(text)
+    today = today or timezone.localdate()
+    records = _records(text, delimiter)
+    _, header_cells = _header_record(records, skip_sep_line)
+    positions = _columns(header_cells)
+    present = frozenset(c for c in positions if c)
+    rows: list[ImportRow] = []
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= max_rows:
+            raise ImportFileError(
+                _("Het bestand bevat meer dan %(max)s leerlingen. Splits het in kleinere bestanden.")
+                % {"max": f"{max_rows:,}".replace(",", ".")}
+            )
+        rows.append(_clean_row(line, cells, positions, present, today))
+    if not rows:
+        raise ImportFileError(_("Het bestand bevat alleen een kopregel en geen leerlingen."))
+    return mark_duplicates(rows)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (Latin-1 as the last resort)."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ImportFileError(
+            _("Dit is een Excel-bestand, geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma-gescheiden)’ "
+              "en kies dat bestand.")
+        )
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                if encoding != "utf-8":
+                    raise ImportFileError(_not_csv()) from None
+                text = body.decode("cp1252", errors="replace")
+            break
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+    text = text.rstrip("\x1a")  # an old DOS end-of-file mark
+    if not text.strip():
+        raise ImportFileError(_("Het bestand is leeg."))
+    if _BINARY.search(text):
+        raise ImportFileError(_not_csv())
+    return text
+
+
+def _not_csv() -> str:
+    return _("Dit is geen CSV-bestand. Kies het CSV-bestand dat het administratiesysteem van de school maakt.")
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The separator: Excel's `sep=;` first line if there is one, else the most frequent of ; , and tab in the header."""
+    first = text.lstrip("\r\n").split("\n", 1)[0].strip()
+    match = _SEP_LINE.fullmatch(first)
+    if match:
+        return match.group(1), True
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return (best if counts[best] else ";"), False
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the number of the line it starts on (a quoted value may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next_line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Het bestand kan vanaf regel %(line)d niet gelezen worden. Staat er een aanhalingsteken (\") "
+                  "dat niet wordt afgesloten?") % {"line": next_line}
+            ) from exc
+        line, next_line = next_line, reader.line_num + 1
+        yield line, cells
+
+
+def _header_record(records: Iterator[tuple[int, list[str]]], skip_sep_line: bool) -> tuple[int, list[str]]:
+    for line, cells in records:
+        if skip_sep_line:
+            skip_sep_line = False
+            continue
+        if any(cell.strip() for cell in cells):
+            return line, cells
+    raise ImportFileError(_("Het bestand is leeg."))
+
+
+def _columns(header: list[str]) -> list[str | None]:
+    """The known column at each position (None for a column the portal does not use)."""
+    positions = [_COLUMN_BY_KEY.get(_key(cell)) for cell in header]
+    seen: set[str] = set()
+    for column in positions:
+        if column in seen:
+            raise ImportFileError(
+                _("De kolom %(column)s staat twee keer in de kopregel. Laat er één over.") % {"column": column}
+            )
+        if column:
+            seen.add(column)
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if "bsn" not in seen and "onderwijsnummer" not in seen:
+        missing.append(_("bsn of onderwijsnummer"))
+    for n in GUARDIAN_SLOTS:
+        if any(f"ouder{n}_{f}" in seen for f in GUARDIAN_FIELDS):
+            missing += [f"ouder{n}_{f}" for f in GUARDIAN_REQUIRED_FIELDS if f"ouder{n}_{f}" not in seen]
+    if missing:
+        message = ngettext(
+            "In de kopregel ontbreekt de verplichte kolom %(columns)s.",
+            "In de kopregel ontbreken de verplichte kolommen %(columns)s.",
+            len(missing),
+        ) % {"columns": ", ".join(missing)}
+        raise ImportFileError(
+            message + " " + _("De eerste regel van het bestand moet de kolomnamen bevatten; zie het voorbeeldbestand.")
+        )
+    return positions
+
+
+def _clean_row(
+    line: int, cells: list[str], positions: list[str | None], present: frozenset[str], today: datetime.date
+) -> ImportRow:
+    values = {column: cell.strip() for column, cell in zip(positions, cells) if column}
+    errors: list[str] = []
+    if len(cells) > len(positions) and any(c.strip() for c in cells[len(positions):]):
+        errors.append(
+            _("Deze regel heeft %(found)d velden en de kopregel %(expected)d. Staat er een scheidingsteken in een "
+              "waarde? Zet die waarde dan tussen aanhalingstekens.") % {"found": len(cells), "expected": len(positions)}
+        )
+    get = lambda column: values.get(column, "")  # noqa: E731
+
+    first_name = _name(get("voornaam"), "voornaam", _("De voornaam ontbreekt."), errors)
+    name_prefix = _name(get("tussenvoegsel"), "tussenvoegsel", None, errors)
+    last_name = _name(get("achternaam"), "achternaam", _("De achternaam ontbreekt."), errors)
+    date_of_birth = _date(get("geboortedatum"), "geboortedatum", _("De geboortedatum ontbreekt."), errors)
+    bsn, onderwijsnummer = _identifiers(get("bsn"), get("onderwijsnummer"), errors)
+    group = _text(get("groep"), "groep", errors)
+    enrolment_date = _date(get("inschrijfdatum"), "inschrijfdatum", _("De inschrijfdatum ontbreekt."), errors)
+    leaving_date = _date(get("uitschrijfdatum"), "uitschrijfdatum", None, errors)
+    sequence_number = _text(get("inschrijvingvolgnummer"), "inschrijvingvolgnummer", errors)
+    if not get("inschrijvingvolgnummer"):
+        errors.append(_("Het inschrijvingvolgnummer ontbreekt."))
+
+    if date_of_birth:
+        if date_of_birth > today:
+            errors.append(_("De geboortedatum ligt in de toekomst."))
+        elif date_of_birth.year < EARLIEST_BIRTH_YEAR:
+            errors.append(_("De geboortedatum ligt te ver in het verleden voor een leerling."))
+        if enrolment_date and date_of_birth > enrolment_date:
+            errors.append(_("De geboortedatum ligt na de inschrijfdatum."))
+    if enrolment_date and leaving_date and leaving_date < enrolment_date:
+        errors.append(_("De uitschrijfdatum ligt vóór de inschrijfdatum."))
+
+    guardians = tuple(g for n in GUARDIAN_SLOTS if (g := _guardian(n, values, errors)) is not None)
+    emails = [g.email for g in guardians if g.email]
+    if len(emails) != len(set(emails)):
+        errors.append(_("Ouder 1 en ouder 2 hebben hetzelfde e-mailadres; elke ouder heeft een eigen e-mailadres nodig."))
+
+    return ImportRow(
+        line=line, first_name=first_name, name_prefix=name_prefix, last_name=last_name,
+        date_of_birth=date_of_birth, bsn=bsn, onderwijsnummer=onderwijsnummer, group=group,
+        enrolment_date=enrolment_date, leaving_date=leaving_date, sequence_number=sequence_number,
+        guardians=guardians, columns=present, errors=tuple(errors),
+    )
+
+
+def _too_long(value: str, column: str, errors: list[str]) -> bool:
+    limit = MAX_LENGTHS[column.split("_")[-1]]
+    if len(value) > limit:
+        errors.append(_("De waarde in kolom %(column)s is te lang: hoogstens %(max)d tekens.") % {"column": column, "max": limit})
+        return True
+    return False
+
+
+def _name(value: str, column: str, missing: str | None, errors: list[str]) -> str:
+    value = " ".join(value.split())
+    if not value and missing:
+        errors.append(missing)
+    return "" if _too_long(value, column, errors) else value
+
+
+def _text(value: str, column: str, errors: list[str]) -> str:
+    return "" if _too_long(value, column, errors) else value
+
+
+def parse_date(value: str) -> datetime.date:
+    """JJJJ-MM-DD, DD-MM-JJJJ or D-M-JJJJ (also with / or . between day, month and year); ValueError otherwise."""
+    if match := _ISO_DATE.fullmatch(value):
+        year, month, day = match.groups()
+    elif match := _DUTCH_DATE.fullmatch(value):
+        day, month, year = match.groups()
+    else:
+        raise ValueError(value)
+    return datetime.date(int(year), int(month), int(day))
+
+
+def _date(value: str, column: str, missing: str | None, errors: list[str]) -> datetime.date | None:
+    if not value:
+        if missing:
+            errors.append(missing)
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        errors.append(
+            _("De %(column)s ‘%(value)s’ is geen geldige datum; gebruik DD-MM-JJJJ of JJJJ-MM-DD.")
+            % {"column": column, "value": value[:30]}
+        )
+        return None
+
+
+def _identifier(value: str) -> str:
+    return re.sub(r"[\s.]", "", value).lstrip("'")
+
+
+def _identifiers(bsn: str, onderwijsnummer: str, errors: list[str]) -> tuple[str | None, str | None]:
+    bsn, onderwijsnummer = _identifier(bsn), _identifier(onderwijsnummer)
+    if len(bsn) == 8 and bsn.isdigit():
+        bsn = "0" + bsn  # a spreadsheet drops the leading zero of a BSN
+    if bsn and onderwijsnummer:
+        errors.append(_("Vul een BSN of een onderwijsnummer in, niet allebei."))
+    elif not bsn and not onderwijsnummer:
+        errors.append(_("Het BSN en het onderwijsnummer ontbreken; vul er één van in."))
+    if bsn and not is_valid_bsn(bsn):
+        errors.append(_("Het BSN is ongeldig: het moet uit 9 cijfers bestaan en de elfproef doorstaan."))
+        bsn = ""
+    if onderwijsnummer and not is_valid_onderwijsnummer(onderwijsnummer):
+        errors.append(
+            _("Het onderwijsnummer is ongeldig: het moet uit 9 cijfers bestaan, met 10 beginnen en voldoen aan "
+              "de controleregel van DUO.")
+        )
+        onderwijsnummer = ""
+    return bsn or None, onderwijsnummer or None
+
+
+def _guardian(n: int, values: dict[str, str], errors: list[str]) -> GuardianRow | None:
+    get = lambda f: values.get(f"ouder{n}_{f}", "")  # noqa: E731
+    if not any(get(f) for f in GUARDIAN_FIELDS):
+        return None
+    prefix = _("Ouder %(n)d: ") % {"n": n}
+    count = len(errors)
+    first_name = _name(get("voornaam"), f"ouder{n}_voornaam", None, errors)
+    name_prefix = _name(get("tussenvoegsel"), f"ouder{n}_tussenvoegsel", None, errors)
+    last_name = _name(get("achternaam"), f"ouder{n}_achternaam", _("de achternaam ontbreekt."), errors)
+    email = get("email").lower()
+    if email and not _too_long(email, f"ouder{n}_email", errors):
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("‘%(value)s’ is geen geldig e-mailadres.") % {"value": email[:60]})
+    phone = get("telefoon")
+    if phone and not _too_long(phone, f"ouder{n}_telefoon", errors):
+        if not set(phone) <= _PHONE_CHARS or sum(c.isdigit() for c in phone) < 10:
+            errors.append(_("vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678."))
+    gezag = get("gezag").lower()
+    has_gezag = gezag in _YES
+    if gezag not in _YES | _NO:
+        errors.append(_("vul bij gezag ja of nee in."))
+    relationship = get("relatie").lower() or None
+    if relationship and relationship not in Relationship.values:
+        errors.append(
+            _("de relatie ‘%(value)s’ is onbekend; kies uit %(choices)s.")
+            % {"value": relationship[:30], "choices": ", ".join(Relationship.values)}
+        )
+    for i in range(count, len(errors)):
+        errors[i] = prefix + errors[i]
+    return GuardianRow(
+        slot=n, first_name=first_name, name_prefix=name_prefix, last_name=last_name,
+        email=email, phone=phone, relationship=relationship, has_gezag=has_gezag,
+    )
+
+
+def line_list(lines: list[int], *, total: int | None = None, limit: int = 5) -> str:
+    """'4', '4 en 9', '4, 7 en 9', '4, 7, 9, 12, 15 en nog 3 andere' (`total` lines, of which `lines` are known)."""
+    shown = [str(n) for n in lines[:limit]]
+    rest = (len(lines) if total is None else total) - len(shown)
+    if rest:
+        return _("%(lines)s en nog %(n)d andere") % {"lines": ", ".join(shown), "n": rest}
+    if len(shown) == 1:
+        return shown[0]
+    return _("%(lines)s en %(last)s") % {"lines": ", ".join(shown[:-1]), "last": shown[-1]}
+
+
+def mark_duplicates(rows: list[ImportRow]) -> list[ImportRow]:
+    """Give every row that shares an identifier or volgnummer with another row a reason naming the other line(s)."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        if row.bsn:
+            groups[("bsn", row.bsn)].append(row.line)
+        if row.onderwijsnummer:
+            groups[("onderwijsnummer", row.onderwijsnummer)].append(row.line)
+        if row.sequence_number:
+            groups[("volgnummer", row.sequence_number)].append(row.line)
+    extra: dict[int, list[str]] = defaultdict(list)
+    for (kind, value), lines in groups.items():
+        if len(lines) < 2:
+            continue
+        for line in lines:
+            n = len(lines) - 1
+            where = line_list([other for other in lines[:6] if other != line][:5], total=n)
+            if kind == "bsn":
+                message = ngettext("Dit BSN staat ook op regel %(lines)s.", "Dit BSN staat ook op de regels %(lines)s.", n)
+            elif kind == "onderwijsnummer":
+                message = ngettext(
+                    "Dit onderwijsnummer staat ook op regel %(lines)s.",
+                    "Dit onderwijsnummer staat ook op de regels %(lines)s.", n,
+                )
+            else:
+                message = ngettext(
+                    "Inschrijvingvolgnummer %(number)s staat ook op regel %(lines)s.",
+                    "Inschrijvingvolgnummer %(number)s staat ook op de regels %(lines)s.", n,
+                )
+            extra[line].append(message % {"lines": where, "number": value})
+    if not extra:
+        return rows
+    return [replace(row, errors=row.errors + tuple(extra[row.line])) if row.line in extra else row for row in rows]
