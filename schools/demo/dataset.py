@@ -112,7 +112,7 @@ SCHOOLS = (
     SchoolSpec(
         "99AF", "00", "VSO De Vuurtoren", "vso", "99001", SWV_VO, "Ede",
         (
-            GroupSpec("Dagbesteding", (16, 17, 18, 19), 4), GroupSpec("Arbeid 2", (17, 18), 4),
+            GroupSpec("Dagbesteding", (17, 18, 19), 4), GroupSpec("Arbeid 2", (17, 18), 4),
             GroupSpec("Arbeid 1", (15, 16), 4), GroupSpec("Vervolg 2", (14, 15), 4), GroupSpec("Vervolg 1", (12, 13), 4),
         ),
         12, 2,
@@ -226,7 +226,6 @@ class _Draft:
     group: str
     age: int  # on 1 August of the current school year
     day: int | None  # day within the birth window; None: the youngest possible
-    girl: bool
     first_name: str
     identifier: str
     is_bsn: bool
@@ -259,12 +258,17 @@ class _Draft:
         if kind == "year":
             return datetime.date(year - self.entry[1], 8, 1)
         if kind == "midyear":
-            return datetime.date(year - self.entry[1], 9, 15) + datetime.timedelta(days=self.entry[2])
-        return today - datetime.timedelta(days=self.entry[1])
+            return _weekday(datetime.date(year - self.entry[1], 9, 15) + datetime.timedelta(days=self.entry[2]))
+        return _weekday(today - datetime.timedelta(days=self.entry[1]))
+
+
+def _weekday(day: datetime.date) -> datetime.date:
+    """The Friday before, for a day in a weekend."""
+    return day - datetime.timedelta(days=max(0, day.weekday() - 4))
 
 
 # The demo parents' children: the slots they take, and their fixed first names.
-_DEMO_CHILDREN = {("99AA00", TEACHER_GROUP): ("Noah", False), ("99AA00", "3"): ("Emma", True)}
+_DEMO_CHILDREN = {("99AA00", TEACHER_GROUP): "Noah", ("99AA00", "3"): "Emma"}
 _ONDERWIJSNUMMER_EVERY = 19  # about 5% of pupils have an onderwijsnummer instead of a BSN
 
 
@@ -277,16 +281,15 @@ def _draft_pupils(rng: random.Random) -> list[_Draft]:
         recent_from = len(slots) - school.recent_arrivals
         for n, (group, i) in enumerate(slots):
             age = rng.choice(group.ages)
-            girl = rng.random() < 0.5
-            first = rng.choice(names.GIRLS if girl else names.BOYS)
+            first = rng.choice(names.GIRLS if rng.random() < 0.5 else names.BOYS)
             demo_child = i == 0 and (school.code, group.name) in _DEMO_CHILDREN
             if demo_child:
-                first, girl = _DEMO_CHILDREN[(school.code, group.name)]
+                first = _DEMO_CHILDREN[(school.code, group.name)]
             is_bsn = (len(drafts) + 1) % _ONDERWIJSNUMMER_EVERY != 0
             identifier = _unique(rng, used, _bsn if is_bsn else _onderwijsnummer)
             drafts.append(
                 _Draft(
-                    school=school, group=group.name, age=age, day=rng.randint(0, 364), girl=girl,
+                    school=school, group=group.name, age=age, day=rng.randint(0, 364),
                     first_name=first, identifier=identifier, is_bsn=is_bsn, sequence_number=str(sequence),
                     entry=_entry(rng, school, age, recent=n >= recent_from), demo_child=demo_child,
                 )

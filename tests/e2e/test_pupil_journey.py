@@ -21,13 +21,13 @@ def test_demo_ib_signs_in_finds_a_pupil_and_opens_it(demo, live_server, page):
 
     pupil = Pupil.objects.filter(enrolments__school__brin="99AA").order_by("last_name").first()
     other_school_pupil = Pupil.objects.filter(enrolments__school__brin="99AD").first()
-    page.get_by_label("Zoeken").fill(pupil.last_name)
+    page.get_by_label("Zoeken", exact=True).fill(pupil.last_name)
     page.get_by_role("link", name=re.compile(re.escape(pupil.first_name))).first.wait_for()
     # The ib of the bao school never sees pupils of the vo school, even by exact identifier.
-    page.get_by_label("Zoeken").fill(other_school_pupil.identifier)
+    page.get_by_label("Zoeken", exact=True).fill(other_school_pupil.identifier)
     page.get_by_text("Geen leerlingen gevonden").wait_for()
 
-    page.get_by_label("Zoeken").fill(pupil.last_name)
+    page.get_by_label("Zoeken", exact=True).fill(pupil.last_name)
     page.get_by_role("link", name=re.compile(re.escape(pupil.first_name))).first.click()
     page.get_by_role("heading", name="Inschrijvingen").wait_for()
     enrolment = Enrolment.objects.filter(pupil=pupil).select_related("school").first()
