@@ -39,8 +39,9 @@ class Reach:
         """Enrolments a staff member reaches through their memberships (never family links)."""
         q = Q(school_id__in=self.editable_school_ids)
         for school_id, groups in self.teacher_groups.items():
-            if groups:
-                q |= Q(school_id=school_id, group__in=groups)
+            # The LAS and whoever typed the membership may disagree on case ("5a" and "5A").
+            for group in groups:
+                q |= Q(school_id=school_id, group__iexact=group)
         if include_board and self.board_ids:
             q |= Q(school__board_id__in=self.board_ids)
         return q
@@ -93,9 +94,9 @@ def _compute_reach(user) -> Reach:
             swv_ids.add(m.swv_id)
 
     children = set(
-        Guardianship.objects.filter(guardian__user=user, has_gezag=True).values_list("pupil_id", flat=True)
+        Guardianship.objects.filter(guardian__user=user, has_gezag=True).order_by().values_list("pupil_id", flat=True)
     )
-    own = set(Pupil.objects.filter(user=user).values_list("pk", flat=True))
+    own = set(Pupil.objects.filter(user=user).order_by().values_list("pk", flat=True))
     if children:
         roles.add("parent")
     if own:

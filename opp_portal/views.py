@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from .access import reach_of
 
 
-@require_GET
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to the page their role starts from."""
     reach = reach_of(request.user)

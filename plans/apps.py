@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Ontwikkelingsperspectieven")
+
+    def ready(self) -> None:
+        from .requirements import register_plans_requirements
+
+        # Apps to the right (consent) add their own requirements in their ready().
+        register_plans_requirements()

@@ -1,7 +1,10 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import validate_bsn, validate_onderwijsnummer
 from .models import Enrolment, Guardianship, Pupil, School
 
 
@@ -17,27 +20,43 @@ def _version_field() -> forms.CharField:
     return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
+def _identifier_field(label, help_text, unique_message) -> forms.CharField:
+    # Longer than 9, so "1234.56.782" or "1234 56 782" as people type them reach the clean method.
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"unique": unique_message},
+    )
+
+
+def _identifier(value: str, validate) -> str | None:
+    value = re.sub(r"[\s.\-]", "", value or "")
+    if value:
+        validate(value)
+    return value or None
+
+
 class PupilForm(forms.ModelForm):
+    bsn = _identifier_field(
+        _("BSN"), _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."),
+        _("Er staat al een leerling met dit BSN in het portaal."),
+    )
+    onderwijsnummer = _identifier_field(
+        _("Onderwijsnummer"), _("Alleen als de leerling geen BSN heeft: 9 cijfers, beginnend met 10."),
+        _("Er staat al een leerling met dit onderwijsnummer in het portaal."),
+    )
     version = _version_field()
 
     class Meta:
         model = Pupil
         fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
         widgets = {"date_of_birth": DateInput()}
-        help_texts = {
-            "bsn": _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."),
-            "onderwijsnummer": _("Alleen als de leerling geen BSN heeft: 9 cijfers, beginnend met 10."),
-        }
-        error_messages = {
-            "bsn": {"unique": _("Er staat al een leerling met dit BSN in het portaal.")},
-            "onderwijsnummer": {"unique": _("Er staat al een leerling met dit onderwijsnummer in het portaal.")},
-        }
 
     def clean_bsn(self):
-        return (self.cleaned_data.get("bsn") or "").strip() or None
+        return _identifier(self.cleaned_data.get("bsn"), validate_bsn)
 
     def clean_onderwijsnummer(self):
-        return (self.cleaned_data.get("onderwijsnummer") or "").strip() or None
+        return _identifier(self.cleaned_data.get("onderwijsnummer"), validate_onderwijsnummer)
 
     def clean(self):
         data = super().clean()

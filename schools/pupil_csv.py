@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -56,6 +57,16 @@ _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _SEP_LINE = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PHONE_CHARS = set("0123456789+-() ")
+_RELATIONSHIPS = frozenset(Relationship.values)
+# Built once; translated only when a row needs one.
+_MISSING = {
+    "voornaam": gettext_lazy("De voornaam ontbreekt."),
+    "achternaam": gettext_lazy("De achternaam ontbreekt."),
+    "geboortedatum": gettext_lazy("De geboortedatum ontbreekt."),
+    "inschrijfdatum": gettext_lazy("De inschrijfdatum ontbreekt."),
+    "inschrijvingvolgnummer": gettext_lazy("Het inschrijvingvolgnummer ontbreekt."),
+    "ouder_achternaam": gettext_lazy("de achternaam ontbreekt."),
+}
 
 
 def _key(name: str) -> str:
@@ -97,8 +108,12 @@ COLUMN_SPEC = (
     ColumnInfo("ouder1_voornaam", gettext_lazy("nee"), gettext_lazy("tekst"), "Ahmed"),
     ColumnInfo("ouder1_tussenvoegsel", gettext_lazy("nee"), gettext_lazy("tekst"), ""),
     ColumnInfo("ouder1_achternaam", gettext_lazy("als er een ouder is"), gettext_lazy("tekst"), "El Amrani"),
-    ColumnInfo("ouder1_email", gettext_lazy("nee"), gettext_lazy("e-mailadres, één per ouder"), "a.elamrani@example.nl"),
-    ColumnInfo("ouder1_telefoon", gettext_lazy("nee"), gettext_lazy("telefoonnummer, minstens 10 cijfers"), "06 12345678"),
+    ColumnInfo(
+        "ouder1_email", gettext_lazy("nee"), gettext_lazy("e-mailadres, één per ouder"), "a.elamrani@example.org"
+    ),
+    ColumnInfo(
+        "ouder1_telefoon", gettext_lazy("nee"), gettext_lazy("telefoonnummer, minstens 10 cijfers"), "06 12345678"
+    ),
     ColumnInfo("ouder1_gezag", gettext_lazy("als er een ouder is"), gettext_lazy("ja of nee"), "ja"),
     ColumnInfo(
         "ouder1_relatie", gettext_lazy("nee"),
@@ -168,7 +183,7 @@ def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, today: datetime.date | N
     delimiter, skip_sep_line = _delimiter(text)
     today = today or timezone.localdate()
     records = _records(text, delimiter)
-    _, header_cells = _header_record(records, skip_sep_line)
+    header_cells = _header_record(records, skip_sep_line)[1]
     positions = _columns(header_cells)
     present = frozenset(c for c in positions if c)
     rows: list[ImportRow] = []
@@ -193,7 +208,8 @@ def decode(data: bytes) -> str:
             _("Dit is een Excel-bestand, geen CSV-bestand. Sla het in Excel op als ‘CSV (puntkomma-gescheiden)’ "
               "en kies dat bestand.")
         )
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    boms = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+    for bom, encoding in boms:
         if data.startswith(bom):
             body = data[len(bom):]
             try:
@@ -224,7 +240,7 @@ def _not_csv() -> str:
 
 
 def _delimiter(text: str) -> tuple[str, bool]:
-    """The separator: Excel's `sep=;` first line if there is one, else the most frequent of ; , and tab in the header."""
+    """The separator: Excel's `sep=;` first line if any, else the most frequent of ; , and tab in the header."""
     first = text.lstrip("\r\n").split("\n", 1)[0].strip()
     match = _SEP_LINE.fullmatch(first)
     if match:
@@ -285,9 +301,13 @@ def _columns(header: list[str]) -> list[str | None]:
             "In de kopregel ontbreken de verplichte kolommen %(columns)s.",
             len(missing),
         ) % {"columns": ", ".join(missing)}
-        raise ImportFileError(
-            message + " " + _("De eerste regel van het bestand moet de kolomnamen bevatten; zie het voorbeeldbestand.")
+        hint = (
+            _("Het portaal herkent geen enkele kolom. Staan de kolomnamen op de eerste regel, gescheiden door "
+              "puntkomma’s of komma’s? Zie het voorbeeldbestand.")
+            if not seen
+            else _("De eerste regel van het bestand moet de kolomnamen bevatten; zie het voorbeeldbestand.")
         )
+        raise ImportFileError(f"{message} {hint}")
     return positions
 
 
@@ -303,17 +323,17 @@ def _clean_row(
         )
     get = lambda column: values.get(column, "")  # noqa: E731
 
-    first_name = _name(get("voornaam"), "voornaam", _("De voornaam ontbreekt."), errors)
+    first_name = _name(get("voornaam"), "voornaam", _MISSING["voornaam"], errors)
     name_prefix = _name(get("tussenvoegsel"), "tussenvoegsel", None, errors)
-    last_name = _name(get("achternaam"), "achternaam", _("De achternaam ontbreekt."), errors)
-    date_of_birth = _date(get("geboortedatum"), "geboortedatum", _("De geboortedatum ontbreekt."), errors)
+    last_name = _name(get("achternaam"), "achternaam", _MISSING["achternaam"], errors)
+    date_of_birth = _date(get("geboortedatum"), "geboortedatum", _MISSING["geboortedatum"], errors)
     bsn, onderwijsnummer = _identifiers(get("bsn"), get("onderwijsnummer"), errors)
     group = _text(get("groep"), "groep", errors)
-    enrolment_date = _date(get("inschrijfdatum"), "inschrijfdatum", _("De inschrijfdatum ontbreekt."), errors)
+    enrolment_date = _date(get("inschrijfdatum"), "inschrijfdatum", _MISSING["inschrijfdatum"], errors)
     leaving_date = _date(get("uitschrijfdatum"), "uitschrijfdatum", None, errors)
     sequence_number = _text(get("inschrijvingvolgnummer"), "inschrijvingvolgnummer", errors)
     if not get("inschrijvingvolgnummer"):
-        errors.append(_("Het inschrijvingvolgnummer ontbreekt."))
+        errors.append(str(_MISSING["inschrijvingvolgnummer"]))
 
     if date_of_birth:
         if date_of_birth > today:
@@ -328,7 +348,9 @@ def _clean_row(
     guardians = tuple(g for n in GUARDIAN_SLOTS if (g := _guardian(n, values, errors)) is not None)
     emails = [g.email for g in guardians if g.email]
     if len(emails) != len(set(emails)):
-        errors.append(_("Ouder 1 en ouder 2 hebben hetzelfde e-mailadres; elke ouder heeft een eigen e-mailadres nodig."))
+        errors.append(
+            _("Ouder 1 en ouder 2 hebben hetzelfde e-mailadres; elke ouder heeft een eigen e-mailadres nodig.")
+        )
 
     return ImportRow(
         line=line, first_name=first_name, name_prefix=name_prefix, last_name=last_name,
@@ -341,15 +363,17 @@ def _clean_row(
 def _too_long(value: str, column: str, errors: list[str]) -> bool:
     limit = MAX_LENGTHS[column.split("_")[-1]]
     if len(value) > limit:
-        errors.append(_("De waarde in kolom %(column)s is te lang: hoogstens %(max)d tekens.") % {"column": column, "max": limit})
+        errors.append(
+            _("De waarde in kolom %(column)s is te lang: hoogstens %(max)d tekens.") % {"column": column, "max": limit}
+        )
         return True
     return False
 
 
-def _name(value: str, column: str, missing: str | None, errors: list[str]) -> str:
+def _name(value: str, column: str, missing: Promise | None, errors: list[str]) -> str:
     value = " ".join(value.split())
     if not value and missing:
-        errors.append(missing)
+        errors.append(str(missing))
     return "" if _too_long(value, column, errors) else value
 
 
@@ -368,10 +392,10 @@ def parse_date(value: str) -> datetime.date:
     return datetime.date(int(year), int(month), int(day))
 
 
-def _date(value: str, column: str, missing: str | None, errors: list[str]) -> datetime.date | None:
+def _date(value: str, column: str, missing: Promise | None, errors: list[str]) -> datetime.date | None:
     if not value:
         if missing:
-            errors.append(missing)
+            errors.append(str(missing))
         return None
     try:
         return parse_date(value)
@@ -384,7 +408,8 @@ def _date(value: str, column: str, missing: str | None, errors: list[str]) -> da
 
 
 def _identifier(value: str) -> str:
-    return re.sub(r"[\s.]", "", value).lstrip("'")
+    """As people write them: "1234.56.782", "1234 56 782"; a leading ' is Excel's keep-as-text mark."""
+    return re.sub(r"[\s.\-]", "", value).lstrip("'")
 
 
 def _identifiers(bsn: str, onderwijsnummer: str, errors: list[str]) -> tuple[str | None, str | None]:
@@ -411,11 +436,10 @@ def _guardian(n: int, values: dict[str, str], errors: list[str]) -> GuardianRow 
     get = lambda f: values.get(f"ouder{n}_{f}", "")  # noqa: E731
     if not any(get(f) for f in GUARDIAN_FIELDS):
         return None
-    prefix = _("Ouder %(n)d: ") % {"n": n}
     count = len(errors)
     first_name = _name(get("voornaam"), f"ouder{n}_voornaam", None, errors)
     name_prefix = _name(get("tussenvoegsel"), f"ouder{n}_tussenvoegsel", None, errors)
-    last_name = _name(get("achternaam"), f"ouder{n}_achternaam", _("de achternaam ontbreekt."), errors)
+    last_name = _name(get("achternaam"), f"ouder{n}_achternaam", _MISSING["ouder_achternaam"], errors)
     email = get("email").lower()
     if email and not _too_long(email, f"ouder{n}_email", errors):
         try:
@@ -431,13 +455,14 @@ def _guardian(n: int, values: dict[str, str], errors: list[str]) -> GuardianRow 
     if gezag not in _YES | _NO:
         errors.append(_("vul bij gezag ja of nee in."))
     relationship = get("relatie").lower() or None
-    if relationship and relationship not in Relationship.values:
+    if relationship and relationship not in _RELATIONSHIPS:
         errors.append(
             _("de relatie ‘%(value)s’ is onbekend; kies uit %(choices)s.")
             % {"value": relationship[:30], "choices": ", ".join(Relationship.values)}
         )
-    for i in range(count, len(errors)):
-        errors[i] = prefix + errors[i]
+    if len(errors) > count:
+        prefix = _("Ouder %(n)d: ") % {"n": n}
+        errors[count:] = [prefix + reason for reason in errors[count:]]
     return GuardianRow(
         slot=n, first_name=first_name, name_prefix=name_prefix, last_name=last_name,
         email=email, phone=phone, relationship=relationship, has_gezag=has_gezag,
@@ -473,7 +498,9 @@ def mark_duplicates(rows: list[ImportRow]) -> list[ImportRow]:
             n = len(lines) - 1
             where = line_list([other for other in lines[:6] if other != line][:5], total=n)
             if kind == "bsn":
-                message = ngettext("Dit BSN staat ook op regel %(lines)s.", "Dit BSN staat ook op de regels %(lines)s.", n)
+                message = ngettext(
+                    "Dit BSN staat ook op regel %(lines)s.", "Dit BSN staat ook op de regels %(lines)s.", n
+                )
             elif kind == "onderwijsnummer":
                 message = ngettext(
                     "Dit onderwijsnummer staat ook op regel %(lines)s.",

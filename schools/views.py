@@ -67,11 +67,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     schools = School.objects.visible_to(user).order_by("name")
     form = PupilSearchForm(request.GET or None, schools=schools)
     enrolments = Enrolment.objects.visible_to(user)
-    q = ""
     pupils = Pupil.objects.visible_to(user)
-    if form.is_bound and not form.is_valid():
-        # A search we cannot understand finds nothing, rather than everything.
-        pupils = pupils.none()
+    q = ""
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if form.cleaned_data["school"]:
@@ -80,6 +77,9 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
             enrolments = enrolments.current()
     else:
         enrolments = enrolments.current()
+        if form.is_bound:
+            # A search we cannot understand finds nothing (and says why), rather than everything.
+            pupils = pupils.none()
     pupils = pupils.filter(pk__in=enrolments.values("pupil_id"))
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
@@ -160,7 +160,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     pupil_form = PupilForm(request.POST or None, prefix="pupil")
     enrolment_form = EnrolmentForm(request.POST or None, prefix="enrolment", schools=schools)
-    if request.method == "POST" and _both_valid(pupil_form, enrolment_form) and _dates_agree(pupil_form, enrolment_form):
+    if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             pupil = services.create_pupil(
                 user=request.user,
@@ -201,7 +201,7 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
         )
 
     pupil_form, enrolment_form = forms_for(request.POST or None)
-    if request.method == "POST" and _both_valid(pupil_form, enrolment_form) and _dates_agree(pupil_form, enrolment_form):
+    if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             services.update_pupil(
                 user=user, pupil=pupil, data=_pupil_data(pupil_form.cleaned_data),
@@ -225,16 +225,15 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
     )
 
 
-def _both_valid(*forms) -> bool:
-    return all([form.is_valid() for form in forms])
-
-
-def _dates_agree(pupil_form: PupilForm, enrolment_form: EnrolmentForm) -> bool:
-    born, enrolled = pupil_form.cleaned_data.get("date_of_birth"), enrolment_form.cleaned_data.get("enrolment_date")
+def _both_valid(pupil_form: PupilForm, enrolment_form: EnrolmentForm) -> bool:
+    """Validate both forms (all messages at once) and the rule that spans them."""
+    valid = all([pupil_form.is_valid(), enrolment_form.is_valid()])
+    born = pupil_form.cleaned_data.get("date_of_birth")
+    enrolled = enrolment_form.cleaned_data.get("enrolment_date")
     if born and enrolled and enrolled < born:
         enrolment_form.add_error("enrolment_date", _("De inschrijfdatum ligt vóór de geboortedatum van de leerling."))
         return False
-    return True
+    return valid
 
 
 def _show_errors(error: ValidationError | IntegrityError, *forms) -> None:

@@ -166,3 +166,72 @@ def pupil_account(pupil: Pupil) -> User:
     pupil.user = user
     pupil.save(update_fields=["user"])
     return user
+
+
+# --- Pupil CSV import (tests/schools/test_pupil_import.py) ---
+
+import codecs  # noqa: E402
+import csv  # noqa: E402
+import io  # noqa: E402
+import itertools  # noqa: E402
+
+_import_counter = itertools.count()
+
+PUPIL_CSV_COLUMNS = [
+    "voornaam", "tussenvoegsel", "achternaam", "geboortedatum", "bsn", "onderwijsnummer",
+    "groep", "inschrijfdatum", "uitschrijfdatum", "inschrijvingvolgnummer",
+]
+GUARDIAN_CSV_COLUMNS = [
+    f"ouder{n}_{f}" for n in (1, 2) for f in ("voornaam", "tussenvoegsel", "achternaam", "email", "telefoon", "gezag", "relatie")
+]
+
+
+def unique_bsn() -> str:
+    """A valid BSN that no other call in this test run returns (random ones collide in a 5,000-row file)."""
+    while True:
+        value = _complete(f"{30000000 + next(_import_counter):08d}", 0)
+        if value:
+            return value
+
+
+def unique_onderwijsnummer() -> str:
+    while True:
+        value = _complete(f"10{500000 + next(_import_counter) % 500000:06d}", 5)
+        if value:
+            return value
+
+
+def csv_pupil_row(**overrides: str) -> dict[str, str]:
+    """One valid import row for a new pupil; keyword arguments replace columns."""
+    n = next(_import_counter)
+    row = {
+        "voornaam": "Sanne", "tussenvoegsel": "", "achternaam": f"Jansen {n}", "geboortedatum": "14-03-2016",
+        "bsn": unique_bsn(), "onderwijsnummer": "", "groep": "5", "inschrijfdatum": "2020-08-24",
+        "uitschrijfdatum": "", "inschrijvingvolgnummer": f"{700000 + n}",
+    }
+    row.update(overrides)
+    return row
+
+
+def with_guardian(row: dict[str, str], slot: int = 1, **overrides: str) -> dict[str, str]:
+    """The row with a guardian in ouder<slot>_… columns."""
+    n = next(_import_counter)
+    guardian = {"voornaam": "Eva", "tussenvoegsel": "", "achternaam": row["achternaam"],
+                "email": f"ouder.{n}@example.test", "telefoon": "06 12345678", "gezag": "ja", "relatie": "moeder"}
+    guardian.update(overrides)
+    return row | {f"ouder{slot}_{k}": v for k, v in guardian.items()}
+
+
+def pupil_csv(rows: list[dict[str, str]], *, columns: list[str] | None = None, delimiter: str = ";",
+              encoding: str = "utf-8", bom: bool = False) -> bytes:
+    """A CSV file as a LAS would export it: a header row, then the rows."""
+    if columns is None:
+        columns = list(PUPIL_CSV_COLUMNS)
+        columns += [c for c in GUARDIAN_CSV_COLUMNS if any(c in r for r in rows)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    data = buffer.getvalue().encode(encoding)
+    return codecs.BOM_UTF8 + data if bom else data

@@ -105,6 +105,12 @@ def test_teacher_with_several_groups_sees_each_of_them(world):
     assert pupils(user) == {world.a5, world.a6, world.a_left}
 
 
+def test_teacher_groups_match_whatever_their_case(world):
+    Enrolment.objects.filter(pupil=world.a6).update(group="6b")
+    user = staff("teacher", school=world.a, groups="6B")
+    assert pupils(user) == {world.a6}
+
+
 def test_teacher_without_groups_sees_the_school_but_no_pupils(world):
     user = staff("teacher", school=world.a)
     assert schools(user) == {world.a}

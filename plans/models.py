@@ -1,0 +1,492 @@
+"""OPPs: the draft, its goals, frozen versions, evaluations, standard texts and commissie advice.
+
+Writes go through `plans.services`; reads through the `visible_to(user)` querysets.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.access import reach_of
+from schools.models import Board, Enrolment, Pupil, School, SchoolType
+
+MAX_EVALUATION_CYCLE_MONTHS = 12
+# Only regular schools write plans for pupils within basisondersteuning (DESIGN rule 10).
+BASISONDERSTEUNING_SCHOOL_TYPES = (SchoolType.BAO, SchoolType.VO)
+# So and vso adopt only after the advice of the commissie (rule 6).
+COMMISSIE_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a frozen OPP version."""
+
+
+# --- configurable lists ---------------------------------------------------------------------------------
+
+_SCHOOL_TYPE_CODES = "|".join(SchoolType.values)
+validate_school_type_list = RegexValidator(
+    rf"^({_SCHOOL_TYPE_CODES})(,({_SCHOOL_TYPE_CODES}))*$",
+    _("Geef schoolsoorten gescheiden door komma's, bijvoorbeeld bao,sbo,so."),
+)
+
+
+class UitstroomOptionQuerySet(models.QuerySet):
+    def for_school_type(self, school_type: str) -> "UitstroomOptionQuerySet":
+        """Active options that fit plans at a school of `school_type`."""
+        return self.filter(active=True, school_types__regex=rf"(^|,){school_type}(,|$)")
+
+
+class UitstroomOption(models.Model):
+    """An expected destination, leerroute or uitstroomprofiel; configurable per school type."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("omschrijving"), max_length=120)
+    school_types = models.CharField(
+        _("schoolsoorten"), max_length=40, validators=[validate_school_type_list],
+        help_text=_("De schoolsoorten waar dit perspectief bij past, gescheiden door komma's (bao,sbo,so,vo,pro,vso)."),
+    )
+    active = models.BooleanField(_("actief"), default=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+
+    objects = UitstroomOptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name = _("uitstroombestemming")
+        verbose_name_plural = _("uitstroombestemmingen")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def school_type_list(self) -> list[str]:
+        return [t for t in self.school_types.split(",") if t]
+
+    def fits(self, school_type: str) -> bool:
+        return self.active and school_type in self.school_type_list
+
+
+# --- the OPP --------------------------------------------------------------------------------------------
+
+class OppKind(models.TextChoices):
+    EXTRA_SUPPORT = "extra_support", _("extra ondersteuning (OPP)")
+    BASISONDERSTEUNING = "basisondersteuning", _("basisondersteuning (intern)")
+
+
+class OppStatus(models.TextChoices):
+    CONCEPT = "concept", _("concept")
+    IN_OVERLEG = "in_overleg", _("in overleg")
+    TER_INSTEMMING = "ter_instemming", _("ter instemming")
+    VASTGESTELD = "vastgesteld", _("vastgesteld")
+    BIJGESTELD = "bijgesteld", _("bijgesteld")
+    BEEINDIGD = "beeindigd", _("beëindigd")
+
+
+class OppQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OppQuerySet":
+        """Plans whose content `user` may read.
+
+        ib and school leader: every plan of their school; teacher: plans of pupils in their groups;
+        parent and pupil: their own once a version was sent; board and SWV staff: none (figures come later).
+        """
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        q = Q(school_id__in=reach.editable_school_ids)
+        # A teacher: pupils of their groups, matched exactly as `Reach.enrolment_q` matches them.
+        taught_q = reach.enrolment_q(include_board=False)
+        for school_id, groups in reach.teacher_groups.items():
+            if groups:
+                taught = Enrolment.objects.filter(taught_q, school_id=school_id).values("pupil_id")
+                q |= Q(school_id=school_id, pupil_id__in=taught)
+        if reach.family_pupil_ids:
+            q |= Q(pupil_id__in=reach.family_pupil_ids, sent_at__isnull=False)
+        return self.filter(q)
+
+    def not_ended(self) -> "OppQuerySet":
+        return self.exclude(status=OppStatus.BEEINDIGD)
+
+    def running(self) -> "OppQuerySet":
+        """Adopted and not ended: the plans in force."""
+        return self.filter(adopted_on__isnull=False, ended_on__isnull=True)
+
+
+class Opp(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="opps", verbose_name=_("leerling"))
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="opps", verbose_name=_("school"))
+    # Copied from the school when the plan starts, so the database can check the kind (rule 10).
+    school_type = models.CharField(_("schoolsoort"), max_length=3, choices=SchoolType.choices, editable=False)
+    kind = models.CharField(
+        _("soort plan"), max_length=20, choices=OppKind.choices, default=OppKind.EXTRA_SUPPORT,
+        help_text=_("Alleen op een reguliere basisschool of school voor voortgezet onderwijs kan een plan "
+                    "binnen de basisondersteuning vallen; dat plan is intern en wordt niet bij DUO gemeld."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=OppStatus.choices, default=OppStatus.CONCEPT)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("vorig plan"), help_text=_("Het plan waaruit doelen en ondersteuning zijn overgenomen."),
+    )
+
+    support_start_date = models.DateField(
+        _("start extra ondersteuning"), null=True, blank=True,
+        help_text=_("Vanaf wanneer krijgt de leerling extra ondersteuning? Het OPP moet binnen zes weken daarna "
+                    "zijn vastgesteld."),
+    )
+    sent_at = models.DateTimeField(_("eerst verstuurd naar ouders"), null=True, blank=True, editable=False)
+    adopted_on = models.DateField(_("ingangsdatum"), null=True, blank=True, editable=False)
+    adopted_version = models.ForeignKey(
+        "OppVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        verbose_name=_("geldende versie"),
+    )
+    version_adopted_on = models.DateField(_("geldende versie vastgesteld op"), null=True, blank=True, editable=False)
+    ended_on = models.DateField(_("einddatum"), null=True, blank=True, editable=False)
+    end_reason = models.TextField(_("reden van beëindiging"), blank=True, editable=False)
+    evaluation_cycle_months = models.PositiveSmallIntegerField(
+        _("evaluatiecyclus (maanden)"), default=MAX_EVALUATION_CYCLE_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EVALUATION_CYCLE_MONTHS)],
+        help_text=_("Hoe vaak het plan met de ouders wordt geëvalueerd; minstens eens per jaar."),
+    )
+    next_evaluation_due = models.DateField(_("volgende evaluatie uiterlijk"), null=True, blank=True, editable=False)
+
+    # The draft: both parts of the law, edited until a version is frozen.
+    pupil_situation = models.TextField(
+        _("situatie van de leerling"), blank=True,
+        help_text=_("Kort: wat gaat goed en wat is lastig. Geen medische details die niet nodig zijn."),
+    )
+    support_needs = models.TextField(
+        _("ondersteuningsbehoeften"), blank=True,
+        help_text=_("Wat heeft de leerling nodig om verder te komen? Schrijf het vanuit de leerling."),
+    )
+    support_and_guidance = models.TextField(
+        _("ondersteuning en begeleiding"), blank=True,
+        help_text=_("Welke ondersteuning en begeleiding geeft de school, hoe vaak en door wie. "
+                    "Geen diagnoses of testuitslagen; die horen in het dossier."),
+    )
+    deviates_from_regular_programme = models.BooleanField(
+        _("wijkt af van het reguliere programma"), default=False,
+        help_text=_("Volgt de leerling voor een of meer vakken een eigen leerlijn of een ander programma?"),
+    )
+    deviation_description = models.TextField(
+        _("afwijking van het reguliere programma"), blank=True,
+        help_text=_("Voor welke vakken of onderdelen, en hoe. Leeg laten als het programma niet afwijkt."),
+    )
+    uitstroom_option = models.ForeignKey(
+        UitstroomOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("verwachte uitstroombestemming"),
+    )
+    uitstroom_justification = models.TextField(
+        _("onderbouwing van het uitstroomperspectief"), blank=True,
+        help_text=_("Waarom deze bestemming past: resultaten, ontwikkeling en wat de ouders en de leerling zeggen."),
+    )
+    bevorderende_factoren = models.TextField(
+        _("bevorderende factoren"), blank=True,
+        help_text=_("Wat helpt de leerling om het perspectief te halen?"),
+    )
+    belemmerende_factoren = models.TextField(
+        _("belemmerende factoren"), blank=True,
+        help_text=_("Wat maakt het de leerling moeilijker?"),
+    )
+
+    revision = models.PositiveIntegerField(_("revisie"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OppQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="opp_basisondersteuning_only_at_bao_vo",
+                condition=Q(kind=OppKind.EXTRA_SUPPORT)
+                | Q(kind=OppKind.BASISONDERSTEUNING, school_type__in=BASISONDERSTEUNING_SCHOOL_TYPES),
+            ),
+            models.CheckConstraint(
+                name="opp_evaluation_cycle_at_most_12_months",
+                condition=Q(evaluation_cycle_months__gte=1, evaluation_cycle_months__lte=MAX_EVALUATION_CYCLE_MONTHS),
+            ),
+            models.CheckConstraint(
+                name="opp_end_not_before_begin",
+                condition=Q(ended_on__isnull=True) | Q(adopted_on__isnull=True) | Q(ended_on__gte=models.F("adopted_on")),
+            ),
+            # Rule 9: at most one plan that is not ended per pupil and school.
+            models.UniqueConstraint(
+                fields=["pupil", "school"], condition=~Q(status=OppStatus.BEEINDIGD), name="opp_one_open_per_pupil_school"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["next_evaluation_due"]),
+        ]
+        verbose_name = _("ontwikkelingsperspectief")
+        verbose_name_plural = _("ontwikkelingsperspectieven")
+
+    def __str__(self) -> str:
+        return f"OPP {self.pupil} ({self.get_status_display()})"
+
+    @property
+    def is_legal_opp(self) -> bool:
+        return self.kind == OppKind.EXTRA_SUPPORT
+
+    @property
+    def is_running(self) -> bool:
+        return self.adopted_on is not None and self.ended_on is None
+
+    @property
+    def latest_version(self) -> "OppVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class Goal(models.Model):
+    """A goal of the handelingsdeel."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opp = models.ForeignKey(Opp, on_delete=models.CASCADE, related_name="goals")
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    area = models.CharField(
+        _("gebied"), max_length=100, blank=True, help_text=_("Bijvoorbeeld lezen, rekenen, werkhouding, sociaal."),
+    )
+    description = models.TextField(
+        _("doel"), blank=True, help_text=_("Het doel in gewone woorden: wat kan de leerling straks?"),
+    )
+    approach = models.TextField(_("aanpak"), blank=True, help_text=_("Hoe werken we aan dit doel?"))
+    responsible = models.TextField(
+        _("wie doet wat"), blank=True, help_text=_("Wat doen de leerkracht, de ib'er, de ouders en de leerling?"),
+    )
+    due_by = models.DateField(_("wanneer bereikt"), null=True, blank=True)
+    measured_by = models.TextField(
+        _("hoe gemeten"), blank=True, help_text=_("Waaraan zien we dat het doel bereikt is?"),
+    )
+
+    COMPLETE_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("doel")
+        verbose_name_plural = _("doelen")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return goal_title(self.area, self.description)
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, name) not in (None, "") for name in self.COMPLETE_FIELDS)
+
+
+def goal_title(area: str, description: str) -> str:
+    if area.strip():
+        return area.strip()
+    text = description.strip()
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# --- frozen versions --------------------------------------------------------------------------------------
+
+class OppVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("OPP versions cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("OPP versions cannot be deleted.")
+
+    def visible_to(self, user) -> "OppVersionQuerySet":
+        return self.filter(opp__in=Opp.objects.visible_to(user))
+
+
+class OppVersion(models.Model):
+    """A frozen snapshot of both parts, as sent to the parents; never edited."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("versie"))
+    content = models.JSONField(_("inhoud"))
+    content_hash = models.CharField(_("controlegetal"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = OppVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opp", "number"]
+        constraints = [models.UniqueConstraint(fields=["opp", "number"], name="opp_version_number_unique")]
+        verbose_name = _("OPP-versie")
+        verbose_name_plural = _("OPP-versies")
+
+    def __str__(self) -> str:
+        return f"{self.opp} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("OPP versions cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("OPP versions cannot be deleted.")
+
+    def hash_is_valid(self) -> bool:
+        from .content import content_hash
+
+        return content_hash(self.content) == self.content_hash
+
+    @property
+    def goals(self) -> list[dict]:
+        return self.content["handelingsdeel"]["goals"]
+
+
+# --- evaluation ---------------------------------------------------------------------------------------------
+
+class EvaluationDecision(models.TextChoices):
+    CONTINUE = "continue", _("voortzetten")
+    ADJUST = "adjust", _("bijstellen")
+    END = "end", _("beëindigen")
+
+
+class GoalOutcome(models.TextChoices):
+    REACHED = "reached", _("bereikt")
+    PARTLY = "partly", _("deels bereikt")
+    NOT_REACHED = "not_reached", _("niet bereikt")
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EvaluationQuerySet":
+        return self.filter(opp__in=Opp.objects.visible_to(user))
+
+
+class Evaluation(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="evaluations")
+    version = models.ForeignKey(OppVersion, on_delete=models.PROTECT, related_name="evaluations")
+    evaluated_on = models.DateField(_("datum evaluatie"))
+    parents_view = models.TextField(_("wat de ouders ervan vinden"))
+    pupil_view = models.TextField(
+        _("wat de leerling ervan vindt"), help_text=_("In de woorden van de leerling, of waarom dat niet lukte."),
+    )
+    decision = models.CharField(_("besluit"), max_length=10, choices=EvaluationDecision.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-evaluated_on", "-pk"]
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+
+    def __str__(self) -> str:
+        return f"{self.opp} – {self.evaluated_on}"
+
+
+class EvaluationOutcome(models.Model):
+    """Whether one goal of the evaluated version was reached."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="outcomes")
+    goal_uuid = models.UUIDField()
+    goal_title = models.CharField(_("doel"), max_length=120)
+    outcome = models.CharField(_("resultaat"), max_length=12, choices=GoalOutcome.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "goal_uuid"], name="evaluation_outcome_one_per_goal")
+        ]
+        verbose_name = _("resultaat per doel")
+        verbose_name_plural = _("resultaten per doel")
+
+    def __str__(self) -> str:
+        return f"{self.goal_title}: {self.get_outcome_display()}"
+
+
+# --- standard texts and commissie advice ------------------------------------------------------------------
+
+class StandardTextKind(models.TextChoices):
+    SUPPORT = "support", _("ondersteuning")
+    APPROACH = "approach", _("aanpak")
+    GOAL = "goal", _("doel")
+
+
+class StandardTextQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StandardTextQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        boards = School.objects.filter(pk__in=reach.school_ids).values("board_id")
+        return self.filter(
+            Q(school_id__in=reach.school_ids) | Q(board_id__in=boards) | Q(board_id__in=reach.board_ids)
+        )
+
+    def for_school(self, school: School) -> "StandardTextQuerySet":
+        return self.filter(Q(school=school) | Q(board_id=school.board_id), active=True)
+
+
+class StandardText(models.Model):
+    """A reusable text for support, an approach or a goal; kept by a school or by a board for all its schools."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="standard_texts")
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.CASCADE, related_name="standard_texts")
+    kind = models.CharField(_("soort"), max_length=10, choices=StandardTextKind.choices)
+    title = models.CharField(_("titel"), max_length=120)
+    text = models.TextField(_("tekst"))
+    active = models.BooleanField(_("actief"), default=True)
+
+    objects = StandardTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="standard_text_school_or_board",
+                condition=Q(school__isnull=False, board__isnull=True) | Q(school__isnull=True, board__isnull=False),
+            )
+        ]
+        verbose_name = _("standaardtekst")
+        verbose_name_plural = _("standaardteksten")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commissie(models.TextChoices):
+    BEGELEIDING = "begeleiding", _("commissie voor de begeleiding")
+    ONDERZOEK = "onderzoek", _("commissie van onderzoek")
+
+
+class CommissieAdviceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CommissieAdviceQuerySet":
+        return self.filter(opp__in=Opp.objects.visible_to(user))
+
+
+class CommissieAdvice(models.Model):
+    """The advice of the commissie voor de begeleiding (cluster 3–4) or van onderzoek (1–2) in so and vso."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="commissie_advices")
+    advised_on = models.DateField(_("datum advies"))
+    commissie = models.CharField(_("commissie"), max_length=12, choices=Commissie.choices)
+    advice = models.TextField(_("advies"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommissieAdviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-advised_on", "-pk"]
+        verbose_name = _("advies van de commissie")
+        verbose_name_plural = _("adviezen van de commissie")
+
+    def __str__(self) -> str:
+        return f"{self.get_commissie_display()} {self.advised_on}"

@@ -1,0 +1,31 @@
+"""Writes on plans. Each function is keyword-only, runs in one transaction and records its audit event."""
+
+from ._common import AdoptionBlocked, ConflictError, NotAllowed, PlanRuleError, RoleRequired
+from .drafting import DRAFT_FIELDS, freeze_version, save_draft, start_draft, start_overleg
+from .lifecycle import (
+    adopt,
+    check_no_overlap,
+    create_standard_text,
+    end,
+    record_commissie_advice,
+    record_evaluation,
+)
+
+__all__ = [
+    "AdoptionBlocked",
+    "ConflictError",
+    "DRAFT_FIELDS",
+    "NotAllowed",
+    "PlanRuleError",
+    "RoleRequired",
+    "adopt",
+    "check_no_overlap",
+    "create_standard_text",
+    "end",
+    "freeze_version",
+    "record_commissie_advice",
+    "record_evaluation",
+    "save_draft",
+    "start_draft",
+    "start_overleg",
+]

@@ -1,0 +1,229 @@
+"""Adopting, ending and evaluating a plan; the commissie's advice; standard texts."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Board, Membership, Role, School
+from schools.services import NotAllowed
+
+from ..models import (
+    COMMISSIE_SCHOOL_TYPES,
+    Commissie,
+    CommissieAdvice,
+    Evaluation,
+    EvaluationDecision,
+    EvaluationOutcome,
+    GoalOutcome,
+    Opp,
+    OppStatus,
+    StandardText,
+    StandardTextKind,
+    goal_title,
+)
+from ..requirements import blocking_gaps
+from ._common import (
+    IB,
+    IB_OR_LEADER,
+    LEADER,
+    AdoptionBlocked,
+    PlanRuleError,
+    add_months,
+    audit,
+    lock,
+    not_in_future,
+    require_role,
+)
+
+
+def check_no_overlap(opp: Opp, *, begin: datetime.date, end: datetime.date | None = None) -> None:
+    """Rule 9: the periods of a pupil's plans at one school never overlap."""
+    others = Opp.objects.filter(pupil_id=opp.pupil_id, school_id=opp.school_id, adopted_on__isnull=False).exclude(
+        pk=opp.pk
+    )
+    for other in others.only("adopted_on", "ended_on"):
+        starts_before_other_ends = other.ended_on is None or begin <= other.ended_on
+        ends_after_other_starts = end is None or end >= other.adopted_on
+        if starts_before_other_ends and ends_after_other_starts:
+            raise PlanRuleError(
+                _("Deze periode overlapt met een ander OPP van deze leerling op deze school (regel 9).")
+            )
+
+
+@transaction.atomic
+def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
+    """The school leader adopts (vaststellen) the version sent to the parents, when every blocking
+    requirement of the checklist is met. The first adoption date is the OPP's begin date."""
+    require_role(user, opp.school, *LEADER)
+    fresh = lock(opp)
+    if fresh.status != OppStatus.TER_INSTEMMING:
+        raise PlanRuleError(_("Alleen een versie die ter instemming aan de ouders is voorgelegd kan worden "
+                              "vastgesteld."))
+    version = fresh.latest_version
+    day = adopted_on or timezone.localdate()
+    not_in_future(day, _("De datum van vaststelling"))
+    if day < timezone.localtime(version.created_at).date():
+        raise PlanRuleError(_("Een versie kan niet worden vastgesteld vóór de dag waarop zij is verstuurd."))
+    gaps = blocking_gaps(fresh, version)
+    if gaps:
+        raise AdoptionBlocked(gaps)
+    first = fresh.adopted_on is None
+    if first:
+        check_no_overlap(fresh, begin=day)
+        fresh.adopted_on = day
+        fresh.next_evaluation_due = add_months(day, fresh.evaluation_cycle_months)
+    else:
+        if day < fresh.version_adopted_on:
+            raise PlanRuleError(_("De nieuwe versie kan niet eerder ingaan dan de versie die nu geldt."))
+        fresh.next_evaluation_due = fresh.next_evaluation_due or add_months(day, fresh.evaluation_cycle_months)
+    fresh.adopted_version = version
+    fresh.version_adopted_on = day
+    fresh.status = OppStatus.VASTGESTELD
+    fresh.save()
+    audit(user, "opp.adopted", fresh, version=version.number, adopted_on=day.isoformat(), first=first,
+          content_hash=version.content_hash)
+    opp.refresh_from_db()
+    return opp
+
+
+def _end(user, opp: Opp, ended_on: datetime.date, reason: str) -> None:
+    if opp.status == OppStatus.BEEINDIGD:
+        raise PlanRuleError(_("Dit plan is al beëindigd."))
+    if not reason.strip():
+        raise PlanRuleError(_("Geef de reden waarom het plan eindigt."))
+    not_in_future(ended_on, _("De einddatum"))
+    if opp.adopted_on and ended_on < opp.adopted_on:
+        raise PlanRuleError(_("De einddatum kan niet vóór de ingangsdatum liggen."))
+    opp.status = OppStatus.BEEINDIGD
+    opp.ended_on = ended_on
+    opp.end_reason = reason.strip()
+    opp.next_evaluation_due = None
+    opp.save()
+    audit(user, "opp.ended", opp, ended_on=ended_on.isoformat(), was_adopted=opp.adopted_on is not None)
+
+
+@transaction.atomic
+def end(*, user, opp: Opp, ended_on: datetime.date, reason: str) -> Opp:
+    """End the plan (or withdraw a draft) with its end date and reason."""
+    require_role(user, opp.school, *IB_OR_LEADER)
+    fresh = lock(opp)
+    _end(user, fresh, ended_on, reason)
+    opp.refresh_from_db()
+    return opp
+
+
+@transaction.atomic
+def record_evaluation(
+    *,
+    user,
+    opp: Opp,
+    evaluated_on: datetime.date,
+    outcomes: Mapping[str, tuple[str, str]],
+    parents_view: str,
+    pupil_view: str,
+    decision: str,
+    end_reason: str = "",
+) -> Evaluation:
+    """Rule 8: evaluate the adopted version with the parents: per goal reached / partly / not reached
+    (`outcomes` maps each goal's uuid to `(outcome, note)`), both views and the decision.
+
+    continue: the next evaluation is due one cycle after this one; adjust: the plan becomes bijgesteld and
+    its draft must be frozen again for instemming (the adopted version stays in force); end: the plan ends.
+    """
+    require_role(user, opp.school, *IB)
+    fresh = lock(opp)
+    if not fresh.is_running:
+        raise PlanRuleError(_("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."))
+    version = fresh.adopted_version
+    not_in_future(evaluated_on, _("De datum van de evaluatie"))
+    if evaluated_on < fresh.adopted_on:
+        raise PlanRuleError(_("De evaluatie kan niet vóór de ingangsdatum van het plan liggen."))
+    if decision not in EvaluationDecision.values:
+        raise PlanRuleError(_("Kies een besluit: voortzetten, bijstellen of beëindigen."))
+    if not parents_view.strip():
+        raise PlanRuleError(_("Schrijf op wat de ouders van het plan en de evaluatie vinden."))
+    if not pupil_view.strip():
+        raise PlanRuleError(_("Schrijf op wat de leerling ervan vindt, of waarom dat niet lukte."))
+    goals = {g["uuid"]: g for g in version.goals}
+    given = {str(k): v for k, v in outcomes.items()}
+    if set(given) != set(goals):
+        raise PlanRuleError(_("Geef voor elk doel aan of het bereikt is."))
+    for outcome, _note in given.values():
+        if outcome not in GoalOutcome.values:
+            raise PlanRuleError(_("Kies per doel: bereikt, deels bereikt of niet bereikt."))
+    if decision == EvaluationDecision.END and not end_reason.strip():
+        end_reason = str(_("Beëindigd na de evaluatie."))
+    evaluation = Evaluation.objects.create(
+        opp=fresh, version=version, evaluated_on=evaluated_on, parents_view=parents_view.strip(),
+        pupil_view=pupil_view.strip(), decision=decision, recorded_by=user,
+    )
+    EvaluationOutcome.objects.bulk_create(
+        EvaluationOutcome(
+            evaluation=evaluation, goal_uuid=uuid, goal_title=goal_title(goals[uuid]["area"], goals[uuid]["description"]),
+            outcome=outcome, note=(note or "").strip(),
+        )
+        for uuid, (outcome, note) in given.items()
+    )
+    audit(user, "opp.evaluated", fresh, evaluation, version=version.number, decision=decision,
+          evaluated_on=evaluated_on.isoformat())
+    if decision == EvaluationDecision.END:
+        _end(user, fresh, evaluated_on, end_reason)
+    else:
+        fresh.next_evaluation_due = add_months(evaluated_on, fresh.evaluation_cycle_months)
+        fields = ["next_evaluation_due", "updated_at"]
+        if decision == EvaluationDecision.ADJUST:
+            # A version still waiting for instemming is superseded too: it must be frozen again.
+            fresh.status = OppStatus.BIJGESTELD
+            fresh.revision += 1
+            fields += ["status", "revision"]
+        fresh.save(update_fields=fields)
+    opp.refresh_from_db()
+    return evaluation
+
+
+@transaction.atomic
+def record_commissie_advice(
+    *, user, opp: Opp, advised_on: datetime.date, commissie: str, advice: str
+) -> CommissieAdvice:
+    """Rule 6: in so and vso the commissie advises before the plan is adopted."""
+    require_role(user, opp.school, *IB_OR_LEADER)
+    fresh = lock(opp)
+    if fresh.school_type not in COMMISSIE_SCHOOL_TYPES:
+        raise PlanRuleError(_("Alleen in het so en vso adviseert een commissie over het OPP."))
+    if commissie not in Commissie.values:
+        raise PlanRuleError(_("Kies de commissie die advies gaf."))
+    if not advice.strip():
+        raise PlanRuleError(_("Schrijf het advies van de commissie op."))
+    not_in_future(advised_on, _("De datum van het advies"))
+    item = CommissieAdvice.objects.create(
+        opp=fresh, advised_on=advised_on, commissie=commissie, advice=advice.strip(), recorded_by=user
+    )
+    audit(user, "opp.commissie_advice_recorded", fresh, item, commissie=commissie, advised_on=advised_on.isoformat())
+    return item
+
+
+@transaction.atomic
+def create_standard_text(
+    *, user, kind: str, title: str, text: str, school: School | None = None, board: Board | None = None
+) -> StandardText:
+    """A school's ib or leader keeps texts for their school; a board's administration for all its schools."""
+    if (school is None) == (board is None):
+        raise ValueError("Give exactly one of school and board.")
+    if school is not None:
+        require_role(user, school, *IB_OR_LEADER)
+    elif not Membership.objects.filter(user=user, board=board, role=Role.BOARD_ADMIN).exists():
+        raise NotAllowed
+    if kind not in StandardTextKind.values:
+        raise PlanRuleError(_("Kies de soort tekst: ondersteuning, aanpak of doel."))
+    if not title.strip() or not text.strip():
+        raise PlanRuleError(_("Geef de tekst een titel en een inhoud."))
+    item = StandardText.objects.create(school=school, board=board, kind=kind, title=title.strip()[:120],
+                                       text=text.strip())
+    from opp_portal.audit.service import record
+
+    org = f"school:{school.code}" if school else f"board:{board.number}"
+    record(actor=user, action="standard_text.created", obj=item, on_behalf_of=org)
+    return item

@@ -1,0 +1,115 @@
+"""The audit trail is append-only: in Python, and on PostgreSQL in the database itself."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+
+from opp_portal.audit.models import AppendOnlyError, AuditEvent
+from opp_portal.audit.service import record
+from tests.factories import EnrolmentFactory, SchoolFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event():
+    enrolment = EnrolmentFactory()
+    return record(actor=UserFactory(), action="pupil.viewed", obj=enrolment.pupil, on_behalf_of="school:12AB00",
+                  pupil_id=enrolment.pupil_id, details={"why": "test"})
+
+
+def test_record_stores_who_what_for_whom_and_when(event):
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.action == "pupil.viewed"
+    assert stored.object_type == "schools.pupil"
+    assert stored.on_behalf_of == "school:12AB00"
+    assert stored.actor is not None and stored.at is not None
+    assert stored.details == {"why": "test"}
+
+
+def test_record_by_an_anonymous_actor_keeps_no_user():
+    school = SchoolFactory()
+    assert record(actor=AnonymousUser(), action="system.check", obj=school).actor is None
+    assert record(actor=None, action="system.check", obj=school).actor is None
+
+
+def test_for_object_finds_the_events_of_one_object(event):
+    other = EnrolmentFactory().pupil
+    record(actor=None, action="pupil.viewed", obj=other)
+    pupil = EnrolmentFactory._meta.model.objects.get(pupil_id=event.pupil_id).pupil
+    assert list(AuditEvent.objects.for_object(pupil)) == [event]
+
+
+def test_an_event_cannot_be_saved_again(event):
+    event.action = "pupil.deleted"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+
+
+def test_an_event_cannot_be_deleted(event):
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_events_cannot_be_updated_in_bulk(event):
+    changed = AuditEvent.objects.get(pk=event.pk)
+    changed.action = "x"
+    for attempt in (
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(action="x"),
+        lambda: AuditEvent.objects.all().update(action="x"),
+        lambda: AuditEvent.objects.bulk_update([changed], ["action"]),
+        lambda: AuditEvent.objects.update_or_create(pk=event.pk, defaults={"action": "x"}),
+    ):
+        # bulk_update works inside the caller's transaction, so give each attempt its own savepoint.
+        with pytest.raises(AppendOnlyError), transaction.atomic():
+            attempt()
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+
+
+def test_events_cannot_be_deleted_in_bulk(event):
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.count() == 1
+
+
+def test_the_actor_of_an_event_cannot_be_deleted(event):
+    with pytest.raises(ProtectedError):
+        event.actor.delete()
+    assert AuditEvent.objects.filter(pk=event.pk, actor__isnull=False).exists()
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+
+
+def _raw(sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_postgres_refuses_a_raw_update_of_an_event(postgres, event):
+    with pytest.raises(DatabaseError, match="append-only"):
+        _raw("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+
+
+def test_postgres_refuses_a_raw_delete_of_an_event(postgres, event):
+    with pytest.raises(DatabaseError, match="append-only"):
+        _raw("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_postgres_still_accepts_a_raw_insert(postgres, event):
+    _raw(
+        "INSERT INTO audit_auditevent (uuid, at, on_behalf_of, action, object_type, object_id, details)"
+        " VALUES (gen_random_uuid(), now(), '', 'raw.insert', 'x', '1', '{}')",
+        [],
+    )
+    assert AuditEvent.objects.filter(action="raw.insert").exists()

@@ -1,0 +1,60 @@
+"""Production settings refuse to start without a real secret; the defaults run without any."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+GOOD_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
+SHOW = (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = {module!r}; django.setup();"
+    "from django.conf import settings as s;"
+    "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+    " s.SECURE_HSTS_SECONDS > 0, s.OPP_REQUIRE_MFA, s.CSRF_TRUSTED_ORIGINS)"
+)
+
+
+def start(module: str, **env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with nothing in its environment but `env`."""
+    return subprocess.run(
+        [sys.executable, "-c", SHOW.format(module=module)],
+        env={"PATH": "/usr/bin:/bin", **env}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = start("opp_portal.settings.production", ALLOWED_HOSTS="opp.example.nl")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_production_with_a_short_secret_key_refuses_to_start():
+    result = start("opp_portal.settings.production", SECRET_KEY="x" * 49, ALLOWED_HOSTS="opp.example.nl")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_a_long_secret_and_allowed_hosts_and_is_locked_down():
+    assert len(GOOD_KEY) >= 50
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl,www.opp.example.nl")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == (
+        "False ['opp.example.nl', 'www.opp.example.nl'] True True True True True "
+        "['https://opp.example.nl', 'https://www.opp.example.nl']"
+    )
+
+
+def test_local_settings_run_without_any_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'opp_portal.settings.local';"
+         " django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], bool(s.SECRET_KEY))"],
+        env={"PATH": "/usr/bin:/bin"}, cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3 True"

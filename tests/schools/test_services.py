@@ -1,0 +1,296 @@
+"""Writes on pupils, enrolments and guardians: reach, one transaction, an audit event in it."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from opp_portal.audit.models import AuditEvent
+from schools import services
+from schools.models import Enrolment, Guardian, Guardianship, Pupil
+from tests.factories import GuardianshipFactory, SchoolFactory, enrolled_pupil, make_bsn, staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def school():
+    return SchoolFactory(brin="12AB", vestiging="01")
+
+
+@pytest.fixture
+def ib(school):
+    return staff("ib", school=school)
+
+
+def pupil_data(**overrides) -> services.PupilData:
+    values = {"first_name": "Noor", "name_prefix": "van", "last_name": "Dijk",
+              "date_of_birth": datetime.date(2017, 3, 14), "bsn": make_bsn(), "onderwijsnummer": None}
+    values.update(overrides)
+    return services.PupilData(**values)
+
+
+def enrolment_data(school, **overrides) -> services.EnrolmentData:
+    values = {"school": school, "sequence_number": "77001", "enrolment_date": datetime.date(2023, 8, 28),
+              "leaving_date": None, "group": "3"}
+    values.update(overrides)
+    return services.EnrolmentData(**values)
+
+
+def guardian_data(**overrides) -> services.GuardianData:
+    values = {"first_name": "Fatima", "name_prefix": "", "last_name": "El Amrani", "email": "F@Example.test",
+              "phone": "06 12345678", "relationship": "moeder", "has_gezag": True}
+    values.update(overrides)
+    return services.GuardianData(**values)
+
+
+class AuditDown(Exception):
+    pass
+
+
+@pytest.fixture
+def audit_fails(monkeypatch):
+    def broken(**kwargs):
+        raise AuditDown
+
+    monkeypatch.setattr(services, "record", broken)
+
+
+# --- creating a pupil -----------------------------------------------------------------------------
+
+
+def test_create_pupil_saves_pupil_and_enrolment_with_two_audit_events(ib, school):
+    pupil = services.create_pupil(user=ib, pupil=pupil_data(), enrolment=enrolment_data(school))
+    enrolment = pupil.enrolments.get()
+    assert enrolment.school == school and enrolment.sequence_number == "77001"
+    events = {e.action: e for e in AuditEvent.objects.all()}
+    assert set(events) == {"pupil.created", "enrolment.created"}
+    for event in events.values():
+        assert event.actor == ib
+        assert event.on_behalf_of == "school:12AB01"
+        assert event.pupil_id == pupil.pk
+    assert events["pupil.created"].object_type == "schools.pupil"
+    assert events["pupil.created"].object_id == str(pupil.pk)
+    assert events["enrolment.created"].object_id == str(enrolment.pk)
+
+
+def test_create_pupil_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
+    with pytest.raises(AuditDown):
+        services.create_pupil(user=ib, pupil=pupil_data(), enrolment=enrolment_data(school))
+    assert not Pupil.objects.exists() and not Enrolment.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["teacher", "board_admin", "swv", "outsider"])
+def test_create_pupil_at_a_school_out_of_reach_is_not_allowed_and_saves_nothing(school, role):
+    user = {
+        "teacher": lambda: staff("teacher", school=school, groups="3"),
+        "board_admin": lambda: staff("board_admin", board=school.board),
+        "swv": lambda: staff("swv", swv=school.swv),
+        "outsider": lambda: staff("ib", school=SchoolFactory()),
+    }[role]()
+    with pytest.raises(services.NotAllowed):
+        services.create_pupil(user=user, pupil=pupil_data(), enrolment=enrolment_data(school))
+    assert not Pupil.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_not_allowed_is_answered_as_a_404():
+    assert issubclass(services.NotAllowed, Http404)
+
+
+def test_create_pupil_checks_the_data_itself_not_only_the_form(ib, school):
+    with pytest.raises(ValidationError) as info:
+        services.create_pupil(user=ib, pupil=pupil_data(bsn="111222334"), enrolment=enrolment_data(school))
+    assert "bsn" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        services.create_pupil(
+            user=ib, pupil=pupil_data(),
+            enrolment=enrolment_data(school, leaving_date=datetime.date(2020, 1, 1)),
+        )
+    assert not Pupil.objects.exists() and not AuditEvent.objects.exists()
+
+
+# --- changing a pupil -----------------------------------------------------------------------------
+
+
+def test_update_pupil_records_which_fields_changed_but_not_their_values(ib, school):
+    pupil = enrolled_pupil(school, first_name="Anouk")
+    enrolment = pupil.enrolments.get()
+    new_bsn = make_bsn()
+    services.update_pupil(
+        user=ib, pupil=pupil, data=pupil_data(first_name="Anna", bsn=new_bsn, last_name=pupil.last_name,
+                                              name_prefix=pupil.name_prefix, date_of_birth=pupil.date_of_birth),
+        enrolment=enrolment, enrolment_data=enrolment_data(school, group="4"),
+    )
+    pupil.refresh_from_db()
+    assert pupil.first_name == "Anna" and pupil.bsn == new_bsn
+    event = AuditEvent.objects.get(action="pupil.updated")
+    assert event.details == {"fields": ["bsn", "first_name"]}
+    assert new_bsn not in str(event.details)
+    assert AuditEvent.objects.filter(action="enrolment.updated", pupil_id=pupil.pk).exists()
+
+
+def test_update_pupil_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
+    pupil = enrolled_pupil(school, first_name="Anouk")
+    with pytest.raises(AuditDown):
+        services.update_pupil(user=ib, pupil=pupil, data=pupil_data(), enrolment=pupil.enrolments.get(),
+                              enrolment_data=enrolment_data(school, group="8"))
+    assert Pupil.objects.get(pk=pupil.pk).first_name == "Anouk"
+    assert Enrolment.objects.get(pupil=pupil).group == "5"
+
+
+def test_update_pupil_cannot_move_the_enrolment_to_a_school_out_of_reach(ib, school):
+    pupil = enrolled_pupil(school)
+    elsewhere = SchoolFactory()
+    with pytest.raises(services.NotAllowed):
+        services.update_pupil(user=ib, pupil=pupil, data=pupil_data(bsn=pupil.bsn), enrolment=pupil.enrolments.get(),
+                              enrolment_data=enrolment_data(elsewhere))
+    assert Enrolment.objects.get(pupil=pupil).school == school
+
+
+def test_update_pupil_refuses_an_enrolment_at_a_school_out_of_reach(ib):
+    pupil = enrolled_pupil(SchoolFactory())
+    with pytest.raises(services.NotAllowed):
+        services.update_pupil(user=ib, pupil=pupil, data=pupil_data(bsn=pupil.bsn), enrolment=pupil.enrolments.get(),
+                              enrolment_data=enrolment_data(pupil.enrolments.get().school))
+
+
+def test_update_pupil_from_a_stale_version_is_a_conflict_and_changes_nothing(ib, school):
+    pupil = enrolled_pupil(school, first_name="Anouk")
+    enrolment = pupil.enrolments.get()
+    version = services.version_of(pupil, enrolment)
+    Enrolment.objects.filter(pk=enrolment.pk).update(group="7")  # someone else saved meanwhile
+    with pytest.raises(services.Conflict):
+        services.update_pupil(user=ib, pupil=pupil, data=pupil_data(bsn=pupil.bsn), enrolment=enrolment,
+                              enrolment_data=enrolment_data(school), expected_version=version)
+    assert Pupil.objects.get(pk=pupil.pk).first_name == "Anouk"
+    assert Enrolment.objects.get(pk=enrolment.pk).group == "7"
+    assert not AuditEvent.objects.exists()
+
+
+def test_update_pupil_from_the_current_version_goes_through(ib, school):
+    pupil = enrolled_pupil(school)
+    enrolment = pupil.enrolments.get()
+    services.update_pupil(user=ib, pupil=pupil, data=pupil_data(bsn=pupil.bsn), enrolment=enrolment,
+                          enrolment_data=enrolment_data(school), expected_version=services.version_of(pupil, enrolment))
+    assert Pupil.objects.get(pk=pupil.pk).first_name == "Noor"
+
+
+def test_version_changes_with_any_stored_value(school):
+    pupil = enrolled_pupil(school)
+    enrolment = pupil.enrolments.get()
+    before = services.version_of(pupil, enrolment)
+    assert services.version_of(Pupil.objects.get(pk=pupil.pk), Enrolment.objects.get(pk=enrolment.pk)) == before
+    enrolment.leaving_date = datetime.date(2026, 7, 1)
+    assert services.version_of(pupil, enrolment) != before
+
+
+# --- guardians ------------------------------------------------------------------------------------
+
+
+def test_add_guardian_links_a_new_guardian_and_writes_an_audit_event(ib, school):
+    pupil = enrolled_pupil(school)
+    link = services.add_guardian(user=ib, pupil=pupil, data=guardian_data())
+    assert link.pupil == pupil and link.has_gezag and link.relationship == "moeder"
+    assert link.guardian.email == "f@example.test"
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.pupil_id, event.on_behalf_of) == (
+        "guardian.added", ib, pupil.pk, "school:12AB01")
+
+
+def test_add_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
+    pupil = enrolled_pupil(school)
+    with pytest.raises(AuditDown):
+        services.add_guardian(user=ib, pupil=pupil, data=guardian_data())
+    assert not Guardian.objects.exists() and not Guardianship.objects.exists()
+
+
+def test_add_guardian_to_a_pupil_out_of_reach_is_not_allowed(ib):
+    pupil = enrolled_pupil(SchoolFactory())
+    with pytest.raises(services.NotAllowed):
+        services.add_guardian(user=ib, pupil=pupil, data=guardian_data())
+    assert not Guardian.objects.exists()
+
+
+def test_update_guardian_records_which_fields_changed(ib, school):
+    pupil = enrolled_pupil(school)
+    link = GuardianshipFactory(pupil=pupil)
+    data = guardian_data(first_name=link.guardian.first_name, name_prefix=link.guardian.name_prefix,
+                         last_name=link.guardian.last_name, email=link.guardian.email, phone="010 1234567",
+                         relationship="ouder", has_gezag=False)
+    services.update_guardian(user=ib, link=link, data=data)
+    link.refresh_from_db()
+    assert not link.has_gezag and link.guardian.phone == "010 1234567"
+    assert AuditEvent.objects.get(action="guardian.updated").details == {"fields": ["has_gezag", "phone"]}
+
+
+def test_update_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
+    link = GuardianshipFactory(pupil=enrolled_pupil(school))
+    name = link.guardian.last_name
+    with pytest.raises(AuditDown):
+        services.update_guardian(user=ib, link=link, data=guardian_data(has_gezag=False))
+    assert Guardian.objects.get(pk=link.guardian_id).last_name == name
+    assert Guardianship.objects.get(pk=link.pk).has_gezag
+
+
+def test_update_guardian_from_a_stale_version_is_a_conflict(ib, school):
+    link = GuardianshipFactory(pupil=enrolled_pupil(school))
+    version = services.version_of(link.guardian, link)
+    Guardian.objects.filter(pk=link.guardian_id).update(phone="020 7654321")
+    with pytest.raises(services.Conflict):
+        services.update_guardian(user=ib, link=link, data=guardian_data(), expected_version=version)
+    assert Guardian.objects.get(pk=link.guardian_id).phone == "020 7654321"
+
+
+def test_remove_guardian_unlinks_but_keeps_the_guardian_and_writes_an_audit_event(ib, school):
+    pupil = enrolled_pupil(school)
+    link = GuardianshipFactory(pupil=pupil)
+    services.remove_guardian(user=ib, link=link)
+    assert not Guardianship.objects.exists()
+    assert Guardian.objects.filter(pk=link.guardian_id).exists()
+    event = AuditEvent.objects.get()
+    assert (event.action, event.object_id, event.pupil_id) == ("guardian.unlinked", str(link.guardian_id), pupil.pk)
+
+
+def test_remove_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
+    link = GuardianshipFactory(pupil=enrolled_pupil(school))
+    with pytest.raises(AuditDown):
+        services.remove_guardian(user=ib, link=link)
+    assert Guardianship.objects.filter(pk=link.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["teacher", "board_admin", "parent"])
+def test_guardian_changes_by_who_may_not_edit_are_not_allowed(school, role):
+    pupil = enrolled_pupil(school, group="5")
+    link = GuardianshipFactory(pupil=pupil)
+    user = {
+        "teacher": lambda: staff("teacher", school=school, groups="5"),
+        "board_admin": lambda: staff("board_admin", board=school.board),
+        "parent": lambda: link.guardian.user or _parent_user(link),
+    }[role]()
+    for call in (
+        lambda: services.add_guardian(user=user, pupil=pupil, data=guardian_data()),
+        lambda: services.update_guardian(user=user, link=link, data=guardian_data()),
+        lambda: services.remove_guardian(user=user, link=link),
+    ):
+        with pytest.raises(services.NotAllowed):
+            call()
+    assert Guardianship.objects.filter(pk=link.pk, has_gezag=True).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def _parent_user(link):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    Guardian.objects.filter(pk=link.guardian_id).update(user=user)
+    return user
+
+
+def test_superuser_may_change_any_pupil(school):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True)
+    pupil = enrolled_pupil(school)
+    services.add_guardian(user=admin, pupil=pupil, data=guardian_data())
+    assert AuditEvent.objects.get().on_behalf_of == "school:12AB01"
