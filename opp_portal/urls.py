@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
+    path("", include("plans.urls")),
     path("", include("schools.urls")),
 ]
 

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("leerlingen/<uuid:pupil_uuid>/opp/", views.pupil_plans, name="pupil_plans"),
+    path("leerlingen/<uuid:pupil_uuid>/opp/nieuw/", views.start_plan, name="start_plan"),
+    path("opp/<uuid:opp_uuid>/", views.draft, name="draft"),
+    path("opp/<uuid:opp_uuid>/vaststellen/", views.adopt, name="adopt"),
+]

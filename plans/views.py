@@ -1,0 +1,370 @@
+"""The ib's drafting journey: a pupil's plans, the draft with autosave and checklist, sending and adopting.
+
+Reads go through `visible_to(user)` (anything out of reach is a 404); writes go through `plans.services`.
+One view answers with a full page or, for htmx autosave, with the partial `plans/draft.html#saved`.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+from schools.models import Enrolment, Membership, Pupil, Role, School
+
+from . import services
+from .content import GOAL_FIELDS
+from .forms import KIND_LABELS, DraftForm, StartPlanForm, goal_formset, mark_invalid
+from .models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
+from .requirements import checklist
+
+EDITABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.TER_INSTEMMING, OppStatus.VASTGESTELD,
+                     OppStatus.BIJGESTELD)
+SENDABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD)
+STATUS_BADGES = {
+    OppStatus.CONCEPT: "text-bg-secondary",
+    OppStatus.IN_OVERLEG: "text-bg-info",
+    OppStatus.TER_INSTEMMING: "text-bg-warning",
+    OppStatus.VASTGESTELD: "text-bg-success",
+    OppStatus.BIJGESTELD: "text-bg-primary",
+    OppStatus.BEEINDIGD: "text-bg-dark",
+}
+
+
+# --- reads ---------------------------------------------------------------------------------------------------
+
+def _plan_pupils(user):
+    """Pupils whose plans a staff member of their school reaches; parents and board staff get none here."""
+    reach = reach_of(user)
+    pupils = Pupil.objects.visible_to(user)
+    if reach.everything:
+        return pupils
+    taught = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
+    return pupils.filter(pk__in=taught)
+
+
+def _plans(user):
+    """Plans the user reaches as staff of the plan's school (parents see theirs on the consent pages)."""
+    reach = reach_of(user)
+    opps = Opp.objects.visible_to(user)
+    if not reach.everything:
+        opps = opps.filter(school_id__in=reach.school_ids)
+    return opps.select_related("school", "pupil", "uitstroom_option")
+
+
+def _get_opp(user, opp_uuid) -> Opp:
+    return get_object_or_404(_plans(user), uuid=opp_uuid)
+
+
+def _roles(user, school: School) -> set[str]:
+    return set(Membership.objects.filter(user=user, school=school).values_list("role", flat=True))
+
+
+def _ib_enrolment(user, pupil: Pupil) -> Enrolment | None:
+    """The pupil's current enrolment at a school where the user is ib: where a new plan would start."""
+    ib_schools = Membership.objects.filter(user=user, role=Role.IB, school__isnull=False).values("school_id")
+    return (
+        Enrolment.objects.current().filter(pupil=pupil, school_id__in=ib_schools)
+        .select_related("school").order_by("-enrolment_date").first()
+    )
+
+
+def _checklist(opp: Opp) -> dict:
+    items = checklist(opp)
+    return {"items": items, "met": sum(1 for item in items if item.met), "total": len(items)}
+
+
+def _decorate(opp: Opp) -> Opp:
+    opp.kind_label = KIND_LABELS.get(opp.kind, opp.get_kind_display())
+    opp.status_badge = STATUS_BADGES.get(opp.status, "text-bg-secondary")
+    return opp
+
+
+def _audit_read(user, opp: Opp) -> None:
+    record(actor=user, action="opp.viewed", obj=opp, on_behalf_of=f"school:{opp.school.code}", pupil_id=opp.pupil_id)
+
+
+# --- a pupil's plans ----------------------------------------------------------------------------------------
+
+def _start_form(user, pupil: Pupil, data=None):
+    enrolment = _ib_enrolment(user, pupil)
+    if enrolment is None:
+        return None, None
+    school = enrolment.school
+    if Opp.objects.filter(pupil=pupil, school=school).not_ended().exists():
+        return school, None
+    has_previous = Opp.objects.visible_to(user).filter(pupil=pupil).exists()
+    return school, StartPlanForm(data, school_type=school.school_type, has_previous=has_previous)
+
+
+def _plans_page(request, pupil: Pupil, form=None, school=None, status=200) -> HttpResponse:
+    if form is None:
+        school, form = _start_form(request.user, pupil)
+    opps = [_decorate(o) for o in _plans(request.user).filter(pupil=pupil).order_by("-created_at")]
+    context = {"pupil": pupil, "opps": opps, "start_form": form, "start_school": school}
+    return render(request, "plans/pupil_plans.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pupil_plans(request: HttpRequest, pupil_uuid) -> HttpResponse:
+    pupil = get_object_or_404(_plan_pupils(request.user), uuid=pupil_uuid)
+    return _plans_page(request, pupil)
+
+
+@login_required
+@require_POST
+def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
+    user = request.user
+    pupil = get_object_or_404(_plan_pupils(user), uuid=pupil_uuid)
+    school, form = _start_form(user, pupil, request.POST)
+    if school is None:
+        raise Http404
+    if form is None:
+        messages.error(request, _("Deze leerling heeft op deze school al een OPP dat loopt of in voorbereiding is. "
+                                  "Werk dat plan bij of beëindig het eerst."))
+        return redirect("plans:pupil_plans", pupil_uuid=pupil.uuid)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            opp = services.start_draft(
+                user=user, pupil=pupil, school=school, kind=data.get("kind") or OppKind.EXTRA_SUPPORT,
+                support_start_date=data.get("support_start_date"), carry_over=bool(data.get("carry_over")),
+            )
+        except services.RoleRequired:
+            raise Http404 from None
+        except services.PlanRuleError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het concept is aangemaakt. Alles wat u typt wordt vanzelf bewaard."))
+            return redirect("plans:draft", opp_uuid=opp.uuid)
+    mark_invalid(form)
+    return _plans_page(request, pupil, form=form, school=school)
+
+
+# --- the draft ----------------------------------------------------------------------------------------------
+
+def _initial(opp: Opp) -> dict:
+    return {
+        "revision": opp.revision,
+        "support_and_guidance": opp.support_and_guidance,
+        "deviates_from_regular_programme": "ja" if opp.deviates_from_regular_programme else "nee",
+        "deviation_description": opp.deviation_description,
+        "uitstroom_option": opp.uitstroom_option.code if opp.uitstroom_option else None,
+        "uitstroom_justification": opp.uitstroom_justification,
+        "bevorderende_factoren": opp.bevorderende_factoren,
+        "belemmerende_factoren": opp.belemmerende_factoren,
+        "pupil_situation": opp.pupil_situation,
+        "support_needs": opp.support_needs,
+    }
+
+
+def _standard_texts(user, opp: Opp) -> dict[str, list]:
+    texts = StandardText.objects.visible_to(user).for_school(opp.school).order_by("title")
+    grouped = {kind: [] for kind in StandardTextKind.values}
+    for text in texts:
+        grouped[text.kind].append(text)
+    return grouped
+
+
+def _disable(form) -> None:
+    for field in form.fields.values():
+        field.disabled = True
+
+
+def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps=None, status=200):
+    user = request.user
+    roles = _roles(user, opp.school)
+    can_edit = Role.IB in roles and opp.status in EDITABLE_STATUSES
+    if form is None:
+        form = DraftForm(initial=_initial(opp), school_type=opp.school_type)
+        extra = 1 if request.GET.get("nieuw_doel") or not opp.goals.exists() else 0
+        goals = goal_formset(goals=opp.goals.all(), extra=extra if can_edit else 0)
+    if not can_edit:
+        _disable(form)
+        for goal_form in goals:
+            _disable(goal_form)
+    context = {
+        "opp": _decorate(opp),
+        "form": form,
+        "goals": goals,
+        "can_edit": can_edit,
+        "can_send": can_edit and opp.status in SENDABLE_STATUSES,
+        "can_adopt": Role.SCHOOL_LEADER in roles and opp.status == OppStatus.TER_INSTEMMING,
+        "checklist": _checklist(opp),
+        "conflict": conflict,
+        "adopt_gaps": adopt_gaps,
+        "texts": _standard_texts(user, opp) if can_edit else {},
+        "latest_version": opp.latest_version,
+    }
+    return render(request, "plans/draft.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = _get_opp(request.user, opp_uuid)
+    if request.method == "GET":
+        _audit_read(request.user, opp)
+        return _page(request, opp)
+    if Role.IB not in _roles(request.user, opp.school):
+        message = _("U kunt dit plan lezen, maar niet wijzigen. Alleen de intern begeleider past het concept aan.")
+        if request.htmx:
+            return render(request, "plans/draft.html#status", {"error": message}, status=403)
+        messages.error(request, message)
+        return _page(request, opp, status=403)
+    return _save(request, opp)
+
+
+def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
+    user = request.user
+    action = request.POST.get("action", "save")
+    form = DraftForm(request.POST, school_type=opp.school_type)
+    goals = goal_formset(request.POST, lenient=bool(request.htmx))
+    form_ok, goals_ok = form.is_valid(), goals.is_valid()
+    if not (form_ok and goals_ok):
+        return _invalid(request, opp, form, goals)
+    kept = [
+        (i, f) for i, f in enumerate(goals.forms)
+        if not f.cleaned_data.get("DELETE") and not f.is_blank and not f.pending
+    ]
+    changes = {**form.changes(), "goals": [f.goal() for _i, f in kept]}
+    try:
+        opp = services.save_draft(user=user, opp=opp, expected_revision=form.cleaned_data["revision"],
+                                  changes=changes)
+    except services.ConflictError as error:
+        return _conflict(request, opp, form, goals, error)
+    except services.RoleRequired:
+        raise Http404 from None
+    except services.PlanRuleError as error:
+        form.add_error(None, error)
+        return _invalid(request, opp, form, goals)
+
+    if request.htmx:
+        saved = list(opp.goals.order_by("order", "pk"))
+        goal_ids = [(index, goal.uuid) for (index, _f), goal in zip(kept, saved, strict=False)]
+        context = {
+            "opp": opp, "checklist": _checklist(opp), "form": form, "goals": goals, "goal_ids": goal_ids,
+            "saved_at": timezone.localtime(), "pending": any(f.pending for f in goals.forms),
+        }
+        return render(request, "plans/draft.html#saved", context)
+
+    target = reverse("plans:draft", kwargs={"opp_uuid": opp.uuid})
+    if action == "send":
+        return _send(request, opp, target)
+    messages.success(request, _("Het concept is opgeslagen."))
+    if action == "add_goal":
+        return redirect(f"{target}?nieuw_doel=1#doel-nieuw")
+    return redirect(target)
+
+
+def _send(request: HttpRequest, opp: Opp, target: str) -> HttpResponse:
+    try:
+        version = services.freeze_version(user=request.user, opp=opp, expected_revision=opp.revision)
+    except services.ConflictError:
+        messages.error(request, _("Iemand anders heeft dit plan intussen gewijzigd. Bekijk het plan en verstuur "
+                                  "het opnieuw."))
+    except services.PlanRuleError as error:
+        messages.error(request, _("Het plan is opgeslagen maar nog niet verstuurd.") + " " + " ".join(error.messages))
+    else:
+        messages.success(request, _("Versie %(number)s is verstuurd naar de ouders, ter instemming met het "
+                                    "handelingsdeel.") % {"number": version.number})
+    return redirect(target)
+
+
+def _invalid(request: HttpRequest, opp: Opp, form, goals) -> HttpResponse:
+    mark_invalid(form)
+    for goal_form in goals:
+        mark_invalid(goal_form)
+    if request.htmx:
+        errors = _error_summary(form, goals)
+        return render(request, "plans/draft.html#saved", {
+            "opp": opp, "checklist": None, "form": form, "goals": goals, "errors": errors,
+        })
+    return _page(request, opp, form=form, goals=goals)
+
+
+def _error_summary(form, goals) -> list[str]:
+    lines = [str(e) for e in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            lines += [f"{form.fields[name].label}: {e}" for e in errors]
+    for number, goal_form in enumerate(goals.forms, start=1):
+        for name, errors in goal_form.errors.items():
+            label = goal_form.fields[name].label if name in goal_form.fields else ""
+            lines += [_("Doel %(n)s, %(field)s: %(error)s") % {"n": number, "field": label, "error": e} for e in errors]
+    lines += [str(e) for e in goals.non_form_errors()]
+    return lines
+
+
+# --- conflicts ------------------------------------------------------------------------------------------------
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return _("(leeg)")
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nee")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, UitstroomOption):
+        return value.label
+    if isinstance(value, list):
+        return "\n\n".join(_show_goal(number, goal) for number, goal in enumerate(value, start=1)) or _("(geen doelen)")
+    return str(value)
+
+
+GOAL_LABELS = {
+    "area": "Gebied", "description": "Doel", "approach": "Aanpak", "responsible": "Wie doet wat",
+    "due_by": "Wanneer bereikt", "measured_by": "Hoe gemeten",
+}
+
+
+def _show_goal(number: int, goal: dict) -> str:
+    lines = [_("Doel %(n)s") % {"n": number}]
+    for name in GOAL_FIELDS:
+        value = goal.get(name)
+        if value not in (None, ""):
+            lines.append(f"{_(GOAL_LABELS[name])}: {_show(value)}")
+    return "\n".join(lines)
+
+
+def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.ConflictError) -> HttpResponse:
+    labels = {name: field.label for name, field in form.fields.items()}
+    labels["goals"] = _("Doelen")
+    fields = [
+        {"label": labels.get(name, name), "stored": _show(current), "yours": _show(submitted)}
+        for name, (current, submitted) in error.fields.items()
+    ]
+    conflict = {"fields": fields, "revision": error.current_revision}
+    if request.htmx:
+        return render(request, "plans/draft.html#saved", {"opp": opp, "conflict": conflict, "checklist": None})
+    opp.refresh_from_db()
+    return _page(request, opp, form=form, goals=goals, conflict=conflict)
+
+
+# --- adoption -------------------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = _get_opp(request.user, opp_uuid)
+    try:
+        services.adopt(user=request.user, opp=opp)
+    except services.AdoptionBlocked as blocked:
+        return _page(request, opp, adopt_gaps=blocked.gaps)
+    except services.RoleRequired:
+        messages.error(request, _("Alleen de schoolleider kan een plan vaststellen."))
+    except services.PlanRuleError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Het plan is vastgesteld. De ingangsdatum is %(day)s.")
+                         % {"day": date_format(opp.adopted_on, "j F Y")})
+    return redirect("plans:draft", opp_uuid=opp.uuid)

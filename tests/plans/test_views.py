@@ -1,0 +1,409 @@
+"""The drafting pages: outsiders get a 404, the ib starts and saves, autosave, conflicts, bad input, roles."""
+
+import pytest
+from django.urls import reverse
+
+from opp_portal.audit.models import AuditEvent
+from plans import services
+from plans.models import Opp, OppStatus, StandardText, UitstroomOption
+from tests.factories import SchoolFactory, UserFactory, enrolled_pupil, parent_of, pupil_account, staff
+
+from .factories import StandardTextFactory, option_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def draft_url(opp):
+    return reverse("plans:draft", kwargs={"opp_uuid": opp.uuid})
+
+
+def post_data(opp, *, revision=None, goals=None, **fields) -> dict:
+    """The draft form as the browser sends it, from the stored plan, with `fields` changed."""
+    opp.refresh_from_db()
+    data = {
+        "revision": opp.revision if revision is None else revision,
+        "support_and_guidance": opp.support_and_guidance,
+        "deviates_from_regular_programme": "ja" if opp.deviates_from_regular_programme else "nee",
+        "deviation_description": opp.deviation_description,
+        "uitstroom_option": opp.uitstroom_option.code if opp.uitstroom_option else "",
+        "uitstroom_justification": opp.uitstroom_justification,
+        "bevorderende_factoren": opp.bevorderende_factoren,
+        "belemmerende_factoren": opp.belemmerende_factoren,
+        "pupil_situation": opp.pupil_situation,
+        "support_needs": opp.support_needs,
+    }
+    if goals is None:
+        goals = [
+            {"uuid": str(g.uuid), "area": g.area, "description": g.description, "approach": g.approach,
+             "responsible": g.responsible, "due_by": g.due_by.isoformat() if g.due_by else "",
+             "measured_by": g.measured_by}
+            for g in opp.goals.order_by("order", "pk")
+        ]
+    data.update({"goals-TOTAL_FORMS": len(goals), "goals-INITIAL_FORMS": len(goals),
+                 "goals-MIN_NUM_FORMS": 0, "goals-MAX_NUM_FORMS": 1000})
+    for index, goal in enumerate(goals):
+        for name, value in goal.items():
+            data[f"goals-{index}-{name}"] = value
+    data.update(fields)
+    return data
+
+
+NEW_GOAL = {"uuid": "", "area": "Rekenen", "description": "Tafels tot 10 foutloos", "approach": "Dagelijks oefenen",
+            "responsible": "Leerkracht en ouders", "due_by": "2027-06-30", "measured_by": "Tafeltoets"}
+
+
+@pytest.fixture
+def draft(world):
+    return world.start()
+
+
+# --- outsiders --------------------------------------------------------------------------------------------
+
+def _views(world, opp):
+    return {
+        "pupil_plans": ("get", reverse("plans:pupil_plans", kwargs={"pupil_uuid": world.pupil.uuid})),
+        "start_plan": ("post", reverse("plans:start_plan", kwargs={"pupil_uuid": world.pupil.uuid})),
+        "draft": ("get", draft_url(opp)),
+        "draft_post": ("post", draft_url(opp)),
+        "adopt": ("post", reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid})),
+    }
+
+
+OUTSIDERS = {
+    "ib of another school": lambda w: staff("ib", school=SchoolFactory()),
+    "school leader of another school": lambda w: staff("school_leader", school=SchoolFactory()),
+    "parent of another child": lambda w: parent_of(enrolled_pupil(SchoolFactory())),
+    "board admin": lambda w: staff("board_admin", board=w.school.board),
+    "swv": lambda w: staff("swv", swv=w.school.swv),
+    "teacher of another group": lambda w: staff("teacher", school=w.school, groups="8"),
+    "pupil account": lambda w: pupil_account(w.pupil),
+    "user without memberships": lambda w: UserFactory(),
+}
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+@pytest.mark.parametrize("view", ["pupil_plans", "start_plan", "draft", "draft_post", "adopt"])
+def test_outsider_gets_404_for_every_plan_view(client, world, outsider, view):
+    opp = world.fill(world.start())
+    events = AuditEvent.objects.count()
+    client.force_login(OUTSIDERS[outsider](world))
+    method, target = _views(world, opp)[view]
+    response = getattr(client, method)(target, post_data(opp, support_and_guidance="Kwaad"))
+    assert response.status_code == 404
+    opp.refresh_from_db()
+    assert opp.support_and_guidance != "Kwaad"
+    assert Opp.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_parent_of_the_child_does_not_reach_the_staff_pages(client, world):
+    opp, _version = world.sent()
+    client.force_login(world.mother)
+    assert client.get(draft_url(opp)).status_code == 404
+    assert client.post(draft_url(opp), post_data(opp, support_and_guidance="Kwaad")).status_code == 404
+
+
+@pytest.mark.parametrize("view", ["pupil_plans", "draft"])
+def test_anonymous_user_is_sent_to_login(client, world, view):
+    opp = world.start()
+    _method, target = _views(world, opp)[view]
+    response = client.get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- the pupil's plans and starting one ---------------------------------------------------------------------
+
+def test_pupil_plans_show_kind_and_status(client, world_for):
+    w = world_for("vo")
+    opp = w.start(kind="basisondersteuning")
+    client.force_login(w.ib)
+    body = client.get(reverse("plans:pupil_plans", kwargs={"pupil_uuid": w.pupil.uuid})).content.decode()
+    assert "intern plan (basisondersteuning)" in body
+    assert "concept" in body
+    assert draft_url(opp) in body
+    assert "Nieuw OPP starten" not in body  # one open plan per pupil and school (rule 9)
+
+
+def test_ib_at_bao_chooses_the_kind_but_not_at_sbo(client, world_for):
+    for school_type, offered in (("bao", True), ("sbo", False)):
+        w = world_for(school_type)
+        client.force_login(w.ib)
+        body = client.get(reverse("plans:pupil_plans", kwargs={"pupil_uuid": w.pupil.uuid})).content.decode()
+        assert "Nieuw OPP starten" in body
+        assert ('name="kind"' in body) is offered
+
+
+def test_ib_can_start_a_draft(client, world):
+    client.force_login(world.ib)
+    response = client.post(reverse("plans:start_plan", kwargs={"pupil_uuid": world.pupil.uuid}),
+                           {"kind": "extra_support", "support_start_date": "2026-09-01"})
+    opp = Opp.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == draft_url(opp)
+    assert opp.status == OppStatus.CONCEPT and str(opp.support_start_date) == "2026-09-01"
+    page = client.get(draft_url(opp))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Handelingsdeel" in body and "Uitstroomperspectief" in body
+    assert body.index("Handelingsdeel") < body.index("Uitstroomperspectief")
+    assert AuditEvent.objects.filter(action="opp.viewed").exists()
+
+
+def test_start_with_basisondersteuning_at_sbo_is_a_field_error_not_a_500(client, world_for):
+    w = world_for("sbo")
+    client.force_login(w.ib)
+    response = client.post(reverse("plans:start_plan", kwargs={"pupil_uuid": w.pupil.uuid}),
+                           {"kind": "basisondersteuning"})
+    # The kind is not offered at an sbo school: the choice is ignored and a legal OPP starts.
+    assert response.status_code == 302
+    assert Opp.objects.get().kind == "extra_support"
+
+
+def test_start_from_last_years_plan_carries_goals_over(client, world):
+    opp = world.fill(world.start())
+    services.end(user=world.ib, opp=opp, ended_on=opp.created_at.date(), reason="Nieuw schooljaar")
+    client.force_login(world.ib)
+    client.post(reverse("plans:start_plan", kwargs={"pupil_uuid": world.pupil.uuid}),
+                {"kind": "extra_support", "carry_over": "on"})
+    new = Opp.objects.exclude(pk=opp.pk).get()
+    assert new.previous == opp
+    assert new.goals.count() == 1
+    assert new.support_and_guidance == opp.support_and_guidance
+
+
+def test_teacher_cannot_start_a_plan(client, world):
+    client.force_login(staff("teacher", school=world.school, groups="5"))
+    response = client.post(reverse("plans:start_plan", kwargs={"pupil_uuid": world.pupil.uuid}), {})
+    assert response.status_code == 404
+    assert not Opp.objects.exists()
+
+
+# --- saving ------------------------------------------------------------------------------------------------
+
+def test_ib_saves_the_draft_with_the_opslaan_button(client, world, draft):
+    client.force_login(world.ib)
+    option = option_for("bao")
+    data = post_data(draft, goals=[NEW_GOAL], support_and_guidance="Twee keer per week extra lezen.",
+                     uitstroom_option=option.code, action="save")
+    response = client.post(draft_url(draft), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.support_and_guidance == "Twee keer per week extra lezen."
+    assert draft.uitstroom_option == option
+    assert draft.revision == 2
+    assert list(draft.goals.values_list("description", flat=True)) == ["Tafels tot 10 foutloos"]
+
+
+def test_autosave_returns_the_new_revision_and_the_checklist(client, world, draft):
+    client.force_login(world.ib)
+    data = post_data(draft, goals=[NEW_GOAL], support_and_guidance="Extra leesbegeleiding.")
+    response = client.post(draft_url(draft), data, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="id_revision" value="2" hx-swap-oob="true"' in body
+    assert 'id="checklist"' in body and "Minstens één volledig doel" in body
+    goal = draft.goals.get()
+    assert f'name="goals-0-uuid" id="id_goals-0-uuid" value="{goal.uuid}"' in body
+    # Sending the same form again with the new revision and the goal's uuid changes nothing.
+    again = post_data(draft)
+    client.post(draft_url(draft), again, **HTMX)
+    draft.refresh_from_db()
+    assert draft.revision == 2 and draft.goals.get().uuid == goal.uuid
+
+
+def test_checklist_turns_met_as_the_plan_fills(client, world, draft):
+    client.force_login(world.ib)
+    before = client.get(draft_url(draft)).content.decode()
+    assert "0 van" in before
+    world.fill(draft)
+    after = client.get(draft_url(draft)).content.decode()
+    assert "3 van" in after
+
+
+def test_stale_revision_shows_both_texts_and_changes_nothing(client, world, draft):
+    world.fill(draft)  # revision 2
+    draft.refresh_from_db()
+    loaded = post_data(draft)  # the ib's tab, at revision 2
+    colleague = staff("ib", school=world.school)
+    services.save_draft(user=colleague, opp=draft, expected_revision=2,
+                        changes={"support_and_guidance": "De tekst van de collega."})
+    client.force_login(world.ib)
+    loaded["support_and_guidance"] = "Mijn eigen tekst."
+    for headers in (HTMX, {}):
+        response = client.post(draft_url(draft), loaded, **headers)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "iemand anders heeft" in body.lower()
+        assert "Mijn eigen tekst." in body and "De tekst van de collega." in body
+        draft.refresh_from_db()
+        assert draft.support_and_guidance == "De tekst van de collega."
+        assert draft.revision == 3
+    # The htmx answer does not hand out the new revision, so the next autosave cannot overwrite.
+    assert 'id="id_revision"' not in client.post(draft_url(draft), loaded, **HTMX).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"goals-0-description": ""}, "Schrijf het doel op"),
+        ({"support_and_guidance": "x" * 4001}, "te lang"),
+        ({"goals-0-area": "y" * 101}, "te lang"),
+        ({"goals-0-due_by": "31-31-2027"}, "geldige datum"),
+        ({"uitstroom_option": "bestaat-niet"}, "past"),
+        ({"revision": "abc"}, ""),
+        ({"goals-TOTAL_FORMS": ""}, ""),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["full", "htmx"])
+def test_bad_input_gives_a_field_error_and_saves_nothing(client, world, draft, change, message, headers):
+    world.fill(draft)
+    draft.refresh_from_db()
+    client.force_login(world.ib)
+    data = post_data(draft, support_and_guidance="Nieuwe tekst die niet bewaard mag worden.")
+    data.update(change)
+    response = client.post(draft_url(draft), data, **headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Niet opgeslagen" in body
+    assert message in body
+    draft.refresh_from_db()
+    assert draft.revision == 2
+    assert draft.support_and_guidance != "Nieuwe tekst die niet bewaard mag worden."
+
+
+def test_destination_of_another_school_type_is_refused(client, world, draft):
+    vso_only = UitstroomOption.objects.exclude(school_types__contains="bao").first()
+    client.force_login(world.ib)
+    response = client.post(draft_url(draft), post_data(draft, uitstroom_option=vso_only.code))
+    assert "Kies een uitstroombestemming die bij deze schoolsoort past" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.uitstroom_option is None
+
+
+def test_field_error_sits_next_to_the_field_and_is_linked(client, world, draft):
+    client.force_login(world.ib)
+    data = post_data(draft, goals=[{**NEW_GOAL, "description": ""}])
+    body = client.post(draft_url(draft), data).content.decode()
+    assert 'id="id_goals-0-description_errors"' in body
+    assert 'aria-describedby="id_goals-0-description_helptext id_goals-0-description_errors"' in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_empty_new_goal_block_is_skipped(client, world, draft):
+    client.force_login(world.ib)
+    blank = {name: "" for name in NEW_GOAL}
+    response = client.post(draft_url(draft), post_data(draft, goals=[NEW_GOAL, blank]))
+    assert response.status_code == 302
+    assert draft.goals.count() == 1
+
+
+def test_a_goal_is_removed_with_its_delete_box(client, world, draft):
+    world.fill(draft)
+    client.force_login(world.ib)
+    data = post_data(draft)
+    data["goals-0-DELETE"] = "on"
+    client.post(draft_url(draft), data, **HTMX)
+    assert draft.goals.count() == 0
+
+
+# --- roles -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["teacher", "school_leader"])
+def test_teacher_and_leader_can_read_but_not_save(client, world, draft, who):
+    world.fill(draft)
+    user = staff("teacher", school=world.school, groups="5") if who == "teacher" else world.leader
+    client.force_login(user)
+    page = client.get(draft_url(draft))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "U kunt dit plan lezen" in body
+    assert "disabled" in body and "hx-post" not in body
+    for headers in ({}, HTMX):
+        response = client.post(draft_url(draft), post_data(draft, support_and_guidance="Kwaad"), **headers)
+        assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.support_and_guidance != "Kwaad"
+
+
+# --- standard texts --------------------------------------------------------------------------------------
+
+def test_standard_texts_of_school_and_board_are_offered_but_not_others(client, world, draft):
+    StandardTextFactory(school=world.school, kind="support", title="Leesgroep", text="Twee keer per week leesgroep.")
+    StandardText.objects.create(board=world.school.board, kind="approach", title="Bestuursaanpak", text="Aanpak B.")
+    StandardTextFactory(school=SchoolFactory(), kind="support", title="Geheim", text="Van een andere school.")
+    client.force_login(world.ib)
+    body = client.get(draft_url(draft)).content.decode()
+    assert 'data-standard-text="Twee keer per week leesgroep."' in body
+    assert "Bestuursaanpak" in body
+    assert "Geheim" not in body
+    assert "<script>" not in body and "onclick" not in body
+
+
+# --- sending and adopting -------------------------------------------------------------------------------
+
+def test_versturen_freezes_a_version(client, world, draft):
+    world.fill(draft)
+    client.force_login(world.ib)
+    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
+    assert "Versie 1 is verstuurd" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == OppStatus.TER_INSTEMMING and draft.versions.count() == 1
+
+
+def test_versturen_an_incomplete_plan_says_what_is_missing(client, world, draft):
+    client.force_login(world.ib)
+    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
+    body = response.content.decode()
+    assert "nog niet verstuurd" in body and "ondersteuning en begeleiding" in body
+    draft.refresh_from_db()
+    assert draft.status == OppStatus.CONCEPT
+
+
+def test_leader_sees_the_gaps_when_adoption_is_blocked(client, world):
+    opp, _version = world.sent()
+    client.force_login(world.leader)
+    page = client.get(draft_url(opp)).content.decode()
+    assert "Vaststellen" in page
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Het plan kan nog niet worden vastgesteld" in body
+    assert "Instemming van de ouders" in body
+    opp.refresh_from_db()
+    assert opp.adopted_on is None
+
+
+def test_leader_adopts_when_every_requirement_holds(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    client.force_login(world.leader)
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
+    assert "Het plan is vastgesteld" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD
+
+
+def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    client.force_login(world.ib)
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
+    assert "Alleen de schoolleider" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.adopted_on is None
+
+
+def test_autosave_waits_for_a_new_goal_without_its_text_but_saves_the_rest(client, world, draft):
+    client.force_login(world.ib)
+    data = post_data(draft, goals=[{**NEW_GOAL, "description": ""}], support_and_guidance="Wel bewaard.")
+    body = client.post(draft_url(draft), data, **HTMX).content.decode()
+    assert "zodra het doel zelf is ingevuld" in body
+    draft.refresh_from_db()
+    assert draft.support_and_guidance == "Wel bewaard." and draft.goals.count() == 0
+    # The Opslaan button is strict: the same goal is an error next to the field.
+    response = client.post(draft_url(draft), post_data(draft, goals=[{**NEW_GOAL, "description": ""}]))
+    assert "Schrijf het doel op" in response.content.decode()
