@@ -490,3 +490,7 @@ class CommissieAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_commissie_display()} {self.advised_on}"
+
+
+# Kept in their own module to keep this one readable; imported so Django registers them.
+from .documents import CalendarFeed, PdfRendering, PdfStatus  # noqa: E402,F401
