@@ -78,6 +78,14 @@ class PupilForm(forms.ModelForm):
         if not (self.has_error("bsn") or self.has_error("onderwijsnummer")):
             super().validate_constraints()
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk is None:
+            # A pupil who moves school is already known by this number: the service
+            # enrols them here when the date of birth matches, so no uniqueness error now.
+            exclude |= {"bsn", "onderwijsnummer"}
+        return exclude
+
 
 class EnrolmentForm(forms.ModelForm):
     class Meta:

@@ -205,7 +205,16 @@ class Membership(models.Model):
                     | Q(role="swv", school__isnull=True, board__isnull=True, swv__isnull=False)
                 ),
             ),
-            models.UniqueConstraint(fields=["user", "role", "school"], name="membership_unique_school_role"),
+            # One constraint per kind of organisation: NULLs never collide in a plain unique index.
+            models.UniqueConstraint(
+                fields=["user", "role", "school"], condition=Q(school__isnull=False), name="membership_unique_school_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "board"], condition=Q(board__isnull=False), name="membership_unique_board_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "swv"], condition=Q(swv__isnull=False), name="membership_unique_swv_role"
+            ),
         ]
         verbose_name = _("lidmaatschap")
         verbose_name_plural = _("lidmaatschappen")

@@ -174,6 +174,16 @@ def _plan(rows: Sequence[ImportRow], state: _State) -> list[_Plan]:
                     % {"number": current[0].sequence_number}
                 )
         if (
+            pupil is not None and enrolment is None and not state.by_pupil.get(pupil.pk)
+            and row.date_of_birth and pupil.date_of_birth != row.date_of_birth
+        ):
+            # A mistyped number that still passes the check must not attach (and rename)
+            # a pupil of another school; the date of birth is the second key.
+            reasons.append(
+                _("Dit BSN of onderwijsnummer is in het portaal bekend met een andere geboortedatum. "
+                  "Controleer het nummer en de geboortedatum.")
+            )
+        if (
             enrolment is not None and not reasons and "uitschrijfdatum" not in row.columns
             and enrolment.leaving_date and row.enrolment_date > enrolment.leaving_date
         ):

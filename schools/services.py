@@ -5,7 +5,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from django.http import Http404
 
 from opp_portal.access import reach_of
@@ -90,16 +92,32 @@ def _apply(obj, data) -> None:
 
 @transaction.atomic
 def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
+    """Add a pupil with an enrolment; a pupil already known by this number (moving school) is enrolled here."""
     _require_school(user, enrolment.school)
-    obj = Pupil(**vars(pupil))
-    obj.full_clean()
-    obj.save()
+    obj = _known_pupil(pupil)
+    if obj is None:
+        obj = Pupil(**vars(pupil))
+        obj.full_clean()
+        obj.save()
+        record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     enr = Enrolment(pupil=obj, **vars(enrolment))
     enr.full_clean()
     enr.save()
-    record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     record(actor=user, action="enrolment.created", obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     return obj
+
+
+def _known_pupil(data: PupilData) -> Pupil | None:
+    field = "bsn" if data.bsn else "onderwijsnummer"
+    known = Pupil.objects.filter(**{field: getattr(data, field)}).first()
+    if known is None:
+        return None
+    if known.date_of_birth != data.date_of_birth:
+        # Never attach someone else's record because of a mistyped number that passes the check.
+        raise ValidationError({field: _(
+            "Dit nummer is in het portaal bekend met een andere geboortedatum. Controleer het nummer en de geboortedatum."
+        )})
+    return known
 
 
 @transaction.atomic

@@ -80,15 +80,9 @@ def test_neither_identifier_is_refused():
     assert "Vul het BSN van de leerling in" in only_error(PupilForm(pupil_data(bsn="")), "bsn")
 
 
-def test_duplicate_bsn_is_refused_with_a_dutch_message():
+def test_a_new_pupil_form_leaves_a_known_bsn_to_the_service_which_enrols_a_pupil_moving_school():
     existing = PupilFactory()
-    assert "al een leerling met dit BSN" in only_error(PupilForm(pupil_data(bsn=existing.bsn)), "bsn")
-
-
-def test_duplicate_onderwijsnummer_is_refused_with_a_dutch_message():
-    existing = PupilFactory(bsn=None, onderwijsnummer=make_onderwijsnummer())
-    form = PupilForm(pupil_data(bsn="", onderwijsnummer=existing.onderwijsnummer))
-    assert "al een leerling met dit onderwijsnummer" in only_error(form, "onderwijsnummer")
+    assert PupilForm(pupil_data(bsn=existing.bsn)).is_valid()
 
 
 def test_a_pupil_keeps_their_own_bsn_when_edited():
@@ -321,7 +315,7 @@ PUPIL_CASES = {
         "enrolment-sequence_number", "al in gebruik"),
     "duplicate identifier of a pupil at another school": (
         {"pupil__bsn": "", "pupil__onderwijsnummer": lambda s: s["elsewhere"].onderwijsnummer},
-        "pupil-onderwijsnummer", "al een leerling"),
+        "pupil-onderwijsnummer", "in het portaal"),
     "school the user may not edit": ({"enrolment__school": lambda s: str(s["other"].uuid)}, "enrolment-school", "Kies een school"),
     "school by database id": ({"enrolment__school": lambda s: str(s["mine"].pk)}, "enrolment-school", "Kies een school"),
     "overly long last name": ({"pupil__last_name": "x" * 101}, "pupil-last_name", "niet meer dan 100"),
@@ -403,7 +397,7 @@ def test_a_duplicate_the_form_missed_is_still_shown_next_to_the_field(client, si
     client.force_login(site["ib"])
     response = client.post(reverse("schools:pupil_create"), page_post(site, pupil__bsn=site["pupil"].bsn))
     assert response.status_code == 200
-    assert "al een leerling" in message_next_to(response, "id_pupil-bsn").lower()
+    assert "andere geboortedatum" in message_next_to(response, "id_pupil-bsn").lower()
     assert Pupil.objects.count() == 2
 
 

@@ -199,13 +199,25 @@ def test_a_column_missing_from_the_file_leaves_the_stored_value_alone(ib, school
 def test_a_pupil_enrolled_at_another_school_is_enrolled_here_without_a_word_about_that_school(ib, school):
     other = SchoolFactory(name="Het Geheime Lyceum")
     pupil = enrolled_pupil(other)
-    row = csv_pupil_row(bsn=pupil.bsn, inschrijvingvolgnummer=pupil.enrolments.get().sequence_number)
+    row = csv_pupil_row(
+        bsn=pupil.bsn, inschrijvingvolgnummer=pupil.enrolments.get().sequence_number,
+        geboortedatum=pupil.date_of_birth.isoformat(),
+    )
     result = run(ib, school, pupil_csv([row]))
     assert (result.created, result.updated) == (1, 0)
     assert Pupil.objects.count() == 1
     assert set(pupil.enrolments.values_list("school__name", flat=True)) == {"Het Geheime Lyceum", school.name}
     event = AuditEvent.objects.get(action="pupil.enrolled")
     assert event.pupil_id == pupil.pk and "Lyceum" not in str(event.details)
+
+
+def test_a_known_number_with_another_date_of_birth_is_rejected_instead_of_attaching_someone_elses_pupil(ib, school):
+    pupil = enrolled_pupil(SchoolFactory(), date_of_birth=datetime.date(2015, 3, 1))
+    row = csv_pupil_row(bsn=pupil.bsn, geboortedatum="2016-04-02")
+    errors = rejected(ib, school, pupil_csv([row]))
+    assert "andere geboortedatum" in errors[2][0]
+    pupil.refresh_from_db()
+    assert pupil.date_of_birth == datetime.date(2015, 3, 1) and pupil.enrolments.count() == 1
 
 
 def test_a_pupil_still_enrolled_here_under_another_volgnummer_is_rejected(ib, school):

@@ -294,3 +294,47 @@ def test_superuser_may_change_any_pupil(school):
     pupil = enrolled_pupil(school)
     services.add_guardian(user=admin, pupil=pupil, data=guardian_data())
     assert AuditEvent.objects.get().on_behalf_of == "school:12AB01"
+
+
+def test_adding_a_pupil_known_by_number_and_date_of_birth_enrols_them_here_without_a_second_record():
+    from schools import services
+    from tests.factories import EnrolmentFactory, SchoolFactory, staff
+
+    moving = EnrolmentFactory().pupil
+    school = SchoolFactory()
+    ib = staff("ib", school=school)
+    result = services.create_pupil(
+        user=ib,
+        pupil=services.PupilData(
+            first_name=moving.first_name, name_prefix="", last_name=moving.last_name,
+            date_of_birth=moving.date_of_birth, bsn=moving.bsn, onderwijsnummer=None,
+        ),
+        enrolment=services.EnrolmentData(
+            school=school, sequence_number="77", enrolment_date=datetime.date(2025, 8, 25), leaving_date=None, group="4",
+        ),
+    )
+    assert result.pk == moving.pk
+    assert moving.enrolments.count() == 2
+
+
+def test_adding_a_pupil_with_a_known_number_but_another_date_of_birth_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from schools import services
+    from tests.factories import EnrolmentFactory, SchoolFactory, staff
+
+    other = EnrolmentFactory(pupil__date_of_birth=datetime.date(2015, 1, 1)).pupil
+    school = SchoolFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.create_pupil(
+            user=staff("ib", school=school),
+            pupil=services.PupilData(
+                first_name="A", name_prefix="", last_name="B", date_of_birth=datetime.date(2016, 2, 2),
+                bsn=other.bsn, onderwijsnummer=None,
+            ),
+            enrolment=services.EnrolmentData(
+                school=school, sequence_number="78", enrolment_date=datetime.date(2025, 8, 25), leaving_date=None, group="",
+            ),
+        )
+    assert "andere geboortedatum" in str(refused.value)
+    assert other.enrolments.count() == 1
