@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Overleg, instemming en hoorrecht")
+
+    def ready(self) -> None:
+        from plans.overview import register_missing_hearing_filter
+        from plans.pdf import register_instemming_provider
+
+        from .pdf_records import instemming_records
+        from .requirements import plans_missing_hearing, register_consent_requirements
+
+        # Answer the adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
+        register_consent_requirements()
+        register_missing_hearing_filter(plans_missing_hearing)
+        register_instemming_provider(instemming_records)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("leerlingen/<uuid:pupil_uuid>/opp/nieuw/", views.start_plan, name="start_plan"),
     path("opp/<uuid:opp_uuid>/", views.draft, name="draft"),
     path("opp/<uuid:opp_uuid>/vaststellen/", views.adopt, name="adopt"),
+    path("", include("plans.urls_overview")),
+    path("", include("plans.urls_lifecycle")),
+    path("", include("plans.urls_pdf")),
 ]

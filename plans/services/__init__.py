@@ -11,6 +11,8 @@ from .lifecycle import (
     record_evaluation,
 )
 
+from .texts import add_standard_text, archive_standard_text, may_manage, update_standard_text  # noqa: F401
+
 __all__ = [
     "AdoptionBlocked",
     "ConflictError",

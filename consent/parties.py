@@ -1,0 +1,87 @@
+"""Who decides on instemming (rule 3), and where parents find help after a refusal (rule 4)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Opp
+from schools.models import Guardian, Pupil
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class Party:
+    """One deciding party: a guardian with gezag, or the adult pupil themself."""
+
+    guardian: Guardian | None = None
+    pupil: Pupil | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("guardian", self.guardian.pk) if self.guardian else ("pupil", self.pupil.pk)
+
+    @property
+    def person(self):
+        return self.guardian or self.pupil
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name
+
+    @property
+    def email(self) -> str:
+        if self.guardian is not None:
+            return self.guardian.email or (self.guardian.user.email if self.guardian.user_id else "")
+        return self.pupil.user.email if self.pupil.user_id else ""
+
+
+def deciding_parties(pupil: Pupil, on: datetime.date) -> list[Party]:
+    """Rule 3: an adult pupil (18 or older on `on`) decides instead of the parents; otherwise every
+    guardian with gezag decides for themself. A guardian without gezag is never asked."""
+    if pupil.age_on(on) >= ADULT_AGE:
+        return [Party(pupil=pupil)]
+    guardians = Guardian.objects.filter(guardianships__pupil=pupil, guardianships__has_gezag=True).select_related(
+        "user").order_by("pk")
+    return [Party(guardian=g) for g in guardians]
+
+
+# --- help after a refusal (rule 4) ----------------------------------------------------------------------------
+
+ONDERWIJSCONSULENTEN = _(
+    "De onderwijsconsulenten helpen ouders en scholen gratis als zij het niet eens worden over de "
+    "ondersteuning van een leerling. Zij zijn onafhankelijk. Meer informatie en aanmelden: "
+    "www.onderwijsconsulenten.nl."
+)
+GESCHILLENCOMMISSIE = _(
+    "Komt u er met de school niet uit, dan kunt u een klacht of geschil over het ontwikkelingsperspectief "
+    "voorleggen aan de Geschillencommissie passend onderwijs (www.onderwijsgeschillen.nl). De commissie "
+    "geeft binnen tien weken haar oordeel aan het schoolbestuur."
+)
+STEUNPUNT_UNKNOWN = _("Vraag de school naar het ouder- en jeugdsteunpunt van het samenwerkingsverband.")
+
+
+@dataclass(frozen=True)
+class HelpInfo:
+    swv_name: str
+    steunpunt_contact: str
+    onderwijsconsulenten: str
+    geschillencommissie: str
+
+    @property
+    def steunpunt_text(self) -> str:
+        if not self.steunpunt_contact:
+            return str(STEUNPUNT_UNKNOWN)
+        return str(_("Het ouder- en jeugdsteunpunt van %(swv)s denkt met u mee: %(contact)s")
+                   % {"swv": self.swv_name, "contact": self.steunpunt_contact})
+
+
+def help_after_refusal(opp: Opp) -> HelpInfo:
+    """Where parents (or the adult pupil) get help when they do not agree: the SWV of the pupil's school,
+    the onderwijsconsulenten and the Geschillencommissie passend onderwijs."""
+    swv = opp.school.swv
+    return HelpInfo(
+        swv_name=swv.name, steunpunt_contact=swv.steunpunt_contact.strip(),
+        onderwijsconsulenten=str(ONDERWIJSCONSULENTEN), geschillencommissie=str(GESCHILLENCOMMISSIE),
+    )

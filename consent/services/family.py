@@ -1,0 +1,122 @@
+"""The family side: a parent or adult pupil opens a request and decides; a parent adds their view; a pupil
+gives their own view ("Hoe denk jij erover?"). Someone outside the family gets NotAllowed (a 404)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.access import forget_reach, reach_of
+from plans.models import Opp, OppStatus
+from plans.services._common import lock
+from schools.models import Guardian
+
+from ..models import (
+    Hearing,
+    HearingMethod,
+    HearingSource,
+    HowGiven,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    ParentView,
+)
+from ..parties import deciding_parties
+from ._common import ConsentError, NotAllowed, audit, check_decision, clean, open_for_instemming
+
+MAX_VIEW_LENGTH = 5000
+
+
+def _self(user) -> str:
+    return f"user:{user.pk}"
+
+
+@transaction.atomic
+def mark_opened(*, recipient_user, request: InstemmingRequest) -> InstemmingRecipient:
+    """The parent (or adult pupil) opened the request; the school sees "geopend". Only the first time counts."""
+    recipient = InstemmingRecipient.objects.for_user(recipient_user).filter(request=request).first()
+    if recipient is None:
+        raise NotAllowed
+    fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
+    if fresh.opened_at is None:
+        fresh.opened_at = timezone.now()
+        fresh.save(update_fields=["opened_at"])
+        audit(recipient_user, "instemming.opened", request.version.opp, fresh, on_behalf_of=_self(recipient_user),
+              version=request.version.number)
+    return fresh
+
+
+@transaction.atomic
+def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str = "") -> InstemmingDecision:
+    """The parent or adult pupil decides for themself: akkoord, niet akkoord (with a reason) or first a
+    conversation. A new record every time; the latest counts (rule 2). One parent never decides for the other."""
+    if not recipient.is_user(user):
+        raise NotAllowed
+    version = recipient.request.version
+    opp = version.opp
+    lock(opp)
+    open_for_instemming(version)
+    # Gezag or age may have changed since the request: only a party that decides today can decide (rule 3).
+    if recipient.party not in {p.key for p in deciding_parties(opp.pupil, timezone.localdate())}:
+        raise ConsentError(_("U beslist niet (meer) over dit plan. Neem contact op met de school."))
+    reason = check_decision(decision, reason)
+    fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
+    if fresh.opened_at is None:
+        fresh.opened_at = timezone.now()
+        fresh.save(update_fields=["opened_at"])
+    item = InstemmingDecision.objects.create(
+        recipient=fresh, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
+        how=HowGiven.ONLINE, decided_by=user,
+    )
+    audit(user, "instemming.decided", opp, item, on_behalf_of=_self(user), decision=decision,
+          version=version.number, content_hash=version.content_hash, recipient=fresh.uuid.hex)
+    return item
+
+
+def _family_plan(user, opp: Opp, pupil_ids) -> Opp:
+    """The plan, when it is of one of `pupil_ids` and was sent to the family; otherwise a 404."""
+    if opp.pupil_id not in pupil_ids or opp.sent_at is None:
+        raise NotAllowed
+    fresh = lock(opp)
+    if fresh.status == OppStatus.BEEINDIGD:
+        raise ConsentError(_("Dit plan is beëindigd."))
+    return fresh
+
+
+def _text(text: str, empty_message) -> str:
+    text = clean(text)
+    if not text:
+        raise ConsentError(empty_message)
+    if len(text) > MAX_VIEW_LENGTH:
+        raise ConsentError(_("Houd het korter dan %(n)s tekens.") % {"n": MAX_VIEW_LENGTH})
+    return text
+
+
+@transaction.atomic
+def add_parent_view(*, user, opp: Opp, text: str) -> ParentView:
+    """A parent with gezag adds their own view on the plan, at any time; the school sees it in the plan."""
+    forget_reach(user)
+    fresh = _family_plan(user, opp, reach_of(user).child_ids)
+    text = _text(text, _("Schrijf uw kijk op het plan op."))
+    guardian = Guardian.objects.get(user=user)
+    item = ParentView.objects.create(opp=fresh, version=fresh.latest_version, guardian=guardian, author=user,
+                                     text=text)
+    audit(user, "parent_view.added", fresh, item, on_behalf_of=_self(user))
+    return item
+
+
+@transaction.atomic
+def record_pupil_view(*, pupil_user, opp: Opp, text: str) -> Hearing:
+    """The pupil answers "Hoe denk jij erover?" in their own account; it lands in the hearing record (rule 5)."""
+    if opp.pupil.user_id is None or opp.pupil.user_id != getattr(pupil_user, "pk", None):
+        raise NotAllowed
+    fresh = _family_plan(pupil_user, opp, {opp.pupil_id})
+    text = _text(text, _("Schrijf op wat jij ervan vindt."))
+    version = fresh.latest_version if fresh.status == OppStatus.TER_INSTEMMING else None
+    hearing = Hearing.objects.create(
+        opp=fresh, version=version, heard=True, heard_on=timezone.localdate(), method=HearingMethod.PORTAAL,
+        heard_by=str(_("de leerling zelf, in het portaal")), pupil_view=text, source=HearingSource.PUPIL,
+        recorded_by=pupil_user,
+    )
+    audit(pupil_user, "hearing.pupil_view_added", fresh, hearing, on_behalf_of=_self(pupil_user),
+          version=version.number if version else None)
+    return hearing

@@ -1,0 +1,213 @@
+"""The school side: OOGO meetings, hearings, asking for instemming, reminders and decisions given on paper."""
+
+import datetime
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.mail import queue_email
+from plans.models import Evaluation, Opp, OppStatus, OppVersion
+from plans.services._common import IB, IB_OR_LEADER, lock
+
+from ..emails import instemming_message
+from ..models import (
+    Hearing,
+    HearingMethod,
+    HearingSource,
+    HowGiven,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    OogoMeeting,
+)
+from ..parties import deciding_parties
+from ._common import ConsentError, audit, check_decision, clean, not_in_future, open_for_instemming, require_role
+
+
+def _open_plan(opp: Opp) -> Opp:
+    fresh = lock(opp)
+    if fresh.status == OppStatus.BEEINDIGD:
+        raise ConsentError(_("Dit plan is beëindigd."))
+    return fresh
+
+
+@transaction.atomic
+def record_oogo(
+    *,
+    user,
+    opp: Opp,
+    held_on: datetime.date,
+    participants: str,
+    discussed_handelingsdeel: bool,
+    discussed_uitstroomperspectief: bool,
+    parents_view: str,
+    agreements: str,
+) -> OogoMeeting:
+    """Rule 1: an ib records the op overeenstemming gericht overleg with the parents about one or both parts."""
+    require_role(user, opp.school, *IB)
+    fresh = _open_plan(opp)
+    not_in_future(held_on, _("de datum van het overleg"))
+    if not (discussed_handelingsdeel or discussed_uitstroomperspectief):
+        raise ConsentError(_("Kies welk deel van het plan is besproken: het handelingsdeel, het "
+                             "uitstroomperspectief of beide."))
+    if not clean(participants):
+        raise ConsentError(_("Schrijf op wie er bij het overleg waren."))
+    if not clean(parents_view):
+        raise ConsentError(_("Schrijf op wat de ouders vinden, in hun eigen woorden."))
+    if not clean(agreements):
+        raise ConsentError(_("Schrijf op wat er is afgesproken."))
+    meeting = OogoMeeting.objects.create(
+        opp=fresh, held_on=held_on, participants=clean(participants),
+        discussed_handelingsdeel=bool(discussed_handelingsdeel),
+        discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
+        parents_view=clean(parents_view), agreements=clean(agreements), recorded_by=user,
+    )
+    audit(user, "oogo.recorded", fresh, meeting, held_on=held_on.isoformat(),
+          handelingsdeel=meeting.discussed_handelingsdeel, uitstroomperspectief=meeting.discussed_uitstroomperspectief)
+    return meeting
+
+
+@transaction.atomic
+def record_hearing(
+    *,
+    user,
+    opp: Opp,
+    heard: bool = True,
+    heard_on: datetime.date | None = None,
+    method: str = "",
+    heard_by: str = "",
+    pupil_view: str = "",
+    school_response: str = "",
+    not_heard_reason: str = "",
+    version: OppVersion | None = None,
+    evaluation: Evaluation | None = None,
+) -> Hearing:
+    """Rule 5: an ib records how the pupil was heard (when, how, by whom, the pupil's view in their own words,
+    what the school does with it) about the plan being drawn up, a version or an evaluation; or why the pupil
+    was not heard (`heard=False` with `not_heard_reason`). Without `version` or `evaluation`, a hearing while the
+    plan waits for instemming is about the version sent; otherwise about the plan being drawn up or adjusted."""
+    require_role(user, opp.school, *IB)
+    fresh = _open_plan(opp)
+    if version is not None and version.opp_id != fresh.pk:
+        raise ConsentError(_("Deze versie hoort niet bij dit plan."))
+    if evaluation is not None and evaluation.opp_id != fresh.pk:
+        raise ConsentError(_("Deze evaluatie hoort niet bij dit plan."))
+    if version is None and evaluation is None and fresh.status == OppStatus.TER_INSTEMMING:
+        # Heard while the parents decide: the hearing is about the version they were sent.
+        version = fresh.latest_version
+    if heard:
+        not_in_future(heard_on, _("wanneer de leerling is gehoord"))
+        if method not in HearingMethod.values or method == HearingMethod.PORTAAL:
+            raise ConsentError(_("Kies hoe de leerling is gehoord."))
+        if not clean(heard_by):
+            raise ConsentError(_("Schrijf op wie de leerling heeft gehoord."))
+        if not clean(pupil_view):
+            raise ConsentError(_("Schrijf op wat de leerling vindt, in de woorden van de leerling."))
+        fields = dict(heard_on=heard_on, method=method, heard_by=clean(heard_by), pupil_view=clean(pupil_view),
+                      school_response=clean(school_response))
+    else:
+        if not clean(not_heard_reason):
+            raise ConsentError(_("Schrijf op waarom de leerling niet is gehoord."))
+        fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
+    hearing = Hearing.objects.create(opp=fresh, version=version, evaluation=evaluation, heard=bool(heard),
+                                     source=HearingSource.SCHOOL, recorded_by=user, **fields)
+    audit(user, "hearing.recorded", fresh, hearing, heard=hearing.heard, method=hearing.method,
+          version=version.number if version else None, evaluation=evaluation.pk if evaluation else None)
+    return hearing
+
+
+@transaction.atomic
+def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingRequest:
+    """An ib asks every deciding party (each guardian with gezag, or the adult pupil instead) for instemming on
+    the frozen `version`, and emails each one a link to the portal and the reason; never plan content, so the
+    reason should say why, not what (for example: "nieuw plan" or "aangepast na de evaluatie").
+
+    Asking again for the same version only adds parties who were not asked yet (a guardian who got gezag
+    since, or the pupil who turned 18); to nudge someone who was asked, send a reminder.
+    """
+    opp = version.opp
+    require_role(user, opp.school, *IB)
+    lock(opp)
+    open_for_instemming(version)
+    reason = clean(reason)
+    if not reason:
+        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."))
+    day = timezone.localdate()
+    parties = deciding_parties(opp.pupil, day)
+    if not parties:
+        raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
+    asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
+    new = [p for p in parties if p.key not in asked]
+    if not new:
+        raise ConsentError(_("Iedereen is al om instemming gevraagd voor deze versie. Stuur zo nodig een herinnering."))
+    request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day)
+    recipients = [
+        InstemmingRecipient.objects.create(request=request, guardian=p.guardian, pupil=p.pupil, name=p.name,
+                                           email=p.email)
+        for p in new
+    ]
+    audit(user, "instemming.requested", opp, request, version=version.number, content_hash=version.content_hash,
+          recipients=[r.uuid.hex for r in recipients], adult_pupil=any(r.pupil_id for r in recipients))
+    for recipient in recipients:
+        if recipient.email:
+            queue_email(instemming_message(recipient))
+    return request
+
+
+@transaction.atomic
+def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipient:
+    """An ib reminds one party who has not decided yet."""
+    version = recipient.request.version
+    opp = version.opp
+    require_role(user, opp.school, *IB)
+    lock(opp)
+    open_for_instemming(version)
+    fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
+    if fresh.latest_decision is not None:
+        raise ConsentError(_("%(name)s heeft al een besluit genomen.") % {"name": fresh.name})
+    if not fresh.email:
+        raise ConsentError(_("Van %(name)s is geen e-mailadres bekend.") % {"name": fresh.name})
+    fresh.reminders_sent += 1
+    fresh.last_reminder_at = timezone.now()
+    fresh.save(update_fields=["reminders_sent", "last_reminder_at"])
+    audit(user, "instemming.reminded", opp, fresh, count=fresh.reminders_sent)
+    queue_email(instemming_message(fresh, reminder=True))
+    recipient.refresh_from_db()
+    return recipient
+
+
+@transaction.atomic
+def record_paper_decision(
+    *,
+    user,
+    recipient: InstemmingRecipient,
+    decision: str,
+    reason: str = "",
+    how: str = HowGiven.OP_PAPIER,
+    scan: File | None = None,
+    decided_at: datetime.datetime | None = None,
+) -> InstemmingDecision:
+    """The school records a decision given on paper or in a meeting, with who recorded it and, optionally, a scan."""
+    version = recipient.request.version
+    opp = version.opp
+    require_role(user, opp.school, *IB_OR_LEADER)
+    lock(opp)
+    open_for_instemming(version)
+    if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):
+        raise ConsentError(_("Kies hoe het besluit is gegeven: op papier of in een gesprek."))
+    reason = check_decision(decision, reason)
+    decided_at = decided_at or timezone.now()
+    if decided_at > timezone.now() or decided_at < version.created_at:
+        raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."))
+    item = InstemmingDecision(
+        recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
+        how=how, recorded_by=user, decided_at=decided_at,
+    )
+    if scan is not None:
+        item.scan.save(getattr(scan, "name", "scan") or "scan", scan, save=False)
+    item.save()
+    audit(user, "instemming.decision_recorded", opp, item, decision=decision, how=how, version=version.number,
+          content_hash=version.content_hash, recipient=recipient.uuid.hex, scan=bool(scan))
+    return item

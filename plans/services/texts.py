@@ -1,0 +1,111 @@
+"""The library of standard texts: who keeps it, adding, changing and archiving texts.
+
+Who manages which texts (decided here, shown on the standaardteksten page):
+- a school's texts: its ib's and its school leader;
+- a board's texts (for all its schools): a school leader of any school of that board, or the board's
+  administration (board_admin). An ib reads and uses board texts but does not change them.
+
+Archiving sets `active` to False: the text leaves the library and the draft's insert buttons, and its
+audit trail stays. Texts already inserted into a plan were copied there and do not change.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.audit.service import record
+from schools.models import Board, Membership, Role, School
+from schools.services import NotAllowed
+
+from ..models import StandardText, StandardTextKind
+from ._common import PlanRuleError, RoleRequired
+
+TEXT_MANAGER_ROLES = (Role.IB, Role.SCHOOL_LEADER)
+
+
+def manageable_schools(user):
+    """Schools whose texts `user` keeps (ib or school leader there)."""
+    ids = Membership.objects.filter(user=user, role__in=TEXT_MANAGER_ROLES, school__isnull=False).values("school_id")
+    return School.objects.filter(pk__in=ids)
+
+
+def manageable_boards(user):
+    """Boards whose board-wide texts `user` keeps: a school leader of one of its schools, or its board_admin."""
+    led = Membership.objects.filter(user=user, role=Role.SCHOOL_LEADER, school__isnull=False).values("school__board_id")
+    admin = Membership.objects.filter(user=user, role=Role.BOARD_ADMIN, board__isnull=False).values("board_id")
+    return Board.objects.filter(Q(pk__in=led) | Q(pk__in=admin))
+
+
+def may_manage(user, *, school: School | None = None, board: Board | None = None) -> bool:
+    if school is not None:
+        return manageable_schools(user).filter(pk=school.pk).exists()
+    if board is not None:
+        return manageable_boards(user).filter(pk=board.pk).exists()
+    return False
+
+
+def _owner(item: StandardText) -> str:
+    return f"school:{item.school.code}" if item.school_id else f"board:{item.board.number}"
+
+
+def _check(kind: str, title: str, text: str) -> tuple[str, str]:
+    if kind not in StandardTextKind.values:
+        raise PlanRuleError(_("Kies de soort tekst: ondersteuning, aanpak of doel."))
+    if not title.strip() or not text.strip():
+        raise PlanRuleError(_("Geef de tekst een titel en een inhoud."))
+    if len(title.strip()) > 120:
+        raise PlanRuleError(_("De titel is te lang: hoogstens 120 tekens."))
+    return title.strip(), text.strip()
+
+
+@transaction.atomic
+def add_standard_text(
+    *, user, kind: str, title: str, text: str, school: School | None = None, board: Board | None = None
+) -> StandardText:
+    """Add a text to a school's library or, for all its schools, to a board's."""
+    if (school is None) == (board is None):
+        raise ValueError("Give exactly one of school and board.")
+    if not may_manage(user, school=school, board=board):
+        raise NotAllowed
+    title, text = _check(kind, title, text)
+    item = StandardText.objects.create(school=school, board=board, kind=kind, title=title, text=text)
+    record(actor=user, action="standard_text.created", obj=item, on_behalf_of=_owner(item),
+           details={"kind": kind, "title": title})
+    return item
+
+
+def _locked_manageable(user, item: StandardText) -> StandardText:
+    fresh = StandardText.objects.select_for_update().select_related("school", "board").get(pk=item.pk)
+    if not fresh.active:
+        raise PlanRuleError(_("Deze standaardtekst is al verwijderd."))
+    if not may_manage(user, school=fresh.school, board=fresh.board):
+        raise RoleRequired
+    return fresh
+
+
+@transaction.atomic
+def update_standard_text(*, user, item: StandardText, kind: str, title: str, text: str) -> StandardText:
+    """Change a text's kind, title or text; the owner (school or board) stays."""
+    fresh = _locked_manageable(user, item)
+    title, text = _check(kind, title, text)
+    changed = [name for name, value in (("kind", kind), ("title", title), ("text", text))
+               if getattr(fresh, name) != value]
+    if changed:
+        fresh.kind, fresh.title, fresh.text = kind, title, text
+        fresh.save(update_fields=["kind", "title", "text"])
+        record(actor=user, action="standard_text.updated", obj=fresh, on_behalf_of=_owner(fresh),
+               details={"fields": changed})
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def archive_standard_text(*, user, item: StandardText) -> StandardText:
+    """Take a text out of the library (kept, inactive, for the audit trail)."""
+    fresh = _locked_manageable(user, item)
+    fresh.active = False
+    fresh.save(update_fields=["active"])
+    record(actor=user, action="standard_text.archived", obj=fresh, on_behalf_of=_owner(fresh),
+           details={"title": fresh.title})
+    item.refresh_from_db()
+    return item

@@ -1,0 +1,26 @@
+"""`{% lifecycle_panel opp %}`: on the plan page, the links to versions, evaluation, ending and the
+commissie's advice that the user's role allows, the next evaluation date and the recorded advices."""
+
+from django import template
+
+from schools.models import Membership, Role
+
+from ..models import COMMISSIE_SCHOOL_TYPES, CommissieAdvice, Evaluation, OppStatus, OppVersion
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/_lifecycle_panel.html", takes_context=True)
+def lifecycle_panel(context, opp):
+    user = context["request"].user
+    roles = set(Membership.objects.filter(user=user, school_id=opp.school_id).values_list("role", flat=True))
+    needs_commissie = opp.school_type in COMMISSIE_SCHOOL_TYPES
+    return {
+        "opp": opp,
+        "version_count": OppVersion.objects.visible_to(user).filter(opp=opp).count(),
+        "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).first(),
+        "can_evaluate": Role.IB in roles and opp.is_running,
+        "can_end": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status != OppStatus.BEEINDIGD,
+        "needs_commissie": needs_commissie,
+        "advices": CommissieAdvice.objects.visible_to(user).filter(opp=opp) if needs_commissie else [],
+    }

@@ -1,0 +1,360 @@
+"""After drafting: evaluating (rule 8), ending, the commissie's advice (rule 6), versions and what changed.
+
+Reads go through `visible_to(user)` (anything out of reach is a 404); writes go through `plans.services`.
+A staff member who reaches the plan but whose role may not take the step gets the page with a clear
+message and a 403, as the draft page does.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opp_portal.audit.models import AuditEvent
+from schools.models import Role
+
+from . import services
+from .content import snapshot
+from .diff import describe_changes
+from .forms_lifecycle import CommissieForm, EndForm, EvaluationForm, mark_invalid
+from .models import (
+    COMMISSIE_SCHOOL_TYPES,
+    CommissieAdvice,
+    Evaluation,
+    EvaluationDecision,
+    OppStatus,
+    OppVersion,
+    goal_title,
+)
+from .views import _audit_read, _decorate, _get_opp, _roles
+
+OUTCOME_BADGES = {"reached": "text-bg-success", "partly": "text-bg-warning", "not_reached": "text-bg-danger"}
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _form_error(form, error: services.PlanRuleError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- evaluation ------------------------------------------------------------------------------------------
+
+def _evaluations(user, opp):
+    evaluations = (
+        Evaluation.objects.visible_to(user).filter(opp=opp)
+        .select_related("version", "recorded_by").prefetch_related("outcomes")
+    )
+    for evaluation in evaluations:
+        for outcome in evaluation.outcomes.all():
+            outcome.badge = OUTCOME_BADGES.get(outcome.outcome, "text-bg-secondary")
+    return evaluations
+
+
+def _evaluation_page(request, opp, *, form=None, status=200) -> HttpResponse:
+    roles = _roles(request.user, opp.school)
+    can_record = Role.IB in roles and opp.is_running
+    if form is None and can_record:
+        form = EvaluationForm(goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
+    context = {
+        "opp": _decorate(opp),
+        "form": form if can_record else None,
+        "is_ib": Role.IB in roles,
+        "evaluations": _evaluations(request.user, opp),
+        "version": opp.adopted_version,
+    }
+    return render(request, "plans/evaluation_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = _get_opp(user, opp_uuid)
+    if request.method == "GET":
+        _audit_read(user, opp)
+        return _evaluation_page(request, opp)
+    if Role.IB not in _roles(user, opp.school):
+        messages.error(request, _("Alleen de intern begeleider van de school legt een evaluatie vast."))
+        return _evaluation_page(request, opp, status=403)
+    if not opp.is_running:
+        messages.error(request, _("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."))
+        return _evaluation_page(request, opp, status=400)
+    form = EvaluationForm(request.POST, goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_evaluation(
+                user=user, opp=opp, evaluated_on=data["evaluated_on"], outcomes=form.outcomes(),
+                parents_view=data["parents_view"], pupil_view=data["pupil_view"], decision=data["decision"],
+                end_reason=data.get("end_reason") or "",
+            )
+        except services.RoleRequired:
+            raise Http404 from None
+        except services.PlanRuleError as error:
+            _form_error(form, error)
+        else:
+            return _after_evaluation(request, opp, data["decision"])
+    mark_invalid(form)
+    return _evaluation_page(request, opp, form=form)
+
+
+def _after_evaluation(request, opp, decision: str) -> HttpResponse:
+    opp.refresh_from_db()
+    if decision == EvaluationDecision.ADJUST:
+        messages.success(request, _("De evaluatie is vastgelegd. Pas het plan nu aan en verstuur het opnieuw naar "
+                                    "de ouders; tot zij instemmen blijft de geldende versie van kracht."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
+    if decision == EvaluationDecision.END:
+        messages.success(request, _("De evaluatie is vastgelegd en het plan is beëindigd op %(day)s.")
+                         % {"day": _day(opp.ended_on)})
+        return redirect("plans:evaluation", opp_uuid=opp.uuid)
+    messages.success(request, _("De evaluatie is vastgelegd. De volgende evaluatie is uiterlijk %(day)s.")
+                     % {"day": _day(opp.next_evaluation_due)})
+    return redirect("plans:evaluation", opp_uuid=opp.uuid)
+
+
+# --- ending ---------------------------------------------------------------------------------------------
+
+def _end_page(request, opp, *, form=None, status=200) -> HttpResponse:
+    roles = _roles(request.user, opp.school)
+    may_end = bool(roles & {Role.IB, Role.SCHOOL_LEADER})
+    if form is None and may_end and opp.status != OppStatus.BEEINDIGD:
+        form = EndForm(adopted_on=opp.adopted_on)
+    context = {"opp": _decorate(opp), "form": form if may_end and opp.status != OppStatus.BEEINDIGD else None,
+               "may_end": may_end}
+    return render(request, "plans/end_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = _get_opp(user, opp_uuid)
+    if request.method == "GET":
+        return _end_page(request, opp)
+    if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
+        messages.error(request, _("Alleen de intern begeleider of de schoolleider kan een plan beëindigen."))
+        return _end_page(request, opp, status=403)
+    if opp.status == OppStatus.BEEINDIGD:
+        messages.error(request, _("Dit plan is al beëindigd."))
+        return _end_page(request, opp, status=400)
+    form = EndForm(request.POST, adopted_on=opp.adopted_on)
+    if form.is_valid():
+        try:
+            services.end(user=user, opp=opp, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"])
+        except services.RoleRequired:
+            raise Http404 from None
+        except services.PlanRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Het plan is beëindigd op %(day)s.") % {"day": _day(opp.ended_on)})
+            return redirect("plans:draft", opp_uuid=opp.uuid)
+    mark_invalid(form)
+    return _end_page(request, opp, form=form)
+
+
+# --- the commissie's advice (so, vso) ---------------------------------------------------------------------
+
+def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
+    roles = _roles(request.user, opp.school)
+    may_record = bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status != OppStatus.BEEINDIGD
+    if form is None and may_record:
+        form = CommissieForm()
+    context = {
+        "opp": _decorate(opp),
+        "form": form if may_record else None,
+        "advices": CommissieAdvice.objects.visible_to(request.user).filter(opp=opp).select_related("recorded_by"),
+    }
+    return render(request, "plans/commissie_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = _get_opp(user, opp_uuid)
+    if opp.school_type not in COMMISSIE_SCHOOL_TYPES:
+        raise Http404
+    if request.method == "GET":
+        return _commissie_page(request, opp)
+    if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
+        messages.error(request, _("Alleen de intern begeleider of de schoolleider legt het advies vast."))
+        return _commissie_page(request, opp, status=403)
+    if opp.status == OppStatus.BEEINDIGD:
+        messages.error(request, _("Dit plan is beëindigd."))
+        return _commissie_page(request, opp, status=400)
+    form = CommissieForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_commissie_advice(user=user, opp=opp, advised_on=data["advised_on"],
+                                             commissie=data["commissie"], advice=data["advice"])
+        except services.RoleRequired:
+            raise Http404 from None
+        except services.PlanRuleError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Het advies van de commissie is vastgelegd."))
+            return redirect("plans:commissie_advice", opp_uuid=opp.uuid)
+    mark_invalid(form)
+    return _commissie_page(request, opp, form=form)
+
+
+# --- versions and what changed ------------------------------------------------------------------------------
+
+def _versions(user, opp) -> list[OppVersion]:
+    return list(OppVersion.objects.visible_to(user).filter(opp=opp).select_related("created_by").order_by("number"))
+
+
+def _adoptions(opp) -> dict[int, str]:
+    """Version number → the day it was adopted, from the audit trail (every adoption, not only the last)."""
+    events = AuditEvent.objects.filter(action="opp.adopted", object_type="plans.opp", object_id=str(opp.pk))
+    out = {}
+    for details in events.values_list("details", flat=True):
+        if isinstance(details, dict) and details.get("version") and details.get("adopted_on"):
+            out[details["version"]] = details["adopted_on"]
+    return out
+
+
+@login_required
+@require_GET
+def versions(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = _get_opp(user, opp_uuid)
+    _audit_read(user, opp)
+    items = _versions(user, opp)
+    adoptions = _adoptions(opp)
+    for index, version in enumerate(items):
+        version.before = items[index - 1] if index else None
+        version.is_current = version.pk == opp.adopted_version_id
+        day = adoptions.get(version.number)
+        version.adopted_day = datetime.date.fromisoformat(day) if day else None
+    context = {"opp": _decorate(opp), "versions": list(reversed(items))}
+    return render(request, "plans/versions.html", context)
+
+
+DRAFT = "concept"
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = _get_opp(user, opp_uuid)
+    items = _versions(user, opp)
+    by_uuid = {str(v.uuid): v for v in items}
+    draft_differs = bool(items) and opp.status in (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD)
+    old_key = request.GET.get("van") or (str(items[-2].uuid) if len(items) >= 2 else None)
+    new_key = request.GET.get("naar") or (str(items[-1].uuid) if len(items) >= 2 else None)
+    if (old_key and old_key not in by_uuid) or (new_key and new_key != DRAFT and new_key not in by_uuid):
+        raise Http404
+    if new_key == DRAFT and not draft_differs:
+        raise Http404
+    _audit_read(user, opp)
+    context = {"opp": _decorate(opp), "versions": items, "draft_differs": draft_differs, "old_key": old_key,
+               "new_key": new_key, "sentences": None, "rows": []}
+    if old_key and new_key:
+        old_version = by_uuid[old_key]
+        new_content = snapshot(opp) if new_key == DRAFT else by_uuid[new_key].content
+        context.update(
+            old=old_version,
+            new=None if new_key == DRAFT else by_uuid[new_key],
+            sentences=describe_changes(old_version.content, new_content),
+            rows=side_by_side(old_version.content, new_content),
+        )
+    return render(request, "plans/compare.html", context)
+
+
+# --- the side-by-side ---------------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nee")
+    return str(value)
+
+
+def _due(value) -> str:
+    return _day(datetime.date.fromisoformat(value)) if value else ""
+
+
+FIELDS = (
+    (_("Plan"), None, "kind", _("Soort plan")),
+    (_("Situatie"), None, "pupil_situation", _("Situatie van de leerling")),
+    (_("Situatie"), None, "support_needs", _("Ondersteuningsbehoeften")),
+    (_("Handelingsdeel"), "handelingsdeel", "support_and_guidance", _("Ondersteuning en begeleiding")),
+    (_("Handelingsdeel"), "handelingsdeel", "deviates_from_regular_programme", _("Wijkt af van het reguliere programma")),
+    (_("Handelingsdeel"), "handelingsdeel", "deviation_description", _("Hoe het programma afwijkt")),
+)
+UITSTROOM_FIELDS = (
+    ("destination_label", _("Verwachte uitstroombestemming")),
+    ("justification", _("Onderbouwing")),
+    ("bevorderende_factoren", _("Bevorderende factoren")),
+    ("belemmerende_factoren", _("Belemmerende factoren")),
+)
+GOAL_LABELS = (
+    ("area", _("Gebied")), ("description", _("Doel")), ("approach", _("Aanpak")), ("responsible", _("Wie doet wat")),
+    ("due_by", _("Wanneer bereikt")), ("measured_by", _("Hoe gemeten")),
+)
+
+
+def _goal_value(goal: dict, name: str) -> str:
+    return _due(goal.get(name)) if name == "due_by" else _text(goal.get(name))
+
+
+def _goal_summary(goal: dict) -> str:
+    return "\n".join(f"{label}: {_goal_value(goal, name)}" for name, label in GOAL_LABELS if goal.get(name))
+
+
+def side_by_side(old: dict, new: dict) -> list[dict]:
+    """Every field that differs, with its section, its label and both texts."""
+    from .forms import KIND_LABELS
+
+    rows = []
+
+    def add(section, label, before, after):
+        if (before or "").strip() != (after or "").strip():
+            rows.append({"section": section, "label": label, "old": before, "new": after})
+
+    for section, part, name, label in FIELDS:
+        before = (old[part] if part else old).get(name)
+        after = (new[part] if part else new).get(name)
+        if name == "kind":
+            before, after = str(KIND_LABELS.get(before, before)), str(KIND_LABELS.get(after, after))
+        add(section, label, _text(before), _text(after))
+
+    old_goals = {g["uuid"]: g for g in old["handelingsdeel"]["goals"]}
+    new_goals = {g["uuid"]: g for g in new["handelingsdeel"]["goals"]}
+    for goal in new["handelingsdeel"]["goals"]:
+        title = goal_title(goal["area"] or "", goal["description"] or "")
+        before = old_goals.get(goal["uuid"])
+        section = _("Doel '%(goal)s'") % {"goal": title}
+        if before is None:
+            add(section, _("Nieuw doel"), "", _goal_summary(goal))
+            continue
+        for name, label in GOAL_LABELS:
+            add(section, label, _goal_value(before, name), _goal_value(goal, name))
+    for goal in old["handelingsdeel"]["goals"]:
+        if goal["uuid"] not in new_goals:
+            title = goal_title(goal["area"] or "", goal["description"] or "")
+            add(_("Doel '%(goal)s'") % {"goal": title}, _("Verwijderd doel"), _goal_summary(goal), "")
+
+    for name, label in UITSTROOM_FIELDS:
+        add(_("Uitstroomperspectief"), label, _text(old["uitstroomperspectief"].get(name)),
+            _text(new["uitstroomperspectief"].get(name)))
+    return rows
+
+
+def compare_url(opp, old: OppVersion, new: OppVersion | None) -> str:
+    base = reverse("plans:compare", kwargs={"opp_uuid": opp.uuid})
+    return f"{base}?van={old.uuid}&naar={new.uuid if new else DRAFT}"

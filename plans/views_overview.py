@@ -1,0 +1,115 @@
+"""The school leader's overview of deadlines, and the personal calendar feed.
+
+The overview is for ib'ers and school leaders (anybody else gets a 404); the feed page for staff who read
+plans; the feed itself (`agenda/<token>.ics`) needs no login and shows only what its owner may still see.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+from schools.models import School
+
+from . import calendar
+from .overview import build_sections, overview_plans
+
+
+# --- the overview -------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    reach = reach_of(request.user)
+    if not reach.editable_school_ids:
+        raise Http404
+    schools = list(School.objects.filter(pk__in=reach.editable_school_ids).order_by("name"))
+    wanted = request.GET.get("school", "")
+    school = next((s for s in schools if str(s.uuid) == wanted), None) if wanted else schools[0]
+    if school is None:
+        raise Http404
+    sections = build_sections(overview_plans(request.user, school))
+    # One event for the page (it lists names and deadlines, no plan content), not one per plan.
+    record(actor=request.user, action="overview.viewed", obj=school, on_behalf_of=f"school:{school.code}",
+           details={"rows": sum(section.count for section in sections)})
+    context = {
+        "schools": schools,
+        "school": school,
+        "sections": sections,
+        "today": timezone.localdate(),
+        "ib_counts": _ib_counts(sections),
+    }
+    return render(request, "plans/overview.html", context)
+
+
+def _ib_counts(sections) -> list[dict]:
+    """Per ib: how many rows in each section, for the summary table at the top."""
+    table: dict[object, dict] = {}
+    for index, section in enumerate(sections):
+        for group in section.groups:
+            key = group.ib.pk if group.ib is not None else None
+            entry = table.setdefault(key, {"name": group.name, "unknown": group.ib is None,
+                                           "counts": [0] * len(sections)})
+            entry["counts"][index] = len(group.rows)
+    return sorted(table.values(), key=lambda e: (e["unknown"], e["name"].lower()))
+
+
+# --- the calendar feed ----------------------------------------------------------------------------------------
+
+def _feed_url(request: HttpRequest, feed) -> str:
+    return request.build_absolute_uri(reverse("plans:calendar_feed", kwargs={"token": feed.token}))
+
+
+@login_required
+@require_GET
+@never_cache
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    if not calendar.may_have_feed(request.user):
+        raise Http404
+    feeds = list(calendar.active_feeds(request.user))
+    items = [{"feed": feed, "url": _feed_url(request, feed),
+              "webcal": "webcal://" + _feed_url(request, feed).split("://", 1)[1]} for feed in feeds]
+    return render(request, "plans/calendar.html", {"items": items})
+
+
+@login_required
+@require_POST
+def calendar_create(request: HttpRequest) -> HttpResponse:
+    try:
+        calendar.create_feed(user=request.user)
+    except calendar.NotAllowed:
+        raise Http404 from None
+    messages.success(request, _("Uw agendakoppeling is klaar. Kopieer de link naar uw agenda-app."))
+    return redirect("plans:calendar")
+
+
+@login_required
+@require_POST
+def calendar_revoke(request: HttpRequest, feed_uuid) -> HttpResponse:
+    feed = get_object_or_404(calendar.active_feeds(request.user), uuid=feed_uuid)
+    calendar.revoke_feed(user=request.user, feed=feed)
+    messages.success(request, _("De agendakoppeling is ingetrokken. De link werkt niet meer."))
+    return redirect("plans:calendar")
+
+
+@require_GET
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The .ics file itself: no login, a secret token; unknown and revoked tokens are a 404."""
+    feed = calendar.feed_for_token(token)
+    if feed is None:
+        raise Http404
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    host = request.get_host().split(":")[0]
+    body = calendar.render_feed(feed, base_url=base_url, host=host)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="opp-deadlines.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,93 @@
+"""The PDF pages: the draft as a PDF on the spot, and a version's stored PDF with its progress page.
+
+Reads go through `visible_to(user)`: anything out of reach is a 404. Every download is logged as a read.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from opp_portal.access import reach_of
+
+from . import pdf
+from .documents import PdfRendering, PdfStatus
+from .models import Opp, OppVersion
+
+
+def _staff_opps(user):
+    """The draft is the school's working copy: staff of the plan's school only, never the family."""
+    reach = reach_of(user)
+    opps = Opp.objects.visible_to(user)
+    if not reach.everything:
+        opps = opps.filter(school_id__in=reach.school_ids)
+    return opps.select_related("school", "pupil", "uitstroom_option")
+
+
+def _version(user, version_uuid) -> OppVersion:
+    versions = OppVersion.objects.visible_to(user).select_related("opp__school", "opp__pupil", "opp__adopted_version")
+    return get_object_or_404(versions, uuid=version_uuid)
+
+
+def _can_open_plan(user, opp: Opp) -> bool:
+    return _staff_opps(user).filter(pk=opp.pk).exists()
+
+
+@login_required
+@require_GET
+def draft_pdf(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_object_or_404(_staff_opps(request.user), uuid=opp_uuid)
+    data = pdf.render_draft_pdf(opp)
+    pdf.record_download(user=request.user, opp=opp, version=None)
+    return _pdf_response(data, "opp-concept.pdf")
+
+
+def _pdf_response(content, filename: str) -> FileResponse:
+    import io
+
+    body = io.BytesIO(content) if isinstance(content, bytes) else content
+    response = FileResponse(body, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _status_context(request, version: OppVersion, rendering: PdfRendering | None) -> dict:
+    status = rendering.status if rendering else PdfStatus.PENDING
+    return {
+        "version": version,
+        "opp": version.opp,
+        "rendering": rendering,
+        "status": status,
+        "polling": status in (PdfStatus.PENDING, PdfStatus.RENDERING),
+        "show_plan_link": _can_open_plan(request.user, version.opp),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
+    """GET starts the rendering when needed and shows its progress; htmx polls the status partial;
+    POST is "probeer opnieuw" after a failure."""
+    version = _version(request.user, version_uuid)
+    if request.method == "GET" and request.htmx:
+        rendering = PdfRendering.objects.filter(version=version).first()
+        return render(request, "plans/_pdf_status.html", _status_context(request, version, rendering))
+    rendering = pdf.request_version_pdf(user=request.user, version=version)
+    if request.method == "POST":
+        return redirect("plans:version_pdf", version_uuid=version.uuid)
+    rendering.refresh_from_db()  # without a broker the task already ran
+    if rendering.status == PdfStatus.READY:
+        return redirect("plans:version_pdf_file", version_uuid=version.uuid)
+    return render(request, "plans/pdf/version_page.html", _status_context(request, version, rendering))
+
+
+@login_required
+@require_GET
+def version_pdf_file(request: HttpRequest, version_uuid) -> HttpResponse:
+    version = _version(request.user, version_uuid)
+    rendering = PdfRendering.objects.filter(version=version).select_related("version").first()
+    if rendering is None or not pdf.is_current(rendering):
+        return redirect("plans:version_pdf", version_uuid=version.uuid)
+    pdf.record_download(user=request.user, opp=version.opp, version=version)
+    return _pdf_response(default_storage.open(rendering.file.name, "rb"), f"opp-versie-{version.number}.pdf")

@@ -1,0 +1,205 @@
+"""The consent services: asking for instemming, deciding, reminders, paper decisions, views and hearings."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from consent import services
+from consent.models import (
+    Decision,
+    Hearing,
+    HearingSource,
+    InstemmingDecision,
+    ParentView,
+    RecipientState,
+)
+from consent.parties import help_after_refusal
+from consent.requirements import latest_decisions
+from opp_portal.audit.models import AuditEvent
+from plans.requirements import checklist
+from plans.services import RoleRequired
+from tests.factories import GuardianshipFactory, SchoolFactory, parent_of, pupil_account, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def instemming(opp):
+    return next(i for i in checklist(opp) if i.key == "instemming")
+
+
+def test_rule_3_every_guardian_with_gezag_is_asked_and_emailed_without_plan_content(
+    world, django_capture_on_commit_callbacks
+):
+    opp, version = world.sent()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = world.ask(version, reason="Nieuw plan")
+    assert {r.guardian.user for r in request.recipients.all()} == {world.mother, world.father}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.mother.email, world.father.email])
+    content = version.content["handelingsdeel"]
+    for message in mail.outbox:
+        assert "Nieuw plan" in message.body and "http://127.0.0.1:8000" in message.body
+        assert content["support_and_guidance"] not in message.body
+        assert all(g["description"] not in message.body for g in content["goals"])
+        assert world.pupil.last_name not in message.body and world.pupil.last_name not in message.subject
+    event = AuditEvent.objects.get(action="instemming.requested")
+    assert event.pupil_id == world.pupil.pk and event.actor == world.ib
+
+
+def test_rule_3_a_guardian_without_gezag_is_not_asked(world):
+    without = parent_of(world.pupil, has_gezag=False)
+    opp, version = world.sent()
+    request = world.ask(version)
+    assert request.recipients.count() == 2
+    assert not request.recipients.filter(guardian__user=without).exists()
+
+
+def test_rule_3_the_adult_pupil_decides_instead_of_the_parents(world, django_capture_on_commit_callbacks):
+    pupil_user = pupil_account(world.pupil)
+    world.make_adult()
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = world.ask(version)
+    assert [r.pupil_id for r in request.recipients.all()] == [world.pupil.pk]
+    assert [m.to for m in mail.outbox] == [[pupil_user.email]]
+    assert "uw eigen ontwikkelingsperspectief" in mail.outbox[0].body
+    with pytest.raises(services.NotAllowed):
+        services.decide(user=world.mother, recipient=request.recipients.get(), decision=Decision.AKKOORD)
+    world.decide(request, pupil_user)
+    assert instemming(opp).met
+
+
+def test_rule_3_one_parent_cannot_decide_for_the_other(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    fathers_row = world.recipient(request, world.father)
+    with pytest.raises(services.NotAllowed):
+        services.decide(user=world.mother, recipient=fathers_row, decision=Decision.AKKOORD)
+    with pytest.raises(services.NotAllowed):
+        services.decide(user=world.ib, recipient=fathers_row, decision=Decision.AKKOORD)
+    assert not InstemmingDecision.objects.exists()
+
+
+def test_rule_2_changing_ones_mind_is_a_new_record_and_the_latest_counts(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.father)
+    first = world.decide(request, world.mother, Decision.NIET_AKKOORD, "Eerst meer uitleg.")
+    assert "stemt niet in" in instemming(opp).status.message
+    second = world.decide(request, world.mother, Decision.AKKOORD)
+    assert InstemmingDecision.objects.filter(recipient=first.recipient).count() == 2
+    assert latest_decisions(version)[first.recipient.party] == second
+    assert world.recipient(request, world.mother).state == RecipientState.AKKOORD
+    first.refresh_from_db()
+    assert first.decision == Decision.NIET_AKKOORD and first.content_hash == version.content_hash
+    assert instemming(opp).met
+
+
+def test_rule_4_a_refusal_needs_a_reason(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    with pytest.raises(services.ConsentError):
+        world.decide(request, world.mother, Decision.NIET_AKKOORD, "  ")
+
+
+def test_rule_4_after_a_refusal_the_parents_see_where_to_get_help(world):
+    world.school.swv.steunpunt_contact = "Steunpunt Passend Onderwijs, 010 123 45 67"
+    world.school.swv.save()
+    opp, _version = world.sent()
+    info = help_after_refusal(opp)
+    assert "010 123 45 67" in info.steunpunt_text
+    assert "onderwijsconsulenten" in info.onderwijsconsulenten.lower()
+    assert "Geschillencommissie passend onderwijs" in info.geschillencommissie
+
+
+def test_the_school_sees_opened_and_decided_per_guardian(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    assert {r.state for r in request.recipients.all()} == {RecipientState.NOT_OPENED}
+    services.mark_opened(recipient_user=world.mother, request=request)
+    world.decide(request, world.father, Decision.GESPREK_GEWENST)
+    states = {r.guardian.user: r.state for r in request.recipients.all()}
+    assert states == {world.mother: RecipientState.OPENED, world.father: RecipientState.GESPREK_GEWENST}
+    with pytest.raises(services.NotAllowed):
+        services.mark_opened(recipient_user=staff("ib", school=world.school), request=request)
+
+
+def test_a_reminder_is_emailed_and_counted(world, django_capture_on_commit_callbacks):
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.mother)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.send_reminder(user=world.ib, recipient=row)
+    assert row.reminders_sent == 1 and row.last_reminder_at is not None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.mother.email]
+    assert "herinnering" in mail.outbox[0].body.lower()
+    world.decide(request, world.mother)
+    with pytest.raises(services.ConsentError):
+        services.send_reminder(user=world.ib, recipient=row)
+    with pytest.raises(RoleRequired):
+        services.send_reminder(user=staff("teacher", school=world.school, groups="5"),
+                               recipient=world.recipient(request, world.father))
+
+
+def test_asking_twice_only_adds_parties_not_yet_asked(world):
+    opp, version = world.sent()
+    world.ask(version)
+    with pytest.raises(services.ConsentError):
+        world.ask(version)
+    third = parent_of(world.pupil)
+    request = world.ask(version, reason="Nieuwe voogd")
+    assert [r.guardian.user for r in request.recipients.all()] == [third]
+
+
+def test_a_paper_decision_is_recorded_with_who_recorded_it_and_a_scan(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    scan = SimpleUploadedFile("formulier.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    item = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, how="op_papier",
+                                          scan=scan)
+    assert item.recorded_by == world.ib and item.decided_by is None and item.how == "op_papier"
+    assert item.scan.name.endswith(".pdf") and item.content_hash == version.content_hash
+    with pytest.raises(RoleRequired):
+        services.record_paper_decision(user=staff("teacher", school=world.school, groups="5"), recipient=row,
+                                       decision=Decision.AKKOORD, how="in_gesprek")
+    with pytest.raises(services.ConsentError):
+        services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, how="online")
+
+
+def test_only_an_ib_of_the_school_asks_for_instemming(world):
+    opp, version = world.sent()
+    with pytest.raises(RoleRequired):
+        services.request_instemming(user=staff("teacher", school=world.school, groups="5"), version=version,
+                                    reason="x")
+    with pytest.raises(services.NotAllowed):
+        services.request_instemming(user=staff("ib", school=SchoolFactory()), version=version, reason="x")
+
+
+def test_a_parent_adds_their_view_which_the_school_sees(world):
+    opp, version = world.sent()
+    view = services.add_parent_view(user=world.mother, opp=opp, text="Thuis gaat lezen al beter.")
+    assert view.guardian == world.guardian(world.mother) and view.version == version
+    assert list(ParentView.objects.visible_to(world.ib)) == [view]
+    other_school_parent = parent_of(GuardianshipFactory().pupil)
+    with pytest.raises(services.NotAllowed):
+        services.add_parent_view(user=other_school_parent, opp=opp, text="x")
+
+
+def test_rule_5_the_pupils_own_view_lands_in_the_hearing_record(world):
+    pupil_user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    hearing = services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik vind lezen moeilijk maar leuk.")
+    assert hearing.source == HearingSource.PUPIL and hearing.version == version and hearing.heard
+    assert next(i for i in checklist(opp) if i.key == "hearing").met
+    with pytest.raises(services.NotAllowed):
+        services.record_pupil_view(pupil_user=world.mother, opp=opp, text="x")
+    assert Hearing.objects.count() == 1
+
+
+def test_rule_1_an_oogo_names_at_least_one_part(world):
+    opp, _version = world.sent()
+    with pytest.raises(services.ConsentError):
+        world.oogo(opp, handelingsdeel=False, uitstroomperspectief=False)
