@@ -13,14 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
+from opp_portal.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet  # noqa: F401
 from plans.models import Evaluation, Opp, OppVersion
 from schools.models import Enrolment, Guardian, Pupil
 
 NOTHING = Q(pk__in=[])
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an instemming decision."""
 
 
 # --- who reaches which records ------------------------------------------------------------------------------
@@ -297,13 +294,7 @@ class HowGiven(models.TextChoices):
     IN_GESPREK = "in_gesprek", _("in een gesprek")
 
 
-class InstemmingDecisionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Instemming decisions cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Instemming decisions cannot be deleted.")
-
+class InstemmingDecisionQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "InstemmingDecisionQuerySet":
         return self.filter(recipient__in=InstemmingRecipient.objects.visible_to(user))
 
@@ -313,7 +304,7 @@ def scan_path(instance: "InstemmingDecision", filename: str) -> str:
     return f"consent/scans/{instance.uuid}.{extension[:8]}"
 
 
-class InstemmingDecision(models.Model):
+class InstemmingDecision(AppendOnlyModel):
     """One decision of one party on one exact version; never edited. Changing one's mind is a new record."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -354,13 +345,6 @@ class InstemmingDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_decision_display()} ({self.version})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Instemming decisions cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Instemming decisions cannot be deleted.")
 
 
 # --- the parents' own view ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
+from opp_portal.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet  # noqa: F401
 from schools.models import Board, Enrolment, Pupil, School, SchoolType
 
 MAX_EVALUATION_CYCLE_MONTHS = 12
@@ -19,10 +20,6 @@ MAX_EVALUATION_CYCLE_MONTHS = 12
 BASISONDERSTEUNING_SCHOOL_TYPES = (SchoolType.BAO, SchoolType.VO)
 # So and vso adopt only after the advice of the commissie (rule 6).
 COMMISSIE_SCHOOL_TYPES = (SchoolType.SO, SchoolType.VSO)
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete a frozen OPP version."""
 
 
 # --- configurable lists ---------------------------------------------------------------------------------
@@ -295,18 +292,12 @@ def goal_title(area: str, description: str) -> str:
 
 # --- frozen versions --------------------------------------------------------------------------------------
 
-class OppVersionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("OPP versions cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("OPP versions cannot be deleted.")
-
+class OppVersionQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "OppVersionQuerySet":
         return self.filter(opp__in=Opp.objects.visible_to(user))
 
 
-class OppVersion(models.Model):
+class OppVersion(AppendOnlyModel):
     """A frozen snapshot of both parts, as sent to the parents; never edited."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -327,14 +318,6 @@ class OppVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opp} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("OPP versions cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("OPP versions cannot be deleted.")
 
     def hash_is_valid(self) -> bool:
         from .content import content_hash
