@@ -75,7 +75,7 @@ def add_standard_text(
 
 
 def _locked_manageable(user, item: StandardText) -> StandardText:
-    fresh = StandardText.objects.select_for_update().select_related("school", "board").get(pk=item.pk)
+    fresh = StandardText.objects.select_for_update(of=("self",)).select_related("school", "board").get(pk=item.pk)
     if not fresh.active:
         raise PlanRuleError(_("Deze standaardtekst is al verwijderd."))
     if not may_manage(user, school=fresh.school, board=fresh.board):
