@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test migrate demo clean
+.PHONY: run test migrate demo clean bench
 
 $(STAMP): pyproject.toml
 	@PYTHON="$$(scripts/find-python)" || exit 1; \
@@ -26,6 +26,9 @@ run: demo
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m registration.bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media .pytest_cache

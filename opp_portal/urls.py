@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),
+    path("", include("registration.urls")),
     path("", include("schools.urls")),
 ]
 

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BatchKind
+from .periods import REGISTERING_SCHOOL_TYPES
+
+
+class StartExportForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Voor"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Soort export"), choices=BatchKind.choices, initial=BatchKind.CHANGES, widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = {str(s.uuid): s for s in board.schools.filter(school_type__in=REGISTERING_SCHOOL_TYPES)
+                        .order_by("brin", "vestiging")}
+        self.fields["scope"].choices = [("", _("het hele bestuur"))] + [
+            (key, f"{s.name} ({s.code})") for key, s in self.schools.items()
+        ]
+
+    def clean_scope(self):
+        value = self.cleaned_data.get("scope") or ""
+        return self.schools.get(value) if value else None

@@ -1,0 +1,93 @@
+"""The figures a board administrator and a school leader watch: what is registered, what is late.
+
+A date becomes known on the day itself (the adoption date, the end date); it must be delivered to ROD
+within 14 days. Figures are counts only: no plan content, no names.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from plans.models import Opp, OppKind
+from schools.models import School
+
+from .models import BatchState, DeliveredPeriod, ExportBatch, HeldBackRecord
+from .periods import REGISTERING_SCHOOL_TYPES
+
+WINDOW_DAYS = 14
+
+
+@dataclass
+class SchoolFigures:
+    school: School
+    registers: bool
+    running: int = 0
+    pending: int = 0
+    overdue: int = 0
+    held_back: int = 0
+    last_batch: ExportBatch | None = None
+
+
+def _pending_q(today: datetime.date) -> tuple[Q, Q]:
+    begin_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), begin=OuterRef("adopted_on")))
+    end_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), end=OuterRef("ended_on")))
+    begin_pending = ~Q(begin_delivered)
+    end_pending = Q(ended_on__isnull=False) & ~Q(end_delivered)
+    deadline = today - datetime.timedelta(days=WINDOW_DAYS)
+    pending = begin_pending | end_pending
+    overdue = (begin_pending & Q(adopted_on__lt=deadline)) | (end_pending & Q(ended_on__lt=deadline))
+    return pending, overdue
+
+
+def latest_batch_for(school: School) -> ExportBatch | None:
+    """The newest built batch that covered the school (ready or delivered)."""
+    return (
+        ExportBatch.objects.overlapping(school.board_id, school.pk)
+        .filter(state__in=(BatchState.READY, BatchState.DELIVERED))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def figures_for(schools) -> list[SchoolFigures]:
+    """One row per school; schools that do not register with ROD are listed as such, without counts."""
+    today = timezone.localdate()
+    pending, overdue = _pending_q(today)
+    schools = list(schools)
+    registering = [s.pk for s in schools if s.school_type in REGISTERING_SCHOOL_TYPES]
+    counts = {
+        row["school_id"]: row
+        for row in Opp.objects.filter(
+            school_id__in=registering, kind=OppKind.EXTRA_SUPPORT, adopted_on__isnull=False,
+            school_type__in=REGISTERING_SCHOOL_TYPES,
+        )
+        .values("school_id")
+        .annotate(
+            running=Count("pk", filter=Q(ended_on__isnull=True)),
+            pending=Count("pk", filter=pending),
+            overdue=Count("pk", filter=overdue),
+        )
+        .order_by()
+    }
+    result = []
+    for school in schools:
+        fig = SchoolFigures(school=school, registers=school.pk in registering)
+        if fig.registers:
+            row = counts.get(school.pk, {})
+            fig.running = row.get("running", 0)
+            fig.pending = row.get("pending", 0)
+            fig.overdue = row.get("overdue", 0)
+            fig.last_batch = latest_batch_for(school)
+            if fig.last_batch is not None:
+                fig.held_back = HeldBackRecord.objects.filter(batch=fig.last_batch, school=school).count()
+        result.append(fig)
+    return result
+
+
+def held_back_for(school: School):
+    batch = latest_batch_for(school)
+    if batch is None:
+        return HeldBackRecord.objects.none()
+    return HeldBackRecord.objects.filter(batch=batch, school=school).order_by("sequence_number", "begin", "pk")

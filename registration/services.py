@@ -1,0 +1,152 @@
+"""Writes for ROD registration: start an export, mark it delivered, discard it, record a failure.
+
+Every action is checked against the user's reach and recorded as an audit event in its transaction.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+from schools.models import Board, School
+
+from .models import BatchKind, BatchState, DeliveredPeriod, ExportBatch, ExportedPeriod, Mutatie
+from .periods import REGISTERING_SCHOOL_TYPES
+
+APPLY_CHUNK = 1000
+_DELIVERED_UPDATE_FIELDS = [
+    "opp_uuid", "pupil_uuid", "school", "enrolment_key", "brin", "vestiging", "sequence_number", "bsn",
+    "onderwijsnummer", "begin", "end", "batch",
+]
+
+
+def _on_behalf_of(board: Board) -> str:
+    return f"board:{board.number}"
+
+
+def _require_board_admin(user, board: Board) -> None:
+    if user is None:  # the management command, for scheduled use on the server
+        return
+    reach = reach_of(user)
+    if not (reach.everything or board.pk in reach.board_ids):
+        raise PermissionDenied(_("U beheert dit bestuur niet."))
+
+
+def start_export(*, user, board: Board, school: School | None = None, kind: str = BatchKind.CHANGES,
+                 queue: bool = True) -> ExportBatch:
+    """Create a batch in state `building` and queue its build once the transaction commits."""
+    _require_board_admin(user, board)
+    if kind not in BatchKind.values:
+        raise ValidationError(_("Onbekende soort export."))
+    if school is not None:
+        if school.board_id != board.pk:
+            raise ValidationError(_("Deze school hoort niet bij het bestuur."))
+        if school.school_type not in REGISTERING_SCHOOL_TYPES:
+            raise ValidationError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
+                                    "regulier voortgezet onderwijs doen dat."))
+    with transaction.atomic():
+        batch = ExportBatch.objects.create(
+            board=board, school=school, kind=kind, created_by=user if user is not None else None,
+        )
+        record(actor=user, action="rod.export_started", obj=batch, on_behalf_of=_on_behalf_of(board),
+               details={"kind": kind, "school": school.code if school else None})
+        if queue:
+            from .tasks import build_export
+
+            batch_id = batch.pk
+            transaction.on_commit(lambda: build_export.delay(batch_id))
+    return batch
+
+
+def superseded_by(batch: ExportBatch) -> ExportBatch | None:
+    """A later batch for an overlapping scope that was already delivered: this one would undo it."""
+    return (
+        ExportBatch.objects.overlapping(batch.board_id, batch.school_id)
+        .filter(state=BatchState.DELIVERED, pk__gt=batch.pk)
+        .first()
+    )
+
+
+def _apply_delivery(batch: ExportBatch) -> None:
+    """Bring DUO's state (as the portal knows it) in line with what this batch carried."""
+    removed = batch.periods.filter(mutatie=Mutatie.VERWIJDERD).values_list("opp_key", flat=True)
+    DeliveredPeriod.objects.filter(opp_key__in=removed).delete()
+    chunk: list[DeliveredPeriod] = []
+    rows = batch.periods.exclude(mutatie=Mutatie.VERWIJDERD).order_by("pk").iterator(chunk_size=APPLY_CHUNK)
+    for p in rows:
+        chunk.append(DeliveredPeriod(
+            opp_key=p.opp_key, opp_uuid=p.opp_uuid, pupil_uuid=p.pupil_uuid, school_id=p.school_id,
+            enrolment_key=p.enrolment_key, brin=p.brin, vestiging=p.vestiging, sequence_number=p.sequence_number,
+            bsn=p.bsn, onderwijsnummer=p.onderwijsnummer, begin=p.begin, end=p.end, batch=batch,
+        ))
+        if len(chunk) >= APPLY_CHUNK:
+            _upsert(chunk)
+            chunk = []
+    if chunk:
+        _upsert(chunk)
+
+
+def _upsert(rows: list[DeliveredPeriod]) -> None:
+    DeliveredPeriod.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["opp_key"], update_fields=_DELIVERED_UPDATE_FIELDS
+    )
+
+
+def mark_delivered(*, user, batch: ExportBatch) -> ExportBatch:
+    """The admin says their administration system or DUO accepted this ready batch."""
+    _require_board_admin(user, batch.board)
+    with transaction.atomic():
+        batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board", "school").get(pk=batch.pk)
+        if batch.state != BatchState.READY:
+            raise ValidationError(_("Alleen een export die klaar is, kan als aangeleverd worden gemarkeerd."))
+        if superseded_by(batch) is not None:
+            raise ValidationError(_("Na deze export is al een nieuwere export aangeleverd. Verwerp deze en maak "
+                                    "een nieuwe export."))
+        _apply_delivery(batch)
+        batch.state = BatchState.DELIVERED
+        batch.delivered_at = timezone.now()
+        batch.delivered_by = user
+        batch.save(update_fields=["state", "delivered_at", "delivered_by"])
+        record(actor=user, action="rod.export_delivered", obj=batch, on_behalf_of=_on_behalf_of(batch.board),
+               details={"exported": batch.exported_count, "csv_sha256": batch.csv_sha256,
+                        "xml_sha256": batch.xml_sha256})
+    return batch
+
+
+def discard(*, user, batch: ExportBatch) -> ExportBatch:
+    """Set a batch aside; a delivered batch stays delivered (it happened)."""
+    _require_board_admin(user, batch.board)
+    with transaction.atomic():
+        batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board").get(pk=batch.pk)
+        if batch.state not in (BatchState.BUILDING, BatchState.READY, BatchState.FAILED):
+            raise ValidationError(_("Deze export kan niet meer worden verworpen."))
+        batch.state = BatchState.DISCARDED
+        batch.discarded_at = timezone.now()
+        batch.save(update_fields=["state", "discarded_at"])
+        record(actor=user, action="rod.export_discarded", obj=batch, on_behalf_of=_on_behalf_of(batch.board))
+    return batch
+
+
+def mark_failed(batch_id: int, exc: BaseException) -> None:
+    """After the last retry: the batch is failed, with the reason; nothing else changes."""
+    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    with transaction.atomic():
+        batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board").filter(pk=batch_id).first()
+        if batch is None or batch.state != BatchState.BUILDING:
+            return
+        batch.state = BatchState.FAILED
+        batch.failure_reason = reason
+        batch.save(update_fields=["state", "failure_reason"])
+        record(actor=None, action="rod.export_failed", obj=batch, on_behalf_of="system",
+               details={"reason": reason})
+
+
+def note_retry(batch_id: int, exc: BaseException) -> None:
+    reason = _("Poging mislukt, wordt opnieuw geprobeerd: %(reason)s") % {"reason": f"{type(exc).__name__}: {exc}"}
+    ExportBatch.objects.filter(pk=batch_id, state=BatchState.BUILDING).update(failure_reason=reason[:2000])
+
+
+def exported_periods(batch: ExportBatch):
+    return ExportedPeriod.objects.filter(batch=batch)

@@ -1,0 +1,181 @@
+"""The pages: board admin acts, school leader sees figures of their school only, everyone else gets 404."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from opp_portal.audit.models import AuditEvent
+from plans.models import OppStatus
+from registration.models import BatchKind, BatchState, ExportBatch
+from schools.models import Pupil
+from tests.factories import BoardFactory, parent_of, staff
+
+from .helpers import deliver, export
+
+
+@pytest.fixture
+def batch(rod):
+    rod.period()
+    return export(rod)
+
+
+def _outsiders(rod):
+    other_admin = staff("board_admin", board=BoardFactory())
+    ib = staff("ib", school=rod.school)
+    parent = parent_of(rod.pupil())
+    return {"ander bestuur": other_admin, "ib": ib, "ouder": parent}
+
+
+def test_outsiders_get_404_on_every_rod_page(rod, batch, client):
+    urls = [
+        "/rod/", f"/rod/bestuur/{rod.board.uuid}/", f"/rod/school/{rod.school.uuid}/",
+        f"/rod/export/{batch.uuid}/", f"/rod/export/{batch.uuid}/voortgang/",
+        f"/rod/export/{batch.uuid}/csv/", f"/rod/export/{batch.uuid}/xml/",
+    ]
+    for who, user in _outsiders(rod).items():
+        client.force_login(user)
+        for url in urls:
+            if who == "ander bestuur" and url == "/rod/":
+                continue  # their own board's page, not this one
+            assert client.get(url).status_code == 404, (who, url)
+        for url in (f"/rod/bestuur/{rod.board.uuid}/export/", f"/rod/export/{batch.uuid}/aangeleverd/",
+                    f"/rod/export/{batch.uuid}/verwerpen/"):
+            assert client.post(url, {"kind": "changes"}).status_code == 404, (who, url)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.READY
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(rod, client):
+    assert client.get(f"/rod/bestuur/{rod.board.uuid}/").status_code == 302
+
+
+def test_a_school_leader_sees_the_figures_of_their_school_but_no_exports(rod, batch, client):
+    leader = staff("school_leader", school=rod.school)
+    client.force_login(leader)
+    response = client.get("/rod/")
+    assert response.status_code == 302 and response["Location"] == f"/rod/school/{rod.school.uuid}/"
+    page = client.get(f"/rod/school/{rod.school.uuid}/")
+    assert page.status_code == 200
+    assert page.context["fig"].running == 1
+    assert client.get(f"/rod/bestuur/{rod.board.uuid}/").status_code == 404
+    assert client.get(f"/rod/export/{batch.uuid}/").status_code == 404
+    assert client.get(f"/rod/export/{batch.uuid}/csv/").status_code == 404
+    assert client.post(f"/rod/bestuur/{rod.board.uuid}/export/", {"kind": "full"}).status_code == 404
+    other = rod.school_of("vo")
+    assert client.get(f"/rod/school/{other.uuid}/").status_code == 404
+
+
+def test_the_board_page_shows_figures_per_school_and_never_plan_content(rod, client):
+    opp = rod.period()
+    opp.support_and_guidance = "Geheime aanpak met extra leesbegeleiding"
+    opp.save()
+    sbo = rod.school_of("sbo")
+    client.force_login(rod.admin)
+    response = client.get(f"/rod/bestuur/{rod.board.uuid}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Geheime aanpak" not in text and opp.pupil.last_name not in text
+    figures = {f.school: f for f in response.context["figures"]}
+    assert figures[rod.school].running == 1 and figures[rod.school].pending == 1
+    assert not figures[sbo].registers
+    assert "Meldt geen OPP" in text
+
+
+def test_the_figures_count_what_is_late_after_14_days(rod, client):
+    today = timezone.localdate()
+    rod.period(begin=today - datetime.timedelta(days=20))
+    rod.period(begin=today - datetime.timedelta(days=3))
+    client.force_login(rod.admin)
+    fig = client.get(f"/rod/bestuur/{rod.board.uuid}/").context["figures"][0]
+    assert (fig.running, fig.pending, fig.overdue) == (2, 2, 1)
+
+
+def test_a_delivered_begin_is_no_longer_pending_but_a_new_end_date_is(rod, client):
+    today = timezone.localdate()
+    opp = rod.period(begin=today - datetime.timedelta(days=60))
+    deliver(rod, export(rod))
+    client.force_login(rod.admin)
+    fig = client.get(f"/rod/bestuur/{rod.board.uuid}/").context["figures"][0]
+    assert (fig.running, fig.pending, fig.overdue) == (1, 0, 0)
+    opp.ended_on = today - datetime.timedelta(days=15)
+    opp.status = OppStatus.BEEINDIGD
+    opp.save()
+    fig = client.get(f"/rod/bestuur/{rod.board.uuid}/").context["figures"][0]
+    assert (fig.running, fig.pending, fig.overdue) == (0, 1, 1)
+
+
+def test_the_figures_show_records_held_back_by_the_latest_export(rod, client):
+    opp = rod.period()
+    Pupil.objects.filter(pk=opp.pupil_id).update(bsn="123456789")
+    export(rod)
+    client.force_login(rod.admin)
+    assert client.get(f"/rod/bestuur/{rod.board.uuid}/").context["figures"][0].held_back == 1
+    page = client.get(f"/rod/school/{rod.school.uuid}/").content.decode()
+    assert str(opp.pupil.uuid) in page and "elfproef" in page
+
+
+def test_the_board_admin_starts_an_export_for_one_school_and_it_is_audited(
+    rod, client, django_capture_on_commit_callbacks
+):
+    rod.period()
+    client.force_login(rod.admin)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the task runs inline in tests
+        response = client.post(f"/rod/bestuur/{rod.board.uuid}/export/",
+                               {"scope": str(rod.school.uuid), "kind": "full"})
+    assert len(callbacks) == 1
+    batch = ExportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/rod/export/{batch.uuid}/"
+    assert (batch.school, batch.kind, batch.state, batch.created_by) == (rod.school, BatchKind.FULL, BatchState.READY,
+                                                                         rod.admin)
+    event = AuditEvent.objects.get(action="rod.export_started")
+    assert event.actor == rod.admin and event.on_behalf_of == f"board:{rod.board.number}"
+
+
+def test_a_school_of_another_board_or_a_special_school_cannot_be_chosen(rod, client):
+    sbo = rod.school_of("sbo")
+    client.force_login(rod.admin)
+    response = client.post(f"/rod/bestuur/{rod.board.uuid}/export/", {"scope": str(sbo.uuid), "kind": "full"})
+    assert response.status_code == 400 and not ExportBatch.objects.exists()
+
+
+def test_the_batch_page_shows_progress_while_building_and_polls(rod, client):
+    from registration import services
+
+    batch = services.start_export(user=rod.admin, board=rod.board, queue=False)
+    client.force_login(rod.admin)
+    text = client.get(f"/rod/export/{batch.uuid}/").content.decode()
+    assert 'hx-trigger="every 2s"' in text
+    assert client.get(f"/rod/export/{batch.uuid}/csv/").status_code == 404
+
+
+def test_marking_delivered_and_discarding_go_through_post_and_are_audited(rod, batch, client):
+    client.force_login(rod.admin)
+    assert client.get(f"/rod/export/{batch.uuid}/aangeleverd/").status_code == 405
+    client.post(f"/rod/export/{batch.uuid}/aangeleverd/")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DELIVERED and batch.delivered_by == rod.admin
+    client.post(f"/rod/export/{batch.uuid}/verwerpen/")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DELIVERED  # what happened stays happened
+    assert AuditEvent.objects.filter(action="rod.export_delivered").count() == 1
+
+
+def test_only_a_ready_batch_can_be_marked_delivered(rod, batch, client):
+    client.force_login(rod.admin)
+    client.post(f"/rod/export/{batch.uuid}/verwerpen/")
+    client.post(f"/rod/export/{batch.uuid}/aangeleverd/")
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DISCARDED and batch.delivered_at is None
+    assert AuditEvent.objects.filter(action="rod.export_discarded").count() == 1
+
+
+def test_an_older_batch_cannot_be_delivered_after_a_newer_one_was(rod, client):
+    rod.period()
+    older = export(rod)
+    newer = export(rod)
+    deliver(rod, newer)
+    client.force_login(rod.admin)
+    client.post(f"/rod/export/{older.uuid}/aangeleverd/")
+    older.refresh_from_db()
+    assert older.state == BatchState.READY
