@@ -354,7 +354,7 @@ class Enrolment(models.Model):
                 condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("enrolment_date")),
             ),
         ]
-        indexes = [models.Index(fields=["school", "group"])]
+        indexes = [models.Index(fields=["school", "group"]), models.Index(fields=["pupil", "school"])]
         verbose_name = _("inschrijving")
         verbose_name_plural = _("inschrijvingen")
 
