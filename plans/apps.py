@@ -11,3 +11,4 @@ class PlansConfig(AppConfig):
 
         # Apps to the right (consent) add their own requirements in their ready().
         register_plans_requirements()
+        from .demo import register_demo_step; register_demo_step()  # noqa: E702  (seed_demo: the demo plans)
