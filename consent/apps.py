@@ -15,6 +15,8 @@ class ConsentConfig(AppConfig):
 
         # Answer the adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
         register_consent_requirements()
-        from .demo import register_demo_step; register_demo_step()  # noqa: E702  (seed_demo: after plans' step)
+        from .demo import register_demo_step
+
+        register_demo_step()  # seed_demo: consent records, after the plans step
         register_missing_hearing_filter(plans_missing_hearing)
         register_instemming_provider(instemming_records)

@@ -11,4 +11,6 @@ class PlansConfig(AppConfig):
 
         # Apps to the right (consent) add their own requirements in their ready().
         register_plans_requirements()
-        from .demo import register_demo_step; register_demo_step()  # noqa: E702  (seed_demo: the demo plans)
+        from .demo import register_demo_step
+
+        register_demo_step()  # seed_demo: the demo plans
