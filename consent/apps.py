@@ -10,13 +10,12 @@ class ConsentConfig(AppConfig):
         from plans.overview import register_missing_hearing_filter
         from plans.pdf import register_instemming_provider
 
+        from .demo import register_demo_step
         from .pdf_records import instemming_records
         from .requirements import plans_missing_hearing, register_consent_requirements
 
         # Answer the adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
         register_consent_requirements()
-        from .demo import register_demo_step
-
-        register_demo_step()  # seed_demo: consent records, after the plans step
         register_missing_hearing_filter(plans_missing_hearing)
         register_instemming_provider(instemming_records)
+        register_demo_step()  # seed_demo: consent records, after the plans step

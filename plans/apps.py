@@ -7,10 +7,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("Ontwikkelingsperspectieven")
 
     def ready(self) -> None:
+        from .demo import register_demo_step
         from .requirements import register_plans_requirements
 
         # Apps to the right (consent) add their own requirements in their ready().
         register_plans_requirements()
-        from .demo import register_demo_step
-
         register_demo_step()  # seed_demo: the demo plans
