@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,11 +9,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),
+    path("", include("consent.urls")),
     path("", include("registration.urls")),
     path("", include("schools.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded and generated files (scans, PDFs, exports) are personal data: they are only
+# ever served by views that check who asks, never from MEDIA_URL, not even in the demo.

@@ -85,7 +85,7 @@ def test_demo_ib_drafts_a_plan_with_two_goals_from_standard_texts(demo, live_ser
     page.get_by_label("Belemmerende factoren", exact=True).fill("Snel afgeleid in een drukke klas.")
 
     # Autosave: wait for the status, then for the checklist it brings along.
-    expect(page.get_by_role("status").filter(has_text="Opgeslagen om")).to_be_visible(timeout=20_000)
+    expect(page.locator("#opslaan-status")).to_contain_text("Opgeslagen om", timeout=20_000)
     checklist = page.locator("#checklist")
     missing = checklist.locator("li").filter(has_text="Ontbreekt:")
     met = checklist.locator("li").filter(has_text="In orde:")

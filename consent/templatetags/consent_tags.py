@@ -1,0 +1,40 @@
+"""`{% consent_panel opp %}`: on the plan page, the state of overleg, hoorrecht and instemming, with the
+links to record them. Consent gives the panel its own context, so the plans views need not know about it."""
+
+from django import template
+
+from plans.models import OppStatus
+from schools.models import Role
+
+from ..models import Hearing, OogoMeeting, ParentView
+from ..views._access import school_roles, staff_opps
+from ..views.school import not_asked, recipients_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("consent/_plan_panel.html", takes_context=True)
+def consent_panel(context, opp):
+    user = context["request"].user
+    if not staff_opps(user).filter(pk=opp.pk).exists():
+        return {"show": False}
+    roles = school_roles(user, opp)
+    latest = opp.latest_version
+    recipients = recipients_of(user, latest)
+    asked_now = opp.status == OppStatus.TER_INSTEMMING and latest is not None
+    return {
+        "show": True,
+        "opp": opp,
+        "latest": latest,
+        "is_ib": Role.IB in roles,
+        "asked_now": asked_now,
+        "recipients": recipients,
+        "not_asked": not_asked(opp, recipients) if asked_now else [],
+        "last_meeting": OogoMeeting.objects.visible_to(user).filter(opp=opp).first(),
+        "meeting_count": OogoMeeting.objects.visible_to(user).filter(opp=opp).count(),
+        "last_hearing": Hearing.objects.visible_to(user).filter(opp=opp).select_related("version").first(),
+        "hearing_count": Hearing.objects.visible_to(user).filter(opp=opp).count(),
+        "parent_views": ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian")[:3],
+        "parent_view_count": ParentView.objects.visible_to(user).filter(opp=opp).count(),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,94 @@
+"""What the family pages share: which version the family sees, their own recipient row and decisions, and
+the version's content prepared for reading (dates as dates, handelingsdeel first)."""
+
+import datetime
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+from plans.diff import describe_changes
+from plans.models import Opp, OppStatus, OppVersion
+
+from ..models import Decision, InstemmingDecision, InstemmingRecipient
+
+
+def shown_version(opp: Opp) -> tuple[OppVersion | None, bool]:
+    """The version the family reads, and whether it waits for their decision: the version sent for
+    instemming; otherwise the version in force; otherwise the last one sent."""
+    latest = opp.latest_version
+    if opp.status == OppStatus.TER_INSTEMMING:
+        return latest, True
+    if opp.adopted_version_id:
+        return opp.adopted_version, False
+    return latest, False
+
+
+def my_recipient(user, version: OppVersion | None) -> InstemmingRecipient | None:
+    if version is None:
+        return None
+    return (InstemmingRecipient.objects.for_user(user).filter(request__version=version)
+            .select_related("request", "request__version").order_by("-pk").first())
+
+
+def my_decisions(user, opp: Opp):
+    """Only the user's own decisions: separated parents each see their own, never the other's."""
+    return (InstemmingDecision.objects.filter(recipient__in=InstemmingRecipient.objects.for_user(user),
+                                              version__opp=opp)
+            .select_related("version", "recorded_by").order_by("-created_at", "-pk"))
+
+
+def current_decision(decisions, version: OppVersion | None) -> InstemmingDecision | None:
+    """The user's latest decision on exactly this version (the latest record counts)."""
+    for item in decisions:  # newest first
+        if version is not None and item.version_id == version.pk and item.content_hash == version.content_hash:
+            return item
+    return None
+
+
+def changes_since(opp: Opp, version: OppVersion | None, decisions) -> dict | None:
+    """For a new version: what changed since the version the user agreed to before, or else since the version
+    in force. None for a first version."""
+    if version is None or version.number == 1:
+        return None
+    agreed = next((d.version for d in decisions
+                   if d.decision == Decision.AKKOORD and d.version.number < version.number), None)
+    if agreed is not None:
+        return {"since": agreed, "agreed": True, "items": describe_changes(agreed, version)}
+    base = opp.adopted_version if opp.adopted_version_id and opp.adopted_version_id != version.pk else None
+    if base is None:
+        base = opp.versions.filter(number__lt=version.number).order_by("-number").first()
+    if base is None:
+        return None
+    return {"since": base, "agreed": False, "items": describe_changes(base, version)}
+
+
+def _date(value):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def readable(version: OppVersion | None) -> dict | None:
+    """The frozen content as the templates read it."""
+    if version is None:
+        return None
+    content = version.content
+    goals = [{**goal, "due_by": _date(goal.get("due_by"))} for goal in content["handelingsdeel"]["goals"]]
+    return {
+        "handelingsdeel": {**content["handelingsdeel"], "goals": goals},
+        "uitstroomperspectief": content["uitstroomperspectief"],
+        "pupil_situation": content.get("pupil_situation", ""),
+        "support_needs": content.get("support_needs", ""),
+    }
+
+
+def audit_family_read(user, opp: Opp, version: OppVersion | None) -> None:
+    """Every read of a plan is logged, also by the family (they see it in their own log)."""
+    record(actor=user, action="opp.viewed", obj=opp, on_behalf_of=f"user:{user.pk}", pupil_id=opp.pupil_id,
+           details={"version": version.number if version else None, "by": "family"})
+
+
+def is_parent_of(user, opp: Opp) -> bool:
+    return opp.pupil_id in reach_of(user).child_ids

@@ -1,0 +1,199 @@
+"""The parents' pages: a child's plans, the plan sent to them (handelingsdeel first, what changed, the
+decision form, their own view), the link from the email, and who read or changed the child's plan.
+
+A parent reaches only the plans of children over whom they have gezag, once a version was sent; anything
+else is a 404. Each parent sees and makes only their own decisions.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opp_portal.access import reach_of
+from plans.models import Opp, OppStatus
+from schools.models import Pupil
+
+from .. import services
+from ..forms import DecisionForm, ParentViewForm
+from ..models import Decision, InstemmingRecipient, ParentView
+from ..parties import help_after_refusal
+from ._access import child_opps, own_opps
+from ._plan import (
+    audit_family_read,
+    changes_since,
+    current_decision,
+    my_decisions,
+    my_recipient,
+    readable,
+    shown_version,
+)
+from .log import log_rows
+
+
+def plan_url(opp: Opp, anchor: str = "") -> str:
+    url = reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _family_pupil(user, pupil_uuid) -> Pupil:
+    reach = reach_of(user)
+    return get_object_or_404(Pupil.objects.visible_to(user).filter(pk__in=reach.family_pupil_ids), uuid=pupil_uuid)
+
+
+@login_required
+@require_GET
+def child(request: HttpRequest, pupil_uuid) -> HttpResponse:
+    """One child's plans as sent to the parent; straight to the plan when there is one."""
+    pupil = _family_pupil(request.user, pupil_uuid)
+    if pupil.pk not in reach_of(request.user).child_ids:  # the pupil themself
+        plans = list(own_opps(request.user).filter(pupil=pupil))
+        if len(plans) == 1:
+            return redirect("consent:pupil_plan", opp_uuid=plans[0].uuid)
+        return render(request, "consent/pupil_plans.html", {"pupil": pupil, "plans": plans})
+    plans = list(child_opps(request.user).filter(pupil=pupil).order_by("-created_at"))
+    running = [p for p in plans if p.status != OppStatus.BEEINDIGD]
+    if len(running) == 1:
+        return redirect("consent:plan", opp_uuid=running[0].uuid)
+    return render(request, "consent/child.html", {"pupil": pupil, "plans": plans})
+
+
+def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> dict:
+    """The decision part of a family page: the form (when this user is asked), their own decisions, help."""
+    user = request.user
+    recipient = my_recipient(user, version) if asked else None
+    decisions = list(my_decisions(user, opp))
+    current = current_decision(decisions, version)
+    refused = current is not None and current.decision == Decision.NIET_AKKOORD
+    return {
+        "recipient": recipient,
+        "can_decide": recipient is not None and asked and opp.status == OppStatus.TER_INSTEMMING,
+        "decision_form": form or DecisionForm(),
+        "decisions": decisions,
+        "current": current,
+        "help": help_after_refusal(opp) if refused else None,
+        "changes": changes_since(opp, version, decisions),
+    }
+
+
+def _mark_opened(user, recipient: InstemmingRecipient | None) -> None:
+    if recipient is not None and recipient.opened_at is None:
+        services.mark_opened(recipient_user=user, request=recipient.request)
+
+
+def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=None, status=200) -> HttpResponse:
+    user = request.user
+    version, asked = shown_version(opp)
+    block = _decision_block(request, opp, version, asked, form=decision_form)
+    context = {
+        "opp": opp,
+        "pupil": opp.pupil,
+        "version": version,
+        "asked": asked,
+        "content": readable(version),
+        "request_reason": block["recipient"].request.reason if block["recipient"] else "",
+        "view_form": view_form or ParentViewForm(),
+        "my_views": ParentView.objects.filter(opp=opp, author=user).select_related("version"),
+        "school_changing": opp.status in (OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD),
+        **block,
+    }
+    return render(request, "consent/plan.html", context, status=status)
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_object_or_404(child_opps(request.user), uuid=opp_uuid)
+    version, asked = shown_version(opp)
+    if asked:
+        _mark_opened(request.user, my_recipient(request.user, version))
+    audit_family_read(request.user, opp, version)
+    return _plan_page(request, opp)
+
+
+def _family_pks(user):
+    """Plans the user decides on: their children's (gezag) or, for an adult pupil, their own."""
+    return list(child_opps(user).values_list("pk", flat=True)) + list(own_opps(user).values_list("pk", flat=True))
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
+    user = request.user
+    opp = get_object_or_404(Opp.objects.filter(pk__in=_family_pks(user)).select_related(
+        "school", "school__swv", "pupil", "adopted_version"), uuid=opp_uuid)
+    is_parent = opp.pupil_id in reach_of(user).child_ids
+    version, asked = shown_version(opp)
+    recipient = my_recipient(user, version) if asked else None
+    if recipient is None:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(user=user, recipient=recipient, decision=form.cleaned_data["decision"],
+                            reason=form.cleaned_data["reason"])
+        except services.NotAllowed:
+            raise Http404 from None
+        except services.ConsentError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, {
+                Decision.AKKOORD: _("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
+                Decision.NIET_AKKOORD: _("Uw besluit is bewaard: niet akkoord. De school ziet dit en neemt contact "
+                                         "met u op. Hieronder leest u waar u hulp kunt krijgen."),
+                Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
+                                            "contact met u op."),
+            }[form.cleaned_data["decision"]])
+            if is_parent:
+                return redirect(plan_url(opp, "besluit"))
+            return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#besluit")
+    if is_parent:
+        return _plan_page(request, opp, decision_form=form)
+    from .pupil import pupil_page
+
+    return pupil_page(request, opp, decision_form=form)
+
+
+@login_required
+@require_POST
+def parent_view(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_object_or_404(child_opps(request.user), uuid=opp_uuid)
+    form = ParentViewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_parent_view(user=request.user, opp=opp, text=form.cleaned_data["text"])
+        except services.NotAllowed:
+            raise Http404 from None
+        except services.ConsentError as error:
+            form.add_error("text", error)
+        else:
+            messages.success(request, _("Dank u. Uw kijk op het plan is bewaard; de school leest het bij het plan."))
+            return redirect(plan_url(opp, "uw-kijk"))
+    return _plan_page(request, opp, view_form=form)
+
+
+@login_required
+@require_GET
+def request_link(request: HttpRequest, request_uuid) -> HttpResponse:
+    """The link in the email: opens the right child and version for the signed-in recipient; others get a 404."""
+    recipient = (InstemmingRecipient.objects.for_user(request.user).filter(request__uuid=request_uuid)
+                 .select_related("request__version__opp").first())
+    if recipient is None:
+        raise Http404
+    opp = recipient.request.version.opp
+    if recipient.pupil_id:
+        return redirect("consent:pupil_plan", opp_uuid=opp.uuid)
+    return redirect("consent:plan", opp_uuid=opp.uuid)
+
+
+@login_required
+@require_GET
+def log(request: HttpRequest, pupil_uuid) -> HttpResponse:
+    """Who at the school read or changed the child's plan, and when."""
+    reach = reach_of(request.user)
+    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).filter(pk__in=reach.child_ids), uuid=pupil_uuid)
+    page = log_rows(request.user, pupil, request.GET.get("pagina"))
+    return render(request, "consent/log.html", {"pupil": pupil, "page": page})

@@ -1,0 +1,141 @@
+"""The parent's view of the audit trail of their child: who (name, role, school), when, what, in Dutch.
+
+Events of other family members are left out (separated parents do not see each other's steps); events the
+school made about another parent are told without naming that parent or their decision.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from opp_portal.audit.models import AuditEvent
+from schools.models import Guardian, Membership, Role, School
+
+from ..models import Decision, InstemmingRecipient
+
+PER_PAGE = 50
+
+PHRASES = {
+    "opp.viewed": N_("bekeek het plan"),
+    "consent.viewed": N_("bekeek het overleg, het hoorrecht en de instemming bij het plan"),
+    "opp.started": N_("begon een nieuw plan"),
+    "opp.draft_saved": N_("wijzigde het concept van het plan"),
+    "opp.overleg_started": N_("zette het plan klaar voor overleg met u"),
+    "opp.version_frozen": N_("stuurde een nieuwe versie van het plan naar de ouders"),
+    "opp.version_resent": N_("stuurde dezelfde versie van het plan opnieuw naar de ouders"),
+    "opp.adopted": N_("stelde het plan vast"),
+    "opp.evaluated": N_("legde een evaluatie van het plan vast"),
+    "opp.ended": N_("beëindigde het plan"),
+    "opp.commissie_advice_recorded": N_("legde het advies van de commissie vast"),
+    "opp.pdf_requested": N_("vroeg een PDF van het plan op"),
+    "opp.pdf_downloaded": N_("downloadde het plan als PDF"),
+    "opp.pdf_rendered": N_("maakte een PDF van het plan"),
+    "oogo.recorded": N_("legde een overleg met de ouders vast"),
+    "hearing.recorded": N_("legde vast hoe uw kind is gehoord over het plan"),
+    "hearing.pupil_view_added": N_("schreef op hoe hij of zij over het plan denkt"),
+    "instemming.requested": N_("vroeg de ouders om instemming met het plan"),
+    "instemming.reminded": N_("stuurde een herinnering over de instemming"),
+    "instemming.opened": N_("opende het verzoek om instemming"),
+    "instemming.decided": N_("gaf een besluit over de instemming"),
+    "instemming.decision_recorded": N_("legde een besluit over de instemming vast dat op papier of in een gesprek "
+                                       "is gegeven"),
+    "instemming.scan_viewed": N_("bekeek de scan van een besluit over de instemming"),
+    "parent_view.added": N_("schreef een kijk op het plan"),
+    "pupil.created": N_("zette de gegevens van uw kind in het portaal"),
+    "pupil.updated": N_("wijzigde de gegevens van uw kind"),
+    "enrolment.created": N_("legde een inschrijving van uw kind vast"),
+    "enrolment.updated": N_("wijzigde een inschrijving van uw kind"),
+    "guardian.added": N_("legde een ouder of verzorger van uw kind vast"),
+    "guardian.updated": N_("wijzigde de gegevens van een ouder of verzorger"),
+    "guardian.unlinked": N_("koppelde een ouder of verzorger los van uw kind"),
+}
+MINE = {
+    "instemming.reminded": N_("stuurde u een herinnering over de instemming"),
+    "instemming.decision_recorded": N_("legde uw besluit vast dat u op papier of in een gesprek gaf"),
+}
+DECISION_WORDS = {Decision.AKKOORD: N_("akkoord"), Decision.NIET_AKKOORD: N_("niet akkoord"),
+                  Decision.GESPREK_GEWENST: N_("eerst een gesprek")}
+
+
+@dataclass
+class Row:
+    at: object
+    who: str
+    role: str
+    what: str
+    is_me: bool
+
+
+def _family_user_ids(pupil) -> set[int]:
+    ids = set(Guardian.objects.filter(guardianships__pupil=pupil, user__isnull=False).values_list("user_id", flat=True))
+    if pupil.user_id:
+        ids.add(pupil.user_id)
+    return ids
+
+
+def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipient_pks: set[str]) -> str:
+    action = event.action
+    details = event.details or {}
+    about_me = (
+        (event.object_type == "consent.instemmingrecipient" and event.object_id in my_recipient_pks)
+        or details.get("recipient") in my_recipients
+    )
+    if action in MINE and about_me:
+        text = _(MINE[action])
+    elif action in PHRASES:
+        text = _(PHRASES[action])
+    else:
+        text = _("deed iets met de gegevens van uw kind (%(code)s)") % {"code": action}
+    if is_me and action == "instemming.decided" and details.get("decision") in DECISION_WORDS:
+        text = _("gaf uw besluit: %(decision)s") % {"decision": _(DECISION_WORDS[details["decision"]])}
+    if about_me and action == "instemming.decision_recorded" and details.get("decision") in DECISION_WORDS:
+        text += ": " + _(DECISION_WORDS[details["decision"]])
+    version = details.get("version") or details.get("number")
+    if version and action.startswith(("opp.", "instemming.")):
+        text += " " + _("(versie %(n)s)") % {"n": version}
+    return text
+
+
+def log_rows(user, pupil, page_number):
+    family = _family_user_ids(pupil) - {user.pk}
+    events = (AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+              .select_related("actor").order_by("-at", "-id"))
+    page = Paginator(events, PER_PAGE).get_page(page_number)
+    mine = list(InstemmingRecipient.objects.for_user(user).filter(
+        request__version__opp__pupil=pupil).values_list("pk", "uuid"))
+    my_recipient_pks = {str(pk) for pk, _u in mine}
+    my_recipients = {u.hex for _pk, u in mine}
+    actor_ids = {e.actor_id for e in page.object_list if e.actor_id and e.actor_id != user.pk}
+    codes = {e.on_behalf_of.split(":", 1)[1] for e in page.object_list if e.on_behalf_of.startswith("school:")}
+    schools = {s.code: s for s in School.objects.filter(brin__in={c[:4] for c in codes})}
+    memberships: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(user_id__in=actor_ids).select_related("school", "board", "swv"):
+        memberships.setdefault(m.user_id, []).append(m)
+    rows = []
+    for event in page.object_list:
+        is_me = event.actor_id == user.pk
+        rows.append(Row(
+            at=event.at,
+            who=_("U") if is_me else (event.actor.get_full_name() if event.actor else _("Het portaal")),
+            role="" if is_me else _role(event, memberships.get(event.actor_id, []), schools),
+            what=_what(event, is_me=is_me, my_recipients=my_recipients, my_recipient_pks=my_recipient_pks),
+            is_me=is_me,
+        ))
+    page.rows = rows
+    return page
+
+
+def _role(event: AuditEvent, memberships: list[Membership], schools: dict) -> str:
+    if event.actor_id is None:
+        return _("automatisch")
+    code = event.on_behalf_of.split(":", 1)[1] if event.on_behalf_of.startswith("school:") else ""
+    school = schools.get(code)
+    at_school = [m for m in memberships if school is not None and m.school_id == school.pk]
+    chosen = (at_school or memberships or [None])[0]
+    if chosen is None:
+        return school.name if school else _("beheerder van het portaal")
+    label = Role(chosen.role).label if chosen.role in Role.values else chosen.role
+    place = chosen.school or chosen.board or chosen.swv
+    return f"{label}, {place.name if hasattr(place, 'name') else place}" if place else str(label)

@@ -1,0 +1,286 @@
+"""The school's consent page for one plan: overleg with the parents (OOGO), the pupil's hearing, asking for
+instemming, per-parent status with reminders, decisions given on paper (with a scan) and the parents' views.
+
+ib records; the school leader reads (and may record a decision given on paper, as the service allows).
+Every form posts to `consent.services`; a form with errors is shown again with the message next to the field.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opp_portal.access import reach_of
+from opp_portal.audit.service import record
+from plans.models import Evaluation, Opp, OppStatus
+from schools.models import Role
+
+from .. import services
+from ..forms import SCAN_CONTENT_TYPES, HearingForm, OogoForm, PaperDecisionForm, RequestForm, scan_extension
+from ..models import (
+    Hearing,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    OogoMeeting,
+    ParentView,
+    RecipientState,
+)
+from ..parties import deciding_parties
+from ._access import get_staff_opp, school_roles, staff_opps
+
+STATE_BADGES = {
+    RecipientState.NOT_OPENED: "text-bg-secondary",
+    RecipientState.OPENED: "text-bg-info",
+    RecipientState.AKKOORD: "text-bg-success",
+    RecipientState.NIET_AKKOORD: "text-bg-danger",
+    RecipientState.GESPREK_GEWENST: "text-bg-warning",
+}
+NOW = "nu"
+
+
+def page_url(opp: Opp, anchor: str = "") -> str:
+    url = reverse("consent:school", kwargs={"opp_uuid": opp.uuid})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _about_choices(opp: Opp):
+    latest = opp.latest_version
+    if opp.status == OppStatus.TER_INSTEMMING and latest:
+        now = _("Versie %(n)s, die nu ter instemming ligt") % {"n": latest.number}
+    else:
+        now = _("Het plan zoals het nu wordt opgesteld of aangepast")
+    choices = [(NOW, now)]
+    for evaluation in Evaluation.objects.filter(opp=opp).order_by("-evaluated_on"):
+        choices.append((f"evaluatie:{evaluation.uuid}", _("De evaluatie van %(day)s")
+                        % {"day": date_format(evaluation.evaluated_on, "j F Y")}))
+    return choices
+
+
+def recipients_of(user, version):
+    """The deciding parties asked about `version`, each with their current decision (or none)."""
+    if version is None:
+        return []
+    rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
+                .select_related("request", "request__version"))
+    for row in rows:
+        row.current = row.latest_decision
+        row.current_state = row.current.decision if row.current else (
+            RecipientState.OPENED if row.opened_at else RecipientState.NOT_OPENED)
+        row.state_label = RecipientState(row.current_state).label
+        row.badge = STATE_BADGES[row.current_state]
+    return rows
+
+
+def not_asked(opp: Opp, recipients) -> list[str]:
+    asked = {r.party for r in recipients}
+    return [p.name for p in deciding_parties(opp.pupil, timezone.localdate()) if p.key not in asked]
+
+
+def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    roles = school_roles(user, opp)
+    is_ib = Role.IB in roles
+    open_plan = opp.status != OppStatus.BEEINDIGD
+    latest = opp.latest_version
+    recipients = recipients_of(user, latest)
+    forms = forms or {}
+    can_request = is_ib and opp.status == OppStatus.TER_INSTEMMING and latest is not None
+    missing = not_asked(opp, recipients) if latest else []
+    context = {
+        "opp": opp,
+        "latest": latest,
+        "is_ib": is_ib,
+        "can_record": is_ib and open_plan,
+        "can_record_paper": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING,
+        "can_remind": is_ib and opp.status == OppStatus.TER_INSTEMMING,
+        "can_request": can_request and (not recipients or bool(missing)),
+        "recipients": recipients,
+        "not_asked": missing,
+        "requests": InstemmingRequest.objects.visible_to(user).filter(version__opp=opp).select_related("version"),
+        "decisions": (InstemmingDecision.objects.visible_to(user).filter(version__opp=opp)
+                      .select_related("recipient", "version", "recorded_by", "decided_by")),
+        "meetings": OogoMeeting.objects.visible_to(user).filter(opp=opp).select_related("recorded_by"),
+        "hearings": (Hearing.objects.visible_to(user).filter(opp=opp)
+                     .select_related("version", "evaluation", "recorded_by")),
+        "parent_views": ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian", "version"),
+        "oogo_form": forms.get("oogo") or OogoForm(),
+        "hearing_form": forms.get("hearing") or HearingForm(about_choices=_about_choices(opp)),
+        "request_form": forms.get("request") or RequestForm(),
+        "open_form": next(iter(forms), ""),
+    }
+    return render(request, "consent/school.html", context, status=status)
+
+
+@login_required
+@require_GET
+def school_page(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_staff_opp(request.user, opp_uuid)
+    record(actor=request.user, action="consent.viewed", obj=opp, on_behalf_of=f"school:{opp.school.code}",
+           pupil_id=opp.pupil_id)
+    return _page(request, opp)
+
+
+def _refused(request: HttpRequest, opp: Opp, error) -> HttpResponse:
+    if isinstance(error, services.NotAllowed):
+        raise Http404
+    messages.error(request, _("Alleen de intern begeleider van de school legt dit vast."))
+    return redirect(page_url(opp))
+
+
+@login_required
+@require_POST
+def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_staff_opp(request.user, opp_uuid)
+    form = OogoForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_oogo(
+                user=request.user, opp=opp, held_on=data["held_on"], participants=data["participants"],
+                discussed_handelingsdeel="handelingsdeel" in data["parts"],
+                discussed_uitstroomperspectief="uitstroomperspectief" in data["parts"],
+                parents_view=data["parents_view"], agreements=data["agreements"],
+            )
+        except (services.RoleRequired, services.NotAllowed) as error:
+            return _refused(request, opp, error)
+        except services.ConsentError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het overleg met de ouders is vastgelegd."))
+            return redirect(page_url(opp, "overleg"))
+    return _page(request, opp, forms={"oogo": form})
+
+
+@login_required
+@require_POST
+def record_hearing(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_staff_opp(request.user, opp_uuid)
+    form = HearingForm(request.POST, about_choices=_about_choices(opp))
+    if form.is_valid():
+        data = form.cleaned_data
+        evaluation = None
+        if data["about"] != NOW:
+            evaluation = get_object_or_404(Evaluation, opp=opp, uuid=data["about"].split(":", 1)[1])
+        heard = data["heard"] == "ja"
+        try:
+            services.record_hearing(
+                user=request.user, opp=opp, heard=heard, heard_on=data.get("heard_on"),
+                method=data.get("method") or "" if heard else "", heard_by=data.get("heard_by") or "",
+                pupil_view=data.get("pupil_view") or "", school_response=data.get("school_response") or "",
+                not_heard_reason="" if heard else data.get("not_heard_reason") or "", evaluation=evaluation,
+            )
+        except (services.RoleRequired, services.NotAllowed) as error:
+            return _refused(request, opp, error)
+        except services.ConsentError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het hoorrecht van de leerling is vastgelegd."))
+            return redirect(page_url(opp, "hoorrecht"))
+    return _page(request, opp, forms={"hearing": form})
+
+
+@login_required
+@require_POST
+def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
+    opp = get_staff_opp(request.user, opp_uuid)
+    form = RequestForm(request.POST)
+    version = opp.latest_version
+    if form.is_valid():
+        if version is None:
+            form.add_error(None, _("Er is nog geen versie verstuurd."))
+        else:
+            try:
+                made = services.request_instemming(user=request.user, version=version,
+                                                   reason=form.cleaned_data["reason"])
+            except (services.RoleRequired, services.NotAllowed) as error:
+                return _refused(request, opp, error)
+            except services.ConsentError as error:
+                form.add_error("reason" if "reden" in " ".join(error.messages).lower() else None, error)
+            else:
+                names = ", ".join(r.name for r in made.recipients.all())
+                messages.success(request, _("De instemming is gevraagd aan %(names)s. Zij krijgen een e-mail met een "
+                                            "link naar het portaal.") % {"names": names})
+                return redirect(page_url(opp, "instemming"))
+    return _page(request, opp, forms={"request": form})
+
+
+def _staff_recipient(user, recipient_uuid) -> InstemmingRecipient:
+    recipients = (InstemmingRecipient.objects.visible_to(user)
+                  .filter(request__version__opp__in=staff_opps(user))
+                  .select_related("request__version__opp__school", "request__version__opp__pupil"))
+    return get_object_or_404(recipients, uuid=recipient_uuid)
+
+
+@login_required
+@require_POST
+def send_reminder(request: HttpRequest, recipient_uuid) -> HttpResponse:
+    recipient = _staff_recipient(request.user, recipient_uuid)
+    opp = recipient.request.version.opp
+    try:
+        services.send_reminder(user=request.user, recipient=recipient)
+    except (services.RoleRequired, services.NotAllowed) as error:
+        return _refused(request, opp, error)
+    except services.ConsentError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Er is een herinnering gestuurd aan %(name)s.") % {"name": recipient.name})
+    return redirect(page_url(opp, "instemming"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_decision(request: HttpRequest, recipient_uuid) -> HttpResponse:
+    recipient = _staff_recipient(request.user, recipient_uuid)
+    version = recipient.request.version
+    opp = version.opp
+    if request.method == "POST":
+        form = PaperDecisionForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_paper_decision(
+                    user=request.user, recipient=recipient, decision=data["decision"], reason=data["reason"],
+                    how=data["how"], scan=data.get("scan"), decided_at=form.decided_at(version.created_at),
+                )
+            except (services.RoleRequired, services.NotAllowed) as error:
+                return _refused(request, opp, error)
+            except services.ConsentError as error:
+                field = "decided_on" if "datum" in " ".join(error.messages).lower() else None
+                form.add_error(field, error)
+            else:
+                messages.success(request, _("Het besluit van %(name)s is vastgelegd.") % {"name": recipient.name})
+                return redirect(page_url(opp, "instemming"))
+    else:
+        form = PaperDecisionForm()
+    context = {"opp": opp, "recipient": recipient, "version": version, "form": form}
+    return render(request, "consent/paper_decision.html", context)
+
+
+@login_required
+@require_GET
+def decision_scan(request: HttpRequest, decision_uuid) -> HttpResponse:
+    """The scan of a decision given on paper: only through this view, for whoever may see the decision."""
+    decision = get_object_or_404(
+        InstemmingDecision.objects.visible_to(request.user).exclude(scan="")
+        .select_related("version__opp__school"), uuid=decision_uuid,
+    )
+    opp = decision.version.opp
+    extension = scan_extension(decision.scan.name)
+    try:
+        handle = decision.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    as_staff = opp.school_id in reach_of(request.user).school_ids
+    record(actor=request.user, action="instemming.scan_viewed", obj=decision,
+           on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}", pupil_id=opp.pupil_id)
+    response = FileResponse(handle, content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
+                            as_attachment=extension not in ("pdf", "png", "jpg", "jpeg"),
+                            filename=f"besluit-instemming-{decision.uuid}.{extension or 'bin'}")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,213 @@
+"""The parents' pages: reading the plan sent to them, deciding, their view, the email link and the log."""
+
+import pytest
+from django.urls import reverse
+
+from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView
+from opp_portal.audit.models import AuditEvent
+from plans import services as plan_services
+from tests.factories import enrolled_pupil, parent_of, staff
+from tests.plans.factories import goal
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_url(opp):
+    return reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})
+
+
+def decide_url(opp):
+    return reverse("consent:decide", kwargs={"opp_uuid": opp.uuid})
+
+
+@pytest.fixture
+def asked(world):
+    """A sent plan, instemming asked from both parents."""
+    opp, version = world.sent()
+    request = world.ask(version, reason="Nieuw plan")
+    return opp, version, request
+
+
+@pytest.fixture
+def stranger(world):
+    """A parent of another child at the same school."""
+    other = enrolled_pupil(world.school)
+    return parent_of(other)
+
+
+def test_parent_reads_the_plan_handelingsdeel_first(client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    response = client.get(plan_url(opp))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "De school vraagt of u akkoord gaat met het plan" in html
+    assert "Nieuw plan" in html  # the reason of the request
+    assert html.index("Wat de school doet") < html.index("Waar uw kind naartoe gaat")
+    assert "Lezen: een stap verder komen" in html
+    assert reverse("plans:version_pdf", kwargs={"version_uuid": version.uuid}) in html
+
+
+def test_first_visit_marks_the_request_opened_once(client, world, asked):
+    opp, _version, request = asked
+    client.force_login(world.mother)
+    client.get(plan_url(opp))
+    client.get(plan_url(opp))
+    mine = world.recipient(request, world.mother)
+    assert mine.opened_at is not None
+    assert world.recipient(request, world.father).opened_at is None
+    assert AuditEvent.objects.filter(action="instemming.opened").count() == 1
+
+
+def test_parent_agrees_and_posting_twice_adds_a_second_record(client, world, asked):
+    opp, version, request = asked
+    client.force_login(world.mother)
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD})
+    assert response.status_code == 302
+    client.post(decide_url(opp), {"decision": Decision.GESPREK_GEWENST})
+    decisions = InstemmingDecision.objects.filter(recipient=world.recipient(request, world.mother))
+    assert [d.decision for d in decisions.order_by("pk")] == [Decision.AKKOORD, Decision.GESPREK_GEWENST]
+    assert all(d.content_hash == version.content_hash and d.how == "online" for d in decisions)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Uw besluiten tot nu toe" in html
+    assert "wordt nooit gewijzigd" in html
+
+
+def test_a_refusal_requires_a_reason_shown_next_to_the_field(client, world, asked):
+    opp, _version, _request = asked
+    client.force_login(world.mother)
+    response = client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "  "})
+    assert response.status_code == 200
+    assert "reason" in response.context["decision_form"].errors
+    assert "Schrijf op waarom u niet akkoord gaat" in response.content.decode()
+    assert not InstemmingDecision.objects.exists()
+
+
+def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked):
+    opp, _version, _request = asked
+    world.school.swv.steunpunt_contact = "Steunpunt Passend Onderwijs, 010-1234567"
+    world.school.swv.save()
+    client.force_login(world.mother)
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen."})
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Waar kunt u terecht?" in html
+    assert "Steunpunt Passend Onderwijs, 010-1234567" in html
+    assert "onderwijsconsulenten" in html.lower()
+    assert "Geschillencommissie passend onderwijs" in html
+
+
+def test_a_parent_decides_only_for_themself_and_sees_only_their_own_decision(client, world, asked):
+    opp, _version, request = asked
+    client.force_login(world.mother)
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Moeder wil meer hulp."})
+    assert world.recipient(request, world.father).decisions.count() == 0
+    client.force_login(world.father)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Moeder wil meer hulp." not in html
+    assert "Waar kunt u terecht?" not in html
+    assert 'name="decision"' in html  # the father still has his own form
+
+
+def test_a_parent_of_another_child_gets_404_everywhere(client, world, asked, stranger):
+    opp, _version, request = asked
+    client.force_login(stranger)
+    assert client.get(plan_url(opp)).status_code == 404
+    assert client.post(decide_url(opp), {"decision": Decision.AKKOORD}).status_code == 404
+    assert client.post(reverse("consent:parent_view", kwargs={"opp_uuid": opp.uuid}),
+                       {"text": "x"}).status_code == 404
+    assert client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid})).status_code == 404
+    assert client.get(reverse("consent:child", kwargs={"pupil_uuid": world.pupil.uuid})).status_code == 404
+    assert client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid})).status_code == 404
+    assert not InstemmingDecision.objects.exists()
+
+
+def test_staff_and_board_get_404_on_the_parent_pages(client, world, asked):
+    opp, _version, request = asked
+    for user in (world.ib, staff("board_admin", board=world.school.board)):
+        client.force_login(user)
+        assert client.get(plan_url(opp)).status_code == 404
+        assert client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid})).status_code == 404
+
+
+def test_the_email_link_opens_the_plan_for_the_recipient(client, world, asked):
+    opp, _version, request = asked
+    client.force_login(world.father)
+    response = client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid}))
+    assert response.status_code == 302
+    assert response["Location"] == plan_url(opp)
+
+
+def test_the_child_page_goes_straight_to_the_one_plan(client, world, asked):
+    opp, _version, _request = asked
+    client.force_login(world.mother)
+    response = client.get(reverse("consent:child", kwargs={"pupil_uuid": world.pupil.uuid}))
+    assert response["Location"] == plan_url(opp)
+    html = client.get(reverse("schools:my_children")).content.decode()
+    assert reverse("consent:child", kwargs={"pupil_uuid": world.pupil.uuid}) in html
+
+
+def test_a_draft_never_sent_is_not_visible_to_the_parent(client, world):
+    opp = world.fill(world.start())
+    client.force_login(world.mother)
+    assert client.get(plan_url(opp)).status_code == 404
+
+
+def test_version_2_shows_what_changed_since_the_version_the_parent_agreed_to(client, world):
+    opp, version1, _request = world.ready_for_adoption()
+    plan_services.adopt(user=world.leader, opp=opp)
+    opp.refresh_from_db()
+    reading = opp.goals.get()
+    world.fill(opp, goals=[goal("Lezen", uuid=str(reading.uuid), approach="Drie keer per week oefenen."),
+                           goal("Rekenen")])
+    opp.refresh_from_db()
+    version2 = world.send(opp)
+    world.ask(version2, reason="Aangepast na de evaluatie")
+    client.force_login(world.mother)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Wat is er veranderd sinds de versie waarmee u instemde (versie 1)?" in html
+    assert "De aanpak bij doel &#x27;Lezen&#x27; is veranderd." in html
+    assert "Doel &#x27;Rekenen&#x27; is toegevoegd." in html
+    # Agreement on version 1 does not carry over: the form is there again.
+    assert 'name="decision"' in html
+    assert version1.number == 1 and version2.number == 2
+
+
+def test_parent_adds_their_view_and_the_school_sees_it(client, world, asked):
+    opp, _version, _request = asked
+    client.force_login(world.mother)
+    response = client.post(reverse("consent:parent_view", kwargs={"opp_uuid": opp.uuid}), {"text": ""})
+    assert "text" in response.context["view_form"].errors
+    client.post(reverse("consent:parent_view", kwargs={"opp_uuid": opp.uuid}), {"text": "Thuis gaat lezen beter."})
+    assert ParentView.objects.get().text == "Thuis gaat lezen beter."
+    client.force_login(world.ib)
+    html = client.get(reverse("consent:school", kwargs={"opp_uuid": opp.uuid})).content.decode()
+    assert "Thuis gaat lezen beter." in html
+
+
+def test_the_log_shows_staff_reads_and_changes_of_the_own_child_only(client, world, asked):
+    opp, _version, _request = asked
+    client.force_login(world.ib)
+    client.get(reverse("plans:draft", kwargs={"opp_uuid": opp.uuid}))
+    # Something about another child must not show up.
+    other = enrolled_pupil(world.school)
+    other_opp = world.fill(world.start(pupil=other))
+    # The father's own steps stay private from the mother.
+    client.force_login(world.father)
+    client.get(plan_url(opp))
+    client.force_login(world.mother)
+    response = client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid}))
+    assert response.status_code == 200
+    rows = response.context["page"].rows
+    whats = [(r.who, r.what) for r in rows]
+    assert (world.ib.get_full_name(), "bekeek het plan") in whats
+    assert any(r.who == world.ib.get_full_name() and "intern begeleider" in r.role for r in rows)
+    assert any("vroeg de ouders om instemming" in r.what for r in rows)
+    assert world.father.get_full_name() not in [r.who for r in rows]
+    assert AuditEvent.objects.filter(pupil_id=other.pk).exists()
+    assert len(rows) == AuditEvent.objects.filter(pupil_id=world.pupil.pk).exclude(actor=world.father).count()
+    assert not any(str(other_opp.pk) in r.what for r in rows)
+
+
+def test_recipient_rows_belong_to_the_right_parent(world, asked):
+    _opp, _version, request = asked
+    assert InstemmingRecipient.objects.filter(request=request).count() == 2

@@ -1,0 +1,84 @@
+"""The pupil's own plan: child-friendly words, "Hoe denk jij erover?", nothing else; the adult pupil decides."""
+
+import pytest
+from django.urls import reverse
+
+from consent.models import Decision, Hearing, HearingSource, InstemmingDecision
+from tests.factories import enrolled_pupil, pupil_account
+
+pytestmark = pytest.mark.django_db
+
+
+def pupil_url(opp):
+    return reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
+
+
+def test_pupil_sees_their_own_plan_in_child_friendly_words(client, world):
+    opp, _version = world.sent()
+    user = pupil_account(world.pupil)
+    client.force_login(user)
+    response = client.get(pupil_url(opp))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit gaat de school doen om je te helpen" in html
+    assert "Waar werk je aan?" in html
+    assert "Hoe denk jij erover?" in html
+    assert 'name="decision"' not in html  # a child does not decide
+    assert client.get(reverse("consent:child", kwargs={"pupil_uuid": world.pupil.uuid}))["Location"] == pupil_url(opp)
+
+
+def test_pupils_answer_lands_in_the_hearing_record(client, world):
+    opp, version = world.sent()
+    client.force_login(pupil_account(world.pupil))
+    response = client.post(pupil_url(opp), {"text": ""})
+    assert "text" in response.context["form"].errors
+    client.post(pupil_url(opp), {"text": "Ik wil graag in een klein groepje lezen."})
+    hearing = Hearing.objects.get()
+    assert hearing.source == HearingSource.PUPIL and hearing.version == version
+    assert hearing.pupil_view == "Ik wil graag in een klein groepje lezen."
+    client.force_login(world.ib)
+    assert "Ik wil graag in een klein groepje lezen." in client.get(
+        reverse("consent:school", kwargs={"opp_uuid": opp.uuid})).content.decode()
+
+
+def test_a_pupil_sees_only_their_own_plan(client, world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    other = enrolled_pupil(world.school)
+    other_opp = world.fill(world.start(pupil=other))
+    world.send(other_opp)
+    client.force_login(pupil_account(world.pupil))
+    assert client.get(pupil_url(other_opp)).status_code == 404
+    assert client.post(pupil_url(other_opp), {"text": "x"}).status_code == 404
+    # The parents' pages and the school's pages are not the pupil's.
+    assert client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).status_code == 404
+    assert client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid})).status_code == 404
+    assert client.get(reverse("consent:school", kwargs={"opp_uuid": opp.uuid})).status_code == 404
+    assert client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid})).status_code == 404
+    assert client.get(reverse("consent:child", kwargs={"pupil_uuid": other.uuid})).status_code == 404
+    assert client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                       {"decision": Decision.AKKOORD}).status_code == 404
+
+
+def test_a_parent_cannot_open_the_pupil_page(client, world):
+    opp, _version = world.sent()
+    client.force_login(world.mother)
+    assert client.get(pupil_url(opp)).status_code == 404
+
+
+def test_the_adult_pupil_decides_on_their_own_page(client, world):
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    request = world.ask(version)
+    client.force_login(user)
+    response = client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid}))
+    assert response["Location"] == pupil_url(opp)
+    html = client.get(pupil_url(opp)).content.decode()
+    assert 'name="decision"' in html
+    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {"decision": Decision.AKKOORD})
+    decision = InstemmingDecision.objects.get()
+    assert decision.recipient.pupil_id == world.pupil.pk and decision.decided_by == user
+    # The parents are not asked any more.
+    client.force_login(world.mother)
+    assert 'name="decision"' not in client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).content.decode()
