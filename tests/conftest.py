@@ -62,18 +62,17 @@ def celery_worker_on_redis(settings):
 
 
 @pytest.fixture(autouse=True)
-def _restore_migration_data_after_flush(request, django_db_blocker):
+def _migration_data_in_transactional_tests(request):
     """A transactional test ends by flushing every table, including the rows data migrations
-    put there (the default uitstroom options); put them back for the tests that follow."""
-    yield
+    put there (the default uitstroom options); each one starts by putting them back."""
     marker = request.node.get_closest_marker("django_db")
-    flushed = (marker is not None and marker.kwargs.get("transaction")) or {
-        "transactional_db", "live_server"
-    } & set(request.fixturenames)
-    if flushed:
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
         from importlib import import_module
 
         from django.apps import apps
 
-        with django_db_blocker.unblock():
-            import_module("plans.migrations.0002_seed_uitstroom_options").seed(apps, None)
+        request.getfixturevalue("transactional_db")
+        import_module("plans.migrations.0002_seed_uitstroom_options").seed(apps, None)
