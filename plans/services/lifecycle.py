@@ -141,6 +141,9 @@ def record_evaluation(
     not_in_future(evaluated_on, _("De datum van de evaluatie"))
     if evaluated_on < fresh.adopted_on:
         raise PlanRuleError(_("De evaluatie kan niet vóór de ingangsdatum van het plan liggen."))
+    if Evaluation.objects.filter(opp=fresh, evaluated_on=evaluated_on).exists():
+        # A form sent twice (a double click, a reload) must not record the same evaluation twice.
+        raise PlanRuleError(_("Op deze datum is al een evaluatie van dit plan vastgelegd."))
     if decision not in EvaluationDecision.values:
         raise PlanRuleError(_("Kies een besluit: voortzetten, bijstellen of beëindigen."))
     if not parents_view.strip():

@@ -259,6 +259,14 @@ def test_rule_8_an_evaluation_records_each_goal_both_views_and_the_decision(worl
     assert AuditEvent.objects.filter(action="opp.evaluated", pupil_id=opp.pupil_id).exists()
 
 
+def test_the_same_evaluation_sent_twice_is_recorded_once(world, consent):
+    opp, version = adopted(world, consent)
+    evaluate(world, opp, version, "continue")
+    with pytest.raises(PlanRuleError, match="al een evaluatie"):
+        evaluate(world, opp, version, "continue")
+    assert opp.evaluations.count() == 1
+
+
 def test_rule_8_a_shorter_cycle_sets_an_earlier_next_evaluation(world, consent):
     opp, version = world.sent()
     opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
