@@ -43,3 +43,21 @@ def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False
     ]
     return EmailMultiAlternatives(subject=str(subject), body="\n".join(str(line) for line in lines),
                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email])
+
+
+def decision_notice(recipient: InstemmingRecipient) -> EmailMultiAlternatives | None:
+    """Tells the staff member who asked that a decision came in; no name, no decision, no plan content."""
+    request = recipient.request
+    asker = request.requested_by
+    if asker is None or not asker.email:
+        return None
+    base = getattr(settings, "OPP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
+    link = base + reverse("consent:school", kwargs={"opp_uuid": request.version.opp.uuid})
+    lines = [
+        _("Er is een besluit binnengekomen op een verzoek om instemming dat u heeft verstuurd."),
+        "",
+        _("Bekijk het in het OPP-portaal:"),
+        link,
+    ]
+    return EmailMultiAlternatives(subject=str(_("Nieuw besluit over instemming")), body="\n".join(str(x) for x in lines),
+                                  from_email=settings.DEFAULT_FROM_EMAIL, to=[asker.email])

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import forget_reach, reach_of
+from opp_portal.mail import queue_email
 from plans.models import Opp, OppStatus
 from plans.services._common import lock
 from schools.models import Guardian
@@ -20,6 +21,7 @@ from ..models import (
     InstemmingRequest,
     ParentView,
 )
+from ..emails import decision_notice
 from ..parties import deciding_parties
 from ._common import ConsentError, NotAllowed, audit, check_decision, clean, open_for_instemming
 
@@ -69,6 +71,9 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
     )
     audit(user, "instemming.decided", opp, item, on_behalf_of=_self(user), decision=decision,
           version=version.number, content_hash=version.content_hash, recipient=fresh.uuid.hex)
+    notice = decision_notice(fresh)
+    if notice is not None:
+        queue_email(notice)
     return item
 
 

@@ -203,3 +203,20 @@ def test_rule_1_an_oogo_names_at_least_one_part(world):
     opp, _version = world.sent()
     with pytest.raises(services.ConsentError):
         world.oogo(opp, handelingsdeel=False, uitstroomperspectief=False)
+
+
+def test_the_staff_member_who_asked_gets_a_short_notice_without_names_when_a_parent_decides(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    opp, version = world.sent()
+    request = world.ask(version)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.decide(request, world.mother)
+    notices = [m for m in mail.outbox if m.to == [world.ib.email]]
+    assert len(notices) == 1
+    body = notices[0].body
+    assert world.pupil.first_name not in body and world.pupil.last_name not in body and "akkoord" not in body
+    assert f"/opp/{opp.uuid}/instemming/" in body

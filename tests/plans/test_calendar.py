@@ -221,3 +221,14 @@ def test_fold_never_splits_a_utf8_character_and_keeps_lines_at_75_octets():
     assert all(p.startswith(" ") for p in parts[1:])
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
     assert calendar.fold("SHORT:x") == "SHORT:x"
+
+
+def test_a_teacher_finds_the_calendar_page_in_the_menu(client):
+    from django.urls import reverse
+
+    from tests.factories import SchoolFactory, staff
+
+    client.force_login(staff("teacher", school=SchoolFactory(), groups="5"))
+    page = client.get(reverse("schools:pupil_list")).content.decode()
+    assert f'href="{reverse("plans:calendar")}"' in page
+    assert client.get(reverse("plans:calendar")).status_code == 200
