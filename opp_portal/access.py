@@ -21,6 +21,8 @@ class Reach:
     school_ids: frozenset[int] = frozenset()
     # Schools where the user sees every pupil and may change pupil data (ib, school leader).
     editable_school_ids: frozenset[int] = frozenset()
+    # The user's roles per school; what a staff member may do with a plan depends on it.
+    school_roles: dict[int, frozenset[str]] = field(default_factory=dict)
     teacher_groups: dict[int, tuple[str, ...]] = field(default_factory=dict)
     board_ids: frozenset[int] = frozenset()
     swv_ids: frozenset[int] = frozenset()
@@ -30,6 +32,12 @@ class Reach:
     child_ids: frozenset[int] = frozenset()
     is_parent: bool = False
     is_pupil: bool = False
+
+    def roles_at(self, school_id: int) -> frozenset[str]:
+        return self.school_roles.get(school_id, frozenset())
+
+    def schools_with_role(self, *roles: str) -> frozenset[int]:
+        return frozenset(sid for sid, held in self.school_roles.items() if held & set(roles))
 
     @property
     def is_staff(self) -> bool:
@@ -78,12 +86,14 @@ def _compute_reach(user) -> Reach:
     school_ids: set[int] = set()
     editable: set[int] = set()
     teacher_groups: dict[int, set[str]] = {}
+    school_roles: dict[int, set[str]] = {}
     board_ids: set[int] = set()
     swv_ids: set[int] = set()
     for m in Membership.objects.filter(user=user).only("role", "school_id", "board_id", "swv_id", "groups"):
         roles.add(m.role)
         if m.school_id:
             school_ids.add(m.school_id)
+            school_roles.setdefault(m.school_id, set()).add(m.role)
             if m.role in FULL_SCHOOL_ROLES:
                 editable.add(m.school_id)
             elif m.role == "teacher":
@@ -105,6 +115,7 @@ def _compute_reach(user) -> Reach:
         roles=frozenset(roles),
         school_ids=frozenset(school_ids),
         editable_school_ids=frozenset(editable),
+        school_roles={k: frozenset(v) for k, v in school_roles.items()},
         teacher_groups={k: tuple(sorted(v)) for k, v in teacher_groups.items() if k not in editable},
         board_ids=frozenset(board_ids),
         swv_ids=frozenset(swv_ids),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
-from schools.models import Enrolment, Membership, Pupil, Role, School
+from schools.models import Enrolment, Pupil, Role, School
 
 from . import services
 from .content import GOAL_FIELDS
@@ -64,13 +64,13 @@ def _get_opp(user, opp_uuid) -> Opp:
     return get_object_or_404(_plans(user), uuid=opp_uuid)
 
 
-def _roles(user, school: School) -> set[str]:
-    return set(Membership.objects.filter(user=user, school=school).values_list("role", flat=True))
+def _roles(user, school: School) -> frozenset[str]:
+    return reach_of(user).roles_at(school.pk)
 
 
 def _ib_enrolment(user, pupil: Pupil) -> Enrolment | None:
     """The pupil's current enrolment at a school where the user is ib: where a new plan would start."""
-    ib_schools = Membership.objects.filter(user=user, role=Role.IB, school__isnull=False).values("school_id")
+    ib_schools = reach_of(user).schools_with_role(Role.IB)
     return (
         Enrolment.objects.current().filter(pupil=pupil, school_id__in=ib_schools)
         .select_related("school").order_by("-enrolment_date").first()

@@ -1,8 +1,4 @@
-"""Who sees which ROD pages. Board administrators: their boards; school leaders: figures of their school.
-
-Note for the lead: `Reach` has no set of schools where the user is school leader (only `editable_school_ids`,
-which includes ib); this asks the memberships directly until `opp_portal.access` offers it.
-"""
+"""Who sees which ROD pages. Board administrators: their boards; school leaders: figures of their school."""
 
 from django.db.models import Q
 
@@ -23,7 +19,7 @@ def figure_schools_for(user):
     schools = School.objects.visible_to(user)
     if reach.everything:
         return schools
-    led = School.objects.filter(memberships__user=user, memberships__role=Role.SCHOOL_LEADER).values("pk")
+    led = reach.schools_with_role(Role.SCHOOL_LEADER)
     return schools.filter(Q(board_id__in=reach.board_ids) | Q(pk__in=led))
 
 

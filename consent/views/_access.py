@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 
 from opp_portal.access import reach_of
 from plans.models import Opp
-from schools.models import Membership
 
 from ..models import own_pupil_ids
 
@@ -35,5 +34,5 @@ def get_staff_opp(user, opp_uuid) -> Opp:
     return get_object_or_404(staff_opps(user), uuid=opp_uuid)
 
 
-def school_roles(user, opp: Opp) -> set[str]:
-    return set(Membership.objects.filter(user=user, school_id=opp.school_id).values_list("role", flat=True))
+def school_roles(user, opp: Opp) -> frozenset[str]:
+    return reach_of(user).roles_at(opp.school_id)

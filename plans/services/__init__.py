@@ -5,13 +5,11 @@ from .drafting import DRAFT_FIELDS, freeze_version, save_draft, start_draft, sta
 from .lifecycle import (
     adopt,
     check_no_overlap,
-    create_standard_text,
     end,
     record_commissie_advice,
     record_evaluation,
 )
-
-from .texts import add_standard_text, archive_standard_text, may_manage, update_standard_text  # noqa: F401
+from .texts import add_standard_text, archive_standard_text, may_manage, update_standard_text
 
 __all__ = [
     "AdoptionBlocked",
@@ -20,14 +18,17 @@ __all__ = [
     "NotAllowed",
     "PlanRuleError",
     "RoleRequired",
+    "add_standard_text",
     "adopt",
+    "archive_standard_text",
     "check_no_overlap",
-    "create_standard_text",
     "end",
     "freeze_version",
+    "may_manage",
     "record_commissie_advice",
     "record_evaluation",
     "save_draft",
     "start_draft",
     "start_overleg",
+    "update_standard_text",
 ]

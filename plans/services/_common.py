@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
-from schools.models import Membership, Role, School
+from schools.models import Role, School
 from schools.services import NotAllowed
 
 from ..models import Opp
@@ -50,9 +50,9 @@ class AdoptionBlocked(PlanRuleError):
 
 def require_role(user, school: School, *roles: str) -> None:
     """The user holds one of `roles` at `school`; otherwise a 404 when they do not work there, else a 403."""
-    if Membership.objects.filter(user=user, school=school, role__in=roles).exists():
-        return
     reach = reach_of(user)
+    if reach.roles_at(school.pk) & set(roles):
+        return
     if school.pk in reach.school_ids:
         raise RoleRequired
     raise NotAllowed

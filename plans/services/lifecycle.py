@@ -7,9 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Board, Membership, Role, School
-from schools.services import NotAllowed
-
 from ..models import (
     COMMISSIE_SCHOOL_TYPES,
     Commissie,
@@ -20,8 +17,6 @@ from ..models import (
     GoalOutcome,
     Opp,
     OppStatus,
-    StandardText,
-    StandardTextKind,
     goal_title,
 )
 from ..requirements import blocking_gaps
@@ -205,28 +200,4 @@ def record_commissie_advice(
         opp=fresh, advised_on=advised_on, commissie=commissie, advice=advice.strip(), recorded_by=user
     )
     audit(user, "opp.commissie_advice_recorded", fresh, item, commissie=commissie, advised_on=advised_on.isoformat())
-    return item
-
-
-@transaction.atomic
-def create_standard_text(
-    *, user, kind: str, title: str, text: str, school: School | None = None, board: Board | None = None
-) -> StandardText:
-    """A school's ib or leader keeps texts for their school; a board's administration for all its schools."""
-    if (school is None) == (board is None):
-        raise ValueError("Give exactly one of school and board.")
-    if school is not None:
-        require_role(user, school, *IB_OR_LEADER)
-    elif not Membership.objects.filter(user=user, board=board, role=Role.BOARD_ADMIN).exists():
-        raise NotAllowed
-    if kind not in StandardTextKind.values:
-        raise PlanRuleError(_("Kies de soort tekst: ondersteuning, aanpak of doel."))
-    if not title.strip() or not text.strip():
-        raise PlanRuleError(_("Geef de tekst een titel en een inhoud."))
-    item = StandardText.objects.create(school=school, board=board, kind=kind, title=title.strip()[:120],
-                                       text=text.strip())
-    from opp_portal.audit.service import record
-
-    org = f"school:{school.code}" if school else f"board:{board.number}"
-    record(actor=user, action="standard_text.created", obj=item, on_behalf_of=org)
     return item

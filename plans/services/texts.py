@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.access import reach_of
 from opp_portal.audit.service import record
-from schools.models import Board, Membership, Role, School
+from schools.models import Board, Role, School
 from schools.services import NotAllowed
 
 from ..models import StandardText, StandardTextKind
@@ -25,15 +26,14 @@ TEXT_MANAGER_ROLES = (Role.IB, Role.SCHOOL_LEADER)
 
 def manageable_schools(user):
     """Schools whose texts `user` keeps (ib or school leader there)."""
-    ids = Membership.objects.filter(user=user, role__in=TEXT_MANAGER_ROLES, school__isnull=False).values("school_id")
-    return School.objects.filter(pk__in=ids)
+    return School.objects.filter(pk__in=reach_of(user).schools_with_role(*TEXT_MANAGER_ROLES))
 
 
 def manageable_boards(user):
     """Boards whose board-wide texts `user` keeps: a school leader of one of its schools, or its board_admin."""
-    led = Membership.objects.filter(user=user, role=Role.SCHOOL_LEADER, school__isnull=False).values("school__board_id")
-    admin = Membership.objects.filter(user=user, role=Role.BOARD_ADMIN, board__isnull=False).values("board_id")
-    return Board.objects.filter(Q(pk__in=led) | Q(pk__in=admin))
+    reach = reach_of(user)
+    led = School.objects.filter(pk__in=reach.schools_with_role(Role.SCHOOL_LEADER)).values("board_id")
+    return Board.objects.filter(Q(pk__in=led) | Q(pk__in=reach.board_ids))
 
 
 def may_manage(user, *, school: School | None = None, board: Board | None = None) -> bool:

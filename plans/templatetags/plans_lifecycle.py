@@ -3,7 +3,8 @@ commissie's advice that the user's role allows, the next evaluation date and the
 
 from django import template
 
-from schools.models import Membership, Role
+from opp_portal.access import reach_of
+from schools.models import Role
 
 from ..models import COMMISSIE_SCHOOL_TYPES, CommissieAdvice, Evaluation, OppStatus, OppVersion
 
@@ -13,7 +14,7 @@ register = template.Library()
 @register.inclusion_tag("plans/_lifecycle_panel.html", takes_context=True)
 def lifecycle_panel(context, opp):
     user = context["request"].user
-    roles = set(Membership.objects.filter(user=user, school_id=opp.school_id).values_list("role", flat=True))
+    roles = reach_of(user).roles_at(opp.school_id)
     needs_commissie = opp.school_type in COMMISSIE_SCHOOL_TYPES
     return {
         "opp": opp,

@@ -105,13 +105,13 @@ def test_standard_texts_of_the_school_and_its_board_are_offered(world):
 
 
 def test_standard_texts_are_created_by_school_staff_and_board_admins(world):
-    text = services.create_standard_text(user=world.ib, school=world.school, kind="goal", title="Lezen",
+    text = services.add_standard_text(user=world.ib, school=world.school, kind="goal", title="Lezen",
                                          text="Leest vloeiend op AVI E5.")
     assert text.school == world.school
     admin = staff("board_admin", board=world.school.board)
-    board_text = services.create_standard_text(user=admin, board=world.school.board, kind="support",
+    board_text = services.add_standard_text(user=admin, board=world.school.board, kind="support",
                                                title="Leesgroep", text="Twee keer per week.")
     assert board_text.board == world.school.board
     with pytest.raises(services.NotAllowed):
-        services.create_standard_text(user=world.ib, board=world.school.board, kind="goal", title="x", text="y")
+        services.add_standard_text(user=world.ib, board=world.school.board, kind="goal", title="x", text="y")
 
