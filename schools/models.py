@@ -145,6 +145,11 @@ class SchoolQuerySet(models.QuerySet):
             return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
         return self.filter(q)
 
+    def editable_by(self, user) -> "SchoolQuerySet":
+        """Schools where the user may change pupil data (ib, school leader; a superuser everywhere)."""
+        reach = reach_of(user)
+        return self.all() if reach.everything else self.filter(pk__in=reach.editable_school_ids)
+
 
 class School(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

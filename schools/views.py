@@ -21,12 +21,6 @@ from .models import Enrolment, Guardian, Guardianship, Pupil, School
 PAGE_SIZE = 50
 
 
-def _editable_schools(user):
-    reach = reach_of(user)
-    schools = School.objects.visible_to(user)
-    return schools if reach.everything else schools.filter(pk__in=reach.editable_school_ids)
-
-
 def _visible_enrolments(user):
     return Enrolment.objects.visible_to(user).select_related("school").order_by("-enrolment_date")
 
@@ -91,7 +85,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "q": q,
-        "can_edit": bool(_editable_schools(user).exists()),
+        "can_edit": bool(School.objects.editable_by(user).exists()),
         "querystring": _querystring_without_page(request),
     }
     partial = request.htmx and not request.htmx.history_restore_request
@@ -155,7 +149,7 @@ NOT_SAVED_MESSAGE = _lazy(
 @login_required
 @require_http_methods(["GET", "POST"])
 def pupil_create(request: HttpRequest) -> HttpResponse:
-    schools = _editable_schools(request.user)
+    schools = School.objects.editable_by(request.user)
     if not schools.exists():
         raise Http404
     pupil_form = PupilForm(request.POST or None, prefix="pupil")
@@ -182,7 +176,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
     user = request.user
-    schools = _editable_schools(user)
+    schools = School.objects.editable_by(user)
     pupil = get_object_or_404(Pupil.objects.editable_by(user), uuid=pupil_uuid)
     enrolment = pupil.enrolments.filter(school__in=schools).select_related("school").order_by("-enrolment_date").first()
     if enrolment is None:
