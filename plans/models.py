@@ -235,6 +235,11 @@ class Opp(models.Model):
         return self.kind == OppKind.EXTRA_SUPPORT
 
     @property
+    def needs_commissie_advice(self) -> bool:
+        """Rule 6: in so and vso the commissie advises before adoption."""
+        return self.school_type in COMMISSIE_SCHOOL_TYPES
+
+    @property
     def is_running(self) -> bool:
         return self.adopted_on is not None and self.ended_on is None
 

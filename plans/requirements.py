@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from .content import goal_is_complete, snapshot
-from .models import COMMISSIE_SCHOOL_TYPES, Opp, OppVersion
+from .models import Opp, OppVersion
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def commissie_status(opp: Opp, version: OppVersion | None) -> Status:
 
 
 def needs_commissie_advice(opp: Opp) -> bool:
-    return opp.school_type in COMMISSIE_SCHOOL_TYPES
+    return opp.needs_commissie_advice
 
 
 PLANS_REQUIREMENTS = (

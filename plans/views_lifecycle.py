@@ -24,7 +24,6 @@ from .content import snapshot
 from .diff import describe_changes
 from .forms_lifecycle import CommissieForm, EndForm, EvaluationForm, mark_invalid
 from .models import (
-    COMMISSIE_SCHOOL_TYPES,
     CommissieAdvice,
     Evaluation,
     EvaluationDecision,
@@ -182,7 +181,7 @@ def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
 def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
     user = request.user
     opp = _get_opp(user, opp_uuid)
-    if opp.school_type not in COMMISSIE_SCHOOL_TYPES:
+    if not opp.needs_commissie_advice:
         raise Http404
     if request.method == "GET":
         return _commissie_page(request, opp)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
-    COMMISSIE_SCHOOL_TYPES,
     Commissie,
     CommissieAdvice,
     Evaluation,
@@ -189,7 +188,7 @@ def record_commissie_advice(
     """Rule 6: in so and vso the commissie advises before the plan is adopted."""
     require_role(user, opp.school, *IB_OR_LEADER)
     fresh = lock(opp)
-    if fresh.school_type not in COMMISSIE_SCHOOL_TYPES:
+    if not fresh.needs_commissie_advice:
         raise PlanRuleError(_("Alleen in het so en vso adviseert een commissie over het OPP."))
     if commissie not in Commissie.values:
         raise PlanRuleError(_("Kies de commissie die advies gaf."))

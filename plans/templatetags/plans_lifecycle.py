@@ -6,7 +6,7 @@ from django import template
 from opp_portal.access import reach_of
 from schools.models import Role
 
-from ..models import COMMISSIE_SCHOOL_TYPES, CommissieAdvice, Evaluation, OppStatus, OppVersion
+from ..models import CommissieAdvice, Evaluation, OppStatus, OppVersion
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 def lifecycle_panel(context, opp):
     user = context["request"].user
     roles = reach_of(user).roles_at(opp.school_id)
-    needs_commissie = opp.school_type in COMMISSIE_SCHOOL_TYPES
+    needs_commissie = opp.needs_commissie_advice
     return {
         "opp": opp,
         "version_count": OppVersion.objects.visible_to(user).filter(opp=opp).count(),
