@@ -7,7 +7,8 @@ within 14 days. Figures are counts only: no plan content, no names.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from plans.models import Opp, OppKind
@@ -27,7 +28,6 @@ class SchoolFigures:
     pending: int = 0
     overdue: int = 0
     held_back: int = 0
-    last_batch: ExportBatch | None = None
 
 
 def _pending_q(today: datetime.date) -> tuple[Q, Q]:
@@ -41,14 +41,33 @@ def _pending_q(today: datetime.date) -> tuple[Q, Q]:
     return pending, overdue
 
 
-def latest_batch_for(school: School) -> ExportBatch | None:
-    """The newest built batch that covered the school (ready or delivered)."""
+def _latest_batches(board_id, school_id) -> "models.QuerySet[ExportBatch]":
+    """Built batches (ready or delivered) that covered the school, newest first."""
     return (
-        ExportBatch.objects.overlapping(school.board_id, school.pk)
+        ExportBatch.objects.overlapping(board_id, school_id)
         .filter(state__in=(BatchState.READY, BatchState.DELIVERED))
         .order_by("-pk")
-        .first()
     )
+
+
+def latest_batch_for(school: School) -> ExportBatch | None:
+    return _latest_batches(school.board_id, school.pk).first()
+
+
+def _held_back_counts(school_ids: list[int]) -> dict[int, int]:
+    """Per school, the records its latest built batch held back: two queries for any number of schools."""
+    latest = (
+        School.objects.filter(pk__in=school_ids)
+        .annotate(batch_id=Subquery(_latest_batches(OuterRef("board_id"), OuterRef("pk")).values("pk")[:1]))
+        .filter(batch_id__isnull=False)
+        .values_list("pk", "batch_id")
+    )
+    pairs = dict(latest)
+    counts = (
+        HeldBackRecord.objects.filter(batch_id__in=set(pairs.values()), school_id__in=pairs)
+        .values("batch_id", "school_id").annotate(n=Count("pk")).order_by()
+    )
+    return {row["school_id"]: row["n"] for row in counts if pairs.get(row["school_id"]) == row["batch_id"]}
 
 
 def figures_for(schools) -> list[SchoolFigures]:
@@ -71,6 +90,7 @@ def figures_for(schools) -> list[SchoolFigures]:
         )
         .order_by()
     }
+    held_back = _held_back_counts(registering)
     result = []
     for school in schools:
         fig = SchoolFigures(school=school, registers=school.pk in registering)
@@ -79,9 +99,7 @@ def figures_for(schools) -> list[SchoolFigures]:
             fig.running = row.get("running", 0)
             fig.pending = row.get("pending", 0)
             fig.overdue = row.get("overdue", 0)
-            fig.last_batch = latest_batch_for(school)
-            if fig.last_batch is not None:
-                fig.held_back = HeldBackRecord.objects.filter(batch=fig.last_batch, school=school).count()
+            fig.held_back = held_back.get(school.pk, 0)
         result.append(fig)
     return result
 

@@ -13,12 +13,12 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from plans.models import Opp, OppKind
-from schools.models import Enrolment, SchoolType
+from schools.models import ROD_SCHOOL_TYPES, Enrolment
 
 from .models import DeliveredPeriod
 from .validation import Period
 
-REGISTERING_SCHOOL_TYPES = (SchoolType.BAO, SchoolType.VO)
+REGISTERING_SCHOOL_TYPES = ROD_SCHOOL_TYPES
 CHUNK = 2000
 
 

@@ -99,6 +99,9 @@ class Role(models.TextChoices):
 
 SCHOOL_ROLES = (Role.IB, Role.TEACHER, Role.SCHOOL_LEADER)
 
+# Rule 10: only regular primary and secondary schools register OPP periods with DUO (ROD).
+ROD_SCHOOL_TYPES = (SchoolType.BAO, SchoolType.VO)
+
 
 class Samenwerkingsverband(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -181,7 +184,7 @@ class School(models.Model):
 
     @property
     def registers_with_rod(self) -> bool:
-        return self.school_type in (SchoolType.BAO, SchoolType.VO)
+        return self.school_type in ROD_SCHOOL_TYPES
 
 
 class Membership(models.Model):
