@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.audit.service import record
 from plans.models import Opp, OppStatus, OppVersion
-from plans.services._common import RoleRequired, require_role  # noqa: F401  (shared role check)
+from plans.services import RoleRequired, require_role  # noqa: F401  (shared role check)
 from schools.services import NotAllowed
 
 from ..models import Decision

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.access import forget_reach, reach_of
 from opp_portal.mail import queue_email
 from plans.models import Opp, OppStatus
-from plans.services._common import lock
+from plans.services import lock
 from schools.models import Guardian
 
 from ..models import (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.mail import queue_email
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
-from plans.services._common import IB, IB_OR_LEADER, lock
+from plans.services import IB, IB_OR_LEADER, lock
 
 from ..emails import instemming_message
 from ..models import (

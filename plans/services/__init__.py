@@ -1,6 +1,16 @@
 """Writes on plans. Each function is keyword-only, runs in one transaction and records its audit event."""
 
-from ._common import AdoptionBlocked, ConflictError, NotAllowed, PlanRuleError, RoleRequired
+from ._common import (
+    IB,
+    IB_OR_LEADER,
+    AdoptionBlocked,
+    ConflictError,
+    NotAllowed,
+    PlanRuleError,
+    RoleRequired,
+    lock,
+    require_role,
+)
 from .drafting import DRAFT_FIELDS, freeze_version, save_draft, start_draft, start_overleg
 from .lifecycle import (
     adopt,
@@ -15,6 +25,8 @@ __all__ = [
     "AdoptionBlocked",
     "ConflictError",
     "DRAFT_FIELDS",
+    "IB",
+    "IB_OR_LEADER",
     "NotAllowed",
     "PlanRuleError",
     "RoleRequired",
@@ -24,9 +36,11 @@ __all__ = [
     "check_no_overlap",
     "end",
     "freeze_version",
+    "lock",
     "may_manage",
     "record_commissie_advice",
     "record_evaluation",
+    "require_role",
     "save_draft",
     "start_draft",
     "start_overleg",
