@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .outbox.models import UNSENT, MailStatus, OutgoingEmail
 from .queueing import enqueue_on_commit
@@ -76,14 +77,16 @@ def _claim(email_id: int) -> OutgoingEmail | None:
         if row.status == MailStatus.PENDING and row.next_attempt_at > now:
             return None  # waiting for its backoff
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            if row.status == MailStatus.SENDING or not row.last_error:
+                row.last_error = _("Mislukt na %(n)s pogingen: de laatste poging is afgebroken zonder foutmelding "
+                                   "(bijvoorbeeld doordat de worker stopte).") % {"n": row.attempts}
             row.status = MailStatus.FAILED
-            row.last_error = row.last_error or "Afgebroken: de verzending is niet afgerond."
             row.claimed_at = None
             row.save(update_fields=["status", "last_error", "claimed_at"])
             logger.error("Mail %s failed for good after %s attempts", row.pk, row.attempts)
             return None
         if row.status == MailStatus.SENDING:  # the attempt that claimed it never finished (a killed worker)
-            row.last_error = "Een eerdere poging is afgebroken."
+            row.last_error = _("Een eerdere poging is afgebroken zonder foutmelding.")
         row.attempts += 1
         row.status = MailStatus.SENDING
         row.claimed_at = now

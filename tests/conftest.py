@@ -171,12 +171,12 @@ class WorkerProcess:
         self.log = log
         self.process = None
 
-    def start(self, *, slow: float = 0) -> "WorkerProcess":
+    def start(self, *, slow: float = 0, **settings_env) -> "WorkerProcess":
         import subprocess
         import sys
         from pathlib import Path
 
-        env = {**self.env, "OPP_TEST_SLOW_SECONDS": str(slow)}
+        env = {**self.env, **{k: str(v) for k, v in settings_env.items()}, "OPP_TEST_SLOW_SECONDS": str(slow)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.worker_process"], cwd=Path(__file__).resolve().parent.parent, env=env,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -197,7 +197,8 @@ class WorkerProcess:
 def worker_process(transactional_db, own_redis, settings, tmp_path):
     """Start (and kill) real workers on `own_redis` and the test database; the timeouts shrunk to seconds.
 
-    Yields a factory: `worker_process(slow=…)`. Mail the workers send lands in `tmp_path / "mail"`.
+    Yields a factory: `worker_process(slow=…, SETTING=value…)` (settings the base settings read from the
+    environment). Mail the workers send lands in `worker_process.mail_dir`.
     """
     import os
 
@@ -229,8 +230,8 @@ def worker_process(transactional_db, own_redis, settings, tmp_path):
     log = open(tmp_path / "worker.log", "ab")
     started: list[WorkerProcess] = []
 
-    def start(*, slow: float = 0) -> WorkerProcess:
-        worker = WorkerProcess(env, log).start(slow=slow)
+    def start(*, slow: float = 0, **settings_env) -> WorkerProcess:
+        worker = WorkerProcess(env, log).start(slow=slow, **settings_env)
         started.append(worker)
         return worker
 
