@@ -143,14 +143,16 @@ def due() -> "list[int]":
 
 
 def send_due() -> dict:
-    """The beat task: send what is due, and forget sent mail after OUTBOX_KEEP_SENT_DAYS."""
+    """The beat task: send what is due, and forget sent and failed mail after OUTBOX_KEEP_DAYS (it holds
+    parents' names and addresses; a failed one is there for staff to send again, not for ever)."""
     counts: dict[str, int] = {}
     for email_id in due():
         status = deliver(email_id)
         if status:
             counts[status] = counts.get(status, 0) + 1
-    keep = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_SENT_DAYS)
-    OutgoingEmail.objects.filter(status=MailStatus.SENT, sent_at__lt=keep).delete()
+    keep = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    OutgoingEmail.objects.filter(Q(status=MailStatus.SENT, sent_at__lt=keep)
+                                 | Q(status=MailStatus.FAILED, created_at__lt=keep)).delete()
     return counts
 
 

@@ -156,7 +156,7 @@ OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)  # doubles pe
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)  # …up to this
 OUTBOX_SENDING_STALE_SECONDS = env.int("OUTBOX_SENDING_STALE_SECONDS", default=5 * 60)  # a send that never finished
 OUTBOX_SEND_EVERY_SECONDS = env.int("OUTBOX_SEND_EVERY_SECONDS", default=30)
-OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=30)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 # PDFs and ROD exports: a heartbeat on the record; the sweeper re-queues one that stopped beating (or whose
 # queue message was lost) and marks it failed after the last attempt.
 JOB_SWEEP_EVERY_SECONDS = env.int("JOB_SWEEP_EVERY_SECONDS", default=60)

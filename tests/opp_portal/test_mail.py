@@ -105,13 +105,15 @@ def test_a_send_killed_at_the_last_attempt_ends_failed(settings):
     assert row.status == MailStatus.FAILED and "afgebroken" in row.last_error and mail.outbox == []
 
 
-def test_the_beat_task_sends_what_is_due_and_forgets_mail_sent_long_ago(settings):
+def test_the_beat_task_sends_what_is_due_and_forgets_mail_sent_or_failed_long_ago(settings):
     due = queue_email(_message("due@example.test"))
     later = queue_email(_message("later@example.test"))
     OutgoingEmail.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
+    long_ago = timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS + 1)
     old = queue_email(_message("old@example.test"))
-    OutgoingEmail.objects.filter(pk=old.pk).update(
-        status=MailStatus.SENT, sent_at=timezone.now() - datetime.timedelta(days=settings.OUTBOX_KEEP_SENT_DAYS + 1))
+    OutgoingEmail.objects.filter(pk=old.pk).update(status=MailStatus.SENT, sent_at=long_ago)
+    old_failure = queue_email(_message("failed@example.test"))
+    OutgoingEmail.objects.filter(pk=old_failure.pk).update(status=MailStatus.FAILED, created_at=long_ago)
     assert outbox.send_due() == {MailStatus.SENT: 1}
     assert [m.to for m in mail.outbox] == [["due@example.test"]]
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {due.pk, later.pk}
