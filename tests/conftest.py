@@ -133,9 +133,8 @@ def own_redis(tmp_path):
 
 
 def _reset_celery_pools(app) -> None:
-    # Celery keeps its connection and producer pools per app; a new broker URL needs new ones.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Celery keeps its connection and producer pools per app; a new broker URL needs new ones. The old ones
+    # are only dropped, never closed: kombu shares them per URL, and later tests use them again.
     app._pool = None
     app.amqp._producer_pool = None
 
