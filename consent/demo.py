@@ -49,7 +49,7 @@ def seed_consent(ctx: DemoContext) -> None:
     made: list[Opp] = []
     if not consent_seeded(ctx):
         picker, story = PupilPicker(ctx), Stories(ctx)
-        silent = lambda message: None  # noqa: E731  (the demo's old requests and decisions send no mail)
+        silent = lambda message, **kwargs: None  # noqa: E731  (the demo's old requests and decisions send no mail)
         with mock.patch.object(school_services, "queue_email", silent), \
                 mock.patch.object(family_services, "queue_email", silent):
             for spec in PLANS:

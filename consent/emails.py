@@ -1,5 +1,6 @@
 """The emails of the instemming request: short, Dutch, a link to the portal and the school's reason;
-never any plan content. Sent through `opp_portal.mail.queue_email` (a Celery task after commit)."""
+never any plan content. Sent through the outbox (`opp_portal.mail.queue_email`), under the recipient's topic,
+so the school's page shows per recipient whether the mail "wordt verstuurd", was sent or failed."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,6 +10,11 @@ from django.utils.translation import gettext as _
 from .models import InstemmingRecipient
 
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+
+
+def mail_topic(recipient: InstemmingRecipient) -> str:
+    """The outbox topic of every mail to one recipient (the request and its reminders)."""
+    return f"instemming-recipient:{recipient.uuid}"
 
 
 def portal_link(recipient: InstemmingRecipient) -> str:

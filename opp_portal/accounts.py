@@ -12,8 +12,9 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Sign-in codes and password resets go out through the mail task, with retries.
+        # Sign-in codes and password resets go through the outbox, with retries; they are urgent: when the
+        # broker is down this process sends them itself, or a parent could not sign in.
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        queue_email(self.render_mail(template_prefix, email, ctx))
+        queue_email(self.render_mail(template_prefix, email, ctx), urgent=True)

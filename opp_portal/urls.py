@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("opp_portal.outbox.urls")),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),

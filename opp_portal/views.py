@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import health
 from .access import reach_of
 
 
@@ -22,7 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer and monitoring: 200 when the database and the broker answer, otherwise 503;
+    the body says which, and how old the oldest unsent mail and the oldest stuck job are."""
+    body, healthy = health.report()
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -13,3 +13,9 @@ class PlansConfig(AppConfig):
         # Apps to the right (consent) add their own requirements in their ready().
         register_plans_requirements()
         register_demo_step()  # seed_demo: the demo plans
+
+        from opp_portal.health import register_stuck_job_probe
+
+        from .pdf_jobs import oldest_stuck_age
+
+        register_stuck_job_probe("pdf", oldest_stuck_age)  # /healthz

@@ -25,6 +25,10 @@ class PdfRendering(models.Model):
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When it was (or will next be) put on the queue, and when the attempt in progress started. The sweeper
+    # re-queues a rendering whose message was lost or whose worker died (plans.pdf_jobs).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("PDF van een versie")

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.queueing import enqueue_on_commit
 
 from .content import snapshot
 from .documents import PdfRendering, PdfStatus
@@ -48,8 +49,6 @@ STATIC_ORIGIN = "https://opp-portal.invalid"
 STYLESHEET = "css/opp-pdf.css"
 ALLOWED_SUFFIXES = {".css", ".png", ".svg", ".jpg", ".jpeg", ".woff", ".woff2", ".ttf", ".otf"}
 PDF_FOLDER = "opp-pdf"
-# A rendering still pending or rendering after this long is taken as lost and queued again.
-STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
 # --- the fetcher -------------------------------------------------------------------------------------------
@@ -246,27 +245,36 @@ def _versions():
     return OppVersion.objects.select_related("opp__school", "opp__pupil", "opp__adopted_version")
 
 
+def _complete_pdf(name: str) -> bool:
+    """A whole PDF ends with its end-of-file marker; a write cut off by a killed worker does not."""
+    with default_storage.open(name, "rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(fh.tell() - 1024, 0))
+        return b"%%EOF" in fh.read()
+
+
 def build_stored_pdf(rendering: PdfRendering) -> PdfRendering:
     """Render the version's PDF and store it as `opp-pdf/<document hash>.pdf`; a no-op when it is ready.
+    The task counts the attempt first (`pdf_jobs.claim_attempt`).
 
     Nothing half-done is kept: the file is written whole before the rendering is marked ready, and a file
-    that already holds this exact document is reused.
+    that already holds this exact document is reused. A file cut off by a killed worker (no end-of-file
+    marker) is written again.
     """
-    with transaction.atomic():
-        fresh = PdfRendering.objects.select_for_update().get(pk=rendering.pk)
-        if fresh.status == PdfStatus.READY:
-            return fresh
-        fresh.status = PdfStatus.RENDERING
-        fresh.attempts += 1
-        fresh.save(update_fields=["status", "attempts"])
+    fresh = PdfRendering.objects.get(pk=rendering.pk)
+    if fresh.status == PdfStatus.READY:
+        return fresh
 
     version = _versions().get(pk=fresh.version_id)
     html = version_html(version)
     name = stored_name(html)
     page_count = None
     if default_storage.exists(name):
-        page_count = (PdfRendering.objects.filter(file=name, page_count__isnull=False)
-                      .values_list("page_count", flat=True).first())
+        if _complete_pdf(name):
+            page_count = (PdfRendering.objects.filter(file=name, page_count__isnull=False)
+                          .values_list("page_count", flat=True).first())
+        else:
+            default_storage.delete(name)
     if page_count is None:
         document = render_document(html)
         page_count = len(document.pages)
@@ -282,27 +290,12 @@ def build_stored_pdf(rendering: PdfRendering) -> PdfRendering:
         fresh.status = PdfStatus.READY
         fresh.error = ""
         fresh.finished_at = timezone.now()
-        fresh.save(update_fields=["file", "page_count", "status", "error", "finished_at"])
+        fresh.heartbeat_at = None
+        fresh.save(update_fields=["file", "page_count", "status", "error", "finished_at", "heartbeat_at"])
         record(actor=None, action="opp.pdf_rendered", obj=version.opp, on_behalf_of="system",
                pupil_id=version.opp.pupil_id,
                details={"version": version.number, "pages": page_count, "file": name})
     return fresh
-
-
-def note_retry(rendering_id: int, error: BaseException) -> None:
-    """A failed attempt that will be retried: back in the queue, with the reason kept."""
-    PdfRendering.objects.filter(pk=rendering_id).exclude(status=PdfStatus.READY).update(
-        status=PdfStatus.PENDING, error=_describe(error))
-
-
-def mark_failed(rendering_id: int, error: BaseException) -> None:
-    """The last attempt failed: the page offers "probeer opnieuw"."""
-    PdfRendering.objects.filter(pk=rendering_id).exclude(status=PdfStatus.READY).update(
-        status=PdfStatus.FAILED, error=_describe(error), finished_at=timezone.now())
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
 
 
 # --- services for the views -------------------------------------------------------------------------------------
@@ -333,30 +326,33 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
     A failed rendering, one stuck in the queue, or a ready one that no longer shows the current state is
     queued again; one that is ready and current, or on its way, is left alone.
     """
+    from .pdf_jobs import last_sign_of_life, stale_before
     from .tasks import render_pdf
 
     rendering, created = PdfRendering.objects.get_or_create(
-        version=version, defaults={"content_hash": version.content_hash})
+        version=version, defaults={"content_hash": version.content_hash, "queued_at": timezone.now()})
     rendering = PdfRendering.objects.select_for_update().select_related("version").get(pk=rendering.pk)
     if created:
         reason = "new"
     elif rendering.status == PdfStatus.FAILED:
         reason = "failed"
-    elif rendering.status in (PdfStatus.PENDING, PdfStatus.RENDERING) and \
-            rendering.requested_at < timezone.now() - STUCK_AFTER:
+    elif rendering.status in (PdfStatus.PENDING, PdfStatus.RENDERING) and last_sign_of_life(rendering) < stale_before():
         reason = "stuck"
     elif rendering.status == PdfStatus.READY and not is_current(rendering):
         reason = "outdated"
     else:
         return rendering
     if not created:
+        now = timezone.now()
         PdfRendering.objects.filter(pk=rendering.pk).update(
-            status=PdfStatus.PENDING, error="", finished_at=None, attempts=0, requested_at=timezone.now())
+            status=PdfStatus.PENDING, error="", finished_at=None, attempts=0, requested_at=now, queued_at=now,
+            heartbeat_at=None)
         rendering.refresh_from_db()
     opp = version.opp
     record(actor=user, action="opp.pdf_requested", obj=opp, on_behalf_of=_on_behalf_of(user, opp),
            pupil_id=opp.pupil_id, details={"version": version.number, "reason": reason})
-    render_pdf.delay_on_commit(rendering.pk)
+    # If the broker refuses, the page says "in de wachtrij" and the sweeper queues it again.
+    enqueue_on_commit(render_pdf, rendering.pk)
     return rendering
 
 

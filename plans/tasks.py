@@ -1,4 +1,5 @@
-"""Background work for plans. Tasks are thin: they take IDs and call a service in `plans.pdf`."""
+"""Background work for plans. Tasks are thin: they take IDs and call a service in `plans.pdf` /
+`plans.pdf_jobs`. Attempts are counted on the rendering itself (see `plans.pdf_jobs`)."""
 
 import logging
 import random
@@ -7,36 +8,42 @@ from celery import shared_task
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 3
-
 
 def backoff(retries: int) -> int:
     """Seconds before the next attempt: 30 s, 60 s, 120 s, with a little jitter; at most 10 minutes."""
     return min(30 * 2 ** retries, 600) + random.randint(0, 10)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def render_pdf(self, rendering_id: int) -> None:
-    """Render and store a version's PDF. Idempotent: a ready rendering is left alone.
+    """Render and store a version's PDF, as one counted attempt. Idempotent: a ready rendering, or one that
+    another attempt is rendering right now, is left alone.
 
-    An error is retried with backoff; after the last retry the rendering is marked failed with the reason.
+    An error is retried with backoff; after the last attempt the rendering is marked failed with the reason.
     """
-    from .documents import PdfRendering
-    from .pdf import build_stored_pdf, mark_failed, note_retry
+    from .pdf import build_stored_pdf
+    from .pdf_jobs import attempt_failed, claim_attempt
 
-    rendering = PdfRendering.objects.filter(pk=rendering_id).first()
-    if rendering is None:  # the version (and with it the rendering) is gone: nothing to do
+    rendering = claim_attempt(rendering_id)
+    if rendering is None:
         return
     try:
         build_stored_pdf(rendering)
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
+        countdown = backoff(rendering.attempts - 1)
+        if not attempt_failed(rendering_id, exc, retry_in=0 if self.request.is_eager else countdown):
             logger.exception("PDF rendering %s failed for good", rendering_id)
-            mark_failed(rendering_id, exc)
             return
-        note_retry(rendering_id, exc)
         if self.request.is_eager:
             # Without a broker (the demo) a retry runs at once, in-process, and never raises into the page.
             self.apply(args=[rendering_id], retries=self.request.retries + 1)
             return
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(ignore_result=True)
+def sweep_pdf_renderings() -> dict:
+    """Beat: re-queue renderings whose message was lost or whose worker died; fail those out of attempts."""
+    from .pdf_jobs import sweep
+
+    return sweep()

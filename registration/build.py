@@ -2,14 +2,14 @@
 
 Phase 1 reads the periods as a stream and writes three temporary files: the CSV, the XML and a list of
 records (exported and held-back periods, one JSON line each). Only a progress counter is written to the
-database meanwhile. Phase 2 validates the XML against the XSD and, in one transaction, stores the records,
-saves both files and marks the batch ready. A worker that dies anywhere leaves the batch `building` with
-no records, so a retry starts again from nothing.
+database meanwhile, with the heartbeat. Phase 2 validates the XML against the XSD and, in one transaction,
+stores the records, saves both files and marks the batch ready. A worker that dies anywhere leaves the batch
+`building` with no records, so a retry starts again from nothing; its temporary folder is removed on every
+exit path, and by the next worker start after a kill (`opp_portal.workdir`).
 """
 
 import datetime
 import json
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -19,6 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from lxml import etree
 
+from opp_portal.workdir import task_folder
+
+from . import jobs
 from .models import BatchKind, BatchState, ExportBatch, ExportedPeriod, HeldBackRecord, Mutatie
 from .periods import count_in_scope, stream_enrolments
 from .validation import Period, check_enrolment, first_code, reason_text
@@ -71,7 +74,7 @@ def _held_record(p: Period) -> dict:
 
 
 def _progress(batch_id: int, processed: int) -> None:
-    ExportBatch.objects.filter(pk=batch_id, state=BatchState.BUILDING).update(processed_count=processed)
+    jobs.beat(batch_id, processed_count=processed)
 
 
 def write_files(batch: ExportBatch, folder: Path) -> dict:
@@ -79,9 +82,7 @@ def write_files(batch: ExportBatch, folder: Path) -> dict:
     full = batch.kind == BatchKind.FULL
     paths = {"csv": folder / "export.csv", "xml": folder / "export.xml", "records": folder / "records.jsonl"}
     processed = exported = held = 0
-    ExportBatch.objects.filter(pk=batch.pk).update(
-        total_count=count_in_scope(batch.board_id, batch.school_id), processed_count=0
-    )
+    jobs.beat(batch.pk, total_count=count_in_scope(batch.board_id, batch.school_id), processed_count=0)
     with (
         open(paths["csv"], "w", encoding="utf-8", newline="") as csv_fh,
         open(paths["records"], "w", encoding="utf-8") as records,
@@ -150,15 +151,17 @@ def _store_file(field, name: str, path: Path) -> None:
 
 
 def build_batch(batch_id: int) -> ExportBatch:
-    """Build a `building` batch into a `ready` one. Idempotent: any other state is left alone."""
-    batch = ExportBatch.objects.select_related("board", "school").get(pk=batch_id)
-    if batch.state != BatchState.BUILDING:
-        return batch
-    ExportBatch.objects.filter(pk=batch_id).update(attempts=batch.attempts + 1)
-    with tempfile.TemporaryDirectory(prefix="rod-export-") as tmp:
-        result = write_files(batch, Path(tmp))
+    """Build a `building` batch into a `ready` one, as one counted attempt. Idempotent: any other state, or a
+    batch another attempt is building right now, is left alone."""
+    batch = jobs.claim_attempt(batch_id)
+    if batch is None:
+        return ExportBatch.objects.select_related("board", "school").get(pk=batch_id)
+    with task_folder("rod-export") as tmp:
+        result = write_files(batch, tmp)
         paths = result["paths"]
+        jobs.beat(batch_id)
         validate_xml(paths["xml"])
+        jobs.beat(batch_id)
         with transaction.atomic():
             locked = ExportBatch.objects.select_for_update(of=("self",)).select_related("board", "school")
             batch = locked.get(pk=batch_id)
@@ -185,6 +188,7 @@ def build_batch(batch_id: int) -> ExportBatch:
             batch.held_back_count = result["held"]
             batch.state = BatchState.READY
             batch.failure_reason = ""
+            batch.heartbeat_at = None
             batch.built_at = timezone.now()
             batch.save()
     return batch

@@ -4,11 +4,13 @@
 when an admin marks a batch delivered. A "changes" export compares the current periods with it.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
@@ -62,6 +64,11 @@ class ExportBatch(models.Model):
     state = models.CharField(_("status"), max_length=10, choices=BatchState.choices, default=BatchState.BUILDING)
     failure_reason = models.TextField(_("reden van mislukken"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # When the build was (or will next be) put on the queue, and the last sign of life of the attempt in
+    # progress (written with every progress step; empty while it waits in the queue). The sweeper re-queues
+    # a batch whose attempt stopped beating or whose queue message was lost (registration.jobs).
+    queued_at = models.DateTimeField(_("in de wachtrij gezet op"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("gestart door"),
@@ -100,6 +107,28 @@ class ExportBatch(models.Model):
     @property
     def file_stem(self) -> str:
         return f"rod-opp-{self.board.number}-{self.scope_code}-{self.kind}-{str(self.uuid)[:8]}"
+
+    @property
+    def waiting(self) -> bool:
+        """Building, but no attempt runs: it waits in the queue (for the first time, or again)."""
+        return self.state == BatchState.BUILDING and self.heartbeat_at is None
+
+    @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.queued_at or self.created_at
+
+    @property
+    def stalled(self) -> bool:
+        """Building, but no sign of life for longer than ROD_EXPORT_STALE_SECONDS: the sweeper will act."""
+        if self.state != BatchState.BUILDING:
+            return False
+        last = self.last_sign_of_life
+        return last is not None and last < timezone.now() - datetime.timedelta(
+            seconds=settings.ROD_EXPORT_STALE_SECONDS)
+
+    @property
+    def attempts_allowed(self) -> int:
+        return settings.ROD_EXPORT_MAX_RETRIES + 1
 
     @property
     def progress_percent(self) -> int:

@@ -4,12 +4,14 @@ Every action is checked against the user's reach and recorded as an audit event 
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.queueing import enqueue_on_commit
 from schools.models import Board, School
 
 from .models import BatchKind, BatchState, DeliveredPeriod, ExportBatch, ExportedPeriod, Mutatie
@@ -47,16 +49,24 @@ def start_export(*, user, board: Board, school: School | None = None, kind: str 
             raise ValidationError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
                                     "regulier voortgezet onderwijs doen dat."))
     with transaction.atomic():
+        if queue:
+            # The same export asked for twice (a double click, a resubmitted form) while it builds: one batch.
+            Board.objects.select_for_update().filter(pk=board.pk).first()
+            running = (ExportBatch.objects.filter(board=board, school=school, kind=kind, state=BatchState.BUILDING)
+                       .order_by("-pk").first())
+            if running is not None:
+                return running
         batch = ExportBatch.objects.create(
             board=board, school=school, kind=kind, created_by=user if user is not None else None,
+            queued_at=timezone.now() if queue else None,
         )
         record(actor=user, action="rod.export_started", obj=batch, on_behalf_of=_on_behalf_of(board),
                details={"kind": kind, "school": school.code if school else None})
         if queue:
             from .tasks import build_export
 
-            batch_id = batch.pk
-            transaction.on_commit(lambda: build_export.delay(batch_id))
+            # If the broker refuses, the batch waits in the queue until the sweeper queues it again.
+            enqueue_on_commit(build_export, batch.pk)
     return batch
 
 
@@ -129,23 +139,28 @@ def discard(*, user, batch: ExportBatch) -> ExportBatch:
     return batch
 
 
-def mark_failed(batch_id: int, exc: BaseException) -> None:
-    """After the last retry: the batch is failed, with the reason; nothing else changes."""
-    reason = f"{type(exc).__name__}: {exc}"[:2000]
+def mark_failed(batch_id: int, exc: BaseException | None = None, *, reason: str | None = None) -> None:
+    """After the last attempt: the batch is failed, with the reason; nothing else changes. Files an attempt
+    stored before it died are removed (the batch never pointed at them)."""
+    reason = (reason or f"{type(exc).__name__}: {exc}")[:2000]
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board").filter(pk=batch_id).first()
         if batch is None or batch.state != BatchState.BUILDING:
             return
         batch.state = BatchState.FAILED
         batch.failure_reason = reason
-        batch.save(update_fields=["state", "failure_reason"])
+        batch.heartbeat_at = None
+        batch.save(update_fields=["state", "failure_reason", "heartbeat_at"])
         record(actor=None, action="rod.export_failed", obj=batch, on_behalf_of="system",
-               details={"reason": reason})
+               details={"reason": reason, "attempts": batch.attempts})
+        transaction.on_commit(lambda: _remove_stray_files(batch), robust=True)
 
 
-def note_retry(batch_id: int, exc: BaseException) -> None:
-    reason = _("Poging mislukt, wordt opnieuw geprobeerd: %(reason)s") % {"reason": f"{type(exc).__name__}: {exc}"}
-    ExportBatch.objects.filter(pk=batch_id, state=BatchState.BUILDING).update(failure_reason=reason[:2000])
+def _remove_stray_files(batch: ExportBatch) -> None:
+    for field, suffix in ((batch.csv_file, "csv"), (batch.xml_file, "xml")):
+        name = field.field.generate_filename(batch, f"{batch.uuid}/{batch.file_stem}.{suffix}")
+        if default_storage.exists(name):
+            default_storage.delete(name)
 
 
 def exported_periods(batch: ExportBatch):

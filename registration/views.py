@@ -33,12 +33,15 @@ def rod_index(request: HttpRequest) -> HttpResponse:
 
 def _board_context(request, board, form=None) -> dict:
     schools = board.schools.order_by("brin", "vestiging")
+    batches = list(ExportBatch.objects.visible_to(request.user).filter(board=board)
+                   .select_related("school", "created_by")[:BATCH_LIST_SIZE])
     return {
         "board": board,
         "figures": figures_for(schools),
         "form": form or StartExportForm(board=board),
-        "batches": ExportBatch.objects.visible_to(request.user).filter(board=board)
-        .select_related("school", "created_by")[:BATCH_LIST_SIZE],
+        "batches": batches,
+        # Shown plainly at the top: an export that failed (until it is discarded) or stands still.
+        "troubled": [b for b in batches if b.state == BatchState.FAILED or b.stalled],
     }
 
 

@@ -76,3 +76,181 @@ def _migration_data_in_transactional_tests(request):
 
         request.getfixturevalue("transactional_db")
         import_module("plans.migrations.0002_seed_uitstroom_options").seed(apps, None)
+
+
+# --- failing on purpose: a broker of our own, and workers as processes we can kill -----------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OwnRedis:
+    """A redis-server of this test only, without persistence: killing it loses its queues, as a restart of a
+    Redis without appendonly does. Never the shared Redis on 6379."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        if not wait_until(lambda: _redis_answers(self.url), timeout=20):
+            raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: the broker is gone at once, with everything queued in it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def restart_empty(self) -> None:
+        self.kill()
+        self.start()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    require_or_skip(bool(shutil.which("redis-server")), "redis-server")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    redis = OwnRedis(folder)
+    redis.start()
+    yield redis
+    redis.kill()
+
+
+def _reset_celery_pools(app) -> None:
+    # Celery keeps its connection and producer pools per app; a new broker URL needs new ones. The old ones
+    # are only dropped, never closed: kombu shares them per URL, and later tests use them again.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_at():
+    """Point this process's Celery (what views and services queue with) at another broker, with tasks really
+    queued instead of run inline; restored afterwards."""
+    from opp_portal.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    environment = pytest.MonkeyPatch()
+
+    def point(url: str) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+        environment.setenv("CELERY_BROKER_URL", url)
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        _reset_celery_pools(app)
+
+    yield point
+    environment.undo()
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    _reset_celery_pools(app)
+
+
+class WorkerProcess:
+    """`python -m tests.worker_process`: a Celery worker with embedded beat in a process group of its own,
+    so SIGKILL takes it down whole, like Docker does after the grace period."""
+
+    def __init__(self, env: dict, log):
+        self.env = env
+        self.log = log
+        self.process = None
+
+    def start(self, *, slow: float = 0, **settings_env) -> "WorkerProcess":
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        env = {**self.env, **{k: str(v) for k, v in settings_env.items()}, "OPP_TEST_SLOW_SECONDS": str(slow)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.worker_process"], cwd=Path(__file__).resolve().parent.parent, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        return self
+
+    def kill(self) -> None:
+        import os
+        import signal
+
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+@pytest.fixture
+def worker_process(transactional_db, own_redis, settings, tmp_path):
+    """Start (and kill) real workers on `own_redis` and the test database; the timeouts shrunk to seconds.
+
+    Yields a factory: `worker_process(slow=…, SETTING=value…)` (settings the base settings read from the
+    environment). Mail the workers send lands in `worker_process.mail_dir`.
+    """
+    import os
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    settings.MEDIA_ROOT = str(tmp_path / "worker-media")
+    work = tmp_path / "work"
+    mail_dir = tmp_path / "mail"
+    work.mkdir()
+    mail_dir.mkdir()
+    settings.OPP_WORK_DIR = str(work)
+    shrunk = {
+        "OUTBOX_SEND_EVERY_SECONDS": "1", "OUTBOX_RETRY_SECONDS": "1", "OUTBOX_SENDING_STALE_SECONDS": "3",
+        "JOB_SWEEP_EVERY_SECONDS": "1", "PDF_STALE_SECONDS": "3", "ROD_EXPORT_STALE_SECONDS": "3",
+        "ROD_EXPORT_RETRY_SECONDS": "0",
+    }
+    for name, value in shrunk.items():
+        setattr(settings, name, int(value))
+    env = {
+        **os.environ, **shrunk,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": own_redis.url, "MEDIA_ROOT": str(settings.MEDIA_ROOT), "OPP_WORK_DIR": str(work),
+        "OPP_TEST_MAIL_DIR": str(mail_dir), "OPP_TEST_BEAT_SCHEDULE": str(tmp_path / "beat-schedule"),
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+    }
+    if db.get("PASSWORD"):
+        env["DATABASE_URL"] = env["DATABASE_URL"].replace(f"{db['USER']}@", f"{db['USER']}:{db['PASSWORD']}@")
+    log = open(tmp_path / "worker.log", "ab")
+    started: list[WorkerProcess] = []
+
+    def start(*, slow: float = 0, **settings_env) -> WorkerProcess:
+        worker = WorkerProcess(env, log).start(slow=slow, **settings_env)
+        started.append(worker)
+        return worker
+
+    start.mail_dir = mail_dir
+    start.work_dir = work
+    start.log_path = tmp_path / "worker.log"
+    yield start
+    for worker in started:
+        worker.kill()
+    log.close()
+
+
+def mail_sent_by_workers(folder) -> list:
+    """The messages a worker process wrote with Django's file backend (one file per connection)."""
+    import email
+    from pathlib import Path
+
+    messages = []
+    for path in sorted(Path(folder).glob("*")):
+        for chunk in path.read_text(encoding="utf-8", errors="replace").split("\n" + "-" * 79 + "\n"):
+            if chunk.strip():
+                messages.append(email.message_from_string(chunk))
+    return messages

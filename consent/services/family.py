@@ -62,6 +62,9 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
         raise ConsentError(_("U beslist niet (meer) over dit plan. Neem contact op met de school."))
     reason = check_decision(decision, reason)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
+    same = _same_as_latest(fresh, user, decision, reason)
+    if same is not None:
+        return same
     if fresh.opened_at is None:
         fresh.opened_at = timezone.now()
         fresh.save(update_fields=["opened_at"])
@@ -75,6 +78,16 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
     if notice is not None:
         queue_email(notice)
     return item
+
+
+def _same_as_latest(recipient: InstemmingRecipient, user, decision: str, reason: str) -> InstemmingDecision | None:
+    """The form sent again (a double tap, a retry after an error page): when the party's latest decision on
+    this version is this very decision, it is the answer, and nothing new is recorded or mailed."""
+    latest = recipient.latest_decision
+    if (latest is not None and latest.how == HowGiven.ONLINE and latest.decided_by_id == user.pk
+            and latest.decision == decision and latest.reason == reason):
+        return latest
+    return None
 
 
 def _family_plan(user, opp: Opp, pupil_ids) -> Opp:

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.mail import queue_email
+from opp_portal.mail import latest_status_by_topic, queue_email
+from opp_portal.outbox.models import UNSENT, MailStatus
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
 from plans.services import IB, IB_OR_LEADER, lock
 
-from ..emails import instemming_message
+from ..emails import instemming_message, mail_topic
 from ..models import (
     Hearing,
     HearingMethod,
@@ -125,7 +126,8 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
     reason should say why, not what (for example: "nieuw plan" or "aangepast na de evaluatie").
 
     Asking again for the same version only adds parties who were not asked yet (a guardian who got gezag
-    since, or the pupil who turned 18); to nudge someone who was asked, send a reminder.
+    since, or the pupil who turned 18), and mails again those whose mail failed for good; to nudge someone
+    who was asked, send a reminder.
     """
     opp = version.opp
     require_role(user, opp.school, *IB)
@@ -138,10 +140,17 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
     parties = deciding_parties(opp.pupil, day)
     if not parties:
         raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
-    asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
+    earlier = list(InstemmingRecipient.objects.filter(request__version=version).select_related("request"))
+    asked = {r.party for r in earlier}
     new = [p for p in parties if p.key not in asked]
-    if not new:
+    unreached = _mail_failed(earlier, {p.key for p in parties})
+    if not new and not unreached:
         raise ConsentError(_("Iedereen is al om instemming gevraagd voor deze versie. Stuur zo nodig een herinnering."))
+    for recipient in unreached:  # asked, but the mail never arrived: the same request, mailed again
+        queue_email(instemming_message(recipient), topic=mail_topic(recipient), school_id=opp.school_id)
+        audit(user, "instemming.mailed_again", opp, recipient, version=version.number)
+    if not new:
+        return unreached[0].request
     request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day)
     recipients = [
         InstemmingRecipient.objects.create(request=request, guardian=p.guardian, pupil=p.pupil, name=p.name,
@@ -152,8 +161,16 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
           recipients=[r.uuid.hex for r in recipients], adult_pupil=any(r.pupil_id for r in recipients))
     for recipient in recipients:
         if recipient.email:
-            queue_email(instemming_message(recipient))
+            queue_email(instemming_message(recipient), topic=mail_topic(recipient), school_id=opp.school_id)
     return request
+
+
+def _mail_failed(recipients, deciding: set) -> list[InstemmingRecipient]:
+    """Recipients who still decide, have not opened or decided, and whose last mail failed for good."""
+    latest = latest_status_by_topic(mail_topic(r) for r in recipients)
+    return [r for r in recipients
+            if r.party in deciding and r.email and r.opened_at is None and r.latest_decision is None
+            and mail_topic(r) in latest and latest[mail_topic(r)].status == MailStatus.FAILED]
 
 
 @transaction.atomic
@@ -169,11 +186,18 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
         raise ConsentError(_("%(name)s heeft al een besluit genomen.") % {"name": fresh.name})
     if not fresh.email:
         raise ConsentError(_("Van %(name)s is geen e-mailadres bekend.") % {"name": fresh.name})
+    last = latest_status_by_topic([mail_topic(fresh)]).get(mail_topic(fresh))
+    if (last is not None and last.status in UNSENT and fresh.last_reminder_at is not None
+            and last.created_at >= fresh.last_reminder_at):
+        # The last reminder has not gone out yet (the form sent twice, or the mail server is slow): one is enough.
+        raise ConsentError(_("De vorige herinnering aan %(name)s wordt nog verstuurd; er is geen nieuwe "
+                             "herinnering gestuurd.") % {"name": fresh.name})
+    # The counter and the outbox row are written together: it counts mails that are really on their way.
     fresh.reminders_sent += 1
     fresh.last_reminder_at = timezone.now()
     fresh.save(update_fields=["reminders_sent", "last_reminder_at"])
     audit(user, "instemming.reminded", opp, fresh, count=fresh.reminders_sent)
-    queue_email(instemming_message(fresh, reminder=True))
+    queue_email(instemming_message(fresh, reminder=True), topic=mail_topic(fresh), school_id=opp.school_id)
     recipient.refresh_from_db()
     return recipient
 

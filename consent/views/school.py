@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.mail import latest_status_by_topic
+from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
 from schools.models import Role
 
 from .. import services
+from ..emails import mail_topic
 from ..forms import SCAN_CONTENT_TYPES, HearingForm, OogoForm, PaperDecisionForm, RequestForm, scan_extension
 from ..models import (
     Hearing,
@@ -68,7 +71,9 @@ def recipients_of(user, version):
         return []
     rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
                 .select_related("request", "request__version"))
+    mails = latest_status_by_topic(mail_topic(row) for row in rows)
     for row in rows:
+        row.mail = mails.get(mail_topic(row))  # "wordt verstuurd", "verstuurd" or "mislukt"
         row.current = row.latest_decision
         row.current_state = row.current.decision if row.current else (
             RecipientState.OPENED if row.opened_at else RecipientState.NOT_OPENED)
@@ -99,7 +104,8 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "can_record": is_ib and open_plan,
         "can_record_paper": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING,
         "can_remind": is_ib and opp.status == OppStatus.TER_INSTEMMING,
-        "can_request": can_request and (not recipients or bool(missing)),
+        "can_request": can_request and (not recipients or bool(missing) or any(
+            r.mail and r.mail.status == MailStatus.FAILED for r in recipients)),
         "recipients": recipients,
         "not_asked": missing,
         "requests": InstemmingRequest.objects.visible_to(user).filter(version__opp=opp).select_related("version"),
@@ -201,7 +207,11 @@ def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                form.add_error("reason" if "reden" in " ".join(error.messages).lower() else None, error)
+                if "reden" in " ".join(error.messages).lower():
+                    form.add_error("reason", error)
+                else:  # e.g. everyone was asked already (the form sent twice): the form may not be on the page
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(page_url(opp, "instemming"))
             else:
                 names = ", ".join(r.name for r in made.recipients.all())
                 messages.success(request, _("De instemming is gevraagd aan %(names)s. Zij krijgen een e-mail met een "

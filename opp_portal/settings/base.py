@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "opp_portal.audit",
+    "opp_portal.outbox",
     "schools",
     "plans",
     "consent",
@@ -141,6 +142,66 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that refuses must not hold a page for long: queuing after a commit tries briefly, then leaves the
+# work to the outbox and the sweepers below (the change itself is already saved).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.int("CELERY_BROKER_CONNECTION_TIMEOUT", default=3)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Background jobs that must never be lost (see README, "Worker and beat"). Each job counts its attempts on its
+# own record when it starts, so a worker killed mid-task uses up an attempt just like an exception does.
+# Mail: written to the outbox in the same transaction as the change, sent by a task, retried with backoff.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)  # doubles per attempt…
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)  # …up to this
+OUTBOX_SENDING_STALE_SECONDS = env.int("OUTBOX_SENDING_STALE_SECONDS", default=5 * 60)  # a send that never finished
+OUTBOX_SEND_EVERY_SECONDS = env.int("OUTBOX_SEND_EVERY_SECONDS", default=30)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# PDFs and ROD exports: a heartbeat on the record; the sweeper re-queues one that stopped beating (or whose
+# queue message was lost) and marks it failed after the last attempt.
+JOB_SWEEP_EVERY_SECONDS = env.int("JOB_SWEEP_EVERY_SECONDS", default=60)
+PDF_MAX_ATTEMPTS = env.int("PDF_MAX_ATTEMPTS", default=4)
+PDF_STALE_SECONDS = env.int("PDF_STALE_SECONDS", default=5 * 60)
+PDF_TIME_LIMIT_SECONDS = env.int("PDF_TIME_LIMIT_SECONDS", default=3 * 60)
+ROD_EXPORT_MAX_RETRIES = env.int("ROD_EXPORT_MAX_RETRIES", default=3)  # attempts = retries + 1
+ROD_EXPORT_RETRY_SECONDS = env.int("ROD_EXPORT_RETRY_SECONDS", default=30)
+ROD_EXPORT_STALE_SECONDS = env.int("ROD_EXPORT_STALE_SECONDS", default=5 * 60)
+ROD_EXPORT_TIME_LIMIT_SECONDS = env.int("ROD_EXPORT_TIME_LIMIT_SECONDS", default=20 * 60)
+# A retry waits at most this long; the broker's visibility timeout covers that wait plus the longest task.
+JOB_RETRY_MAX_SECONDS = 10 * 60
+# Temporary folders of running tasks; one folder per worker (the container's /tmp), emptied on worker start.
+OPP_WORK_DIR = env("OPP_WORK_DIR", default="") or None
+
+CELERY_TASK_ANNOTATIONS = {
+    "plans.tasks.render_pdf": {
+        "soft_time_limit": PDF_TIME_LIMIT_SECONDS, "time_limit": PDF_TIME_LIMIT_SECONDS + 30,
+    },
+    "registration.tasks.build_export": {
+        "soft_time_limit": ROD_EXPORT_TIME_LIMIT_SECONDS, "time_limit": ROD_EXPORT_TIME_LIMIT_SECONDS + 60,
+    },
+}
+# Redis hands an unacknowledged message to another worker after this long; just above the longest task (and
+# the longest retry wait before it), so a killed worker's export comes back once, not after an hour, and a
+# running one is never handed out twice. The sweeper usually re-queues a dead job well before this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=ROD_EXPORT_TIME_LIMIT_SECONDS + 60 + JOB_RETRY_MAX_SECONDS + 60),
+    "socket_connect_timeout": 3,
+}
+CELERY_BEAT_SCHEDULE = {
+    "send-outbox": {
+        "task": "opp_portal.outbox.tasks.send_due_email", "schedule": OUTBOX_SEND_EVERY_SECONDS,
+        "options": {"expires": OUTBOX_SEND_EVERY_SECONDS},
+    },
+    "sweep-pdfs": {
+        "task": "plans.tasks.sweep_pdf_renderings", "schedule": JOB_SWEEP_EVERY_SECONDS,
+        "options": {"expires": JOB_SWEEP_EVERY_SECONDS},
+    },
+    "sweep-rod-exports": {
+        "task": "registration.tasks.sweep_export_batches", "schedule": JOB_SWEEP_EVERY_SECONDS,
+        "options": {"expires": JOB_SWEEP_EVERY_SECONDS},
+    },
+}
 
 # The demo prints mail on the console; production configures SMTP.
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}

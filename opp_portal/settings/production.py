@@ -35,6 +35,8 @@ MAILERS = {
             "username": env("EMAIL_HOST_USER", default=""),
             "password": env("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+            # A sign-in code is sent from the web process when the broker is down: never hang a page on SMTP.
+            "timeout": env.int("EMAIL_TIMEOUT", default=20),
         },
     }
 }

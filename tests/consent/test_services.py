@@ -220,3 +220,58 @@ def test_the_staff_member_who_asked_gets_a_short_notice_without_names_when_a_par
     body = notices[0].body
     assert world.pupil.first_name not in body and world.pupil.last_name not in body and "akkoord" not in body
     assert f"/opp/{opp.uuid}/instemming/" in body
+
+
+# --- sent twice, mail that never arrived (issue 13) -----------------------------------------------------------
+
+def _outbox_rows(email):
+    from opp_portal.outbox.models import OutgoingEmail
+
+    return OutgoingEmail.objects.filter(to=[email])
+
+
+def test_a_decision_sent_twice_is_recorded_once_and_notified_once(world):
+    _opp, version = world.sent()
+    request = world.ask(version)
+    first = world.decide(request, world.mother, Decision.NIET_AKKOORD, "Te weinig hulp.")
+    again = world.decide(request, world.mother, Decision.NIET_AKKOORD, "Te weinig hulp.")
+    assert again.pk == first.pk
+    assert InstemmingDecision.objects.filter(recipient__guardian__user=world.mother).count() == 1
+    assert _outbox_rows(world.ib.email).count() == 1
+    # Changing one's mind is still a new record (rule 2).
+    changed = world.decide(request, world.mother, Decision.AKKOORD)
+    assert changed.pk != first.pk and world.recipient(request, world.mother).latest_decision.pk == changed.pk
+
+
+def test_asking_again_mails_again_whoever_never_got_the_mail_and_records_no_new_request(world):
+    from consent.emails import mail_topic
+    from opp_portal.outbox.models import MailStatus, OutgoingEmail
+
+    _opp, version = world.sent()
+    request = world.ask(version)
+    mother, father = world.recipient(request, world.mother), world.recipient(request, world.father)
+    OutgoingEmail.objects.filter(topic__in=[mail_topic(mother), mail_topic(father)]).update(status=MailStatus.FAILED)
+    services.mark_opened(recipient_user=world.father, request=request)  # he found it anyway
+
+    assert world.ask(version).pk == request.pk
+    assert request.version.instemming_requests.count() == 1
+    assert OutgoingEmail.objects.filter(topic=mail_topic(mother), status=MailStatus.PENDING).count() == 1
+    assert OutgoingEmail.objects.filter(topic=mail_topic(father), status=MailStatus.PENDING).count() == 0
+    assert AuditEvent.objects.filter(action="instemming.mailed_again").count() == 1
+    with pytest.raises(services.ConsentError):  # her new mail is on its way: nothing left to ask
+        world.ask(version)
+
+
+def test_a_reminder_sent_twice_before_the_first_went_out_is_counted_and_mailed_once(world):
+    from consent.emails import mail_topic
+    from opp_portal.outbox.models import OutgoingEmail
+
+    _opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.mother)
+    row = services.send_reminder(user=world.ib, recipient=row)
+    with pytest.raises(services.ConsentError, match="wordt nog verstuurd"):
+        services.send_reminder(user=world.ib, recipient=row)
+    row.refresh_from_db()
+    assert row.reminders_sent == 1
+    assert OutgoingEmail.objects.filter(topic=mail_topic(row)).count() == 2  # the request and one reminder

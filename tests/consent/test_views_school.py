@@ -241,3 +241,21 @@ def test_a_paper_refusal_needs_the_reason(client, world, sent):
                       decided_on=timezone.localdate().isoformat())
     assert "reason" in response.context["form"].errors
     assert not InstemmingDecision.objects.exists()
+
+
+def test_the_page_shows_per_parent_whether_the_mail_is_on_its_way_sent_or_failed_and_offers_to_ask_again(
+        client, world, sent):
+    from consent.emails import mail_topic
+    from opp_portal.outbox.models import MailStatus, OutgoingEmail
+
+    opp, version = sent
+    request = world.ask(version)
+    client.force_login(world.ib)
+    html = client.get(page_url(opp)).content.decode()
+    assert html.count("wordt verstuurd") == 2 and 'action="' + reverse(
+        "consent:request_instemming", kwargs={"opp_uuid": opp.uuid}) + '"' not in html
+    mother = world.recipient(request, world.mother)
+    OutgoingEmail.objects.filter(topic=mail_topic(mother)).update(status=MailStatus.FAILED)
+    html = client.get(page_url(opp)).content.decode()
+    assert "mislukt" in html and "wordt verstuurd" in html
+    assert reverse("consent:request_instemming", kwargs={"opp_uuid": opp.uuid}) in html

@@ -1,0 +1,46 @@
+"""Temporary folders of tasks: gone on every exit path, and swept when a worker starts."""
+
+import os
+import time
+
+import pytest
+
+from opp_portal.workdir import sweep_task_folders, task_folder
+
+
+@pytest.fixture
+def work(settings, tmp_path):
+    settings.OPP_WORK_DIR = str(tmp_path / "work")
+    return tmp_path / "work"
+
+
+def test_a_task_folder_is_removed_when_the_attempt_ends_or_raises(work):
+    with task_folder("rod-export") as folder:
+        (folder / "export.csv").write_text("a")
+        assert folder.parent == work and folder.name.startswith("opp-task-rod-export-")
+    assert not folder.exists()
+    with pytest.raises(RuntimeError), task_folder("rod-export") as folder:
+        raise RuntimeError("kapot")
+    assert not folder.exists()
+
+
+def test_a_starting_worker_removes_every_folder_a_killed_one_left_and_nothing_else(work):
+    work.mkdir()
+    (work / "opp-task-rod-export-abc").mkdir()
+    (work / "opp-task-rod-export-abc" / "records.jsonl").write_text("x" * 1000)
+    (work / "iets-anders").mkdir()
+    assert sweep_task_folders() == 1
+    assert [p.name for p in work.iterdir()] == ["iets-anders"]
+
+
+def test_the_periodic_sweep_only_removes_folders_untouched_for_longer_than_any_task_runs(work):
+    work.mkdir()
+    old, fresh = work / "opp-task-rod-export-old", work / "opp-task-rod-export-fresh"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "export.xml").write_text("<x/>")
+    long_ago = time.time() - 3600
+    for path in (old, old / "export.xml"):
+        os.utime(path, (long_ago, long_ago))
+    assert sweep_task_folders(older_than=1800) == 1
+    assert not old.exists() and fresh.exists()
