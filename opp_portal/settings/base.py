@@ -141,6 +141,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    # The school leader's daily digest: only leaders with something new get a mail.
+    "leader-digest": {"task": "plans.digest.send_leader_digests", "schedule": crontab(hour=7, minute=0)},
+}
 
 # The demo prints mail on the console; production configures SMTP.
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}

@@ -66,9 +66,7 @@ def test_rule_5_a_hearing_or_a_reason_for_not_hearing_is_needed(world):
 
 
 def change(world, opp):
-    opp.refresh_from_db()
-    return plan_services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                                    changes={"support_and_guidance": "Drie keer per week leesbegeleiding."})
+    return world.change(opp, {"support_and_guidance": "Drie keer per week leesbegeleiding."})
 
 
 def test_rule_5_a_hearing_about_the_version_in_force_does_not_count_for_the_adjustment(world):

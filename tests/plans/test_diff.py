@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def next_version(world, opp, changes):
-    opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision, changes=changes)
+    opp = world.change(opp, changes)
     return world.send(opp)
 
 

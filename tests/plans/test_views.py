@@ -1,7 +1,11 @@
 """The drafting pages: outsiders get a 404, the ib starts and saves, autosave, conflicts, bad input, roles."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from opp_portal.audit.models import AuditEvent
 from plans import services
@@ -321,10 +325,12 @@ def test_teacher_and_leader_can_read_but_not_save(client, world, draft, who):
     assert page.status_code == 200
     body = page.content.decode()
     assert "U kunt dit plan lezen" in body
-    assert "disabled" in body and "hx-post" not in body
+    assert "<textarea" not in body and "hx-post" not in body and 'name="action"' not in body
+    assert draft.support_and_guidance in body  # read as text, not in a form
     for headers in ({}, HTMX):
         response = client.post(draft_url(draft), post_data(draft, support_and_guidance="Kwaad"), **headers)
         assert response.status_code == 403
+        assert draft.support_and_guidance not in response.content.decode()  # a refusal shows no plan content
     draft.refresh_from_db()
     assert draft.support_and_guidance != "Kwaad"
 
@@ -345,53 +351,69 @@ def test_standard_texts_of_school_and_board_are_offered_but_not_others(client, w
 
 # --- sending and adopting -------------------------------------------------------------------------------
 
-def test_versturen_freezes_a_version(client, world, draft):
+def test_the_send_button_saves_the_draft_and_leads_to_the_one_step_preview(client, world, draft):
     world.fill(draft)
     client.force_login(world.ib)
-    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
-    assert "Versie 1 is verstuurd" in response.content.decode()
+    body = client.get(draft_url(draft)).content.decode()
+    assert "Versie vastleggen en ter instemming voorleggen" in body and "Versturen naar ouders" not in body
+    response = client.post(draft_url(draft), {**post_data(draft, support_needs="Rust in de klas."), "action": "send"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consent:send", kwargs={"opp_uuid": draft.uuid})
     draft.refresh_from_db()
-    assert draft.status == OppStatus.TER_INSTEMMING and draft.versions.count() == 1
+    assert draft.support_needs == "Rust in de klas."  # saved first
+    assert draft.status == OppStatus.CONCEPT and not draft.versions.exists()  # nothing frozen or sent yet
 
 
-def test_versturen_an_incomplete_plan_says_what_is_missing(client, world, draft):
-    client.force_login(world.ib)
-    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
-    body = response.content.decode()
-    assert "nog niet verstuurd" in body and "ondersteuning en begeleiding" in body
-    draft.refresh_from_db()
-    assert draft.status == OppStatus.CONCEPT
-
-
-def test_leader_sees_the_gaps_when_adoption_is_blocked(client, world):
+def test_leader_sees_a_disabled_vaststellen_with_the_reasons_and_a_replayed_post_is_refused(client, world):
     opp, _version = world.sent()
     client.force_login(world.leader)
     page = client.get(draft_url(opp)).content.decode()
-    assert "Vaststellen" in page
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}))
-    assert response.status_code == 200
+    block = page.split('id="vaststellen"')[1].split("</div>")[0]
+    assert "disabled" in block and "Nog nodig" in block and "Instemming van de ouders" in block
+    assert reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}) not in page
+    today = timezone.localdate().isoformat()
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), {"adopted_on": today})
+    assert response.status_code == 400
     body = response.content.decode()
-    assert "Het plan kan nog niet worden vastgesteld" in body
-    assert "Instemming van de ouders" in body
+    assert "Het plan kan nog niet worden vastgesteld" in body and "Instemming van de ouders" in body
     opp.refresh_from_db()
-    assert opp.adopted_on is None
+    assert opp.adopted_on is None and opp.status == OppStatus.TER_INSTEMMING
 
 
-def test_leader_adopts_when_every_requirement_holds(client, world, consent):
+def test_leader_adopts_on_the_date_the_page_showed(client, world, consent):
     opp, version = world.sent()
     consent.agree_all(opp, version)
     client.force_login(world.leader)
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
-    assert "Het plan is vastgesteld" in response.content.decode()
+    page = client.get(draft_url(opp)).content.decode()
+    today = timezone.localdate()
+    block = page.split('id="vaststellen"')[1].split("</form>")[0]
+    assert f'value="{today.isoformat()}"' in block
+    assert f"De ingangsdatum van het plan wordt <strong>{date_format(today, 'j F Y')}</strong>" in block
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
+                           {"adopted_on": today.isoformat()}, follow=True)
+    assert f"Het plan is vastgesteld. De ingangsdatum is {date_format(today, 'j F Y')}." in response.content.decode()
     opp.refresh_from_db()
-    assert opp.status == OppStatus.VASTGESTELD
+    assert opp.status == OppStatus.VASTGESTELD and opp.adopted_on == today
+
+
+def test_a_vaststellen_posted_with_another_date_than_today_is_not_recorded(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    client.force_login(world.leader)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    for data in ({"adopted_on": yesterday}, {}):
+        response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), data, follow=True)
+        assert "Controleer de datum" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.adopted_on is None
 
 
 def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
     opp, version = world.sent()
     consent.agree_all(opp, version)
     client.force_login(world.ib)
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
+                           {"adopted_on": timezone.localdate().isoformat()}, follow=True)
     assert "Alleen de schoolleider" in response.content.decode()
     opp.refresh_from_db()
     assert opp.adopted_on is None
