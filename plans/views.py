@@ -232,6 +232,8 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
         "opp": _decorate(opp),
         "can_edit": can_edit,
         "is_ib": Role.IB in roles,
+        # The checklist is the ib's and the leader's tool; a teacher reads the plan itself.
+        "show_checklist": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) or reach_of(user).everything,
         "checklist": checklist_data,
         "conflict": conflict,
         "adopt_gaps": adopt_gaps,

@@ -65,6 +65,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "opp_portal.context_processors.navigation",
             ],
+            # Dutch dates in lower case ("20 okt. 2025") in every template: `|short_date`, `|long_date`.
+            "builtins": ["opp_portal.dates"],
         },
     },
 ]

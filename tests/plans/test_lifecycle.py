@@ -6,7 +6,9 @@ import pytest
 
 from opp_portal.audit.models import AuditEvent
 from plans import services
+from opp_portal.append_only import AppendOnlyError
 from plans.models import Evaluation, OppStatus
+from plans.requirements import checklist
 from plans.services import AdoptionBlocked, PlanRuleError, RoleRequired
 from plans.services._common import add_months
 from tests.factories import GuardianshipFactory, staff
@@ -407,3 +409,99 @@ def test_every_step_writes_its_audit_event_with_the_pupil_and_a_refused_step_wri
     with pytest.raises(PlanRuleError):
         services.end(user=world.ib, opp=opp, ended_on=TODAY, reason="Nog eens")
     assert AuditEvent.objects.count() == before
+
+
+# --- the commissie's advice on a frozen version (rule 6) -------------------------------------------------------
+
+def test_rule_6_the_advice_is_refused_on_a_draft_and_tied_to_the_version_sent(world_for):
+    w = world_for("so")
+    opp = w.fill(w.start())
+    with pytest.raises(PlanRuleError, match="vastgelegde versie"):
+        services.record_commissie_advice(user=w.ib, opp=opp, version=None, advised_on=TODAY,
+                                         commissie="begeleiding", advice="Te vroeg.")
+    version = w.send(opp)
+    opp.refresh_from_db()
+    advice = services.record_commissie_advice(user=w.ib, opp=opp, version=version, advised_on=TODAY,
+                                              commissie="begeleiding", advice="Positief.")
+    assert advice.version == version
+    with pytest.raises(PlanRuleError, match="eerder"):
+        services.record_commissie_advice(user=w.ib, opp=opp, version=version, commissie="begeleiding",
+                                         advised_on=TODAY - datetime.timedelta(days=1), advice="Voor de versie.")
+
+
+def test_rule_6_advice_on_an_older_version_is_refused(world_for):
+    w = world_for("vso")
+    opp, v1 = w.sent()
+    v2 = w.send(w.change(opp, {"support_and_guidance": "Anders."}))
+    opp.refresh_from_db()
+    with pytest.raises(PlanRuleError, match="versie 2"):
+        services.record_commissie_advice(user=w.ib, opp=opp, version=v1, advised_on=TODAY,
+                                         commissie="begeleiding", advice="Over de oude versie.")
+    assert v2.number == 2
+
+
+@pytest.mark.parametrize(("substantial", "needs_new_advice"), [(None, True), (True, True), (False, False)])
+def test_rule_6_a_new_version_needs_new_advice_only_when_the_school_calls_the_change_substantial(
+    world_for, consent, substantial, needs_new_advice
+):
+    w = world_for("so")
+    opp, v1 = w.sent()
+    services.record_commissie_advice(user=w.ib, opp=opp, version=v1, advised_on=TODAY, commissie="begeleiding",
+                                     advice="Positief over versie 1.")
+    kwargs = {} if substantial is None else {"substantial_change": substantial}
+    v2 = w.send(w.change(opp, {"support_and_guidance": "Een uur per week meer."}), **kwargs)
+    assert v2.substantial_change is (True if substantial is None else substantial)
+    consent.agree_all(opp, v2)
+    item = next(i for i in checklist(opp, v2) if i.key == "commissie_advice")
+    assert item.met is not needs_new_advice
+    if needs_new_advice:
+        assert "versie 2" in item.status.message
+        with pytest.raises(AdoptionBlocked):
+            services.adopt(user=w.leader, opp=opp)
+        services.record_commissie_advice(user=w.ib, opp=opp, version=v2, advised_on=TODAY,
+                                         commissie="begeleiding", advice="Positief over versie 2.")
+    else:
+        assert item.status.detail.endswith("over versie 1")
+    assert services.adopt(user=w.leader, opp=opp).adopted_version == v2
+
+
+def test_a_first_version_and_plans_outside_so_and_vso_carry_no_substantial_mark(world, world_for):
+    opp, version = world.sent()
+    assert version.substantial_change is None
+    w = world_for("so")
+    _opp, first = w.sent()
+    assert first.substantial_change is None
+
+
+# --- "Plan bijstellen" --------------------------------------------------------------------------------------
+
+def test_an_adopted_plan_is_changed_only_after_plan_bijstellen_with_a_reason(world, consent):
+    opp, v1 = adopted(world, consent)
+    with pytest.raises(PlanRuleError, match="Plan bijstellen"):
+        services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
+                            changes={"support_and_guidance": "Stilletjes anders."})
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD and opp.support_and_guidance != "Stilletjes anders."
+    with pytest.raises(RoleRequired):
+        services.start_adjustment(user=world.leader, opp=opp, reason="Zo")
+    opp = services.start_adjustment(user=world.ib, opp=opp, reason="Na het gesprek met de ouders.")
+    assert opp.status == OppStatus.BIJGESTELD and opp.adopted_version == v1 and opp.is_running
+    opp = world.change(opp, {"support_and_guidance": "Nu openlijk anders."})
+    assert opp.status == OppStatus.BIJGESTELD
+    v2 = world.send(opp)
+    consent.agree_all(opp, v2)
+    opp = services.adopt(user=world.leader, opp=opp)
+    assert opp.adjustment_reason == "" and opp.adopted_version == v2
+    assert [a.version.number for a in opp.adoptions.order_by("pk")] == [1, 2]
+    assert [a.first for a in opp.adoptions.order_by("pk")] == [True, False]
+
+
+def test_an_adoption_keeps_the_checklist_the_guard_saw(world, consent):
+    opp, version = adopted(world, consent)
+    adoption = opp.latest_adoption
+    assert adoption.version == version and adoption.adopted_by == world.leader and adoption.adopted_on == TODAY
+    assert [row["key"] for row in adoption.checklist] == ["handelingsdeel", "goals", "uitstroomperspectief", "oogo",
+                                                          "hearing", "instemming"]
+    assert all(row["met"] and row["label"] for row in adoption.checklist)
+    with pytest.raises(AppendOnlyError):
+        adoption.save()

@@ -429,3 +429,84 @@ def test_autosave_waits_for_a_new_goal_without_its_text_but_saves_the_rest(clien
     # The Opslaan button is strict: the same goal is an error next to the field.
     response = client.post(draft_url(draft), post_data(draft, goals=[{**NEW_GOAL, "description": ""}]))
     assert "Schrijf het doel op" in response.content.decode()
+
+
+# --- who sees what: the read-only plan ---------------------------------------------------------------------------
+
+def test_a_teacher_reads_the_plan_handelingsdeel_first_without_controls_tips_or_the_full_bsn(client, world):
+    opp, _version = world.sent()
+    teacher = staff("teacher", school=world.school, groups="5")
+    client.force_login(teacher)
+    body = client.get(draft_url(opp)).content.decode()
+    assert opp.support_and_guidance in body
+    assert body.index('id="kop-handelingsdeel"') < body.index('id="kop-uitstroom"')
+    assert "<form" not in body.split('id="plan-lezen"')[1].split("</aside>")[0].split("<aside")[0]
+    assert "<textarea" not in body and "Opslaan" not in body and "Plan bijstellen" not in body
+    assert "Geen diagnoses of testuitslagen" not in body and "standaardtekst" not in body  # no writing tips
+    assert 'id="checklist"' not in body and "Vaststellen" not in body
+    assert world.pupil.bsn not in body
+    detail = client.get(reverse("schools:pupil_detail", kwargs={"pupil_uuid": world.pupil.uuid})).content.decode()
+    assert world.pupil.bsn not in detail and world.pupil.bsn[-3:] in detail
+    client.force_login(world.ib)  # the ib edits the pupil's record, and sees the BSN there
+    detail = client.get(reverse("schools:pupil_detail", kwargs={"pupil_uuid": world.pupil.uuid})).content.decode()
+    assert world.pupil.bsn in detail
+
+
+def test_the_plan_page_shows_the_adoption_deadline_and_once_adopted_the_evaluation_deadline(client, world, consent):
+    opp = world.fill(world.start(support_start_date=timezone.localdate() - datetime.timedelta(days=50)))
+    client.force_login(world.ib)
+    marks = client.get(draft_url(opp)).content.decode().split('id="termijnen"')[1].split("</ul>")[0]
+    assert "Uiterlijk vaststellen" in marks and "8 dagen te laat" in marks and "text-bg-danger" in marks
+    version = world.send(opp)
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    marks = client.get(draft_url(opp)).content.decode().split('id="termijnen"')[1].split("</ul>")[0]
+    assert "Uiterlijk vaststellen" not in marks and "Uiterlijk evalueren" in marks
+
+
+def test_an_ib_typing_into_an_adopted_plan_changes_nothing(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "<textarea name=\"support_and_guidance\"" not in body and "Plan bijstellen" in body
+    for headers in ({}, HTMX):
+        response = client.post(draft_url(opp), post_data(opp, support_and_guidance="Stilletjes anders."), **headers)
+        assert response.status_code == 403 and "Plan bijstellen" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD and opp.support_and_guidance != "Stilletjes anders."
+    assert opp.versions.count() == 1
+
+
+def test_plan_bijstellen_needs_a_reason_then_opens_the_draft_while_the_version_in_force_stays(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.ib)
+    adjust = reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid})
+    response = client.post(adjust, {"reason": " "})
+    assert response.status_code == 400 and "Schrijf op waarom het plan wordt bijgesteld" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD
+    response = client.post(adjust, {"reason": "De ouders willen meer hulp bij rekenen."}, follow=True)
+    body = response.content.decode()
+    assert "Versie 1 blijft gelden tot de nieuwe versie is vastgesteld" in body
+    assert 'name="support_and_guidance"' in body and "Bijstelling in voorbereiding" in body
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.BIJGESTELD and opp.adopted_version == version
+    client.force_login(world.leader)
+    assert client.post(adjust, {"reason": "Ik ook"}, follow=True).status_code == 200
+    assert AuditEvent.objects.filter(action="opp.adjustment_started").count() == 1
+
+
+def test_the_checklist_says_which_version_it_judges(client, world, consent):
+    opp, version = world.sent()
+    client.force_login(world.leader)
+    body = client.get(draft_url(opp)).content.decode()
+    subject = body.split('id="checklist-onderwerp"')[1].split("</p>")[0]
+    assert "versie 1, vastgelegd en voorgelegd op" in subject
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "de geldende versie 1, vastgesteld op" in body and "6 van 6 punten in orde" in body
