@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from opp_portal.audit.models import AuditEvent
 from plans import services
@@ -510,3 +511,21 @@ def test_the_checklist_says_which_version_it_judges(client, world, consent):
     services.adopt(user=world.leader, opp=opp)
     body = client.get(draft_url(opp)).content.decode()
     assert "de geldende versie 1, vastgesteld op" in body and "6 van 6 punten in orde" in body
+
+
+def test_the_words_follow_the_school_type(client, world_for):
+    so = world_for("so")
+    opp = so.fill(so.start())
+    client.force_login(so.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert f">OPP: {escape(so.pupil.full_name)}</h1>" in body
+    assert "OPP (extra ondersteuning)" not in body
+    assert "Wat doen de leerkracht, de ib&#x27;er, de ouders en de leerling?" in body
+    vo = world_for("vo")
+    opp = vo.fill(vo.start())
+    client.force_login(vo.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "Wat doen de mentor, de zorgcoördinator, de ouders en de leerling?" in body
+    client.force_login(staff("teacher", school=vo.school, groups="5"))
+    body = client.get(draft_url(opp)).content.decode()
+    assert "Alleen de zorgcoördinator van de school past het plan aan." in body
