@@ -383,7 +383,7 @@ def _show(value) -> str:
 
 GOAL_LABELS = {
     "area": "Gebied", "description": "Doel", "approach": "Aanpak", "responsible": "Wie doet wat",
-    "due_by": "Wanneer bereikt", "measured_by": "Hoe gemeten",
+    "due_by": "Streefdatum", "measured_by": "Hoe gemeten",
 }
 
 

@@ -303,7 +303,7 @@ UITSTROOM_FIELDS = (
 )
 GOAL_LABELS = (
     ("area", _("Gebied")), ("description", _("Doel")), ("approach", _("Aanpak")), ("responsible", _("Wie doet wat")),
-    ("due_by", _("Wanneer bereikt")), ("measured_by", _("Hoe gemeten")),
+    ("due_by", _("Streefdatum")), ("measured_by", _("Hoe gemeten")),
 )
 
 
