@@ -261,7 +261,10 @@ def judge(opp: Opp) -> Judgement:
     if opp.status == OppStatus.BEEINDIGD:
         return Judgement(Stage.ENDED, latest, None, str(_("het plan, dat is beëindigd zonder vaststelling")),
                          checklist(opp, latest))
-    return Judgement(Stage.DRAFT, None, None, str(_("het concept")), checklist(opp, None))
+    subject = _("het concept")
+    if latest is not None:
+        subject = _("het concept; versie %(n)s werd voorgelegd en wordt nu aangepast") % {"n": latest.number}
+    return Judgement(Stage.DRAFT, None, None, str(subject), checklist(opp, None))
 
 
 # --- plans waiting for instemming, as a queryset ----------------------------------------------------------------

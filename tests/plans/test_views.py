@@ -73,6 +73,7 @@ def _views(world, opp):
         "draft": ("get", draft_url(opp)),
         "draft_post": ("post", draft_url(opp)),
         "adopt": ("post", reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid})),
+        "adjust": ("post", reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid})),
     }
 
 
@@ -89,7 +90,7 @@ OUTSIDERS = {
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
-@pytest.mark.parametrize("view", ["pupil_plans", "start_plan", "draft", "draft_post", "adopt"])
+@pytest.mark.parametrize("view", ["pupil_plans", "start_plan", "draft", "draft_post", "adopt", "adjust"])
 def test_outsider_gets_404_for_every_plan_view(client, world, outsider, view):
     opp = world.fill(world.start())
     events = AuditEvent.objects.count()
