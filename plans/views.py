@@ -192,10 +192,12 @@ def _read_content(opp: Opp, roles) -> dict:
     version = None
     if Role.TEACHER in roles and not roles & {Role.IB, Role.SCHOOL_LEADER}:
         version = opp.adopted_version or latest
-    elif opp.status in (OppStatus.TER_INSTEMMING, OppStatus.BEEINDIGD):
+    elif opp.status == OppStatus.TER_INSTEMMING:
         version = latest
     elif opp.status == OppStatus.VASTGESTELD:
         version = opp.adopted_version
+    elif opp.status == OppStatus.BEEINDIGD:
+        version = opp.adopted_version or latest
     content = version.content if version is not None else snapshot(opp)
     goals = [{**g, "due_by": datetime.date.fromisoformat(g["due_by"]) if g.get("due_by") else None}
              for g in content["handelingsdeel"]["goals"]]
