@@ -33,7 +33,7 @@ from schools.models import Enrolment, School
 from .deadlines import (
     ADOPTION_WARNING_DAYS,
     EVALUATION_WARNING_DAYS,
-    days_text,
+    days_text,  # noqa: F401  (re-exported: the overview's wording of a deadline)
     due_from_start,
     mark,
     with_adoption_start,

@@ -2,7 +2,6 @@
 
 import pytest
 
-from plans import services
 from plans.diff import describe_changes
 
 from .factories import goal
