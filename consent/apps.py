@@ -7,15 +7,20 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Overleg, instemming en hoorrecht")
 
     def ready(self) -> None:
-        from plans.overview import register_missing_hearing_filter
-        from plans.pdf import register_instemming_provider
+        from plans.overview import register_missing_hearing_filter, register_objections
+        from plans.pdf import register_consent_summary_provider, register_instemming_provider
+        from plans.sending import register_send_route
 
         from .demo import register_demo_step
         from .pdf_records import instemming_records
-        from .requirements import plans_missing_hearing, register_consent_requirements
+        from .requirements import consent_summary, objections, plans_missing_hearing, register_consent_requirements
+        from .sending import send_route
 
         # Answer the adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
         register_consent_requirements()
         register_missing_hearing_filter(plans_missing_hearing)
+        register_objections(objections)
+        register_consent_summary_provider(consent_summary)
+        register_send_route(send_route)  # "Versie vastleggen en ter instemming voorleggen" is consent's page
         register_instemming_provider(instemming_records)
         register_demo_step()  # seed_demo: consent records, after the plans step

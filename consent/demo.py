@@ -150,10 +150,10 @@ class Stories:
         plans.overleg(opp, days_ago=days_ago + 7)
         self.oogo(opp, days_ago=days_ago + 5)
         self.hear(opp, days_ago=days_ago + 3)
-        if opp.school_type in ("so", "vso"):
-            plans.commissie(opp, days_ago=days_ago + 2)
         version = plans.send(opp, days_ago=days_ago)
         request = self.ask(opp, version, days_ago=days_ago)
+        if opp.school_type in ("so", "vso"):
+            plans.commissie(opp, days_ago=days_ago)  # on the version sent, the same day
         return opp, version, request
 
     def adopted_plan(self, pupil: Pupil, *, days_ago: int, **kwargs) -> Opp:
@@ -251,8 +251,6 @@ class Stories:
         opp = self.plans.start(self.spec, pupil, days_ago=40, support_start=50)
         self.plans.overleg(opp, days_ago=35)
         self.oogo(opp, days_ago=30, uitstroom=False)
-        if opp.school_type in ("so", "vso"):
-            self.plans.commissie(opp, days_ago=28)
         opp.refresh_from_db()
         assert opp.status == OppStatus.IN_OVERLEG
         return opp

@@ -1,44 +1,113 @@
 """Consent's answers to the plan's adoption requirements (rules 1-5), registered in plans' registry when
-the app loads, so the checklist beside the form and the guard in `plans.services.adopt` use these records.
+the app loads, so the checklist beside the plan and the guard in `plans.services.adopt` use these records.
+
+Each answer judges one version (or the draft) and counts the records of its evidence window
+(`plans.requirements.window`): for a first plan everything recorded on it; for an adjustment what was recorded
+since the version in force was adopted, including the evaluation that led to it (an evaluation is held with
+the parents and records the pupil's view); for a version that was adopted, nothing recorded after that.
 
 Legal OPPs (extra support, and every plan outside bao/vo) need OOGO on both parts, a hearing and the
 instemming of every deciding party before adoption. Plans within basisondersteuning are internal, not
 OPPs in the sense of the law: for them the same three checks are shown as advice (`*_advisory` keys,
 `blocks_adoption=False`), so the school sees good practice without the law's guard.
+
+Every answer also has a queryset form (`*_filter`) for plans waiting for instemming, so the school leader's
+overview finds the plans ready to adopt in a fixed number of queries; `tests/consent/test_requirements.py`
+checks that both forms agree at every stage of a plan.
 """
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Opp, OppVersion
-from plans.requirements import CONSENT_KEYS, MET, Requirement, Status, missing, register
+from plans.models import Evaluation, Opp, OppKind, OppVersion
+from plans.requirements import CONSENT_KEYS, Requirement, Status, day_text, met, missing, register, window
+from schools.models import Guardianship
 
 from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
-from .parties import deciding_parties
+from .parties import ADULT_AGE, deciding_parties
+
+# The latest decision of a party counts (rule 2). The order that defines "latest", in one place.
+DECISION_ORDER = ("created_at", "pk")
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return str(_("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]})
+
+
+# --- what counts: the records of a version's evidence window ---------------------------------------------------
+
+def counted_meetings(opp: Opp, version: OppVersion | None):
+    w = window(opp, version)
+    meetings = OogoMeeting.objects.filter(opp=opp)
+    if w.since_day:
+        meetings = meetings.filter(held_on__gte=w.since_day)
+    if w.until_day:
+        meetings = meetings.filter(held_on__lte=w.until_day)
+    return meetings.order_by("held_on", "pk"), w
+
+
+def counted_evaluations(opp: Opp, version: OppVersion | None, w=None):
+    """The evaluations of the version in force before `version`: held with the parents, with the pupil's view."""
+    w = w or window(opp, version)
+    if w.previous is None:
+        return Evaluation.objects.none()
+    evaluations = Evaluation.objects.filter(opp=opp, version_id=w.previous.version_id)
+    if w.until_day:
+        evaluations = evaluations.filter(evaluated_on__lte=w.until_day)
+    return evaluations.order_by("evaluated_on", "pk")
+
+
+def counted_hearings(opp: Opp, version: OppVersion | None, w=None):
+    """Hearings recorded on this plan within the window: about the draft, about a version since the version in
+    force up to `version`, or at an evaluation."""
+    w = w or window(opp, version)
+    hearings = Hearing.objects.filter(opp=opp)
+    if w.previous is not None:
+        in_force = w.previous.version
+        hearings = hearings.filter(created_at__gte=in_force.created_at).exclude(version__number__lte=in_force.number)
+    if version is not None:
+        hearings = hearings.exclude(version__number__gt=version.number)
+    if w.until is not None:
+        hearings = hearings.filter(created_at__lte=w.until.created_at)
+    return hearings.select_related("evaluation").order_by("created_at", "pk")
 
 
 # --- rule 1: OOGO on both parts --------------------------------------------------------------------------------
 
-def _since_in_force(opp: Opp) -> datetime.date | None:
-    """An adjustment needs its own overleg: only meetings since the version in force was adopted count."""
-    return opp.version_adopted_on if opp.adopted_version_id else None
+def oogo_evidence(opp: Opp, version: OppVersion | None) -> list[tuple[datetime.date, bool, bool, str]]:
+    """(day, handelingsdeel, uitstroomperspectief, what) for every overleg that counts for `version`."""
+    meetings, w = counted_meetings(opp, version)
+    rows = [(m.held_on, m.discussed_handelingsdeel, m.discussed_uitstroomperspectief, "overleg") for m in meetings]
+    rows += [(e.evaluated_on, e.discussed_handelingsdeel, e.discussed_uitstroomperspectief, "evaluatie")
+             for e in counted_evaluations(opp, version, w)]
+    return sorted(rows, key=lambda r: r[0])
+
+
+def _oogo_detail(rows) -> str:
+    parts = []
+    for day, _h, _u, what in rows[-3:]:
+        text = _("overleg op %(day)s") if what == "overleg" else _("evaluatie met de ouders op %(day)s")
+        parts.append(str(text % {"day": day_text(day)}))
+    return ", ".join(parts)
 
 
 def oogo_status(opp: Opp, version: OppVersion | None) -> Status:
-    meetings = OogoMeeting.objects.filter(opp=opp)
-    since = _since_in_force(opp)
-    if since is not None:
-        meetings = meetings.filter(held_on__gte=since)
-    parts = meetings.values_list("discussed_handelingsdeel", "discussed_uitstroomperspectief")
-    handelingsdeel = any(h for h, _u in parts)
-    uitstroom = any(u for _h, u in parts)
+    rows = oogo_evidence(opp, version)
+    handelingsdeel = any(h for _d, h, _u, _w in rows)
+    uitstroom = any(u for _d, _h, u, _w in rows)
     if handelingsdeel and uitstroom:
-        return MET
+        return met(_oogo_detail(rows))
+    adjustment = window(opp, version).previous is not None
     if not handelingsdeel and not uitstroom:
+        if adjustment:
+            return missing(_("Leg het overleg met de ouders (OOGO) over de bijstelling vast: over het handelingsdeel "
+                             "en het uitstroomperspectief, of bij de evaluatie."))
         return missing(_("Leg het overleg met de ouders (OOGO) over het handelingsdeel en het "
                          "uitstroomperspectief vast."))
     if not handelingsdeel:
@@ -46,39 +115,78 @@ def oogo_status(opp: Opp, version: OppVersion | None) -> Status:
     return missing(_("Het uitstroomperspectief is nog niet met de ouders besproken (OOGO)."))
 
 
+def _since_in_force(prefix: str = "opp__"):
+    """Records since the version in force (of a plan waiting for instemming) was adopted."""
+    return Q(**{f"{prefix}adopted_version__isnull": True}) | Q(held_on__gte=F(f"{prefix}version_adopted_on"))
+
+
+def plans_with_oogo(plans: QuerySet) -> QuerySet:
+    meetings = OogoMeeting.objects.filter(_since_in_force(), opp_id=OuterRef("pk"))
+    evaluations = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
+    handelingsdeel = (Exists(meetings.filter(discussed_handelingsdeel=True))
+                      | Exists(evaluations.filter(discussed_handelingsdeel=True)))
+    uitstroom = (Exists(meetings.filter(discussed_uitstroomperspectief=True))
+                 | Exists(evaluations.filter(discussed_uitstroomperspectief=True)))
+    return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | (handelingsdeel & uitstroom))
+
+
 # --- rule 5: the pupil is heard ---------------------------------------------------------------------------------
 
 def hearings_for(opp: Opp, version: OppVersion | None):
-    """Hearings that count for the plan being drawn up or adjusted: recorded on this plan since the version in
-    force was adopted (while drafting, on a version sent since, or at the evaluation that led to the
-    adjustment), never those about an earlier version."""
-    hearings = Hearing.objects.filter(opp=opp)
-    if opp.adopted_version_id:
-        in_force = opp.adopted_version
-        hearings = hearings.filter(created_at__gte=in_force.created_at).exclude(version__number__lte=in_force.number)
-    if version is not None:
-        hearings = hearings.exclude(version__number__gt=version.number)
-    return hearings
+    """Hearings that count for the plan being drawn up or adjusted (see `counted_hearings`)."""
+    return counted_hearings(opp, version)
 
 
-def plans_missing_hearing(plans):
-    """The queryset form of `hearings_for(...).exists()`, negated, for the school leader's overview:
-    one query for any number of plans."""
-    counted = Hearing.objects.filter(opp_id=OuterRef("pk")).filter(
-        Q(opp__adopted_version__isnull=True)
-        | (
-            Q(created_at__gte=F("opp__adopted_version__created_at"))
-            & (Q(version__isnull=True) | Q(version__number__gt=F("opp__adopted_version__number")))
-        )
-    )
-    return plans.exclude(Exists(counted))
+def hearing_evidence(opp: Opp, version: OppVersion | None) -> dict | None:
+    """The latest way the pupil was heard that counts for `version`: a hearing, or the evaluation's record of
+    the pupil's view. {"day", "heard", "how", "view"}; None when nothing counts."""
+    w = window(opp, version)
+    found = []
+    for h in counted_hearings(opp, version, w):
+        found.append((timezone.localtime(h.created_at).date(), {
+            "day": h.heard_on or timezone.localtime(h.created_at).date(), "heard": h.heard,
+            "how": h.get_method_display() if h.heard else "", "view": h.pupil_view if h.heard else h.not_heard_reason,
+            "evaluation": h.evaluation.evaluated_on if h.evaluation_id else None,
+        }))
+    for e in counted_evaluations(opp, version, w):
+        found.append((e.evaluated_on, {"day": e.evaluated_on, "heard": True, "how": str(_("bij de evaluatie")),
+                                       "view": e.pupil_view, "evaluation": e.evaluated_on}))
+    if not found:
+        return None
+    return max(found, key=lambda item: item[0])[1]
 
 
 def hearing_status(opp: Opp, version: OppVersion | None) -> Status:
-    if hearings_for(opp, version).exists():
-        return MET
-    return missing(_("Leg vast hoe de leerling is gehoord over dit plan (wanneer, hoe, door wie en wat de "
-                     "leerling vindt), of waarom de leerling niet is gehoord."))
+    evidence = hearing_evidence(opp, version)
+    if evidence is None:
+        return missing(_("Leg vast hoe de leerling is gehoord over dit plan (wanneer, hoe, door wie en wat de "
+                         "leerling vindt), of waarom de leerling niet is gehoord."))
+    if not evidence["heard"]:
+        return met(_("niet gehoord, met reden (vastgelegd over %(day)s)") % {"day": day_text(evidence["day"])})
+    if evidence["evaluation"]:
+        return met(_("gehoord bij de evaluatie van %(day)s") % {"day": day_text(evidence["evaluation"])})
+    return met(_("gehoord op %(day)s (%(how)s)") % {"day": day_text(evidence["day"]), "how": evidence["how"]})
+
+
+def _counted_hearings_q() -> Q:
+    return Q(opp__adopted_version__isnull=True) | (
+        Q(created_at__gte=F("opp__adopted_version__created_at"))
+        & (Q(version__isnull=True) | Q(version__number__gt=F("opp__adopted_version__number")))
+    )
+
+
+def plans_missing_hearing(plans: QuerySet) -> QuerySet:
+    """The queryset form of "no hearing counts" for the plans being drawn up, adjusted or waiting, for the
+    school leader's overview: one query for any number of plans."""
+    counted = Hearing.objects.filter(_counted_hearings_q(), opp_id=OuterRef("pk"))
+    at_evaluation = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
+    return plans.exclude(Exists(counted)).exclude(Exists(at_evaluation))
+
+
+def plans_with_hearing(plans: QuerySet) -> QuerySet:
+    counted = Hearing.objects.filter(_counted_hearings_q(), opp_id=OuterRef("pk"))
+    at_evaluation = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
+    return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | Exists(counted) | Exists(at_evaluation))
 
 
 # --- rules 2-4: instemming on this exact version -----------------------------------------------------------------
@@ -87,19 +195,22 @@ def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDec
     """Per deciding party, the latest decision on exactly this version (rule 2: the latest record counts; a
     decision on another version, or on other content, never does)."""
     decisions = (InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
-                 .select_related("recipient").order_by("created_at", "pk"))
+                 .select_related("recipient").order_by(*DECISION_ORDER))
     return {d.recipient.party: d for d in decisions}
 
 
 def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
     if version is None:
+        if window(opp, None).previous is not None:
+            return missing(_("De bijstelling wordt nog opgesteld. Daarna legt u de nieuwe versie ter instemming voor; "
+                             "tot de nieuwe versie is vastgesteld, blijft de geldende versie van kracht."))
         return missing(_("Het handelingsdeel is nog niet ter instemming aan de ouders voorgelegd."))
     parties = deciding_parties(opp.pupil, timezone.localdate())
     if not parties:
         return missing(_("Er is geen ouder met gezag bekend. Leg vast wie het gezag heeft."))
     decisions = latest_decisions(version)
     asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
-    refused, conversation, waiting, not_asked = [], [], [], []
+    refused, conversation, waiting, not_asked, agreed = [], [], [], [], []
     for party in parties:
         decision = decisions.get(party.key)
         if decision is None:
@@ -108,6 +219,8 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
             refused.append(party.name)
         elif decision.decision == Decision.GESPREK_GEWENST:
             conversation.append(party.name)
+        else:
+            agreed.append(_("%(name)s op %(day)s") % {"name": party.name, "day": day_text(decision.decided_at)})
     if refused:
         return missing(_("%(names)s stemt niet in met deze versie; het plan kan zo niet worden vastgesteld. Ga in "
                          "gesprek of pas het plan aan.") % {"names": ", ".join(refused)})
@@ -117,7 +230,80 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Nog niet om instemming gevraagd: %(names)s.") % {"names": ", ".join(not_asked)})
     if waiting:
         return missing(_("Wacht op het besluit van %(names)s.") % {"names": ", ".join(waiting)})
-    return MET
+    return met(_("akkoord van %(names)s, over versie %(n)s") % {"names": _names([str(a) for a in agreed]),
+                                                                "n": version.number})
+
+
+def _later_decision() -> Q:
+    """A decision of the same recipient on the same version made after the outer one (`DECISION_ORDER`)."""
+    field = DECISION_ORDER[0]
+    return Q(**{f"{field}__gt": OuterRef(field)}) | Q(**{field: OuterRef(field), "pk__gt": OuterRef("pk")})
+
+
+def latest_decisions_queryset() -> QuerySet:
+    """Decisions that are the latest of their recipient on their version (one party: one recipient a version)."""
+    later = InstemmingDecision.objects.filter(
+        _later_decision(), recipient_id=OuterRef("recipient_id"), version_id=OuterRef("version_id"))
+    return InstemmingDecision.objects.filter(content_hash=F("version__content_hash")).exclude(Exists(later))
+
+
+def _born_by(today: datetime.date, years: int) -> datetime.date:
+    """The last birth date of someone who is `years` old on `today` (as `Pupil.age_on` counts)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def plans_with_instemming(plans: QuerySet) -> QuerySet:
+    """Plans (annotated by `plans.requirements.with_judged_version`) whose every deciding party's latest
+    decision on the judged version is akkoord; internal plans pass (their instemming is advice)."""
+    latest = latest_decisions_queryset().filter(version_id=OuterRef("judged_version_id"))
+    adult_born_by = _born_by(timezone.localdate(), ADULT_AGE)
+    adult = Q(pupil__date_of_birth__lte=adult_born_by)
+    pupil_agreed = Exists(latest.filter(recipient__pupil_id=OuterRef("pupil_id"), decision=Decision.AKKOORD))
+    guardians = Guardianship.objects.filter(pupil_id=OuterRef("pupil_id"), has_gezag=True)
+    agreed_by_guardian = latest_decisions_queryset().filter(
+        version_id=OuterRef(OuterRef("judged_version_id")), recipient__guardian_id=OuterRef("guardian_id"),
+        decision=Decision.AKKOORD,
+    )
+    someone_not_agreed = guardians.exclude(Exists(agreed_by_guardian))
+    minor_agreed = Exists(guardians) & ~Exists(someone_not_agreed)
+    return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | (adult & pupil_agreed) | (~adult & minor_agreed))
+
+
+def objections(plans: QuerySet) -> list[dict]:
+    """Per deciding party who said "niet akkoord" or asked for a conversation first, on the version a plan
+    waiting for instemming was sent with: {"opp_id", "name", "decision", "label", "decided_at", "key"}.
+    One query for any number of plans."""
+    judged = OppVersion.objects.filter(opp_id=OuterRef("version__opp_id")).order_by("-number").values("pk")[:1]
+    rows = (
+        latest_decisions_queryset()
+        .filter(version__opp__in=plans.filter(status="ter_instemming").values("pk"))
+        .annotate(judged=Subquery(judged)).filter(version_id=F("judged"))
+        .filter(decision__in=(Decision.NIET_AKKOORD, Decision.GESPREK_GEWENST))
+        .select_related("recipient").order_by("decided_at", "pk")
+        .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
+    )
+    return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],
+             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"], "key": f"objection:{r['uuid']}"}
+            for r in rows]
+
+
+# --- for the PDF --------------------------------------------------------------------------------------------
+
+def consent_summary(opp: Opp, version: OppVersion | None):
+    """What the PDF prints about the overleg and the pupil's hearing that count for `version` (or the draft)."""
+    from plans.pdf import ConsentSummary
+
+    hearing = hearing_evidence(opp, version)
+    return ConsentSummary(
+        oogo_days=sorted({day for day, *_rest in oogo_evidence(opp, version)}),
+        heard=hearing["heard"] if hearing else None,
+        heard_on=hearing["day"] if hearing else None,
+        how=hearing["how"] if hearing else "",
+        pupil_view=hearing["view"] if hearing else "",
+    )
 
 
 # --- registration -------------------------------------------------------------------------------------------
@@ -131,13 +317,15 @@ def is_internal_plan(opp: Opp) -> bool:
 
 
 STATUSES = {"oogo": oogo_status, "hearing": hearing_status, "instemming": instemming_status}
+FILTERS = {"oogo": plans_with_oogo, "hearing": plans_with_hearing, "instemming": plans_with_instemming}
 ADVISORY_SUFFIX = "_advisory"
 
 
 def consent_requirements() -> list[Requirement]:
     items = []
     for key, label, order in CONSENT_KEYS:
-        items.append(Requirement(key=key, label=label, status=STATUSES[key], applies_to=is_legal_opp, order=order))
+        items.append(Requirement(key=key, label=label, status=STATUSES[key], applies_to=is_legal_opp, order=order,
+                                 met_filter=FILTERS[key]))
         items.append(Requirement(
             key=key + ADVISORY_SUFFIX, label=format_lazy("{} ({})", label, _("advies, intern plan")),
             status=STATUSES[key], applies_to=is_internal_plan, blocks_adoption=False, order=order,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import family, pupil, school
+from .views import family, pupil, school, send
 
 app_name = "consent"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("opp/<uuid:opp_uuid>/instemming/overleg/", school.record_oogo, name="record_oogo"),
     path("opp/<uuid:opp_uuid>/instemming/hoorrecht/", school.record_hearing, name="record_hearing"),
     path("opp/<uuid:opp_uuid>/instemming/vragen/", school.request_instemming, name="request_instemming"),
+    path("opp/<uuid:opp_uuid>/versie-voorleggen/", send.send, name="send"),
     path("instemming/ontvanger/<uuid:recipient_uuid>/herinnering/", school.send_reminder, name="send_reminder"),
     path("instemming/ontvanger/<uuid:recipient_uuid>/op-papier/", school.paper_decision, name="paper_decision"),
     path("instemming/besluit/<uuid:decision_uuid>/scan/", school.decision_scan, name="decision_scan"),

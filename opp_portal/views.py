@@ -11,11 +11,21 @@ from .access import reach_of
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page their role starts from."""
+    """Send each user to the page their role starts from: the school leader to the overview of deadlines and
+    plans ready to adopt, an ib to their own plans that need action, a teacher to their pupils, a board
+    administrator to the ROD registration."""
     reach = reach_of(request.user)
-    if reach.everything or reach.editable_school_ids or reach.teacher_groups:
+    if reach.everything:
         return redirect("schools:pupil_list")
-    if reach.board_ids or reach.swv_ids or reach.school_ids:
+    if reach.schools_with_role("school_leader"):
+        return redirect("plans:overview")
+    if reach.schools_with_role("ib"):
+        return redirect("plans:my_plans")
+    if reach.editable_school_ids or reach.teacher_groups:
+        return redirect("schools:pupil_list")
+    if reach.board_ids:
+        return redirect("registration:index")
+    if reach.swv_ids or reach.school_ids:
         return redirect("schools:school_list")
     if reach.family_pupil_ids:
         return redirect("schools:my_children")

@@ -7,6 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Ontwikkelingsperspectieven")
 
     def ready(self) -> None:
+        from . import digest  # noqa: F401  (registers the Celery task of the leader's daily digest)
         from .demo import register_demo_step
         from .requirements import register_plans_requirements
 

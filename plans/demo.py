@@ -432,9 +432,12 @@ class PlanMaker:
             return services.adopt(user=self.staff.leader(opp.school.code), opp=opp, adopted_on=day)
 
     def commissie(self, opp: Opp, *, days_ago: int) -> None:
+        """The commissie advises on the version waiting for adoption (rule 6)."""
+        opp.refresh_from_db()
         with self.clock.at(days_ago) as day:
             services.record_commissie_advice(
-                user=self.staff.ib(opp.school.code), opp=opp, advised_on=day, commissie="begeleiding",
+                user=self.staff.ib(opp.school.code), opp=opp, version=opp.latest_version, advised_on=day,
+                commissie="begeleiding",
                 advice="De commissie voor de begeleiding adviseert het plan vast te stellen. Let op voldoende "
                        "rustmomenten en bespreek de voortgang over drie maanden opnieuw.",
             )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .content import GOAL_FIELDS
 from .models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
+from .terms import terms_for
 
 # Long enough for a real plan, short enough to keep it readable for parents.
 LONG_TEXT = 4000
@@ -14,6 +15,13 @@ KIND_LABELS = {
     OppKind.EXTRA_SUPPORT: _("OPP (extra ondersteuning)"),
     OppKind.BASISONDERSTEUNING: _("intern plan (basisondersteuning)"),
 }
+
+
+def kind_label(kind: str, school_type: str) -> str:
+    """"OPP" where every pupil has one (sbo, so, vso, pro); at bao and vo the kind of plan is said."""
+    if kind == OppKind.EXTRA_SUPPORT and school_type not in BASISONDERSTEUNING_SCHOOL_TYPES:
+        return str(_("OPP"))
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _describe(form: forms.Form) -> None:
@@ -60,12 +68,43 @@ class StartPlanForm(forms.Form):
         help_text=_("Neemt de ondersteuning en de doelen die nog niet bereikt zijn over uit het vorige plan."),
     )
 
-    def __init__(self, *args, school_type: str, has_previous: bool, **kwargs):
+    def __init__(self, *args, school_type: str, has_previous: bool, from_enrolment_on=None, **kwargs):
         super().__init__(*args, **kwargs)
         if school_type not in BASISONDERSTEUNING_SCHOOL_TYPES:
             del self.fields["kind"]
         if not has_previous:
             del self.fields["carry_over"]
+        if from_enrolment_on is not None:
+            # A first plan at sbo, so, vso or pro: rule 7 counts from the enrolment, not from this date.
+            from django.utils.formats import date_format
+
+            self.fields["support_start_date"].help_text = _(
+                "Het eerste OPP moet binnen zes weken na de inschrijving (%(day)s) zijn vastgesteld; deze datum "
+                "verandert dat niet.") % {"day": date_format(from_enrolment_on, "j F Y")}
+        _describe(self)
+
+
+class AdjustForm(forms.Form):
+    """"Plan bijstellen" (adopted) or "Plan aanpassen" (waiting for instemming): the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Waarom wordt het plan bijgesteld?"), max_length=1000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": _("Schrijf op waarom het plan wordt bijgesteld."),
+                        "max_length": _("De reden is te lang: hoogstens %(limit_value)d tekens.")},
+    )
+
+    def __init__(self, *args, adopted: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        if adopted:
+            field.help_text = _("Bijvoorbeeld: na de evaluatie, of omdat de situatie van de leerling veranderde. De "
+                                "geldende versie blijft van kracht tot de nieuwe versie is vastgesteld.")
+        else:
+            field.label = _("Waarom wordt het plan aangepast?")
+            field.help_text = _("Bijvoorbeeld: de ouders gingen niet akkoord, of na het gesprek met de ouders. De "
+                                "ouders krijgen daarna een nieuwe versie; besluiten over deze versie tellen dan niet "
+                                "meer.")
         _describe(self)
 
 
@@ -157,8 +196,9 @@ class GoalForm(forms.Form):
                      max_length=SHORT_TEXT, rows=3)
     responsible = _text(_("Wie doet wat"), _("Wat doen de leerkracht, de ib'er, de ouders en de leerling?"),
                         max_length=SHORT_TEXT, rows=2)
+    RESPONSIBLE_HELP = _("Wat doen de %(teacher)s, de %(ib)s, de ouders en de leerling?")
     due_by = forms.DateField(
-        label=_("Wanneer bereikt"), required=False,
+        label=_("Streefdatum"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("De datum waarop we kijken of het doel bereikt is."),
         error_messages={"invalid": _("Vul een geldige datum in.")},
@@ -166,11 +206,15 @@ class GoalForm(forms.Form):
     measured_by = _text(_("Hoe gemeten"), _("Waaraan zien we dat het doel bereikt is? Een toets, een observatie…"),
                         max_length=SHORT_TEXT, rows=2)
 
-    def __init__(self, *args, lenient: bool = False, **kwargs):
+    def __init__(self, *args, lenient: bool = False, school_type: str = "", **kwargs):
         # Autosave is lenient: a new goal without its text yet waits instead of blocking the whole save.
         self.lenient = lenient
         self.pending = False
         super().__init__(*args, **kwargs)
+        if school_type:
+            terms = terms_for(school_type)
+            self.fields["responsible"].help_text = self.RESPONSIBLE_HELP % {"teacher": terms["teacher"],
+                                                                            "ib": terms["ib"]}
         _describe(self)
 
     @property
@@ -206,8 +250,9 @@ class BaseGoalFormSet(forms.BaseFormSet):
             form.fields["DELETE"].widget.attrs["aria-describedby"] = f"{bound.auto_id}_helptext {bound.auto_id}_errors"
 
 
-def goal_formset(data=None, *, goals=None, extra: int = 0, lenient: bool = False):
+def goal_formset(data=None, *, goals=None, extra: int = 0, lenient: bool = False, school_type: str = ""):
     formset_class = forms.formset_factory(GoalForm, formset=BaseGoalFormSet, extra=extra, can_delete=True,
                                           max_num=20, validate_max=True)
     initial = [{"uuid": g.uuid, **{name: getattr(g, name) for name in GOAL_FIELDS}} for g in (goals or [])]
-    return formset_class(data, initial=initial, prefix="goals", form_kwargs={"lenient": lenient})
+    return formset_class(data, initial=initial, prefix="goals",
+                         form_kwargs={"lenient": lenient, "school_type": school_type})

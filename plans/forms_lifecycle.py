@@ -73,6 +73,16 @@ class EvaluationForm(forms.Form):
         _("Reden van beëindiging"), _("Alleen bij beëindigen: waarom stopt het plan?"), required=False, rows=2,
         max_length=SHORT_TEXT,
     )
+    PARTS = (
+        ("handelingsdeel", _("het handelingsdeel: de doelen, de aanpak en de ondersteuning")),
+        ("uitstroomperspectief", _("het uitstroomperspectief: de verwachte bestemming en waarom")),
+    )
+    discussed = forms.MultipleChoiceField(
+        label=_("Wat is met de ouders besproken"), choices=PARTS, required=False, initial=["handelingsdeel"],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Het gesprek telt als overleg met de ouders (OOGO) over deze delen, voor een bijstelling die erop "
+                    "volgt."),
+    )
 
     def __init__(self, *args, goals: list[dict], adopted_on: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +118,11 @@ class EvaluationForm(forms.Form):
             self.add_error("end_reason", _("Geef de reden waarom het plan eindigt."))
         return data
 
+    def discussed_parts(self) -> dict[str, bool]:
+        parts = set(self.cleaned_data.get("discussed") or ())
+        return {"discussed_handelingsdeel": "handelingsdeel" in parts,
+                "discussed_uitstroomperspectief": "uitstroomperspectief" in parts}
+
     def rows(self):
         """Each goal with its bound fields, for the template."""
         return [{**row, "outcome_field": self[row["outcome"]], "note_field": self[row["note"]]}
@@ -141,6 +156,8 @@ class EndForm(forms.Form):
 
 
 class CommissieForm(forms.Form):
+    """The advice on the version waiting for adoption; the version itself is not a choice."""
+
     advised_on = _date(_("Datum van het advies"))
     commissie = _radio(
         _("Commissie"), Commissie.choices,

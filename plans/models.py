@@ -84,6 +84,10 @@ class OppStatus(models.TextChoices):
     BEEINDIGD = "beeindigd", _("beëindigd")
 
 
+# The draft is typed in only in these; a sent or adopted plan changes only after an explicit step.
+EDITABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD)
+
+
 class OppQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OppQuerySet":
         """Plans whose content `user` may read.
@@ -150,6 +154,8 @@ class Opp(models.Model):
         help_text=_("Hoe vaak het plan met de ouders wordt geëvalueerd; minstens eens per jaar."),
     )
     next_evaluation_due = models.DateField(_("volgende evaluatie uiterlijk"), null=True, blank=True, editable=False)
+    # Why the plan is being changed after it was sent or adopted ("Plan bijstellen"); cleared at adoption.
+    adjustment_reason = models.TextField(_("reden van de bijstelling"), blank=True, editable=False)
 
     # The draft: both parts of the law, edited until a version is frozen.
     pupil_situation = models.TextField(
@@ -247,6 +253,15 @@ class Opp(models.Model):
     def latest_version(self) -> "OppVersion | None":
         return self.versions.order_by("-number").first()
 
+    @property
+    def is_editable(self) -> bool:
+        """The draft can be typed in: being drawn up, or an adjustment someone started explicitly."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def latest_adoption(self) -> "Adoption | None":
+        return self.adoptions.order_by("-pk").first()
+
 
 class Goal(models.Model):
     """A goal of the handelingsdeel."""
@@ -312,6 +327,9 @@ class OppVersion(AppendOnlyModel):
     content_hash = models.CharField(_("controlegetal"), max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # so/vso: whether the school called the change since the previous version substantial, so that the
+    # commissie advises again (rule 6). None for a first version or where no commissie advises.
+    substantial_change = models.BooleanField(_("ingrijpende wijziging"), null=True, editable=False)
 
     objects = OppVersionQuerySet.as_manager()
 
@@ -332,6 +350,40 @@ class OppVersion(AppendOnlyModel):
     @property
     def goals(self) -> list[dict]:
         return self.content["handelingsdeel"]["goals"]
+
+
+class AdoptionQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user) -> "AdoptionQuerySet":
+        return self.filter(opp__in=Opp.objects.visible_to(user))
+
+
+class Adoption(AppendOnlyModel):
+    """One vaststelling: which version, from which day, by whom, and the checklist exactly as the guard saw it.
+
+    The plan's checklist for the version in force is this record, so it keeps showing what held when the
+    version was adopted (who agreed, when the pupil was heard), whatever changes later.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="adoptions")
+    version = models.ForeignKey(OppVersion, on_delete=models.PROTECT, related_name="adoptions")
+    adopted_on = models.DateField(_("vastgesteld op"))
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    first = models.BooleanField(_("eerste vaststelling"))
+    # [{"key", "label", "met", "blocks", "message", "detail"}, ...]; empty for adoptions recorded before this
+    # field existed (the checklist is then judged again).
+    checklist = models.JSONField(_("checklist bij vaststelling"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AdoptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opp", "pk"]
+        verbose_name = _("vaststelling")
+        verbose_name_plural = _("vaststellingen")
+
+    def __str__(self) -> str:
+        return f"{self.opp} v{self.version.number} {self.adopted_on}"
 
 
 # --- evaluation ---------------------------------------------------------------------------------------------
@@ -363,6 +415,10 @@ class Evaluation(models.Model):
         _("wat de leerling ervan vindt"), help_text=_("In de woorden van de leerling, of waarom dat niet lukte."),
     )
     decision = models.CharField(_("besluit"), max_length=10, choices=EvaluationDecision.choices)
+    # The evaluation is a conversation with the parents: it counts as the overleg (OOGO) on the parts discussed
+    # for an adjustment that follows it.
+    discussed_handelingsdeel = models.BooleanField(_("handelingsdeel besproken"), default=True)
+    discussed_uitstroomperspectief = models.BooleanField(_("uitstroomperspectief besproken"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -463,6 +519,12 @@ class CommissieAdvice(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="commissie_advices")
+    # The frozen version the commissie advised on (rule 6); empty only for advice recorded before versions
+    # were required.
+    version = models.ForeignKey(
+        OppVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="commissie_advices",
+        verbose_name=_("versie"),
+    )
     advised_on = models.DateField(_("datum advies"))
     commissie = models.CharField(_("commissie"), max_length=12, choices=Commissie.choices)
     advice = models.TextField(_("advies"))
@@ -482,3 +544,4 @@ class CommissieAdvice(models.Model):
 
 # Kept in their own module to keep this one readable; imported so Django registers them.
 from .documents import CalendarFeed, PdfRendering, PdfStatus  # noqa: E402,F401
+from .notices import LeaderDigest  # noqa: E402,F401

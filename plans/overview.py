@@ -1,39 +1,45 @@
-"""The school leader's overview: deadlines of rules 7 and 8, waiting instemming and missing hearings.
+"""The school leader's overview (and the ib's own list): what is ready to adopt, who objected, deadlines of
+rules 7 and 8, waiting instemming and missing hearings.
 
-Everything here works on querysets. `plans.deadlines` answers the same questions for one plan in Python;
-the annotations below compute the same dates in the database, so a page with thousands of plans costs a
-fixed number of queries (`tests/plans/test_overview.py` checks both: same dates, constant query count).
+Everything here works on querysets, so a page with thousands of plans costs a fixed number of queries
+(`tests/plans/test_overview.py` checks it). Rule 7's dates come from `plans.deadlines.with_adoption_start`, the
+one implementation the plan page uses too; "ready to adopt" is `plans.requirements.ready_to_adopt`, the
+registry that is also the guard in `adopt`.
 
-The hearing of the pupil (rule 5) is recorded by the consent app, which sits to the right of plans. The
-adoption-requirements registry (`plans.requirements`, key ``"hearing"``) only answers per plan, so it
-cannot filter a queryset. This module therefore keeps its own one-slot registry: the consent app calls
+Two answers come from the consent app, which sits to the right of plans; it registers them when it loads:
 
-    from plans.overview import register_missing_hearing_filter
-    register_missing_hearing_filter(
-        lambda plans: plans.exclude(Exists(Hearing.objects.filter(opp_id=OuterRef("pk"), ...)))
-    )
+    from plans.overview import register_missing_hearing_filter, register_objections
+    register_missing_hearing_filter(plans_missing_hearing)  # plans -> those whose pupil was not heard yet
+    register_objections(objections)  # plans -> [{"opp_id", "name", "label", "decided_at", "key"}, ...]
 
-with a function that receives a queryset of the plans being drawn up or adjusted (concept, in overleg,
-ter instemming, bijgesteld: `HEARING_STATUSES`) and returns those *without* a recorded hearing for the
-current draft or version (a queryset, built with filters or subqueries, never a list). Until it does, the
-overview lists all of those plans as "hoorrecht nog niet vastgelegd": the portal cannot know yet, so it
-errs on the side of asking.
+`register_missing_hearing_filter` receives the plans being drawn up, adjusted or waiting (`HEARING_STATUSES`)
+and returns, as a queryset, those without a hearing that counts for their draft or version. Until it is
+registered the overview lists all of them ("the portal cannot know yet, so it errs on the side of asking").
+`register_objections` receives plans and returns one row per deciding party whose latest decision on the
+version waiting is "niet akkoord" or "eerst een gesprek"; without it that list stays empty.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from schools.models import Enrolment, School
 
-from .deadlines import ADOPTION_WARNING_DAYS, ADOPTION_WINDOW, EVALUATION_WARNING_DAYS, FROM_ENROLMENT
-from .models import Opp, OppKind, OppStatus, OppVersion
+from .deadlines import (
+    ADOPTION_WARNING_DAYS,
+    EVALUATION_WARNING_DAYS,
+    days_text,  # noqa: F401  (re-exported: the overview's wording of a deadline)
+    due_from_start,
+    mark,
+    with_adoption_start,
+)
+from .models import EDITABLE_STATUSES, Opp, OppStatus, OppVersion
+from .requirements import ready_to_adopt
 
 # Rule 2-4 in practice: parents who have not answered after two weeks need a reminder or a conversation.
 INSTEMMING_WAITING_DAYS = 14
@@ -41,16 +47,13 @@ INSTEMMING_WAITING_DAYS = 14
 HEARING_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.TER_INSTEMMING, OppStatus.BIJGESTELD)
 
 MissingHearingFilter = Callable[[QuerySet], QuerySet]
+Objections = Callable[[QuerySet], list[dict]]
 _missing_hearing_filter: MissingHearingFilter | None = None
+_objections: Objections | None = None
 
 
 def register_missing_hearing_filter(fn: MissingHearingFilter) -> MissingHearingFilter:
-    """The consent app supplies how to find plans without a recorded hearing (see the module docstring).
-
-    `fn(plans)` gets a queryset of the plans being drawn up or adjusted (`HEARING_STATUSES`) and returns
-    those whose pupil has not been heard for the current draft or version, as a queryset (one query, no
-    per-plan work). Registering again replaces the earlier answer.
-    """
+    """The consent app supplies how to find plans without a recorded hearing (see the module docstring)."""
     global _missing_hearing_filter
     _missing_hearing_filter = fn
     return fn
@@ -66,37 +69,17 @@ def hearing_is_recorded_in_portal() -> bool:
     return _missing_hearing_filter is not None
 
 
+def register_objections(fn: Objections | None) -> None:
+    """The consent app supplies the guardians who did not agree (see the module docstring); None removes it."""
+    global _objections
+    _objections = fn
+
+
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
 # --- rule 7: adoption within six weeks -------------------------------------------------------------------
-
-def with_adoption_start(plans: QuerySet) -> QuerySet:
-    """Annotate `adoption_start`: the day rule 7's six weeks start, as `deadlines.adoption_start` computes it.
-
-    sbo, so, vso, pro: the enrolment at the plan's school on or before the day the plan was started
-    (else the latest one); bao and vo: the start of extra support, else the day the plan was started;
-    a plan within basisondersteuning has no start (NULL).
-    """
-    plans = plans.annotate(_created_day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-    enrolments = Enrolment.objects.filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"))
-    before_start = (
-        enrolments.filter(enrolment_date__lte=OuterRef("_created_day")).order_by("-enrolment_date")
-        .values("enrolment_date")[:1]
-    )
-    latest = enrolments.order_by("-enrolment_date").values("enrolment_date")[:1]
-    return plans.annotate(
-        adoption_start=Case(
-            When(school_type__in=FROM_ENROLMENT,
-                 then=Coalesce(Subquery(before_start, output_field=DateField()),
-                               Subquery(latest, output_field=DateField()))),
-            When(kind=OppKind.EXTRA_SUPPORT, then=Coalesce(F("support_start_date"), F("_created_day"))),
-            default=Value(None, output_field=DateField()),
-            output_field=DateField(),
-        )
-    )
-
 
 def adoption_deadlines(plans: QuerySet) -> QuerySet:
     """Plans not yet adopted and not ended that have a rule-7 deadline, earliest first."""
@@ -112,8 +95,7 @@ def adoptions_due(plans: QuerySet, *, today: datetime.date | None = None) -> Que
     return adoption_deadlines(plans).filter(adoption_start__lte=_today(today))
 
 
-def adoption_due_from_start(start: datetime.date | None) -> datetime.date | None:
-    return start + ADOPTION_WINDOW if start else None
+adoption_due_from_start = due_from_start
 
 
 # --- rule 8: evaluation at least once a year ---------------------------------------------------------------
@@ -131,16 +113,28 @@ def evaluations_due(plans: QuerySet, *, today: datetime.date | None = None,
     )
 
 
-# --- waiting for instemming, missing hearing ---------------------------------------------------------------
+# --- instemming: ready, objections, waiting; missing hearing ------------------------------------------------
+
+def with_sent_at(plans: QuerySet) -> QuerySet:
+    latest = OppVersion.objects.filter(opp_id=OuterRef("pk")).order_by("-number").values("created_at")[:1]
+    return plans.annotate(sent_version_at=Subquery(latest))
+
+
+def ready_keys(plans: QuerySet) -> list[str]:
+    """Neutral keys of the plans ready to adopt, one per version ("ready:<plan uuid>:<version>")."""
+    return [f"ready:{uuid}:{number}" for uuid, number in ready_to_adopt(plans).values_list("uuid", "judged_number")]
+
+
+def objection_rows(plans: QuerySet) -> list[dict]:
+    return _objections(plans) if _objections is not None else []
+
 
 def waiting_for_instemming(plans: QuerySet, *, now: datetime.datetime | None = None,
-                           days: int = INSTEMMING_WAITING_DAYS) -> QuerySet:
+                           days: int = INSTEMMING_WAITING_DAYS, exclude=()) -> QuerySet:
     """Plans ter instemming whose latest version was sent more than `days` days ago; longest waiting first."""
-    latest = OppVersion.objects.filter(opp_id=OuterRef("pk")).order_by("-number").values("created_at")[:1]
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return (
-        plans.filter(status=OppStatus.TER_INSTEMMING)
-        .annotate(sent_version_at=Subquery(latest))
+        with_sent_at(plans.filter(status=OppStatus.TER_INSTEMMING).exclude(pk__in=list(exclude)))
         .filter(sent_version_at__lt=cutoff)
         .order_by("sent_version_at", "pk")
     )
@@ -165,18 +159,6 @@ def with_row_data(plans: QuerySet) -> QuerySet:
     return plans.select_related("pupil", "school", "created_by").annotate(current_group=Subquery(group))
 
 
-def days_text(days: int) -> str:
-    """Plain Dutch for a distance to a deadline: "over 5 dagen", "vandaag", "12 dagen te laat"."""
-    if days == 0:
-        return str(_("vandaag"))
-    if days == 1:
-        return str(_("morgen"))
-    if days > 1:
-        return ngettext("over %(n)d dag", "over %(n)d dagen", days) % {"n": days}
-    late = -days
-    return ngettext("%(n)d dag te laat", "%(n)d dagen te laat", late) % {"n": late}
-
-
 @dataclass
 class Row:
     opp: Opp
@@ -184,6 +166,7 @@ class Row:
     days: int | None  # days until `day`; negative when past
     text: str
     urgency: str  # "late", "soon" or ""
+    who: str = ""  # objections: the guardian (or adult pupil) who decided
 
     @property
     def pupil(self):
@@ -198,10 +181,11 @@ class Row:
 class IbGroup:
     ib: object  # a User, or None when the plan's author is unknown
     rows: list[Row] = field(default_factory=list)
+    unknown_label: str = ""
 
     @property
     def name(self) -> str:
-        return self.ib.get_full_name() if self.ib is not None else str(_("onbekende ib'er"))
+        return self.ib.get_full_name() if self.ib is not None else (self.unknown_label or str(_("onbekende ib'er")))
 
 
 @dataclass
@@ -214,6 +198,7 @@ class Section:
     rows: list[Row]
     empty: str
     note: str = ""
+    text_label: str = ""
 
     @property
     def count(self) -> int:
@@ -236,76 +221,167 @@ class Section:
 
 
 def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days: int) -> Row:
-    days = (day - today).days
-    urgency = "late" if days < 0 else ("soon" if days <= soon_days else "")
-    return Row(opp=opp, day=day, days=days, text=days_text(days), urgency=urgency)
+    m = mark("", day, soon_days=soon_days, today=today)
+    return Row(opp=opp, day=day, days=m.days, text=m.text, urgency=m.urgency)
 
 
-def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
-                   now: datetime.datetime | None = None) -> list[Section]:
-    """The four sections of the overview for `plans` (already limited to what the user may see).
+def _sent_row(opp: Opp, today: datetime.date, *, text: str = "", urgency: str = "") -> Row:
+    sent = timezone.localtime(opp.sent_version_at).date()
+    days = (today - sent).days
+    text = text or ngettext("wacht al %(n)d dag", "wacht al %(n)d dagen", days) % {"n": days}
+    return Row(opp=opp, day=sent, days=-days, text=text, urgency=urgency)
 
-    One query per section, whatever the number of rows.
-    """
+
+@dataclass
+class Lists:
+    """The lists of plans for one school (or one ib), each built with a fixed number of queries."""
+
+    ready: list[Row]
+    objections: list[Row]
+    adoptions: list[Row]
+    evaluations: list[Row]
+    waiting: list[Row]
+    hearing: list[Row]
+    drafts: list[Row] = field(default_factory=list)
+
+
+def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: datetime.datetime | None = None,
+                waiting_days: int = INSTEMMING_WAITING_DAYS, with_drafts: bool = False) -> Lists:
     today = _today(today)
     now = now or timezone.now()
     rows = with_row_data(plans)
 
+    ready = [_sent_row(opp, today, text=str(_("klaar om vast te stellen")))
+             for opp in with_sent_at(ready_to_adopt(rows)).order_by("sent_version_at", "pk")]
+    objected = objection_rows(plans)
+    by_pk = {opp.pk: opp for opp in rows.filter(pk__in={o["opp_id"] for o in objected})}
+    objections = [
+        Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
+            urgency="late" if o["decision"] == "niet_akkoord" else "soon", who=o["name"])
+        for o in objected if o["opp_id"] in by_pk
+    ]
+    settled = {row.opp.pk for row in ready} | set(by_pk)
     adoptions = [
-        _deadline_row(opp, adoption_due_from_start(opp.adoption_start), today, ADOPTION_WARNING_DAYS)
+        _deadline_row(opp, due_from_start(opp.adoption_start), today, ADOPTION_WARNING_DAYS)
         for opp in adoptions_due(rows, today=today)
     ]
     evaluations = [
         _deadline_row(opp, opp.next_evaluation_due, today, EVALUATION_WARNING_DAYS)
         for opp in evaluations_due(rows, today=today)
     ]
-    waiting = []
-    for opp in waiting_for_instemming(rows, now=now):
-        sent = timezone.localtime(opp.sent_version_at).date()
-        days = (today - sent).days
-        text = ngettext("wacht al %(n)d dag", "wacht al %(n)d dagen", days) % {"n": days}
-        waiting.append(Row(opp=opp, day=sent, days=-days, text=text, urgency="late"))
+    waiting = [_sent_row(opp, today, urgency="late" if waiting_days else "")
+               for opp in waiting_for_instemming(rows, now=now, days=waiting_days, exclude=settled)]
     hearing = [
         Row(opp=opp, day=timezone.localtime(opp.created_at).date(), days=None,
             text=str(_("hoorrecht nog niet vastgelegd")), urgency="")
         for opp in without_hearing(rows).order_by("created_at", "pk")
     ]
-    hearing_note = "" if hearing_is_recorded_in_portal() else str(_(
-        "Het horen van de leerling kan nog niet in het portaal worden vastgelegd. Tot dat kan, staan hier alle "
-        "plannen die worden opgesteld of bijgesteld: controleer of de leerling is gehoord."
-    ))
+    drafts = []
+    if with_drafts:
+        due = {opp.pk: opp for opp in adoption_deadlines(rows.filter(status__in=EDITABLE_STATUSES))}
+        for opp in rows.filter(status__in=EDITABLE_STATUSES).order_by("created_at", "pk"):
+            start = getattr(due.get(opp.pk), "adoption_start", None)
+            if start is not None:
+                drafts.append(_deadline_row(opp, due_from_start(start), today, ADOPTION_WARNING_DAYS))
+            else:
+                drafts.append(Row(opp=opp, day=None, days=None, text=opp.get_status_display(), urgency=""))
+    return Lists(ready=ready, objections=objections, adoptions=adoptions, evaluations=evaluations,
+                 waiting=waiting, hearing=hearing, drafts=drafts)
+
+
+def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
+                   now: datetime.datetime | None = None) -> list[Section]:
+    """The school leader's sections for `plans` (already limited to what the user may see)."""
+    lists = build_lists(plans, today=today, now=now)
     return [
+        _ready_section(lists.ready, leader=True),
+        _objection_section(lists.objections),
         Section(
             key="vaststellen", title=str(_("Vaststellen binnen zes weken")),
             short=str(_("Vaststellen")),
             caption=str(_("Plannen die nog niet zijn vastgesteld, met de uiterste datum (regel 7)")),
-            date_label=str(_("Uiterlijk vaststellen")), rows=adoptions,
+            date_label=str(_("Uiterlijk vaststellen")), rows=lists.adoptions,
             empty=str(_("Geen plannen die binnen zes weken moeten worden vastgesteld.")),
         ),
-        Section(
-            key="evalueren", title=str(_("Evaluaties")),
-            short=str(_("Evalueren")),
-            caption=str(_("Evaluaties binnen 30 dagen en evaluaties die te laat zijn (regel 8)")),
-            date_label=str(_("Uiterlijk evalueren")), rows=evaluations,
-            empty=str(_("Geen evaluaties in de komende 30 dagen.")),
-        ),
+        _evaluation_section(lists.evaluations),
         Section(
             key="instemming", title=str(_("Wacht op instemming")),
             short=str(_("Instemming")),
-            caption=str(_("Plannen die langer dan 14 dagen op instemming van de ouders wachten")),
-            date_label=str(_("Verstuurd op")), rows=waiting,
+            caption=str(_("Plannen die langer dan 14 dagen op instemming van de ouders wachten, zonder bezwaar")),
+            date_label=str(_("Voorgelegd op")), rows=lists.waiting,
             empty=str(_("Geen plannen die langer dan 14 dagen op instemming wachten.")),
         ),
-        Section(
-            key="hoorrecht", title=str(_("Leerling nog niet gehoord")),
-            short=str(_("Hoorrecht")),
-            caption=str(_("Plannen zonder vastgelegd gesprek met de leerling (hoorrecht, regel 5)")),
-            date_label=str(_("Gestart op")), rows=hearing, note=hearing_note,
-            empty=str(_("Bij alle plannen is vastgelegd hoe de leerling is gehoord.")),
-        ),
+        _hearing_section(lists.hearing),
     ]
+
+
+def build_ib_sections(plans: QuerySet, *, today: datetime.date | None = None) -> list[Section]:
+    """The ib's own list: plans in preparation, objections, ready, everything waiting, evaluations, hearings."""
+    lists = build_lists(plans, today=today, waiting_days=0, with_drafts=True)
+    return [
+        _objection_section(lists.objections),
+        Section(
+            key="opstellen", title=str(_("In voorbereiding")), short=str(_("Opstellen")),
+            caption=str(_("Concepten en bijstellingen: vul ze aan en leg ze ter instemming voor")),
+            date_label=str(_("Uiterlijk vaststellen")), rows=lists.drafts,
+            empty=str(_("Geen plannen in voorbereiding.")),
+        ),
+        _evaluation_section(lists.evaluations),
+        _hearing_section(lists.hearing),
+        Section(
+            key="instemming", title=str(_("Wacht op instemming")), short=str(_("Instemming")),
+            caption=str(_("Voorgelegde versies waarover nog niet iedereen heeft besloten")),
+            date_label=str(_("Voorgelegd op")), rows=lists.waiting,
+            empty=str(_("Geen plannen die op instemming wachten.")),
+        ),
+        _ready_section(lists.ready, leader=False),
+    ]
+
+
+def _ready_section(rows: list[Row], *, leader: bool) -> Section:
+    return Section(
+        key="klaar", title=str(_("Klaar om vast te stellen")), short=str(_("Klaar")),
+        caption=str(_("Aan alles wat de wet vraagt is voldaan: de schoolleider kan deze plannen vaststellen")
+                    if leader else _("Aan alles is voldaan; de schoolleider stelt deze plannen vast")),
+        date_label=str(_("Voorgelegd op")), rows=rows,
+        empty=str(_("Geen plannen die klaar zijn om vast te stellen.")),
+    )
+
+
+def _objection_section(rows: list[Row]) -> Section:
+    return Section(
+        key="bezwaar", title=str(_("Niet akkoord of eerst een gesprek")), short=str(_("Bezwaar")),
+        caption=str(_("Per ouder (of meerderjarige leerling) die niet akkoord ging of eerst een gesprek wil")),
+        date_label=str(_("Besloten op")), rows=rows, text_label=str(_("Besluit")),
+        empty=str(_("Geen ouders die niet akkoord gingen of eerst een gesprek willen.")),
+    )
+
+
+def _evaluation_section(rows: list[Row]) -> Section:
+    return Section(
+        key="evalueren", title=str(_("Evaluaties")),
+        short=str(_("Evalueren")),
+        caption=str(_("Evaluaties binnen 30 dagen en evaluaties die te laat zijn (regel 8)")),
+        date_label=str(_("Uiterlijk evalueren")), rows=rows,
+        empty=str(_("Geen evaluaties in de komende 30 dagen.")),
+    )
+
+
+def _hearing_section(rows: list[Row]) -> Section:
+    note = "" if hearing_is_recorded_in_portal() else str(_(
+        "Het horen van de leerling kan nog niet in het portaal worden vastgelegd. Tot dat kan, staan hier alle "
+        "plannen die worden opgesteld of bijgesteld: controleer of de leerling is gehoord."
+    ))
+    return Section(
+        key="hoorrecht", title=str(_("Leerling nog niet gehoord")),
+        short=str(_("Hoorrecht")),
+        caption=str(_("Plannen zonder vastgelegd gesprek met de leerling (hoorrecht, regel 5)")),
+        date_label=str(_("Gestart op")), rows=rows, note=note,
+        empty=str(_("Bij alle plannen is vastgelegd hoe de leerling is gehoord.")),
+    )
 
 
 def overview_plans(user, school: School) -> QuerySet:
     """The plans of `school` that `user` may read; the overview's starting point."""
     return Opp.objects.visible_to(user).filter(school=school)
+

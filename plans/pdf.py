@@ -137,6 +137,33 @@ def instemming_records(version: OppVersion | None) -> list[InstemmingRecord] | N
     return sorted(_instemming_provider(version), key=lambda r: r.decided_at)
 
 
+# --- the overleg and the hearing (consent's records) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConsentSummary:
+    """What the PDF says about the overleg with the parents and how the pupil was heard, for one version."""
+
+    oogo_days: list
+    heard: bool | None  # None: nothing recorded that counts
+    heard_on: datetime.date | None
+    how: str
+    pupil_view: str  # the pupil's view in their own words, or why they were not heard
+
+
+ConsentSummaryProvider = Callable[[Opp, OppVersion | None], ConsentSummary]
+_consent_summary_provider: ConsentSummaryProvider | None = None
+
+
+def register_consent_summary_provider(provider: ConsentSummaryProvider | None) -> None:
+    """The consent app answers "when was the overleg, how was the pupil heard" for a version (or the draft)."""
+    global _consent_summary_provider
+    _consent_summary_provider = provider
+
+
+def consent_summary(opp: Opp, version: OppVersion | None) -> ConsentSummary | None:
+    return _consent_summary_provider(opp, version) if _consent_summary_provider is not None else None
+
+
 # --- the document ---------------------------------------------------------------------------------------------
 
 def _day(value) -> datetime.date | None:
@@ -177,12 +204,22 @@ def _fmt(day) -> str:
     return date_format(_day(day), "j F Y") if day else ""
 
 
+def _next_evaluation(opp: Opp, version: OppVersion | None) -> str:
+    in_force = version is not None and opp.adopted_version_id == version.pk
+    if in_force and opp.next_evaluation_due and not opp.ended_on:
+        return _fmt(opp.next_evaluation_due)
+    if opp.ended_on:
+        return ""
+    return _("binnen %(n)s maanden na de vaststelling") % {"n": opp.evaluation_cycle_months}
+
+
 def _context(opp: Opp, content: dict, version: OppVersion | None) -> dict:
     if version is None:
         state = {"concept": True, "mark": _("werkversie"),
                  "text": _("concept – werkversie, niet verstuurd en niet vastgesteld")}
     else:
         state = _version_state(version)
+    ib = opp.created_by
     return {
         "opp": opp,
         "school": opp.school,
@@ -195,6 +232,9 @@ def _context(opp: Opp, content: dict, version: OppVersion | None) -> dict:
         "is_internal": content["kind"] == OppKind.BASISONDERSTEUNING,
         "state": state,
         "instemming": instemming_records(version),
+        "consent": consent_summary(opp, version),
+        "next_evaluation": _next_evaluation(opp, version),
+        "contact": {"name": ib.get_full_name(), "email": ib.email} if ib is not None else None,
         "stylesheet_url": settings.STATIC_URL + STYLESHEET,
     }
 

@@ -1,4 +1,4 @@
-"""The adoption requirements: one registry that is both the checklist beside the form and the guard in `adopt`.
+"""The adoption requirements: one registry that is both the checklist beside the plan and the guard in `adopt`.
 
 Plans registers the requirements it can judge itself (both parts filled, a complete goal, the commissie's
 advice in so and vso) and expects three from consent (`oogo`, `hearing`, `instemming`: rules 1-5); until
@@ -6,32 +6,61 @@ consent answers them they stay missing, so adoption fails closed. Consent regist
 loads, for example:
 
     from plans.requirements import Requirement, register
-    register(Requirement(key="instemming", label=_("Instemming van de ouders"), status=instemming_status))
+    register(Requirement(key="instemming", label=_("Instemming van de ouders"), status=instemming_status,
+                         met_filter=plans_with_instemming))
 
-`status(opp, version)` receives the plan and the frozen version that would be adopted (None while the
-plan is a draft) and returns `MET` or `missing(message)`.
+`status(opp, version)` receives the plan and the frozen version judged (None: the draft) and returns `met(...)`
+(with the evidence in words, e.g. "op 3 oktober 2025") or `missing(message)`. Which records count as evidence
+for that version is `window(opp, version)`: those since the version in force before it was adopted, and for a
+version that was adopted itself, up to its adoption. `met_filter(plans)` answers the same question for a
+queryset of plans waiting for instemming (each judged on its latest version, see `with_judged_version`), so
+the school leader's overview lists the plans that are ready without judging them one by one.
+
+Which version the checklist judges depends on the stage of the plan (`judge`): while drafting the draft,
+while waiting the version sent, once adopted the version in force (the checklist recorded at its adoption),
+while an adjustment is prepared its draft, counting what was recorded since the version in force.
 """
 
+import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .content import goal_is_complete, snapshot
-from .models import Opp, OppVersion
+from .models import Adoption, CommissieAdvice, Opp, OppKind, OppStatus, OppVersion
 
 
 @dataclass(frozen=True)
 class Status:
     met: bool
-    message: str = ""
+    message: str = ""  # why it is missing, and what to do
+    detail: str = ""  # for a met requirement: the evidence, with its dates
 
 
 MET = Status(met=True)
 
 
+def met(detail="") -> Status:
+    return Status(met=True, detail=str(detail))
+
+
 def missing(message) -> Status:
     return Status(met=False, message=str(message))
+
+
+def day_text(day) -> str:
+    """A date as the checklist writes it: "3 oktober 2025"."""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date()
+    return date_format(day, "j F Y")
+
+
+MetFilter = Callable[[QuerySet], QuerySet]
 
 
 @dataclass(frozen=True)
@@ -42,6 +71,9 @@ class Requirement:
     blocks_adoption: bool = True
     applies_to: Callable[[Opp], bool] | None = None
     order: int = 100
+    # Of a queryset of plans waiting for instemming (annotated by `with_judged_version`), those where this
+    # requirement is met or does not apply. None: the overview judges those plans one by one.
+    met_filter: MetFilter | None = None
 
     def applies(self, opp: Opp) -> bool:
         return self.applies_to is None or self.applies_to(opp)
@@ -49,24 +81,23 @@ class Requirement:
 
 @dataclass(frozen=True)
 class CheckItem:
-    requirement: Requirement
+    key: str
+    label: str
     status: Status
-
-    @property
-    def key(self) -> str:
-        return self.requirement.key
-
-    @property
-    def label(self) -> str:
-        return str(self.requirement.label)
+    blocks_adoption: bool = True
 
     @property
     def met(self) -> bool:
         return self.status.met
 
-    @property
-    def blocks_adoption(self) -> bool:
-        return self.requirement.blocks_adoption
+    def as_record(self) -> dict:
+        return {"key": self.key, "label": self.label, "met": self.status.met, "message": self.status.message,
+                "detail": self.status.detail, "blocks": self.blocks_adoption}
+
+    @classmethod
+    def from_record(cls, row: dict) -> "CheckItem":
+        return cls(key=row["key"], label=row["label"], blocks_adoption=row.get("blocks", True),
+                   status=Status(met=row["met"], message=row.get("message", ""), detail=row.get("detail", "")))
 
 
 _registry: dict[str, Requirement] = {}
@@ -92,7 +123,8 @@ def expect(key: str, label, *, order: int) -> None:
     def not_answered(opp, version) -> Status:
         return missing(_("Dit kan nog niet worden vastgelegd in het portaal."))
 
-    _registry[key] = Requirement(key=key, label=label, status=not_answered, order=order)
+    _registry[key] = Requirement(key=key, label=label, status=not_answered, order=order,
+                                 met_filter=lambda plans: plans.none())
     _placeholders.add(key)
 
 
@@ -110,11 +142,12 @@ def registered() -> list[Requirement]:
 
 
 def checklist(opp: Opp, version: OppVersion | None = None) -> list[CheckItem]:
-    """Every requirement that applies to `opp`, with its status for `version` (default: the version that
-    would be adopted, i.e. the latest frozen one while the plan waits for instemming)."""
+    """Every requirement that applies to `opp`, judged on `version` (default: the version that would be
+    adopted, i.e. the latest one while the plan waits for instemming; otherwise the draft)."""
     if version is None:
         version = adoptable_version(opp)
-    return [CheckItem(r, r.status(opp, version)) for r in registered() if r.applies(opp)]
+    return [CheckItem(key=r.key, label=str(r.label), status=r.status(opp, version), blocks_adoption=r.blocks_adoption)
+            for r in registered() if r.applies(opp)]
 
 
 def blocking_gaps(opp: Opp, version: OppVersion | None = None) -> list[CheckItem]:
@@ -122,11 +155,148 @@ def blocking_gaps(opp: Opp, version: OppVersion | None = None) -> list[CheckItem
 
 
 def adoptable_version(opp: Opp) -> OppVersion | None:
-    from .models import OppStatus
-
     if opp.status != OppStatus.TER_INSTEMMING:
         return None
     return opp.latest_version
+
+
+# --- which records count: the evidence window of a version --------------------------------------------------
+
+@dataclass(frozen=True)
+class Window:
+    """The records that count as evidence for a version (or the draft): recorded since `previous` (the adoption
+    of the version in force before it; None for a plan never adopted before) and, for a version that was
+    adopted itself, not after `until` (its adoption)."""
+
+    previous: Adoption | None = None
+    until: Adoption | None = None
+
+    @property
+    def since_day(self) -> datetime.date | None:
+        return self.previous.adopted_on if self.previous else None
+
+    @property
+    def previous_version(self) -> OppVersion | None:
+        return self.previous.version if self.previous else None
+
+    @property
+    def until_day(self) -> datetime.date | None:
+        return self.until.adopted_on if self.until else None
+
+
+def window(opp: Opp, version: OppVersion | None) -> Window:
+    number = version.number if version is not None else None
+    adoptions = list(Adoption.objects.filter(opp=opp).select_related("version").order_by("pk"))
+    until = next((a for a in reversed(adoptions) if version is not None and a.version_id == version.pk), None)
+    before = [a for a in adoptions if number is None or a.version.number < number]
+    if until is not None:
+        before = [a for a in before if a.pk < until.pk]
+    return Window(previous=before[-1] if before else None, until=until)
+
+
+# --- the stage of a plan and what its checklist judges ---------------------------------------------------------
+
+class Stage:
+    DRAFT = "draft"
+    SENT = "sent"
+    IN_FORCE = "in_force"
+    ADJUSTMENT = "adjustment"
+    ADJUSTMENT_SENT = "adjustment_sent"
+    ENDED = "ended"
+
+
+@dataclass
+class Judgement:
+    """What the checklist judges at this stage, in words, and its items."""
+
+    stage: str
+    version: OppVersion | None
+    adoption: Adoption | None
+    subject: str
+    items: list[CheckItem] = field(default_factory=list)
+
+    @property
+    def met_count(self) -> int:
+        return sum(1 for item in self.items if item.met)
+
+    @property
+    def gaps(self) -> list[CheckItem]:
+        return [item for item in self.items if item.blocks_adoption and not item.met]
+
+    @property
+    def all_met(self) -> bool:
+        return not self.gaps
+
+
+def _sent_text(version: OppVersion) -> str:
+    return str(_("versie %(n)s, vastgelegd en voorgelegd op %(day)s")
+               % {"n": version.number, "day": day_text(version.created_at)})
+
+
+def judge(opp: Opp) -> Judgement:
+    """The plan's checklist for its stage (see the module docstring)."""
+    latest = opp.latest_version
+    adoption = opp.latest_adoption if opp.adopted_version_id else None
+    if opp.status == OppStatus.VASTGESTELD or (opp.status == OppStatus.BEEINDIGD and adoption is not None):
+        stage = Stage.IN_FORCE if opp.status == OppStatus.VASTGESTELD else Stage.ENDED
+        version = adoption.version if adoption else opp.adopted_version
+        subject = _("de geldende versie %(n)s, vastgesteld op %(day)s") % {
+            "n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
+        if adoption is not None and adoption.checklist:
+            items = [CheckItem.from_record(row) for row in adoption.checklist]
+        else:
+            items = checklist(opp, version)
+        return Judgement(stage, version, adoption, str(subject), items)
+    if opp.status == OppStatus.TER_INSTEMMING:
+        stage = Stage.ADJUSTMENT_SENT if adoption else Stage.SENT
+        subject = _sent_text(latest)
+        if adoption:
+            subject = _("de bijstelling: %(sent)s (versie %(n)s blijft gelden tot de nieuwe is vastgesteld)") % {
+                "sent": subject, "n": adoption.version.number}
+        return Judgement(stage, latest, adoption, str(subject), checklist(opp, latest))
+    if opp.status == OppStatus.BIJGESTELD:
+        subject = _("de bijstelling (concept); versie %(n)s blijft gelden tot de nieuwe is vastgesteld") % {
+            "n": opp.adopted_version.number}
+        return Judgement(Stage.ADJUSTMENT, None, adoption, str(subject), checklist(opp, None))
+    if opp.status == OppStatus.BEEINDIGD:
+        return Judgement(Stage.ENDED, latest, None, str(_("het plan, dat is beëindigd zonder vaststelling")),
+                         checklist(opp, latest))
+    subject = _("het concept")
+    if latest is not None:
+        subject = _("het concept; versie %(n)s werd voorgelegd en wordt nu aangepast") % {"n": latest.number}
+    return Judgement(Stage.DRAFT, None, None, str(subject), checklist(opp, None))
+
+
+# --- plans waiting for instemming, as a queryset ----------------------------------------------------------------
+
+def with_judged_version(plans: QuerySet) -> QuerySet:
+    """Annotate the latest version (the one a plan waiting for instemming is judged on): `judged_version_id`,
+    `judged_number`, `judged_hash`."""
+    latest = OppVersion.objects.filter(opp_id=OuterRef("pk")).order_by("-number")
+    return plans.annotate(
+        judged_version_id=Subquery(latest.values("pk")[:1]),
+        judged_number=Subquery(latest.values("number")[:1]),
+        judged_hash=Subquery(latest.values("content_hash")[:1]),
+    )
+
+
+def ready_to_adopt(plans: QuerySet) -> QuerySet:
+    """The plans waiting for instemming whose every blocking requirement is met: what the school leader can
+    adopt now. A fixed number of queries, except for a requirement without a `met_filter`."""
+    candidates = with_judged_version(plans.filter(status=OppStatus.TER_INSTEMMING))
+    slow = []
+    for requirement in registered():
+        if not requirement.blocks_adoption:
+            continue
+        if requirement.met_filter is None:
+            slow.append(requirement)
+        else:
+            candidates = requirement.met_filter(candidates)
+    if slow:
+        keep = [opp.pk for opp in candidates
+                if all(not r.applies(opp) or r.status(opp, opp.latest_version).met for r in slow)]
+        candidates = candidates.filter(pk__in=keep)
+    return candidates
 
 
 # --- the requirements plans judges itself -------------------------------------------------------------------
@@ -141,17 +311,18 @@ def handelingsdeel_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Beschrijf de ondersteuning en begeleiding die de school geeft."))
     if part["deviates_from_regular_programme"] and not part["deviation_description"].strip():
         return missing(_("Beschrijf hoe het programma afwijkt van het reguliere programma."))
-    return MET
+    return met(_("met afwijking van het reguliere programma") if part["deviates_from_regular_programme"] else "")
 
 
 def goal_status(opp: Opp, version: OppVersion | None) -> Status:
     goals = _content(opp, version)["handelingsdeel"]["goals"]
     if not goals:
         return missing(_("Voeg minstens één doel toe."))
-    if not any(goal_is_complete(g) for g in goals):
+    complete = sum(1 for g in goals if goal_is_complete(g))
+    if not complete:
         return missing(_("Vul bij minstens één doel alles in: gebied, doel, aanpak, wie wat doet, wanneer en "
                          "hoe het gemeten wordt."))
-    return MET
+    return met(ngettext("%(n)d volledig doel", "%(n)d volledige doelen", complete) % {"n": complete})
 
 
 def uitstroom_status(opp: Opp, version: OppVersion | None) -> Status:
@@ -167,13 +338,67 @@ def uitstroom_status(opp: Opp, version: OppVersion | None) -> Status:
         gaps.append(_("de belemmerende factoren"))
     if gaps:
         return missing(_("Nog invullen: %(gaps)s.") % {"gaps": ", ".join(str(g) for g in gaps)})
-    return MET
+    return met(part.get("destination_label") or "")
+
+
+def _frozen_content_filter(plans: QuerySet) -> QuerySet:
+    """Handelingsdeel and uitstroomperspectief of the judged version filled in (the draft stores texts stripped,
+    so empty means empty). A complete goal needs no filter: `freeze_version` refuses a version without one."""
+    complete = OppVersion.objects.filter(pk=OuterRef("judged_version_id")).exclude(
+        content__handelingsdeel__support_and_guidance=""
+    ).exclude(
+        Q(content__handelingsdeel__deviates_from_regular_programme=True)
+        & Q(content__handelingsdeel__deviation_description="")
+    ).exclude(content__uitstroomperspectief__destination=None).exclude(
+        content__uitstroomperspectief__justification=""
+    ).exclude(content__uitstroomperspectief__bevorderende_factoren="").exclude(
+        content__uitstroomperspectief__belemmerende_factoren=""
+    )
+    return plans.filter(Exists(complete))
+
+
+def _advice_text(advice: CommissieAdvice) -> str:
+    return str(_("%(commissie)s, %(day)s, over versie %(n)s") % {
+        "commissie": advice.get_commissie_display(), "day": day_text(advice.advised_on), "n": advice.version.number})
 
 
 def commissie_status(opp: Opp, version: OppVersion | None) -> Status:
-    if opp.commissie_advices.exists():
-        return MET
-    return missing(_("Leg het advies van de commissie vast voordat het plan wordt vastgesteld."))
+    """Rule 6 on a frozen version: advice on this version, or on an earlier one when every version since was
+    marked by the school as no substantial change."""
+    if version is None:
+        return missing(_("De commissie adviseert over een vastgelegde versie. Leg het plan vast en voor; daarna "
+                         "legt u het advies over die versie vast."))
+    versions = {v.number: v for v in opp.versions.filter(number__lte=version.number)}
+    advices = {}
+    for advice in (CommissieAdvice.objects.filter(opp=opp, version__number__lte=version.number)
+                   .select_related("version").order_by("advised_on", "pk")):
+        advices[advice.version.number] = advice
+    number = version.number
+    while True:
+        if number in advices:
+            return met(_advice_text(advices[number]))
+        current = versions.get(number)
+        if current is None or current.substantial_change is not False or number - 1 not in versions:
+            break
+        number -= 1
+    if number != version.number:
+        return missing(_("Er is geen advies van de commissie over versie %(n)s of een eerdere versie zonder "
+                         "ingrijpende wijziging sindsdien.") % {"n": version.number})
+    return missing(_("Leg het advies van de commissie over versie %(n)s vast voordat het plan wordt vastgesteld.")
+                   % {"n": version.number})
+
+
+def plans_with_commissie_advice(plans: QuerySet) -> QuerySet:
+    """so/vso plans whose judged version has advice, directly or through versions that were no substantial
+    change; other plans pass."""
+    substantial_since = OppVersion.objects.filter(
+        opp_id=OuterRef(OuterRef("pk")), number__gt=OuterRef("version__number"),
+        number__lte=OuterRef(OuterRef("judged_number")),
+    ).exclude(substantial_change=False)
+    covering = CommissieAdvice.objects.filter(
+        opp_id=OuterRef("pk"), version__number__lte=OuterRef("judged_number")
+    ).exclude(Exists(substantial_since))
+    return plans.filter(~Q(school_type__in=("so", "vso")) | Exists(covering))
 
 
 def needs_commissie_advice(opp: Opp) -> bool:
@@ -182,13 +407,23 @@ def needs_commissie_advice(opp: Opp) -> bool:
 
 PLANS_REQUIREMENTS = (
     Requirement(key="handelingsdeel", label=_("Handelingsdeel: ondersteuning en begeleiding"),
-                status=handelingsdeel_status, order=10),
-    Requirement(key="goals", label=_("Minstens één volledig doel"), status=goal_status, order=20),
+                status=handelingsdeel_status, order=10, met_filter=_frozen_content_filter),
+    Requirement(key="goals", label=_("Minstens één volledig doel"), status=goal_status, order=20,
+                met_filter=lambda plans: plans),
     Requirement(key="uitstroomperspectief", label=_("Uitstroomperspectief met onderbouwing en factoren"),
-                status=uitstroom_status, order=30),
-    Requirement(key="commissie_advice", label=_("Advies van de commissie (so/vso)"), status=commissie_status,
-                applies_to=needs_commissie_advice, order=40),
+                status=uitstroom_status, order=30, met_filter=_frozen_content_filter),
+    Requirement(key="commissie_advice", label=_("Advies van de commissie over deze versie (so/vso)"),
+                status=commissie_status, applies_to=needs_commissie_advice, order=40,
+                met_filter=plans_with_commissie_advice),
 )
+# Freezing a version needs what plans judges about the content itself (not the commissie, which advises on
+# the frozen version).
+CONTENT_KEYS = ("handelingsdeel", "goals", "uitstroomperspectief")
+
+
+def content_gaps(opp: Opp) -> list[CheckItem]:
+    return [CheckItem(key=r.key, label=str(r.label), status=s) for r in PLANS_REQUIREMENTS
+            if r.key in CONTENT_KEYS and not (s := r.status(opp, None)).met]
 
 
 # What adoption needs from the consent app (rules 1-5); it registers requirements with these keys.
@@ -199,8 +434,19 @@ CONSENT_KEYS = (
 )
 
 
+def is_internal(opp: Opp) -> bool:
+    return opp.kind == OppKind.BASISONDERSTEUNING
+
+
 def register_plans_requirements() -> None:
     for requirement in PLANS_REQUIREMENTS:
         register(requirement, replace=True)
     for key, label, order in CONSENT_KEYS:
         expect(key, label, order=order)
+
+
+__all__ = [
+    "MET", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps", "checklist",
+    "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "register", "window",
+    "with_judged_version",
+]

@@ -6,6 +6,7 @@ from . import views_overview
 
 urlpatterns = [
     path("overzicht/", views_overview.overview, name="overview"),
+    path("mijn-plannen/", views_overview.my_plans, name="my_plans"),
     path("agenda/", views_overview.calendar_page, name="calendar"),
     path("agenda/nieuw/", views_overview.calendar_create, name="calendar_create"),
     path("agenda/<uuid:feed_uuid>/intrekken/", views_overview.calendar_revoke, name="calendar_revoke"),

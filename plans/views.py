@@ -21,14 +21,14 @@ from opp_portal.audit.service import record
 from schools.models import Enrolment, Pupil, Role, School
 
 from . import services
-from .content import GOAL_FIELDS
-from .forms import KIND_LABELS, DraftForm, StartPlanForm, goal_formset, mark_invalid
+from .content import GOAL_FIELDS, snapshot
+from .deadlines import FROM_ENROLMENT, marks_for
+from .forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
 from .models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
-from .requirements import checklist
+from .requirements import judge
+from .sending import send_url
+from .terms import terms_for
 
-EDITABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.TER_INSTEMMING, OppStatus.VASTGESTELD,
-                     OppStatus.BIJGESTELD)
-SENDABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD)
 STATUS_BADGES = {
     OppStatus.CONCEPT: "text-bg-secondary",
     OppStatus.IN_OVERLEG: "text-bg-info",
@@ -78,13 +78,16 @@ def _ib_enrolment(user, pupil: Pupil) -> Enrolment | None:
 
 
 def _checklist(opp: Opp) -> dict:
-    items = checklist(opp)
-    return {"items": items, "met": sum(1 for item in items if item.met), "total": len(items)}
+    judgement = judge(opp)
+    items = judgement.items
+    return {"items": items, "met": judgement.met_count, "total": len(items), "subject": judgement.subject,
+            "stage": judgement.stage, "judgement": judgement}
 
 
 def _decorate(opp: Opp) -> Opp:
-    opp.kind_label = KIND_LABELS.get(opp.kind, opp.get_kind_display())
+    opp.kind_label = kind_label(opp.kind, opp.school_type)
     opp.status_badge = STATUS_BADGES.get(opp.status, "text-bg-secondary")
+    opp.terms = terms_for(opp.school_type)
     return opp
 
 
@@ -102,7 +105,13 @@ def _start_form(user, pupil: Pupil, data=None):
     if Opp.objects.filter(pupil=pupil, school=school).not_ended().exists():
         return school, None
     has_previous = Opp.objects.visible_to(user).filter(pupil=pupil).exists()
-    return school, StartPlanForm(data, school_type=school.school_type, has_previous=has_previous)
+    from_enrolment_on = None
+    if school.school_type in FROM_ENROLMENT and not Opp.objects.filter(
+        pupil=pupil, school=school, adopted_on__isnull=False, created_at__date__gte=enrolment.enrolment_date
+    ).exists():
+        from_enrolment_on = enrolment.enrolment_date
+    return school, StartPlanForm(data, school_type=school.school_type, has_previous=has_previous,
+                                 from_enrolment_on=from_enrolment_on)
 
 
 def _plans_page(request, pupil: Pupil, form=None, school=None, status=200) -> HttpResponse:
@@ -175,36 +184,76 @@ def _standard_texts(user, opp: Opp) -> dict[str, list]:
     return grouped
 
 
-def _disable(form) -> None:
-    for field in form.fields.values():
-        field.disabled = True
+def _read_content(opp: Opp, roles) -> dict:
+    """What someone who does not edit the plan reads, and which version it is: the version the checklist
+    judges for the ib and the school leader; for a teacher the version in force (else the latest one sent,
+    else the draft), since that is what is done in class."""
+    latest = opp.latest_version
+    version = None
+    if Role.TEACHER in roles and not roles & {Role.IB, Role.SCHOOL_LEADER}:
+        version = opp.adopted_version or latest
+    elif opp.status == OppStatus.TER_INSTEMMING:
+        version = latest
+    elif opp.status == OppStatus.VASTGESTELD:
+        version = opp.adopted_version
+    elif opp.status == OppStatus.BEEINDIGD:
+        version = opp.adopted_version or latest
+    content = version.content if version is not None else snapshot(opp)
+    goals = [{**g, "due_by": datetime.date.fromisoformat(g["due_by"]) if g.get("due_by") else None}
+             for g in content["handelingsdeel"]["goals"]]
+    if version is None:
+        label = _("Concept: nog niet vastgelegd of voorgelegd.")
+    elif version.pk == opp.adopted_version_id:
+        label = _("Geldende versie %(n)s, vastgesteld op %(day)s.") % {
+            "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y")}
+    else:
+        label = _("Versie %(n)s, voorgelegd op %(day)s; nog niet vastgesteld.") % {
+            "n": version.number, "day": date_format(timezone.localtime(version.created_at).date(), "j F Y")}
+    return {"version": version, "content": content, "goals": goals, "label": label,
+            "handelingsdeel": content["handelingsdeel"], "uitstroom": content["uitstroomperspectief"]}
 
 
-def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps=None, status=200):
+def _adoption_offer(opp: Opp, roles, checklist_data: dict) -> dict | None:
+    """For the school leader of a plan waiting for instemming: adopt now (with the exact date that will be
+    recorded), or what is still missing."""
+    if Role.SCHOOL_LEADER not in roles or opp.status != OppStatus.TER_INSTEMMING:
+        return None
+    judgement = checklist_data["judgement"]
+    today = timezone.localdate()
+    return {"ready": judgement.all_met, "gaps": judgement.gaps, "day": today, "first": opp.adopted_on is None,
+            "version": judgement.version}
+
+
+def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps=None, adjust_form=None,
+          status=200):
     user = request.user
     roles = _roles(user, opp.school)
-    can_edit = Role.IB in roles and opp.status in EDITABLE_STATUSES
-    if form is None:
-        form = DraftForm(initial=_initial(opp), school_type=opp.school_type)
-        extra = 1 if request.GET.get("nieuw_doel") or not opp.goals.exists() else 0
-        goals = goal_formset(goals=opp.goals.all(), extra=extra if can_edit else 0)
-    if not can_edit:
-        _disable(form)
-        for goal_form in goals:
-            _disable(goal_form)
+    can_edit = Role.IB in roles and opp.is_editable
+    checklist_data = _checklist(opp)
     context = {
         "opp": _decorate(opp),
-        "form": form,
-        "goals": goals,
         "can_edit": can_edit,
-        "can_send": can_edit and opp.status in SENDABLE_STATUSES,
-        "can_adopt": Role.SCHOOL_LEADER in roles and opp.status == OppStatus.TER_INSTEMMING,
-        "checklist": _checklist(opp),
+        "is_ib": Role.IB in roles,
+        # The checklist is the ib's and the leader's tool; a teacher reads the plan itself.
+        "show_checklist": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) or reach_of(user).everything,
+        "checklist": checklist_data,
         "conflict": conflict,
         "adopt_gaps": adopt_gaps,
-        "texts": _standard_texts(user, opp) if can_edit else {},
+        "adopt": _adoption_offer(opp, roles, checklist_data),
         "latest_version": opp.latest_version,
+        "marks": marks_for(opp),
+        "terms": opp.terms,
     }
+    if can_edit:
+        if form is None:
+            form = DraftForm(initial=_initial(opp), school_type=opp.school_type)
+            extra = 1 if request.GET.get("nieuw_doel") or not opp.goals.exists() else 0
+            goals = goal_formset(goals=opp.goals.all(), extra=extra, school_type=opp.school_type)
+        context.update(form=form, goals=goals, texts=_standard_texts(user, opp), send_url=send_url(opp))
+    else:
+        context["read"] = _read_content(opp, roles)
+        if Role.IB in roles and opp.status in (OppStatus.VASTGESTELD, OppStatus.TER_INSTEMMING):
+            context["adjust_form"] = adjust_form or AdjustForm(adopted=opp.status == OppStatus.VASTGESTELD)
     return render(request, "plans/draft.html", context, status=status)
 
 
@@ -215,12 +264,20 @@ def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
     if request.method == "GET":
         _audit_read(request.user, opp)
         return _page(request, opp)
-    if Role.IB not in _roles(request.user, opp.school):
-        message = _("U kunt dit plan lezen, maar niet wijzigen. Alleen de intern begeleider past het concept aan.")
+    if Role.IB not in _roles(request.user, opp.school) or not opp.is_editable:
+        if Role.IB not in _roles(request.user, opp.school):
+            message = _("U kunt dit plan lezen, maar niet wijzigen. Alleen de intern begeleider past het concept aan.")
+        elif opp.status == OppStatus.VASTGESTELD:
+            message = _("Niet opgeslagen: dit plan is vastgesteld. Kies eerst 'Plan bijstellen' en geef de reden.")
+        elif opp.status == OppStatus.TER_INSTEMMING:
+            message = _("Niet opgeslagen: deze versie ligt ter instemming bij de ouders. Kies eerst 'Plan aanpassen' "
+                        "en geef de reden.")
+        else:
+            message = _("Niet opgeslagen: dit plan is beëindigd.")
         if request.htmx:
             return render(request, "plans/draft.html#status", {"error": message}, status=403)
-        messages.error(request, message)
-        return _page(request, opp, status=403)
+        # A refused write shows no plan content: only the reason and the way back.
+        return render(request, "plans/refused.html", {"opp": opp, "message": message}, status=403)
     return _save(request, opp)
 
 
@@ -228,7 +285,7 @@ def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
     user = request.user
     action = request.POST.get("action", "save")
     form = DraftForm(request.POST, school_type=opp.school_type)
-    goals = goal_formset(request.POST, lenient=bool(request.htmx))
+    goals = goal_formset(request.POST, lenient=bool(request.htmx), school_type=opp.school_type)
     form_ok, goals_ok = form.is_valid(), goals.is_valid()
     if not (form_ok and goals_ok):
         return _invalid(request, opp, form, goals)
@@ -267,16 +324,21 @@ def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
 
 
 def _send(request: HttpRequest, opp: Opp, target: str) -> HttpResponse:
+    """The draft is saved; freezing it and asking for instemming is one step on the page consent offers (with
+    a preview of who is asked and how). Without that page the version can only be frozen."""
+    url = send_url(opp)
+    if url:
+        return redirect(url)
     try:
         version = services.freeze_version(user=request.user, opp=opp, expected_revision=opp.revision)
     except services.ConflictError:
-        messages.error(request, _("Iemand anders heeft dit plan intussen gewijzigd. Bekijk het plan en verstuur "
-                                  "het opnieuw."))
+        messages.error(request, _("Iemand anders heeft dit plan intussen gewijzigd. Bekijk het plan en leg het "
+                                  "opnieuw vast."))
     except services.PlanRuleError as error:
-        messages.error(request, _("Het plan is opgeslagen maar nog niet verstuurd.") + " " + " ".join(error.messages))
+        messages.error(request, _("Het plan is opgeslagen maar nog niet vastgelegd.") + " " + " ".join(error.messages))
     else:
-        messages.success(request, _("Versie %(number)s is verstuurd naar de ouders, ter instemming met het "
-                                    "handelingsdeel.") % {"number": version.number})
+        messages.success(request, _("Versie %(number)s is vastgelegd. Er is nog niemand om instemming gevraagd.")
+                         % {"number": version.number})
     return redirect(target)
 
 
@@ -323,7 +385,7 @@ def _show(value) -> str:
 
 GOAL_LABELS = {
     "area": "Gebied", "description": "Doel", "approach": "Aanpak", "responsible": "Wie doet wat",
-    "due_by": "Wanneer bereikt", "measured_by": "Hoe gemeten",
+    "due_by": "Streefdatum", "measured_by": "Hoe gemeten",
 }
 
 
@@ -350,21 +412,64 @@ def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.Confl
     return _page(request, opp, form=form, goals=goals, conflict=conflict)
 
 
-# --- adoption -------------------------------------------------------------------------------------------------
+# --- adjusting and adoption ----------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def adjust(request: HttpRequest, opp_uuid) -> HttpResponse:
+    """"Plan bijstellen" (an adopted plan) or "Plan aanpassen" (a version waiting for instemming), with a reason."""
+    opp = _get_opp(request.user, opp_uuid)
+    if Role.IB not in _roles(request.user, opp.school):
+        messages.error(request, _("Alleen de intern begeleider van de school stelt een plan bij."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
+    form = AdjustForm(request.POST, adopted=opp.status == OppStatus.VASTGESTELD)
+    if form.is_valid():
+        try:
+            services.start_adjustment(user=request.user, opp=opp, reason=form.cleaned_data["reason"])
+        except services.RoleRequired:
+            raise Http404 from None
+        except services.PlanRuleError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:draft", opp_uuid=opp.uuid)
+        opp.refresh_from_db()
+        if opp.adopted_version_id:
+            messages.success(request, _("U kunt het plan nu bijstellen. Versie %(n)s blijft gelden tot de nieuwe "
+                                        "versie is vastgesteld.") % {"n": opp.adopted_version.number})
+        else:
+            messages.success(request, _("U kunt het plan nu aanpassen. Daarna legt u een nieuwe versie ter "
+                                        "instemming voor; besluiten over de vorige versie tellen dan niet meer."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
+    mark_invalid(form)
+    return _page(request, opp, adjust_form=form, status=400)
+
 
 @login_required
 @require_POST
 def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
+    """The school leader adopts on the date the page showed; if the day changed since, they confirm again."""
     opp = _get_opp(request.user, opp_uuid)
+    shown = request.POST.get("adopted_on", "")
+    today = timezone.localdate()
+    if shown != today.isoformat():
+        messages.error(request, _("Controleer de datum: het plan wordt vastgesteld op %(day)s. Bevestig opnieuw.")
+                       % {"day": date_format(today, "j F Y")})
+        return redirect("plans:draft", opp_uuid=opp.uuid)
     try:
-        services.adopt(user=request.user, opp=opp)
+        services.adopt(user=request.user, opp=opp, adopted_on=today)
     except services.AdoptionBlocked as blocked:
-        return _page(request, opp, adopt_gaps=blocked.gaps)
+        return _page(request, opp, adopt_gaps=blocked.gaps, status=400)
     except services.RoleRequired:
         messages.error(request, _("Alleen de schoolleider kan een plan vaststellen."))
     except services.PlanRuleError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Het plan is vastgesteld. De ingangsdatum is %(day)s.")
-                         % {"day": date_format(opp.adopted_on, "j F Y")})
+        opp.refresh_from_db()
+        if opp.adopted_on == opp.version_adopted_on and opp.adoptions.count() == 1:
+            messages.success(request, _("Het plan is vastgesteld. De ingangsdatum is %(day)s.")
+                             % {"day": date_format(opp.adopted_on, "j F Y")})
+        else:
+            messages.success(request, _("Versie %(n)s is vastgesteld en geldt vanaf %(day)s. De ingangsdatum van het "
+                                        "plan blijft %(begin)s.") % {
+                "n": opp.adopted_version.number, "day": date_format(opp.version_adopted_on, "j F Y"),
+                "begin": date_format(opp.adopted_on, "j F Y")})
     return redirect("plans:draft", opp_uuid=opp.uuid)

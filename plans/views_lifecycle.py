@@ -16,7 +16,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opp_portal.audit.models import AuditEvent
 from schools.models import Role
 
 from . import services
@@ -24,6 +23,7 @@ from .content import snapshot
 from .diff import describe_changes
 from .forms_lifecycle import CommissieForm, EndForm, EvaluationForm, mark_invalid
 from .models import (
+    Adoption,
     CommissieAdvice,
     Evaluation,
     EvaluationDecision,
@@ -94,7 +94,7 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
             services.record_evaluation(
                 user=user, opp=opp, evaluated_on=data["evaluated_on"], outcomes=form.outcomes(),
                 parents_view=data["parents_view"], pupil_view=data["pupil_view"], decision=data["decision"],
-                end_reason=data.get("end_reason") or "",
+                end_reason=data.get("end_reason") or "", **form.discussed_parts(),
             )
         except services.RoleRequired:
             raise Http404 from None
@@ -109,8 +109,9 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
 def _after_evaluation(request, opp, decision: str) -> HttpResponse:
     opp.refresh_from_db()
     if decision == EvaluationDecision.ADJUST:
-        messages.success(request, _("De evaluatie is vastgelegd. Pas het plan nu aan en verstuur het opnieuw naar "
-                                    "de ouders; tot zij instemmen blijft de geldende versie van kracht."))
+        messages.success(request, _("De evaluatie is vastgelegd en de bijstelling is gestart. Pas het plan aan en leg "
+                                    "de nieuwe versie ter instemming voor; tot die is vastgesteld, blijft versie "
+                                    "%(n)s van kracht.") % {"n": opp.adopted_version.number})
         return redirect("plans:draft", opp_uuid=opp.uuid)
     if decision == EvaluationDecision.END:
         messages.success(request, _("De evaluatie is vastgelegd en het plan is beëindigd op %(day)s.")
@@ -165,13 +166,16 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
 
 def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
     roles = _roles(request.user, opp.school)
-    may_record = bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status != OppStatus.BEEINDIGD
+    may_record = bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING
     if form is None and may_record:
         form = CommissieForm()
     context = {
         "opp": _decorate(opp),
         "form": form if may_record else None,
-        "advices": CommissieAdvice.objects.visible_to(request.user).filter(opp=opp).select_related("recorded_by"),
+        "version": opp.latest_version if opp.status == OppStatus.TER_INSTEMMING else None,
+        "may_advise": bool(roles & {Role.IB, Role.SCHOOL_LEADER}),
+        "advices": (CommissieAdvice.objects.visible_to(request.user).filter(opp=opp)
+                    .select_related("recorded_by", "version")),
     }
     return render(request, "plans/commissie_form.html", context, status=status)
 
@@ -188,15 +192,17 @@ def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
     if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
         messages.error(request, _("Alleen de intern begeleider of de schoolleider legt het advies vast."))
         return _commissie_page(request, opp, status=403)
-    if opp.status == OppStatus.BEEINDIGD:
-        messages.error(request, _("Dit plan is beëindigd."))
+    if opp.status != OppStatus.TER_INSTEMMING:
+        messages.error(request, _("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "
+                                  "Nu ligt er geen versie voor."))
         return _commissie_page(request, opp, status=400)
     form = CommissieForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_commissie_advice(user=user, opp=opp, advised_on=data["advised_on"],
-                                             commissie=data["commissie"], advice=data["advice"])
+            services.record_commissie_advice(user=user, opp=opp, version=opp.latest_version,
+                                             advised_on=data["advised_on"], commissie=data["commissie"],
+                                             advice=data["advice"])
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
@@ -214,14 +220,9 @@ def _versions(user, opp) -> list[OppVersion]:
     return list(OppVersion.objects.visible_to(user).filter(opp=opp).select_related("created_by").order_by("number"))
 
 
-def _adoptions(opp) -> dict[int, str]:
-    """Version number → the day it was adopted, from the audit trail (every adoption, not only the last)."""
-    events = AuditEvent.objects.filter(action="opp.adopted", object_type="plans.opp", object_id=str(opp.pk))
-    out = {}
-    for details in events.values_list("details", flat=True):
-        if isinstance(details, dict) and details.get("version") and details.get("adopted_on"):
-            out[details["version"]] = details["adopted_on"]
-    return out
+def _adoptions(opp) -> dict[int, datetime.date]:
+    """Version number → the day it was adopted (every adoption, not only the last)."""
+    return {number: day for number, day in Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on")}
 
 
 @login_required
@@ -235,8 +236,7 @@ def versions(request: HttpRequest, opp_uuid) -> HttpResponse:
     for index, version in enumerate(items):
         version.before = items[index - 1] if index else None
         version.is_current = version.pk == opp.adopted_version_id
-        day = adoptions.get(version.number)
-        version.adopted_day = datetime.date.fromisoformat(day) if day else None
+        version.adopted_day = adoptions.get(version.number)
     context = {"opp": _decorate(opp), "versions": list(reversed(items))}
     return render(request, "plans/versions.html", context)
 
@@ -303,7 +303,7 @@ UITSTROOM_FIELDS = (
 )
 GOAL_LABELS = (
     ("area", _("Gebied")), ("description", _("Doel")), ("approach", _("Aanpak")), ("responsible", _("Wie doet wat")),
-    ("due_by", _("Wanneer bereikt")), ("measured_by", _("Hoe gemeten")),
+    ("due_by", _("Streefdatum")), ("measured_by", _("Hoe gemeten")),
 )
 
 

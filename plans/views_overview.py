@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
-from schools.models import School
+from schools.models import Role, School
 
 from . import calendar
-from .overview import build_sections, overview_plans
+from .models import Opp
+from .overview import build_ib_sections, build_sections, overview_plans
+from .terms import terms_for
 
 
 # --- the overview -------------------------------------------------------------------------------------------
@@ -45,8 +47,27 @@ def overview(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "today": timezone.localdate(),
         "ib_counts": _ib_counts(sections),
+        "terms": terms_for(school.school_type),
     }
     return render(request, "plans/overview.html", context)
+
+
+@login_required
+@require_GET
+def my_plans(request: HttpRequest) -> HttpResponse:
+    """The ib's own plans that need action, at every school where they are ib; where an ib lands after sign-in."""
+    reach = reach_of(request.user)
+    ib_schools = reach.schools_with_role(Role.IB)
+    if not ib_schools:
+        raise Http404
+    plans = Opp.objects.visible_to(request.user).filter(school_id__in=ib_schools, created_by=request.user)
+    sections = build_ib_sections(plans)
+    record(actor=request.user, action="overview.viewed", obj=request.user, on_behalf_of=f"user:{request.user.pk}",
+           details={"rows": sum(section.count for section in sections), "list": "my_plans"})
+    school_types = set(School.objects.filter(pk__in=ib_schools).values_list("school_type", flat=True))
+    context = {"sections": sections, "today": timezone.localdate(),
+               "terms": terms_for(school_types.pop() if len(school_types) == 1 else "bao")}
+    return render(request, "plans/my_plans.html", context)
 
 
 def _ib_counts(sections) -> list[dict]:

@@ -1,7 +1,9 @@
-"""The figures a board administrator and a school leader watch: what is registered, what is late.
+"""The figures a board administrator and a school leader watch: what is registered, what waits.
 
-A date becomes known on the day itself (the adoption date, the end date); it must be delivered to ROD
-within 14 days. Figures are counts only: no plan content, no names.
+A date becomes known on the day itself (the adoption date, the end date). The law sets no term for
+registering it with ROD (that can be done all year); the portal's own target is 14 days (`WINDOW_DAYS`),
+and the pages say so. The figures are counts; `pending_for` lists, for one school, the pupils whose period
+is not delivered yet (name, group and dates: identifiers and dates only, never plan content).
 """
 
 import datetime
@@ -12,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from plans.models import Opp, OppKind
-from schools.models import School
+from schools.models import Enrolment, School
 
 from .models import BatchState, DeliveredPeriod, ExportBatch, HeldBackRecord
 from .periods import REGISTERING_SCHOOL_TYPES
@@ -102,6 +104,48 @@ def figures_for(schools) -> list[SchoolFigures]:
             fig.held_back = held_back.get(school.pk, 0)
         result.append(fig)
     return result
+
+
+@dataclass
+class PendingRow:
+    pupil_name: str
+    group: str
+    begin: datetime.date
+    end: datetime.date | None
+    what: str  # "begin", "end" or "both": which date DUO does not have yet
+    known_since: datetime.date
+    days: int
+
+    @property
+    def late(self) -> bool:
+        return self.days > WINDOW_DAYS
+
+
+def pending_for(school: School, *, today: datetime.date | None = None, limit: int = 500) -> list[PendingRow]:
+    """The periods of `school` not yet delivered to ROD, longest waiting first: one query."""
+    today = today or timezone.localdate()
+    if school.school_type not in REGISTERING_SCHOOL_TYPES:
+        return []
+    begin_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), begin=OuterRef("adopted_on")))
+    end_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), end=OuterRef("ended_on")))
+    group = (Enrolment.objects.filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"))
+             .order_by("-enrolment_date").values("group")[:1])
+    plans = (
+        Opp.objects.filter(school=school, kind=OppKind.EXTRA_SUPPORT, adopted_on__isnull=False,
+                           school_type__in=REGISTERING_SCHOOL_TYPES)
+        .annotate(begin_done=begin_delivered, end_done=end_delivered, group=Subquery(group))
+        .filter(Q(begin_done=False) | (Q(ended_on__isnull=False) & Q(end_done=False)))
+        .select_related("pupil").order_by("adopted_on", "pk")[:limit]
+    )
+    rows = []
+    for opp in plans:
+        begin_pending = not opp.begin_done
+        end_pending = opp.ended_on is not None and not opp.end_done
+        what = "both" if begin_pending and end_pending else ("begin" if begin_pending else "end")
+        since = opp.adopted_on if begin_pending else opp.ended_on
+        rows.append(PendingRow(pupil_name=opp.pupil.full_name, group=opp.group or "", begin=opp.adopted_on,
+                               end=opp.ended_on, what=what, known_since=since, days=(today - since).days))
+    return sorted(rows, key=lambda r: (-r.days, r.pupil_name))
 
 
 def held_back_for(school: School):

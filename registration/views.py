@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from plans.terms import terms_for
+
 from . import services
 from .access import boards_for, figure_schools_for
 from .forms import StartExportForm
 from .models import BatchState, ExportBatch
-from .monitoring import figures_for, held_back_for
+from .monitoring import WINDOW_DAYS, figures_for, held_back_for, pending_for
 
 BATCH_LIST_SIZE = 20
 
@@ -77,6 +79,8 @@ def school_page(request: HttpRequest, school_uuid) -> HttpResponse:
     figures = figures_for([school])[0]
     return render(request, "registration/school.html", {
         "school": school, "fig": figures, "held_back": held_back_for(school)[:500] if figures.registers else [],
+        "pending": pending_for(school) if figures.registers else [], "window_days": WINDOW_DAYS,
+        "terms": terms_for(school.school_type),
     })
 
 

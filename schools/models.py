@@ -305,9 +305,10 @@ class Pupil(models.Model):
 
     @property
     def masked_identifier(self) -> str:
-        """Shown in lists, so a BSN is never on screen in full where it is not needed."""
+        """Shown in lists and to roles that do not edit the pupil's record: a BSN never in full, at most its last
+        three digits."""
         value = self.identifier
-        return f"•••••{value[-4:]}" if self.bsn else value
+        return f"••••••{value[-3:]}" if self.bsn else value
 
     def age_on(self, day: datetime.date) -> int:
         dob = self.date_of_birth

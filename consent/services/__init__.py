@@ -4,6 +4,7 @@ event (with the pupil's id, so parents can see who touched their child's records
 from ._common import ConsentError, NotAllowed, RoleRequired
 from .family import add_parent_view, decide, mark_opened, record_pupil_view
 from .school import record_hearing, record_oogo, record_paper_decision, request_instemming, send_reminder
+from .sending import Sent, send_for_instemming
 
 __all__ = [
     "ConsentError",
@@ -17,5 +18,7 @@ __all__ = [
     "record_paper_decision",
     "record_pupil_view",
     "request_instemming",
+    "Sent",
+    "send_for_instemming",
     "send_reminder",
 ]

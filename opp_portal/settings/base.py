@@ -66,6 +66,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "opp_portal.context_processors.navigation",
             ],
+            # Dutch dates in lower case ("20 okt. 2025") in every template: `|short_date`, `|long_date`.
+            "builtins": ["opp_portal.dates"],
         },
     },
 ]
@@ -188,6 +190,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         "CELERY_VISIBILITY_TIMEOUT", default=ROD_EXPORT_TIME_LIMIT_SECONDS + 60 + JOB_RETRY_MAX_SECONDS + 60),
     "socket_connect_timeout": 3,
 }
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {
         "task": "opp_portal.outbox.tasks.send_due_email", "schedule": OUTBOX_SEND_EVERY_SECONDS,
@@ -201,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.sweep_export_batches", "schedule": JOB_SWEEP_EVERY_SECONDS,
         "options": {"expires": JOB_SWEEP_EVERY_SECONDS},
     },
+    # The school leader's daily digest: only leaders with something new get a mail.
+    "leader-digest": {"task": "plans.digest.send_leader_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
 # The demo prints mail on the console; production configures SMTP.

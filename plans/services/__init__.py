@@ -18,6 +18,7 @@ from .lifecycle import (
     end,
     record_commissie_advice,
     record_evaluation,
+    start_adjustment,
 )
 from .texts import add_standard_text, archive_standard_text, may_manage, update_standard_text
 
@@ -42,6 +43,7 @@ __all__ = [
     "record_evaluation",
     "require_role",
     "save_draft",
+    "start_adjustment",
     "start_draft",
     "start_overleg",
     "update_standard_text",

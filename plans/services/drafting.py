@@ -207,13 +207,20 @@ def save_draft(*, user, opp: Opp, expected_revision: int, changes: Mapping[str, 
     """Save changes to the draft of `opp` as loaded at `expected_revision`.
 
     When someone saved in between and the user's text differs from what is stored now, nothing is written
-    and `ConflictError` carries both texts. A change after a version was sent or adopted sets the status
-    back (in overleg, or bijgesteld for an adopted plan): the next freeze makes a new version.
+    and `ConflictError` carries both texts. Only a draft is typed in (concept, in overleg, or an adjustment
+    someone started): saving never changes the status. A plan that was sent or adopted is changed after the
+    explicit step `start_adjustment` ("Plan bijstellen").
     """
     require_role(user, opp.school, *IB)
     fresh = lock(opp)
     if fresh.status == OppStatus.BEEINDIGD:
         raise PlanRuleError(_("Dit plan is beëindigd en kan niet meer worden gewijzigd."))
+    if fresh.status == OppStatus.VASTGESTELD:
+        raise PlanRuleError(_("Dit plan is vastgesteld. Wilt u het wijzigen, kies dan eerst 'Plan bijstellen' en "
+                              "geef de reden."))
+    if not fresh.is_editable:
+        raise PlanRuleError(_("Deze versie ligt ter instemming bij de ouders en verandert niet meer. Wilt u het "
+                              "plan wijzigen, kies dan eerst 'Plan aanpassen' en geef de reden."))
     clean = _clean(fresh, changes)
     current = {
         name: (_current_goals(fresh) if name == "goals" else getattr(fresh, name)) for name in clean
@@ -233,10 +240,6 @@ def save_draft(*, user, opp: Opp, expected_revision: int, changes: Mapping[str, 
         else:
             setattr(fresh, name, clean[name])
     fresh.revision += 1
-    if fresh.status == OppStatus.TER_INSTEMMING:
-        fresh.status = OppStatus.BIJGESTELD if fresh.adopted_on else OppStatus.IN_OVERLEG
-    elif fresh.status == OppStatus.VASTGESTELD:
-        fresh.status = OppStatus.BIJGESTELD
     fresh.save()
     audit(user, "opp.draft_saved", fresh, fields=sorted(changed), revision=fresh.revision, status=fresh.status)
     opp.refresh_from_db()
@@ -260,23 +263,29 @@ def _apply_goals(opp: Opp, goals: list[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def freeze_version(*, user, opp: Opp, expected_revision: int) -> OppVersion:
-    """Freeze the draft as an immutable version and send it to the parents (status ter instemming).
+def freeze_version(*, user, opp: Opp, expected_revision: int, substantial_change: bool | None = None) -> OppVersion:
+    """Freeze the draft as an immutable version for the parents (status ter instemming). Asking them for
+    instemming is consent's step; `consent.services.send_for_instemming` does both in one transaction.
 
-    Content identical to the latest version that was not adopted is sent again as that version; content
-    identical to the adopted version is refused, since nothing would change.
+    The plan's content must be complete (handelingsdeel, a complete goal, uitstroomperspectief): a version that
+    could never be adopted is not sent. Content identical to the latest version that was not adopted is sent
+    again as that version; content identical to the adopted version is refused, since nothing would change.
+    In so and vso, `substantial_change` says whether the commissie advises again on this version (rule 6); it
+    is asked once an earlier version exists, and counts as substantial when not given.
     """
     require_role(user, opp.school, *IB)
     fresh = lock(opp)
-    if fresh.status not in (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD):
-        raise PlanRuleError(_("Deze versie is al verstuurd of het plan is beëindigd; wijzig het plan eerst."))
+    if not fresh.is_editable:
+        raise PlanRuleError(_("Deze versie is al verstuurd of het plan is vastgesteld of beëindigd; kies eerst "
+                              "'Plan aanpassen' of 'Plan bijstellen'."))
     if fresh.revision != expected_revision:
         raise ConflictError(current_revision=fresh.revision, expected_revision=expected_revision, fields={})
-    from ..requirements import goal_status, handelingsdeel_status
+    from ..requirements import content_gaps
 
-    gaps = [s.message for s in (handelingsdeel_status(fresh, None), goal_status(fresh, None)) if not s.met]
+    gaps = content_gaps(fresh)
     if gaps:
-        raise PlanRuleError(_("Het handelingsdeel is nog niet compleet.") + " " + " ".join(gaps))
+        raise PlanRuleError(_("Het plan is nog niet compleet.") + " " + " ".join(
+            f"{item.label}: {item.status.message}" for item in gaps))
     content = snapshot(fresh)
     digest = content_hash(content)
     latest = fresh.latest_version
@@ -286,11 +295,15 @@ def freeze_version(*, user, opp: Opp, expected_revision: int) -> OppVersion:
         version = latest
         audit(user, "opp.version_resent", fresh, version, number=version.number, content_hash=digest)
     else:
+        substantial = None
+        if fresh.needs_commissie_advice and latest is not None:
+            substantial = True if substantial_change is None else bool(substantial_change)
         version = OppVersion.objects.create(
             opp=fresh, number=(latest.number + 1) if latest else 1, content=content, content_hash=digest,
-            created_by=user,
+            created_by=user, substantial_change=substantial,
         )
-        audit(user, "opp.version_frozen", fresh, version, number=version.number, content_hash=digest)
+        audit(user, "opp.version_frozen", fresh, version, number=version.number, content_hash=digest,
+              substantial_change=substantial)
     fresh.status = OppStatus.TER_INSTEMMING
     fresh.sent_at = fresh.sent_at or timezone.now()
     fresh.save(update_fields=["status", "sent_at", "updated_at"])

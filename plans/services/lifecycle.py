@@ -5,9 +5,11 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
+    Adoption,
     Commissie,
     CommissieAdvice,
     Evaluation,
@@ -16,9 +18,10 @@ from ..models import (
     GoalOutcome,
     Opp,
     OppStatus,
+    OppVersion,
     goal_title,
 )
-from ..requirements import blocking_gaps
+from ..requirements import checklist
 from ._common import (
     IB,
     IB_OR_LEADER,
@@ -50,7 +53,11 @@ def check_no_overlap(opp: Opp, *, begin: datetime.date, end: datetime.date | Non
 @transaction.atomic
 def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
     """The school leader adopts (vaststellen) the version sent to the parents, when every blocking
-    requirement of the checklist is met. The first adoption date is the OPP's begin date."""
+    requirement of the checklist is met. The first adoption date is the OPP's begin date; a later adoption
+    (of an adjustment) sets the day the new version takes effect and keeps the begin date.
+
+    The checklist as the guard saw it is kept with the adoption: the plan shows it for the version in force.
+    """
     require_role(user, opp.school, *LEADER)
     fresh = lock(opp)
     if fresh.status != OppStatus.TER_INSTEMMING:
@@ -61,7 +68,8 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
     not_in_future(day, _("De datum van vaststelling"))
     if day < timezone.localtime(version.created_at).date():
         raise PlanRuleError(_("Een versie kan niet worden vastgesteld vóór de dag waarop zij is verstuurd."))
-    gaps = blocking_gaps(fresh, version)
+    items = checklist(fresh, version)
+    gaps = [item for item in items if item.blocks_adoption and not item.met]
     if gaps:
         raise AdoptionBlocked(gaps)
     first = fresh.adopted_on is None
@@ -76,9 +84,45 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
     fresh.adopted_version = version
     fresh.version_adopted_on = day
     fresh.status = OppStatus.VASTGESTELD
+    fresh.adjustment_reason = ""
     fresh.save()
+    adoption = Adoption.objects.create(opp=fresh, version=version, adopted_on=day, adopted_by=user, first=first,
+                                       checklist=[item.as_record() for item in items])
     audit(user, "opp.adopted", fresh, version=version.number, adopted_on=day.isoformat(), first=first,
-          content_hash=version.content_hash)
+          content_hash=version.content_hash, adoption=str(adoption.uuid))
+    opp.refresh_from_db()
+    return opp
+
+
+def begin_adjustment(user, opp: Opp, reason: str) -> None:
+    """Open the draft of a plan that was sent or adopted for a new version; `opp` is locked by the caller."""
+    previous = opp.status
+    if opp.status == OppStatus.VASTGESTELD:
+        opp.status = OppStatus.BIJGESTELD
+    elif opp.status == OppStatus.TER_INSTEMMING:
+        # The version sent stays as it is (with any decisions on it); the next one is made from the draft.
+        opp.status = OppStatus.BIJGESTELD if opp.adopted_version_id else OppStatus.IN_OVERLEG
+    else:
+        raise PlanRuleError(_("Alleen een plan dat is vastgesteld of ter instemming ligt, wordt bijgesteld; dit "
+                              "plan kunt u al aanpassen."))
+    opp.adjustment_reason = reason
+    opp.revision += 1  # a form loaded before this step cannot save into the reopened draft unseen
+    opp.save(update_fields=["status", "adjustment_reason", "revision", "updated_at"])
+    audit(user, "opp.adjustment_started", opp, reason=reason, from_status=previous, status=opp.status)
+
+
+@transaction.atomic
+def start_adjustment(*, user, opp: Opp, reason: str) -> Opp:
+    """"Plan bijstellen": the ib opens an adopted plan (or a version waiting for instemming) for a new
+    version, with the reason. Until the new version is adopted, the version in force stays in force."""
+    require_role(user, opp.school, *IB)
+    fresh = lock(opp)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlanRuleError(_("Schrijf op waarom het plan wordt bijgesteld."))
+    if len(reason) > 1000:
+        raise PlanRuleError(_("De reden is te lang: hoogstens 1000 tekens."))
+    begin_adjustment(user, fresh, reason)
     opp.refresh_from_db()
     return opp
 
@@ -120,12 +164,16 @@ def record_evaluation(
     pupil_view: str,
     decision: str,
     end_reason: str = "",
+    discussed_handelingsdeel: bool = True,
+    discussed_uitstroomperspectief: bool = False,
 ) -> Evaluation:
     """Rule 8: evaluate the adopted version with the parents: per goal reached / partly / not reached
     (`outcomes` maps each goal's uuid to `(outcome, note)`), both views and the decision.
 
-    continue: the next evaluation is due one cycle after this one; adjust: the plan becomes bijgesteld and
-    its draft must be frozen again for instemming (the adopted version stays in force); end: the plan ends.
+    continue: the next evaluation is due one cycle after this one; adjust: the adjustment starts (as with
+    "Plan bijstellen", the reason being this evaluation) and the adopted version stays in force until the new
+    one is adopted; end: the plan ends. The evaluation is a conversation with the parents: for the next
+    version it counts as the overleg on the parts discussed, and the pupil's view as their hearing.
     """
     require_role(user, opp.school, *IB)
     fresh = lock(opp)
@@ -153,9 +201,14 @@ def record_evaluation(
             raise PlanRuleError(_("Kies per doel: bereikt, deels bereikt of niet bereikt."))
     if decision == EvaluationDecision.END and not end_reason.strip():
         end_reason = str(_("Beëindigd na de evaluatie."))
+    if decision == EvaluationDecision.ADJUST and fresh.status not in (OppStatus.VASTGESTELD, OppStatus.TER_INSTEMMING):
+        raise PlanRuleError(_("Er wordt al een bijstelling voorbereid. Kies voortzetten of beëindigen, of rond de "
+                              "bijstelling eerst af."))
     evaluation = Evaluation.objects.create(
         opp=fresh, version=version, evaluated_on=evaluated_on, parents_view=parents_view.strip(),
         pupil_view=pupil_view.strip(), decision=decision, recorded_by=user,
+        discussed_handelingsdeel=bool(discussed_handelingsdeel),
+        discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
     )
     EvaluationOutcome.objects.bulk_create(
         EvaluationOutcome(
@@ -170,33 +223,42 @@ def record_evaluation(
         _end(user, fresh, evaluated_on, end_reason)
     else:
         fresh.next_evaluation_due = add_months(evaluated_on, fresh.evaluation_cycle_months)
-        fields = ["next_evaluation_due", "updated_at"]
+        fresh.save(update_fields=["next_evaluation_due", "updated_at"])
         if decision == EvaluationDecision.ADJUST:
-            # A version still waiting for instemming is superseded too: it must be frozen again.
-            fresh.status = OppStatus.BIJGESTELD
-            fresh.revision += 1
-            fields += ["status", "revision"]
-        fresh.save(update_fields=fields)
+            # A version still waiting for instemming is superseded too: the next one is made from the draft.
+            reason = _("Bijstellen na de evaluatie van %(day)s.") % {"day": date_format(evaluated_on, "j F Y")}
+            begin_adjustment(user, fresh, str(reason))
     opp.refresh_from_db()
     return evaluation
 
 
 @transaction.atomic
 def record_commissie_advice(
-    *, user, opp: Opp, advised_on: datetime.date, commissie: str, advice: str
+    *, user, opp: Opp, version: OppVersion, advised_on: datetime.date, commissie: str, advice: str
 ) -> CommissieAdvice:
-    """Rule 6: in so and vso the commissie advises before the plan is adopted."""
+    """Rule 6: in so and vso the commissie advises on the frozen version that waits for adoption."""
     require_role(user, opp.school, *IB_OR_LEADER)
     fresh = lock(opp)
     if not fresh.needs_commissie_advice:
         raise PlanRuleError(_("Alleen in het so en vso adviseert een commissie over het OPP."))
+    if fresh.status != OppStatus.TER_INSTEMMING:
+        raise PlanRuleError(_("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "
+                              "Leg het plan eerst vast en voor; daarna legt u het advies over die versie vast."))
+    latest = fresh.latest_version
+    if version.opp_id != fresh.pk or version.pk != latest.pk:
+        raise PlanRuleError(_("Het advies gaat over versie %(n)s, de versie die nu voorligt.") % {"n": latest.number})
     if commissie not in Commissie.values:
         raise PlanRuleError(_("Kies de commissie die advies gaf."))
     if not advice.strip():
         raise PlanRuleError(_("Schrijf het advies van de commissie op."))
     not_in_future(advised_on, _("De datum van het advies"))
+    if advised_on < timezone.localtime(version.created_at).date():
+        raise PlanRuleError(_("Het advies kan niet eerder zijn gegeven dan de dag waarop versie %(n)s is "
+                              "vastgelegd.") % {"n": version.number})
     item = CommissieAdvice.objects.create(
-        opp=fresh, advised_on=advised_on, commissie=commissie, advice=advice.strip(), recorded_by=user
+        opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
+        recorded_by=user,
     )
-    audit(user, "opp.commissie_advice_recorded", fresh, item, commissie=commissie, advised_on=advised_on.isoformat())
+    audit(user, "opp.commissie_advice_recorded", fresh, item, commissie=commissie, advised_on=advised_on.isoformat(),
+          version=version.number)
     return item

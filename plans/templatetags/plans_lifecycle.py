@@ -23,5 +23,8 @@ def lifecycle_panel(context, opp):
         "can_evaluate": Role.IB in roles and opp.is_running,
         "can_end": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status != OppStatus.BEEINDIGD,
         "needs_commissie": needs_commissie,
-        "advices": CommissieAdvice.objects.visible_to(user).filter(opp=opp) if needs_commissie else [],
+        "can_advise": needs_commissie and bool(roles & {Role.IB, Role.SCHOOL_LEADER})
+        and opp.status == OppStatus.TER_INSTEMMING,
+        "advices": (CommissieAdvice.objects.visible_to(user).filter(opp=opp).select_related("version")
+                    if needs_commissie else []),
     }

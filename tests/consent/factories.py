@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from consent import services
 from consent.models import Decision, InstemmingRecipient
-from schools.models import Guardian
+from consent.parties import deciding_parties
+from schools.models import Guardian, Membership, Role
 from tests.plans.factories import PlanWorld
 
 TODAY = datetime.date.today()
@@ -32,6 +33,12 @@ class ConsentWorld(PlanWorld):
     def ask(self, version, reason="Nieuw plan"):
         return services.request_instemming(user=self.ib, version=version, reason=reason)
 
+    def send_and_ask(self, opp, reason="Nieuw plan", **kwargs):
+        """'Versie vastleggen en ter instemming voorleggen' in one step."""
+        opp.refresh_from_db()
+        return services.send_for_instemming(user=self.ib, opp=opp, expected_revision=opp.revision, reason=reason,
+                                            **kwargs)
+
     def recipient(self, request, user) -> InstemmingRecipient:
         return InstemmingRecipient.objects.for_user(user).get(request=request)
 
@@ -54,3 +61,64 @@ class ConsentWorld(PlanWorld):
     def make_adult(self):
         self.pupil.date_of_birth = datetime.date(timezone.localdate().year - 19, 1, 1)
         self.pupil.save(update_fields=["date_of_birth"])
+
+
+class ConsentSteps:
+    """The parents' and the pupil's steps on any plan, through the real consent services (for the plans tests,
+    which test the adoption registry exactly as it runs with consent)."""
+
+    def ib(self, opp):
+        return Membership.objects.filter(school=opp.school, role=Role.IB).order_by("pk").first().user
+
+    def record_oogo(self, opp, **kwargs):
+        kwargs.setdefault("held_on", timezone.localdate())
+        return services.record_oogo(
+            user=self.ib(opp), opp=opp, participants="Moeder, vader, ib'er", parents_view="Wij zijn het eens.",
+            agreements="Thuis samen lezen.", discussed_handelingsdeel=kwargs.pop("handelingsdeel", True),
+            discussed_uitstroomperspectief=kwargs.pop("uitstroomperspectief", True), **kwargs,
+        )
+
+    def record_hearing(self, opp, **kwargs):
+        kwargs.setdefault("heard_on", timezone.localdate())
+        kwargs.setdefault("method", "gesprek")
+        kwargs.setdefault("heard_by", "De ib'er")
+        kwargs.setdefault("pupil_view", "Ik wil beter leren lezen.")
+        return services.record_hearing(user=self.ib(opp), opp=opp, **kwargs)
+
+    def ask(self, version, reason="Nieuw plan"):
+        """Ask every deciding party not asked yet about `version`; the existing request when all were asked."""
+        opp = version.opp
+        opp.refresh_from_db()
+        asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
+        if all(p.key in asked for p in deciding_parties(opp.pupil, timezone.localdate())):
+            return InstemmingRecipient.objects.filter(request__version=version).first().request
+        return services.request_instemming(user=self.ib(opp), version=version, reason=reason)
+
+    def recipient(self, version, decider: str) -> InstemmingRecipient:
+        """`decider`: "guardian:<id>" or "pupil"."""
+        self.ask(version)
+        rows = InstemmingRecipient.objects.filter(request__version=version)
+        if decider == "pupil":
+            return rows.get(pupil__isnull=False)
+        return rows.get(guardian_id=int(decider.split(":", 1)[1]))
+
+    def decide(self, version, decider: str, *, agreed: bool = True, decision: str | None = None):
+        recipient = self.recipient(version, decider)
+        decision = decision or (Decision.AKKOORD if agreed else Decision.NIET_AKKOORD)
+        reason = "" if decision == Decision.AKKOORD else "Wij willen eerst meer hulp bij rekenen."
+        person = recipient.guardian or recipient.pupil
+        if person.user_id:
+            return services.decide(user=person.user, recipient=recipient, decision=decision, reason=reason)
+        return services.record_paper_decision(user=self.ib(version.opp), recipient=recipient, decision=decision,
+                                              reason=reason, how="in_gesprek")
+
+    def deciders(self, opp) -> list[str]:
+        return [("pupil" if p.pupil else f"guardian:{p.guardian.pk}")
+                for p in deciding_parties(opp.pupil, timezone.localdate())]
+
+    def agree_all(self, opp, version):
+        """OOGO on both parts, the pupil heard, and every deciding party agrees to `version`."""
+        self.record_oogo(opp)
+        self.record_hearing(opp)
+        for decider in self.deciders(opp):
+            self.decide(version, decider, agreed=True)

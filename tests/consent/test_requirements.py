@@ -66,9 +66,7 @@ def test_rule_5_a_hearing_or_a_reason_for_not_hearing_is_needed(world):
 
 
 def change(world, opp):
-    opp.refresh_from_db()
-    return plan_services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                                    changes={"support_and_guidance": "Drie keer per week leesbegeleiding."})
+    return world.change(opp, {"support_and_guidance": "Drie keer per week leesbegeleiding."})
 
 
 def test_rule_5_a_hearing_about_the_version_in_force_does_not_count_for_the_adjustment(world):
@@ -198,3 +196,150 @@ def test_the_pdf_prints_each_decision_on_the_version_in_place_of_signatures(worl
     records = instemming_records(version)
     assert len(records) == 2 and all(r.agreed for r in records)
     assert {r.version_number for r in records} == {version.number}
+
+
+# --- the adjustment counts the evaluation that led to it ------------------------------------------------------
+
+def evaluate(world, opp, decision="adjust", **kwargs):
+    opp.refresh_from_db()
+    return plan_services.record_evaluation(
+        user=world.ib, opp=opp, evaluated_on=TODAY, decision=decision,
+        outcomes={g["uuid"]: ("partly", "") for g in opp.adopted_version.goals},
+        parents_view="Het gaat beter.", pupil_view="Ik vind lezen leuker.", **kwargs)
+
+
+def adopted_days_ago(world, days=30):
+    """A plan adopted some time ago (its overleg and hearing before that), so today's records are new."""
+    opp, version, _request = world.ready_for_adoption()
+    OogoMeeting.objects.filter(opp=opp).update(held_on=TODAY - datetime.timedelta(days=days + 2))
+    return plan_services.adopt(user=world.leader, opp=opp, adopted_on=TODAY), version
+
+
+def test_rule_5_the_pupils_view_recorded_at_the_evaluation_is_their_hearing_for_the_adjustment(world):
+    opp, _v1 = adopted_days_ago(world)
+    evaluate(world, opp, discussed_uitstroomperspectief=True)
+    opp.refresh_from_db()
+    assert statuses(opp) == {"handelingsdeel": True, "goals": True, "uitstroomperspectief": True, "oogo": True,
+                             "hearing": True, "instemming": False}
+
+
+def test_rule_1_an_evaluation_counts_as_overleg_only_on_the_parts_discussed(world):
+    opp, _v1 = adopted_days_ago(world)
+    evaluate(world, opp, discussed_handelingsdeel=True, discussed_uitstroomperspectief=False)
+    opp.refresh_from_db()
+    item = next(i for i in checklist(opp) if i.key == "oogo")
+    assert not item.met and "uitstroomperspectief" in item.status.message
+    world.oogo(opp, handelingsdeel=False)
+    assert statuses(opp)["oogo"] is True
+
+
+def test_an_evaluation_of_an_older_version_does_not_count_for_the_next_adjustment(world):
+    opp, v1 = adopted_days_ago(world)
+    evaluate(world, opp, discussed_uitstroomperspectief=True)
+    v2 = world.send(world.change(opp, {"support_and_guidance": "Drie keer per week."}))
+    request = world.ask(v2)
+    for parent in (world.mother, world.father):
+        world.decide(request, parent)
+    plan_services.adopt(user=world.leader, opp=opp)
+    world.reopen(opp, reason="Weer iets anders.")
+    opp.refresh_from_db()
+    # The evaluation of version 1 led to version 2; for version 3 only what came after version 2 counts.
+    assert statuses(opp)["hearing"] is False and statuses(opp)["oogo"] is False
+
+
+# --- the overview's queryset answers agree with the checklist ------------------------------------------------
+
+def ready_ids(*opps):
+    from plans.models import Opp
+    from plans.requirements import ready_to_adopt
+
+    return set(ready_to_adopt(Opp.objects.filter(pk__in=[o.pk for o in opps])).values_list("pk", flat=True))
+
+
+def agrees(*opps) -> bool:
+    for opp in opps:
+        opp.refresh_from_db()
+    expected = {o.pk for o in opps if o.status == OppStatus.TER_INSTEMMING and not blocking_gaps(o)}
+    return ready_ids(*opps) == expected
+
+
+def test_ready_to_adopt_agrees_with_the_checklist_for_two_guardians_changing_their_minds(world):
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    assert agrees(opp) and not ready_ids(opp)
+    world.decide(request, world.father, Decision.NIET_AKKOORD, "Nee.")
+    assert agrees(opp) and not ready_ids(opp)
+    world.decide(request, world.father)  # changed their mind: the latest decision counts
+    assert agrees(opp) and ready_ids(opp) == {opp.pk}
+    world.decide(request, world.mother, Decision.GESPREK_GEWENST)
+    assert agrees(opp) and not ready_ids(opp)
+
+
+def test_ready_to_adopt_agrees_for_an_adult_pupil_who_decides_instead_of_the_parents(world_for):
+    w = world_for("vo")
+    w.make_adult()
+    opp, version = w.sent()
+    w.oogo(opp)
+    w.hear(opp)
+    request = w.ask(version)
+    assert agrees(opp) and not ready_ids(opp)
+    from tests.factories import pupil_account
+
+    user = pupil_account(w.pupil)
+    w.decide(request, user)
+    assert agrees(opp) and ready_ids(opp) == {opp.pk}
+
+
+def test_ready_to_adopt_agrees_for_an_internal_plan_without_the_parent_steps(world):
+    opp = world.fill(world.start(kind="basisondersteuning"))
+    world.send(opp)
+    assert agrees(opp) and ready_ids(opp) == {opp.pk}
+
+
+def test_ready_to_adopt_agrees_when_a_decision_was_on_an_earlier_version(world):
+    opp, v1 = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(v1)
+    for parent in (world.mother, world.father):
+        world.decide(request, parent)
+    v2 = world.send(world.change(opp, {"support_and_guidance": "Iets anders."}))
+    world.ask(v2)
+    assert agrees(opp) and not ready_ids(opp)
+
+
+@pytest.mark.parametrize("substantial", [True, False])
+def test_ready_to_adopt_agrees_on_commissie_advice_carried_over_unless_the_change_is_substantial(
+    world_for, substantial
+):
+    w = world_for("so")
+    opp, v1 = w.sent()
+    plan_services.record_commissie_advice(user=w.ib, opp=opp, version=v1, advised_on=TODAY,
+                                          commissie="begeleiding", advice="Positief.")
+    v2 = w.send(w.change(opp, {"support_and_guidance": "Iets anders."}), substantial_change=substantial)
+    w.oogo(opp)
+    w.hear(opp)
+    request = w.ask(v2)
+    for parent in (w.mother, w.father):
+        w.decide(request, parent)
+    assert agrees(opp)
+    assert ready_ids(opp) == (set() if substantial else {opp.pk})
+
+
+def test_the_overview_lists_each_objection_once_with_the_latest_decision_only(world):
+    from consent.requirements import objections
+    from plans.models import Opp
+
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.mother, Decision.NIET_AKKOORD, "Nee.")
+    world.decide(request, world.father, Decision.GESPREK_GEWENST)
+    rows = objections(Opp.objects.filter(pk=opp.pk))
+    assert sorted(r["decision"] for r in rows) == ["gesprek_gewenst", "niet_akkoord"]
+    world.decide(request, world.mother)  # agreed after all
+    rows = objections(Opp.objects.filter(pk=opp.pk))
+    assert [r["name"] for r in rows] == [world.guardian(world.father).full_name]
+    assert all(r["key"].startswith("objection:") for r in rows)

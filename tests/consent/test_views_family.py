@@ -155,7 +155,7 @@ def test_a_draft_never_sent_is_not_visible_to_the_parent(client, world):
 def test_version_2_shows_what_changed_since_the_version_the_parent_agreed_to(client, world):
     opp, version1, _request = world.ready_for_adoption()
     plan_services.adopt(user=world.leader, opp=opp)
-    opp.refresh_from_db()
+    opp = world.reopen(opp)  # "Plan bijstellen"
     reading = opp.goals.get()
     world.fill(opp, goals=[goal("Lezen", uuid=str(reading.uuid), approach="Drie keer per week oefenen."),
                            goal("Rekenen")])

@@ -44,7 +44,7 @@ def fill_goal(goal, *, area: str, goal_text: str, approach_text: str, due: str) 
     insert_standard_text(goal, "Doel", goal_text)
     insert_standard_text(goal, "Aanpak", approach_text)
     goal.get_by_label("Wie doet wat", exact=True).fill("Leerkracht geeft instructie; ouders oefenen thuis mee.")
-    goal.get_by_label("Wanneer bereikt", exact=True).fill(due)
+    goal.get_by_label("Streefdatum", exact=True).fill(due)
     goal.get_by_label("Hoe gemeten", exact=True).fill("Toets en observatie van de leerkracht.")
 
 

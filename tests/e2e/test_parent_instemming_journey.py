@@ -60,6 +60,7 @@ def noah_version_2(transactional_db):
     changes = full_content(opp, goals=[
         goal(first.area, uuid=str(first.uuid), description=first.description, approach="Drie keer per week oefenen."),
         goal("Plannen en organiseren")])
+    opp = plan_services.start_adjustment(user=ib, opp=opp, reason="Na de evaluatie")  # "Plan bijstellen"
     opp = plan_services.save_draft(user=ib, opp=opp, expected_revision=opp.revision, changes=changes)
     version2 = plan_services.freeze_version(user=ib, opp=opp, expected_revision=opp.revision)
     consent_services.request_instemming(user=ib, version=version2, reason="Aangepast na de evaluatie")

@@ -1,33 +1,38 @@
 import pytest
 
+from consent.requirements import register_consent_requirements
 from plans import requirements
+from tests.consent.factories import ConsentSteps, ConsentWorld
 
-from .factories import PlanWorld
-from .standins import ConsentStandIns
+
+@pytest.fixture(autouse=True)
+def real_consent_requirements():
+    """Plans are tested against consent's real answers to the adoption registry, whatever a test left behind."""
+    register_consent_requirements()
+    yield
 
 
 @pytest.fixture
 def consent():
-    """Register the consent stand-ins in the adoption registry for one test, then restore it."""
-    saved = {r.key: (r, requirements.is_placeholder(r.key)) for r in requirements.registered()}
-    standins = ConsentStandIns()
-    for requirement in standins.requirements():
-        requirements.register(requirement, replace=True)
-    yield standins
-    for requirement in standins.requirements():
-        requirements.unregister(requirement.key)
-    for key, (requirement, placeholder) in saved.items():
-        if placeholder:
-            requirements.expect(key, requirement.label, order=requirement.order)
-        else:
-            requirements.register(requirement, replace=True)
+    """The parents' and the pupil's steps through the real consent services."""
+    return ConsentSteps()
+
+
+@pytest.fixture
+def without_consent():
+    """The registry as plans leaves it before consent answers: OOGO, hearing and instemming stay missing."""
+    for key, label, order in requirements.CONSENT_KEYS:
+        requirements.unregister(key)
+        requirements.expect(key, label, order=order)
+    yield
+    register_consent_requirements()
 
 
 @pytest.fixture
 def world(db):
-    return PlanWorld("bao")
+    return ConsentWorld("bao")
 
 
 @pytest.fixture
 def world_for(db):
-    return PlanWorld
+    return ConsentWorld

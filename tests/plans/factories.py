@@ -82,8 +82,21 @@ class PlanWorld:
         return services.save_draft(user=self.ib, opp=opp, expected_revision=opp.revision,
                                    changes=full_content(opp, **kwargs))
 
-    def send(self, opp: Opp):
-        return services.freeze_version(user=self.ib, opp=opp, expected_revision=opp.revision)
+    def send(self, opp: Opp, **kwargs):
+        opp.refresh_from_db()
+        return services.freeze_version(user=self.ib, opp=opp, expected_revision=opp.revision, **kwargs)
+
+    def reopen(self, opp: Opp, reason: str = "De ouders willen meer hulp bij rekenen.") -> Opp:
+        """'Plan aanpassen' or 'Plan bijstellen': the explicit step before a sent or adopted plan changes."""
+        opp.refresh_from_db()
+        return services.start_adjustment(user=self.ib, opp=opp, reason=reason)
+
+    def change(self, opp: Opp, changes: dict) -> Opp:
+        """Change the plan as the ib would: first reopen it when it was sent or adopted, then type."""
+        opp.refresh_from_db()
+        if not opp.is_editable:
+            opp = self.reopen(opp)
+        return services.save_draft(user=self.ib, opp=opp, expected_revision=opp.revision, changes=changes)
 
     def sent(self, **kwargs):
         opp = self.fill(self.start(), **kwargs)

@@ -58,7 +58,7 @@ def test_parents_see_their_childs_plan_only_once_a_version_was_sent(world, plans
 
 def test_a_parent_keeps_seeing_a_sent_plan_while_it_is_being_changed(world, plans):
     sent, *_ = plans
-    services.save_draft(user=world.ib, opp=sent, expected_revision=sent.revision, changes={"support_needs": "Rust"})
+    world.change(sent, {"support_needs": "Rust"})
     assert visible(world.mother) == {sent}
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from plans import services
 from plans.diff import describe_changes
 
 from .factories import goal
@@ -11,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def next_version(world, opp, changes):
-    opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision, changes=changes)
+    opp = world.change(opp, changes)
     return world.send(opp)
 
 

@@ -192,10 +192,20 @@ def test_freezing_creates_version_one_and_sends_it_for_instemming(world):
     assert events(opp, "opp.version_frozen").get().details["content_hash"] == version.content_hash
 
 
-def test_an_incomplete_handelingsdeel_cannot_be_sent(world):
+def test_an_incomplete_plan_cannot_be_frozen_and_the_message_names_each_gap(world):
     opp = world.start()
-    with pytest.raises(PlanRuleError, match="handelingsdeel"):
+    with pytest.raises(PlanRuleError, match="Handelingsdeel") as caught:
         services.freeze_version(user=world.ib, opp=opp, expected_revision=1)
+    assert "Uitstroomperspectief" in str(caught.value) and "doel" in str(caught.value)
+    assert not opp.versions.exists()
+
+
+def test_a_version_is_frozen_only_with_a_complete_uitstroomperspectief(world):
+    opp = world.fill(world.start())
+    opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
+                              changes={"belemmerende_factoren": ""})
+    with pytest.raises(PlanRuleError, match="belemmerende factoren"):
+        world.send(opp)
 
 
 def test_freezing_a_revision_the_user_has_not_seen_is_a_conflict(world):
@@ -208,8 +218,7 @@ def test_rule_2_a_sent_version_cannot_be_sent_twice_and_a_change_makes_the_next_
     opp, v1 = world.sent()
     with pytest.raises(PlanRuleError):
         services.freeze_version(user=world.ib, opp=opp, expected_revision=opp.revision)
-    opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                              changes={"support_and_guidance": "Drie keer per week."})
+    opp = world.change(opp, {"support_and_guidance": "Drie keer per week."})
     assert opp.status == OppStatus.IN_OVERLEG
     v2 = world.send(opp)
     assert v2.number == 2 and v2.content_hash != v1.content_hash
@@ -219,12 +228,42 @@ def test_rule_2_a_sent_version_cannot_be_sent_twice_and_a_change_makes_the_next_
 def test_changing_back_to_the_sent_text_sends_the_same_version_again(world):
     opp, v1 = world.sent()
     original = opp.support_and_guidance
-    opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                              changes={"support_and_guidance": "Iets anders"})
+    opp = world.change(opp, {"support_and_guidance": "Iets anders"})
     opp = services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
                               changes={"support_and_guidance": original})
     assert world.send(opp) == v1
     assert opp.versions.count() == 1
+
+
+# --- nothing changes status as a side effect of typing ------------------------------------------------------------
+
+def test_typing_in_a_version_waiting_for_instemming_is_refused_and_changes_nothing(world):
+    opp, v1 = world.sent()
+    before = (opp.status, opp.revision, opp.support_and_guidance)
+    with pytest.raises(PlanRuleError, match="Plan aanpassen"):
+        services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
+                            changes={"support_and_guidance": "Iets anders"})
+    opp.refresh_from_db()
+    assert (opp.status, opp.revision, opp.support_and_guidance) == before
+
+
+def test_reopening_a_sent_version_needs_a_reason_and_is_audited(world):
+    opp, v1 = world.sent()
+    with pytest.raises(PlanRuleError, match="waarom"):
+        services.start_adjustment(user=world.ib, opp=opp, reason="  ")
+    opp = world.reopen(opp, reason="Moeder wil meer hulp bij rekenen.")
+    assert opp.status == OppStatus.IN_OVERLEG and opp.adjustment_reason == "Moeder wil meer hulp bij rekenen."
+    event = AuditEvent.objects.get(action="opp.adjustment_started", pupil_id=opp.pupil_id)
+    assert event.details["from_status"] == "ter_instemming" and event.details["reason"].startswith("Moeder")
+
+
+def test_only_the_ib_reopens_a_plan(world):
+    opp, v1 = world.sent()
+    with pytest.raises(RoleRequired):
+        services.start_adjustment(user=world.leader, opp=opp, reason="Anders")
+    with pytest.raises(PlanRuleError):
+        services.start_adjustment(user=world.ib, opp=world.fill(world.start(pupil=enrolled_pupil(world.school))),
+                                  reason="Al een concept")
 
 
 # --- carry-over ------------------------------------------------------------------------------------------------

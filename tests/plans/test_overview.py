@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from plans import deadlines, overview
 from plans.models import Opp, OppStatus, OppVersion
@@ -106,7 +107,7 @@ def test_rule_7_adoptions_due_within_the_window_and_overdue_are_listed_in_plain_
     assert texts[later] == ("over 30 dagen", "")
     body = response.content.decode()
     assert "over 5 dagen" in body and "12 dagen te laat" in body
-    assert soon.pupil.full_name in body
+    assert escape(soon.pupil.full_name) in body
     assert reverse("plans:draft", kwargs={"opp_uuid": soon.uuid}) in body
 
 
@@ -209,7 +210,8 @@ def test_the_rows_are_grouped_per_ib_and_counted_at_the_top(client, school, lead
     assert [g.name for g in groups] == ["Anna Aalders", "Bert Bakker"]
     assert [len(g.rows) for g in groups] == [1, 2]
     counts = {e["name"]: e["counts"] for e in response.context["ib_counts"]}
-    assert counts["Bert Bakker"][1] == 2
+    keys = [s.key for s in response.context["sections"]]
+    assert counts["Bert Bakker"][keys.index("evalueren")] == 2
     body = response.content.decode()
     assert body.index("Anna Aalders") < body.index("Bert Bakker")
     assert "<caption" in body and 'scope="rowgroup"' in body
@@ -336,3 +338,48 @@ def test_viewing_the_overview_is_logged_once_per_page(client, school, ib, leader
     client.get(URL)
     event = AuditEvent.objects.get(action="overview.viewed")
     assert event.actor == leader and event.on_behalf_of == f"school:{school.code}"
+
+
+# --- the new lists and the ib's own list ---------------------------------------------------------------------------
+
+def test_the_overview_shows_ready_and_objections_apart_from_waiting(client, leader, school):
+    body_sections = None
+    client.force_login(leader)
+    response = client.get(URL)
+    body_sections = [s.key for s in response.context["sections"]]
+    assert body_sections == ["klaar", "bezwaar", "vaststellen", "evalueren", "instemming", "hoorrecht"]
+    body = response.content.decode()
+    assert "Klaar om vast te stellen" in body and "Niet akkoord of eerst een gesprek" in body
+
+
+MY_PLANS = reverse("plans:my_plans")
+
+
+def test_an_ib_sees_their_own_plans_that_need_action_and_not_a_colleagues(client, school, ib):
+    mine = plan(school, ib, status=OppStatus.CONCEPT)
+    due = running_plan(school, ib, evaluation_in=5)
+    colleague = plan(school, staff("ib", school=school), status=OppStatus.CONCEPT)
+    client.force_login(ib)
+    response = client.get(MY_PLANS)
+    assert response.status_code == 200
+    listed = {row.opp for s in response.context["sections"] for row in s.rows}
+    assert mine in listed and due in listed and colleague not in listed
+    keys = {s.key: [row.opp for row in s.rows] for s in response.context["sections"]}
+    assert keys["opstellen"] == [mine] and keys["evalueren"] == [due]
+
+
+@pytest.mark.parametrize("role", ["school_leader", "teacher", "board_admin"])
+def test_my_plans_is_for_ibs_only(client, school, role):
+    user = staff(role, school=school if role != "board_admin" else None, board=school.board if role == "board_admin"
+                 else None, groups="5")
+    client.force_login(user)
+    assert client.get(MY_PLANS).status_code == 404
+
+
+def test_the_overview_uses_the_words_of_a_vo_school(client):
+    vo = SchoolFactory(school_type="vo")
+    ib = staff("ib", school=vo)
+    running_plan(vo, ib, evaluation_in=3)
+    client.force_login(staff("school_leader", school=vo))
+    body = client.get(URL).content.decode()
+    assert ">Klas<" in body and "Aantal per zorgcoördinator" in body and ">Groep<" not in body

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from opp_portal.audit.models import AuditEvent
 from plans import pdf, services
@@ -262,7 +263,8 @@ def test_the_instemming_provider_fills_who_when_and_which_version(world):
     assert "nog niet vastgelegd" not in html
     assert "Fatima el Amrani (moeder)" in html and "ingestemd" in html and "niet ingestemd" in html
     assert "2 maart 2026, 19:30" in html
-    assert f"versie 1 ({version.content_hash[:8]})" in html
+    assert "<td>versie 1</td>" in html
+    assert html.count(version.content_hash[:8]) == 1  # the check code only in the footer, for the school
     assert html.index("Mark de Vries") < html.index("Fatima el Amrani")  # oldest first
 
 
@@ -487,3 +489,33 @@ def test_on_a_real_worker_a_failing_rendering_is_retried_then_marked_failed(
     assert wait_until(failed, timeout=60)
     assert "geen lettertype" in rendering.error
     assert len(attempts) == settings.PDF_MAX_ATTEMPTS
+
+
+def test_the_pdf_names_the_overleg_the_pupils_view_the_next_evaluation_and_the_ib(world, consent):
+    opp, version = demo_plan(world)
+    world.ib.full_name = "Marloes Hendriks"
+    world.ib.save()
+    held_on = datetime.date.today() - datetime.timedelta(days=4)
+    consent.record_oogo(opp, held_on=held_on)
+    consent.record_hearing(opp, pupil_view="Ik wil graag beter leren lezen, maar niet voor de hele klas.")
+    for decider in consent.deciders(opp):
+        consent.decide(version, decider)
+    opp = services.adopt(user=world.leader, opp=opp)
+    html = pdf.version_html(OppVersion.objects.get(pk=version.pk))
+    assert f"De school heeft het plan met de ouders besproken op {date_format(held_on, 'j F Y')}" in html
+    assert f"Gehoord op {date_format(datetime.date.today(), 'j F Y')} (gesprek)." in html
+    assert "Ik wil graag beter leren lezen, maar niet voor de hele klas." in html
+    assert "Volgende evaluatie" in html and date_format(opp.next_evaluation_due, "j F Y") in html
+    assert "Marloes Hendriks" in html and world.ib.email in html
+    assert "Streefdatum" in html and "Bereikt op" not in html
+    # The check code is for the school: only in the small footer line, labelled so.
+    assert html.count(version.content_hash[:8]) == 1
+    assert f"controlegetal voor de school: {version.content_hash[:8]}" in html
+    assert pdf.render_document(html).write_pdf().startswith(b"%PDF")
+
+
+def test_a_version_not_yet_adopted_says_when_the_next_evaluation_will_be(world):
+    _opp, version = demo_plan(world)
+    html = pdf.version_html(version)
+    assert "binnen 12 maanden na de vaststelling" in html
+    assert "Nog niet vastgelegd." in html  # no overleg and no hearing recorded yet

@@ -189,4 +189,7 @@ def test_the_draft_page_links_to_the_pdfs(client, world, plan):
     opp, version = plan
     client.force_login(world.ib)
     body = client.get(reverse("plans:draft", kwargs={"opp_uuid": opp.uuid})).content.decode()
+    assert page_url(version) in body  # the version sent; the draft is that version until the plan is reopened
+    world.reopen(opp)
+    body = client.get(reverse("plans:draft", kwargs={"opp_uuid": opp.uuid})).content.decode()
     assert draft_pdf_url(opp) in body and page_url(version) in body

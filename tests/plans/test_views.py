@@ -1,7 +1,12 @@
 """The drafting pages: outsiders get a 404, the ib starts and saves, autosave, conflicts, bad input, roles."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from opp_portal.audit.models import AuditEvent
 from plans import services
@@ -68,6 +73,7 @@ def _views(world, opp):
         "draft": ("get", draft_url(opp)),
         "draft_post": ("post", draft_url(opp)),
         "adopt": ("post", reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid})),
+        "adjust": ("post", reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid})),
     }
 
 
@@ -84,7 +90,7 @@ OUTSIDERS = {
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
-@pytest.mark.parametrize("view", ["pupil_plans", "start_plan", "draft", "draft_post", "adopt"])
+@pytest.mark.parametrize("view", ["pupil_plans", "start_plan", "draft", "draft_post", "adopt", "adjust"])
 def test_outsider_gets_404_for_every_plan_view(client, world, outsider, view):
     opp = world.fill(world.start())
     events = AuditEvent.objects.count()
@@ -321,10 +327,12 @@ def test_teacher_and_leader_can_read_but_not_save(client, world, draft, who):
     assert page.status_code == 200
     body = page.content.decode()
     assert "U kunt dit plan lezen" in body
-    assert "disabled" in body and "hx-post" not in body
+    assert "<textarea" not in body and "hx-post" not in body and 'name="action"' not in body
+    assert draft.support_and_guidance in body  # read as text, not in a form
     for headers in ({}, HTMX):
         response = client.post(draft_url(draft), post_data(draft, support_and_guidance="Kwaad"), **headers)
         assert response.status_code == 403
+        assert draft.support_and_guidance not in response.content.decode()  # a refusal shows no plan content
     draft.refresh_from_db()
     assert draft.support_and_guidance != "Kwaad"
 
@@ -345,53 +353,69 @@ def test_standard_texts_of_school_and_board_are_offered_but_not_others(client, w
 
 # --- sending and adopting -------------------------------------------------------------------------------
 
-def test_versturen_freezes_a_version(client, world, draft):
+def test_the_send_button_saves_the_draft_and_leads_to_the_one_step_preview(client, world, draft):
     world.fill(draft)
     client.force_login(world.ib)
-    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
-    assert "Versie 1 is verstuurd" in response.content.decode()
+    body = client.get(draft_url(draft)).content.decode()
+    assert "Versie vastleggen en ter instemming voorleggen" in body and "Versturen naar ouders" not in body
+    response = client.post(draft_url(draft), {**post_data(draft, support_needs="Rust in de klas."), "action": "send"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consent:send", kwargs={"opp_uuid": draft.uuid})
     draft.refresh_from_db()
-    assert draft.status == OppStatus.TER_INSTEMMING and draft.versions.count() == 1
+    assert draft.support_needs == "Rust in de klas."  # saved first
+    assert draft.status == OppStatus.CONCEPT and not draft.versions.exists()  # nothing frozen or sent yet
 
 
-def test_versturen_an_incomplete_plan_says_what_is_missing(client, world, draft):
-    client.force_login(world.ib)
-    response = client.post(draft_url(draft), {**post_data(draft), "action": "send"}, follow=True)
-    body = response.content.decode()
-    assert "nog niet verstuurd" in body and "ondersteuning en begeleiding" in body
-    draft.refresh_from_db()
-    assert draft.status == OppStatus.CONCEPT
-
-
-def test_leader_sees_the_gaps_when_adoption_is_blocked(client, world):
+def test_leader_sees_a_disabled_vaststellen_with_the_reasons_and_a_replayed_post_is_refused(client, world):
     opp, _version = world.sent()
     client.force_login(world.leader)
     page = client.get(draft_url(opp)).content.decode()
-    assert "Vaststellen" in page
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}))
-    assert response.status_code == 200
+    block = page.split('id="vaststellen"')[1].split("</div>")[0]
+    assert "disabled" in block and "Nog nodig" in block and "Instemming van de ouders" in block
+    assert reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}) not in page
+    today = timezone.localdate().isoformat()
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), {"adopted_on": today})
+    assert response.status_code == 400
     body = response.content.decode()
-    assert "Het plan kan nog niet worden vastgesteld" in body
-    assert "Instemming van de ouders" in body
+    assert "Het plan kan nog niet worden vastgesteld" in body and "Instemming van de ouders" in body
     opp.refresh_from_db()
-    assert opp.adopted_on is None
+    assert opp.adopted_on is None and opp.status == OppStatus.TER_INSTEMMING
 
 
-def test_leader_adopts_when_every_requirement_holds(client, world, consent):
+def test_leader_adopts_on_the_date_the_page_showed(client, world, consent):
     opp, version = world.sent()
     consent.agree_all(opp, version)
     client.force_login(world.leader)
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
-    assert "Het plan is vastgesteld" in response.content.decode()
+    page = client.get(draft_url(opp)).content.decode()
+    today = timezone.localdate()
+    block = page.split('id="vaststellen"')[1].split("</form>")[0]
+    assert f'value="{today.isoformat()}"' in block
+    assert f"De ingangsdatum van het plan wordt <strong>{date_format(today, 'j F Y')}</strong>" in block
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
+                           {"adopted_on": today.isoformat()}, follow=True)
+    assert f"Het plan is vastgesteld. De ingangsdatum is {date_format(today, 'j F Y')}." in response.content.decode()
     opp.refresh_from_db()
-    assert opp.status == OppStatus.VASTGESTELD
+    assert opp.status == OppStatus.VASTGESTELD and opp.adopted_on == today
+
+
+def test_a_vaststellen_posted_with_another_date_than_today_is_not_recorded(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    client.force_login(world.leader)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    for data in ({"adopted_on": yesterday}, {}):
+        response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), data, follow=True)
+        assert "Controleer de datum" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.adopted_on is None
 
 
 def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
     opp, version = world.sent()
     consent.agree_all(opp, version)
     client.force_login(world.ib)
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), follow=True)
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
+                           {"adopted_on": timezone.localdate().isoformat()}, follow=True)
     assert "Alleen de schoolleider" in response.content.decode()
     opp.refresh_from_db()
     assert opp.adopted_on is None
@@ -407,3 +431,102 @@ def test_autosave_waits_for_a_new_goal_without_its_text_but_saves_the_rest(clien
     # The Opslaan button is strict: the same goal is an error next to the field.
     response = client.post(draft_url(draft), post_data(draft, goals=[{**NEW_GOAL, "description": ""}]))
     assert "Schrijf het doel op" in response.content.decode()
+
+
+# --- who sees what: the read-only plan ---------------------------------------------------------------------------
+
+def test_a_teacher_reads_the_plan_handelingsdeel_first_without_controls_tips_or_the_full_bsn(client, world):
+    opp, _version = world.sent()
+    teacher = staff("teacher", school=world.school, groups="5")
+    client.force_login(teacher)
+    body = client.get(draft_url(opp)).content.decode()
+    assert opp.support_and_guidance in body
+    assert body.index('id="kop-handelingsdeel"') < body.index('id="kop-uitstroom"')
+    assert "<form" not in body.split('id="plan-lezen"')[1].split("</aside>")[0].split("<aside")[0]
+    assert "<textarea" not in body and "Opslaan" not in body and "Plan bijstellen" not in body
+    assert "Geen diagnoses of testuitslagen" not in body and "standaardtekst" not in body  # no writing tips
+    assert 'id="checklist"' not in body and "Vaststellen" not in body
+    assert world.pupil.bsn not in body
+    detail = client.get(reverse("schools:pupil_detail", kwargs={"pupil_uuid": world.pupil.uuid})).content.decode()
+    assert world.pupil.bsn not in detail and world.pupil.bsn[-3:] in detail
+    client.force_login(world.ib)  # the ib edits the pupil's record, and sees the BSN there
+    detail = client.get(reverse("schools:pupil_detail", kwargs={"pupil_uuid": world.pupil.uuid})).content.decode()
+    assert world.pupil.bsn in detail
+
+
+def test_the_plan_page_shows_the_adoption_deadline_and_once_adopted_the_evaluation_deadline(client, world, consent):
+    opp = world.fill(world.start(support_start_date=timezone.localdate() - datetime.timedelta(days=50)))
+    client.force_login(world.ib)
+    marks = client.get(draft_url(opp)).content.decode().split('id="termijnen"')[1].split("</ul>")[0]
+    assert "Uiterlijk vaststellen" in marks and "8 dagen te laat" in marks and "text-bg-danger" in marks
+    version = world.send(opp)
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    marks = client.get(draft_url(opp)).content.decode().split('id="termijnen"')[1].split("</ul>")[0]
+    assert "Uiterlijk vaststellen" not in marks and "Uiterlijk evalueren" in marks
+
+
+def test_an_ib_typing_into_an_adopted_plan_changes_nothing(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "<textarea name=\"support_and_guidance\"" not in body and "Plan bijstellen" in body
+    for headers in ({}, HTMX):
+        response = client.post(draft_url(opp), post_data(opp, support_and_guidance="Stilletjes anders."), **headers)
+        assert response.status_code == 403 and "Plan bijstellen" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD and opp.support_and_guidance != "Stilletjes anders."
+    assert opp.versions.count() == 1
+
+
+def test_plan_bijstellen_needs_a_reason_then_opens_the_draft_while_the_version_in_force_stays(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.ib)
+    adjust = reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid})
+    response = client.post(adjust, {"reason": " "})
+    assert response.status_code == 400 and "Schrijf op waarom het plan wordt bijgesteld" in response.content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD
+    response = client.post(adjust, {"reason": "De ouders willen meer hulp bij rekenen."}, follow=True)
+    body = response.content.decode()
+    assert "Versie 1 blijft gelden tot de nieuwe versie is vastgesteld" in body
+    assert 'name="support_and_guidance"' in body and "Bijstelling in voorbereiding" in body
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.BIJGESTELD and opp.adopted_version == version
+    client.force_login(world.leader)
+    assert client.post(adjust, {"reason": "Ik ook"}, follow=True).status_code == 200
+    assert AuditEvent.objects.filter(action="opp.adjustment_started").count() == 1
+
+
+def test_the_checklist_says_which_version_it_judges(client, world, consent):
+    opp, version = world.sent()
+    client.force_login(world.leader)
+    body = client.get(draft_url(opp)).content.decode()
+    subject = body.split('id="checklist-onderwerp"')[1].split("</p>")[0]
+    assert "versie 1, vastgelegd en voorgelegd op" in subject
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "de geldende versie 1, vastgesteld op" in body and "6 van 6 punten in orde" in body
+
+
+def test_the_words_follow_the_school_type(client, world_for):
+    so = world_for("so")
+    opp = so.fill(so.start())
+    client.force_login(so.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert f">OPP: {escape(so.pupil.full_name)}</h1>" in body
+    assert "OPP (extra ondersteuning)" not in body
+    assert "Wat doen de leerkracht, de ib&#x27;er, de ouders en de leerling?" in body
+    vo = world_for("vo")
+    opp = vo.fill(vo.start())
+    client.force_login(vo.ib)
+    body = client.get(draft_url(opp)).content.decode()
+    assert "Wat doen de mentor, de zorgcoördinator, de ouders en de leerling?" in body
+    client.force_login(staff("teacher", school=vo.school, groups="5"))
+    body = client.get(draft_url(opp)).content.decode()
+    assert "Alleen de zorgcoördinator van de school past het plan aan." in body

@@ -24,7 +24,7 @@ def adopted(world, consent, **kwargs):
     opp, version = world.sent(**kwargs)
     consent.agree_all(opp, version)
     if opp.school_type in ("so", "vso"):
-        services.record_commissie_advice(user=world.ib, opp=opp, advised_on=timezone.localdate(),
+        services.record_commissie_advice(user=world.ib, opp=opp, version=version, advised_on=timezone.localdate(),
                                          commissie="begeleiding", advice="Positief advies.")
     services.adopt(user=world.leader, opp=opp)
     opp.refresh_from_db()
@@ -247,19 +247,32 @@ def test_bad_end_input_gives_a_field_error_and_ends_nothing(client, world, conse
 # --- the commissie's advice (rule 6) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("school_type", ["so", "vso"])
-def test_ib_records_the_commissie_advice_and_it_shows_on_the_plan(client, world_for, school_type):
+def test_ib_records_the_commissie_advice_on_the_version_sent_and_it_shows_on_the_plan(client, world_for, school_type):
     w = world_for(school_type)
-    opp = w.fill(w.start())
+    opp, version = w.sent()
     client.force_login(w.ib)
     data = {"advised_on": timezone.localdate().isoformat(), "commissie": "begeleiding",
             "advice": "De commissie adviseert het plan vast te stellen."}
     response = client.post(url("commissie_advice", opp), data, follow=True)
     assert "Het advies van de commissie is vastgelegd" in response.content.decode()
     advice = CommissieAdvice.objects.get()
-    assert advice.opp == opp and advice.commissie == "begeleiding"
+    assert advice.opp == opp and advice.commissie == "begeleiding" and advice.version == version
     assert AuditEvent.objects.filter(action="opp.commissie_advice_recorded").count() == 1
     plan = client.get(url("draft", opp)).content.decode()
     assert "De commissie adviseert het plan vast te stellen." in plan
+    assert "over versie 1" in plan
+
+
+@pytest.mark.parametrize("stage", ["concept", "vastgesteld"])
+def test_the_commissie_advice_is_refused_on_a_draft_or_an_adopted_version(client, world_for, consent, stage):
+    w = world_for("so")
+    opp = w.fill(w.start()) if stage == "concept" else adopted(w, consent)
+    client.force_login(w.ib)
+    assert 'name="advice"' not in client.get(url("commissie_advice", opp)).content.decode()
+    data = {"advised_on": timezone.localdate().isoformat(), "commissie": "begeleiding", "advice": "Kwaad"}
+    response = client.post(url("commissie_advice", opp), data)
+    assert response.status_code == 400
+    assert not CommissieAdvice.objects.filter(advice="Kwaad").exists()
 
 
 @pytest.mark.parametrize(
@@ -273,7 +286,7 @@ def test_ib_records_the_commissie_advice_and_it_shows_on_the_plan(client, world_
 )
 def test_bad_commissie_input_gives_a_field_error_and_saves_nothing(client, world_for, change, field, message):
     w = world_for("so")
-    opp = w.start()
+    opp, _version = w.sent()
     client.force_login(w.ib)
     data = {"advised_on": timezone.localdate().isoformat(), "commissie": "onderzoek", "advice": "Advies.", **change}
     response = client.post(url("commissie_advice", opp), data)
@@ -294,8 +307,7 @@ def two_versions(world):
          "responsible": g.responsible, "due_by": g.due_by, "measured_by": g.measured_by}
         for g in opp.goals.order_by("order") if g.area != "Rekenen"
     ] + [goal("Spelling")]
-    services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                        changes={"goals": goals, "support_and_guidance": "Nu dagelijks een leesgroepje."})
+    world.change(opp, {"goals": goals, "support_and_guidance": "Nu dagelijks een leesgroepje."})
     opp.refresh_from_db()
     second = world.send(opp)
     return opp, first, second
@@ -333,8 +345,7 @@ def test_compare_defaults_to_the_last_two_versions_in_plain_dutch(client, world)
 
 def test_compare_with_explicit_versions_and_the_unsent_draft(client, world):
     opp, first, second = two_versions(world)
-    services.save_draft(user=world.ib, opp=opp, expected_revision=opp.revision,
-                        changes={"bevorderende_factoren": "Heel gemotiveerd."})
+    world.change(opp, {"bevorderende_factoren": "Heel gemotiveerd."})
     client.force_login(world.ib)
     same = client.get(url("compare", opp, f"?van={second.uuid}&naar={second.uuid}")).content.decode()
     assert "Er is niets veranderd." in same
@@ -349,7 +360,7 @@ def test_compare_with_unknown_versions_is_a_404_not_a_500(client, world, query):
     opp, first, second = two_versions(world)
     client.force_login(world.ib)
     if query == "?naar=concept":
-        query = f"?van={first.uuid}&naar=concept"  # the draft equals version 2: nothing to compare
+        query = f"?van={first.uuid}&naar=concept"  # version 2 waits: no draft to compare with
     assert client.get(url("compare", opp, query)).status_code == 404
 
 

@@ -38,3 +38,20 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_schools(rod):
     export(rod)
     _, many = _figures(rod.board)
     assert many == few
+
+
+def test_pending_lists_begin_and_end_dates_not_delivered_longest_waiting_first(rod):
+    import datetime
+
+    from django.utils import timezone
+
+    from registration.monitoring import pending_for
+
+    today = timezone.localdate()
+    old = rod.period(begin=today - datetime.timedelta(days=30))
+    new = rod.period(begin=today - datetime.timedelta(days=2))
+    rows = pending_for(rod.school, today=today)
+    assert [r.pupil_name for r in rows] == [old.pupil.full_name, new.pupil.full_name]
+    assert [r.days for r in rows] == [30, 2] and [r.late for r in rows] == [True, False]
+    assert rows[0].what == "begin" and rows[0].group == "5"
+    assert pending_for(rod.school_of("sbo"), today=today) == []

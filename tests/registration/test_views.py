@@ -179,3 +179,48 @@ def test_an_older_batch_cannot_be_delivered_after_a_newer_one_was(rod, client):
     client.post(f"/rod/export/{older.uuid}/aangeleverd/")
     older.refresh_from_db()
     assert older.state == BatchState.READY
+
+
+# --- what waits, in words a board understands -----------------------------------------------------------------
+
+def test_the_school_page_lists_the_pupils_whose_period_is_not_delivered_and_for_how_long(rod, client):
+    today = timezone.localdate()
+    delivered = rod.period(begin=today - datetime.timedelta(days=40))
+    deliver(rod, export(rod))
+    waiting = rod.period(begin=today - datetime.timedelta(days=20))
+    ended = rod.period(begin=today - datetime.timedelta(days=100), end=today - datetime.timedelta(days=3))
+    waiting.refresh_from_db()
+    Pupil.objects.filter(pk=waiting.pupil_id).update(first_name="Wachtend")
+    rod.period(begin=today - datetime.timedelta(days=5))  # new since the delivery
+    client.force_login(rod.admin)
+    body = client.get(f"/rod/school/{rod.school.uuid}/").content.decode()
+    section = body.split('id="kop-wacht"')[1].split("</section>")[0]
+    assert delivered.pupil.last_name not in section
+    assert ended.pupil.last_name in section and "begin- en einddatum" in section
+    rows = section.split("<tr>")[2:]
+    assert ended.pupil.last_name in rows[0] and "100 dagen" in rows[0]  # longest waiting first
+    assert "Wachtend" in rows[1] and "20 dagen" in rows[1] and "text-bg-danger" in rows[1]
+    assert "5 dagen" in rows[2] and "text-bg-danger" not in rows[2]
+    assert "eigen streefdatum" in body and "De wet noemt geen termijn" in body
+
+
+def test_a_school_leader_sees_the_waiting_pupils_of_their_own_school_only(rod, client):
+    other = rod.school_of("bao")
+    mine = rod.period()
+    theirs = rod.period(school=other)
+    leader = staff("school_leader", school=rod.school)
+    client.force_login(leader)
+    body = client.get(f"/rod/school/{rod.school.uuid}/").content.decode()
+    assert mine.pupil.last_name in body and theirs.pupil.last_name not in body
+    assert client.get(f"/rod/school/{other.uuid}/").status_code == 404
+
+
+def test_the_pages_say_14_days_is_the_portals_own_target_not_the_law(rod, batch, client):
+    client.force_login(rod.admin)
+    board = client.get(f"/rod/bestuur/{rod.board.uuid}/").content.decode()
+    assert "De wet noemt geen termijn" in board and "eigen streefdatum, geen wettelijke termijn" in board
+    assert "binnen 14 dagen bij DUO" not in board
+    page = client.get(f"/rod/export/{batch.uuid}/").content.decode()
+    assert "eigen schema van het portaal" in page and "rod-opp-export.xsd" in page
+    assert "De kolom 'leerling' is de vaste referentie van de leerling in dit portaal" in page
+    assert "markeer de export dan als aangeleverd" in page
