@@ -27,8 +27,9 @@ run: demo
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmark (bench/README.md): `make bench` (about half an hour) or `make bench QUICK=1` (a few minutes).
 bench: $(STAMP)
-	$(PY) -m registration.bench
+	$(PY) -m bench $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media .pytest_cache
