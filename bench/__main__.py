@@ -45,8 +45,11 @@ QUICK = Mode("quick", warmup=1, seconds=5, max_requests=10_000, rod_periods=10_0
 CONCURRENCY = 8
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+    print(f"[{time.monotonic() - _STARTED:6.0f} s] {message}", flush=True)
 
 
 # --- where it runs ------------------------------------------------------------------------------------------
