@@ -140,7 +140,7 @@ class Grower:
         self._brin_counter = 0
         self._boards = set(Board.objects.values_list("number", flat=True))
         self._board_counter = 10_000
-        self._options = {t: UitstroomOption.objects.for_school_type(t).order_by("order", "pk").first()
+        self._options = {t: list(UitstroomOption.objects.for_school_type(t).order_by("order", "pk"))
                          for t in PO_TYPES + VO_TYPES}
 
     # --- organisations ---------------------------------------------------------------------------------------
@@ -220,7 +220,8 @@ class Grower:
                        .values_list("user_id", flat=True))
         if not ib_ids:
             raise DatasetError(f"school {school.code} has no ib to write its plans")
-        option = self._options.get(school.school_type)
+        options = self._options.get(school.school_type)
+        option = self.rng.choice(options) if options else None  # the destination this school's plans name
         return SchoolInfo(id=school.pk, code=school.code, brin=school.brin, vestiging=school.vestiging,
                           school_type=school.school_type, board_id=school.board_id, ib_ids=ib_ids,
                           uitstroom=(option.pk, option.code, option.label) if option else None,

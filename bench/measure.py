@@ -73,7 +73,7 @@ def session_cookies(user: User, n: int) -> list[str]:
 
 # --- queries, in-process ------------------------------------------------------------------------------------
 
-def count_queries(page: Page, user: User) -> dict:
+def count_queries(page: Page, user: User, *, keep_sql: bool = False) -> dict:
     """The page's queries on its second request (the first fills what a warm worker already holds)."""
     client = signed_in_client(user)
     first = client.get(page.url)
@@ -81,7 +81,10 @@ def count_queries(page: Page, user: User) -> dict:
         raise RuntimeError(f"{page.key}: {page.url} answered {first.status_code} for {user.email}")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page.url)
-    return {"queries": len(queries), "status": response.status_code, "html_bytes": len(response.content)}
+    result = {"queries": len(queries), "status": response.status_code, "html_bytes": len(response.content)}
+    if keep_sql:
+        result["sql"] = [(float(q["time"]), q["sql"]) for q in queries.captured_queries]
+    return result
 
 
 # --- load, from another process --------------------------------------------------------------------------------
@@ -187,9 +190,9 @@ def csv_import(school: School, user: User, data: bytes) -> dict:
     client = signed_in_client(user)
     upload = io.BytesIO(data)
     upload.name = "leerlingen.csv"
-    before = school.enrolments.count()
+    url, before = reverse("schools:pupil_import"), school.enrolments.count()
     started = time.perf_counter()
-    response = client.post(reverse("schools:pupil_import"), {"school": str(school.uuid), "file": upload})
+    response = client.post(url, {"school": str(school.uuid), "file": upload})
     seconds = time.perf_counter() - started
     added = school.enrolments.count() - before
     if response.status_code != 302:
