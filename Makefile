@@ -27,7 +27,7 @@ run: demo
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The benchmark (bench/README.md): `make bench` (about half an hour) or `make bench QUICK=1` (a few minutes).
+# The benchmark (bench/README.md): `make bench` (about 17 minutes) or `make bench QUICK=1` (3-5 minutes).
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick)
 

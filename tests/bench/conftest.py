@@ -1,10 +1,13 @@
+import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
 
 from bench.dataset import Size
+from bench.load import Spec, run
 from tests.conftest import require_or_skip
 from tests.factories import BoardFactory, SchoolFactory, staff
 
@@ -60,3 +63,9 @@ def server():
     yield httpd
     httpd.shutdown()
     httpd.server_close()
+
+
+def load(**spec) -> dict:
+    """The load generator's run, in a thread of its own: the browser tests leave an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run(Spec(**spec))).result()

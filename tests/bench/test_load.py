@@ -1,4 +1,3 @@
-import asyncio
 import json
 import subprocess
 import sys
@@ -7,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import Spec, percentile, run
+from bench.load import Spec, percentile
 
-from .conftest import BODY, StandIn
+from .conftest import BODY, StandIn, load
 
 
 def measure(server, **kwargs) -> dict:
     spec = {"port": server.server_address[1], "path": "/", "warmup_seconds": 0, "seconds": 10, **kwargs}
-    return asyncio.run(run(Spec(**spec)))
+    return load(**spec)
 
 
 def test_the_generator_stops_at_its_request_limit_with_every_answer_counted(server):
@@ -44,7 +43,7 @@ def test_answers_other_than_200_are_counted_by_status(server):
 def test_a_server_that_is_not_there_counts_as_errors_not_answers():
     with ThreadingHTTPServer(("127.0.0.1", 0), StandIn) as gone:
         port = gone.server_address[1]
-    result = asyncio.run(run(Spec(port=port, path="/", concurrency=1, warmup_seconds=0, seconds=0.3)))
+    result = load(port=port, path="/", concurrency=1, warmup_seconds=0, seconds=0.3)
     assert result["requests"] == 0 and result["errors"] > 0 and result["p95_ms"] is None
 
 

@@ -1,13 +1,13 @@
-import asyncio
 import datetime
 import json
 from dataclasses import replace
 
 from bench import dataset, measure, report, rod_export
 from bench.bulk import bsns
-from bench.load import Spec, run
 from plans.models import Opp
 from schools.models import School
+
+from .conftest import load as run_load
 
 SMALL = dataset.Size("small (test)", schools=9, pupils=330, plans=70, focus_board_schools=7,
                      focus_school_pupils=80, focus_school_plans=20, schools_per_board=1)
@@ -25,7 +25,7 @@ def test_a_tiny_in_process_run_has_every_key_the_issue_asks_for(postgres, server
     assert School.objects.editable_by(focus.leader).filter(pk=focus.school.pk).exists()
     users = {"ib": focus.ib, "leader": focus.leader, "board_admin": focus.board_admin, "parent": focus.parent}
     pages = measure.key_pages(focus)
-    load = asyncio.run(run(Spec(port=server.server_address[1], path="/", warmup_seconds=0, max_requests=5)))
+    load = run_load(port=server.server_address[1], path="/", warmup_seconds=0, max_requests=5)
     datasets, phases = {}, {}
     for name, size in (("small", SMALL), ("large", LARGE)):
         datasets[name] = dataset.grow(size, focus.school)
