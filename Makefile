@@ -27,8 +27,9 @@ run: demo
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmark (bench/README.md): `make bench` (about 17 minutes) or `make bench QUICK=1` (3-5 minutes).
 bench: $(STAMP)
-	$(PY) -m registration.bench
+	$(PY) -m bench $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media .pytest_cache

@@ -1,0 +1,40 @@
+import datetime
+import uuid
+
+import pytest
+
+from bench.bulk import DatasetError, Table, bsns
+from schools.identifiers import is_valid_bsn
+from schools.models import Pupil
+
+NOW = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_generated_bsns_pass_the_elfproef_and_never_repeat():
+    numbers = [bsn for bsn, _ in zip(bsns(20_000_000), range(20_000))]
+    assert all(is_valid_bsn(n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    assert numbers == sorted(numbers)
+
+
+def test_a_table_fills_every_column_it_is_not_given_from_the_model():
+    table = Table(Pupil, ["id", "first_name", "last_name", "date_of_birth", "bsn"], now=NOW)
+    assert set(table.columns) == {f.column for f in Pupil._meta.concrete_fields}
+    first = dict(zip(table.columns, table.full_row((1, "Sem", "Jong", datetime.date(2016, 3, 1), "111222333"))))
+    second = dict(zip(table.columns, table.full_row((2, "Noor", "Bos", datetime.date(2016, 4, 1), "123456782"))))
+    assert isinstance(first["uuid"], uuid.UUID) and first["uuid"] != second["uuid"]
+    assert first["created_at"] == first["updated_at"] == NOW
+    assert first["name_prefix"] == "" and first["onderwijsnummer"] is None and first["user_id"] is None
+
+
+def test_a_required_field_without_a_value_stops_the_build_with_its_name():
+    with pytest.raises(DatasetError, match="schools.Pupil.last_name"):
+        Table(Pupil, ["id", "first_name", "date_of_birth", "bsn"], now=NOW)
+
+
+def test_json_values_are_written_as_json_text():
+    from plans.models import OppVersion
+
+    table = Table(OppVersion, ["id", "opp_id", "number", "content", "content_hash", "created_by_id"], now=NOW)
+    row = dict(zip(table.columns, table.full_row((1, 1, 1, {"kind": "extra_support", "ä": True}, "x", None))))
+    assert row["content"] == '{"kind": "extra_support", "ä": true}'
