@@ -20,12 +20,11 @@ def _version_field() -> forms.CharField:
     return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-def _identifier_field(label, help_text, unique_message) -> forms.CharField:
+def _identifier_field(label, help_text) -> forms.CharField:
     # Longer than 9, so "1234.56.782" or "1234 56 782" as people type them reach the clean method.
     return forms.CharField(
         label=label, help_text=help_text, required=False, max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"unique": unique_message},
     )
 
 
@@ -37,13 +36,9 @@ def _identifier(value: str, validate) -> str | None:
 
 
 class PupilForm(forms.ModelForm):
-    bsn = _identifier_field(
-        _("BSN"), _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."),
-        _("Er staat al een leerling met dit BSN in het portaal."),
-    )
+    bsn = _identifier_field(_("BSN"), _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."))
     onderwijsnummer = _identifier_field(
         _("Onderwijsnummer"), _("Alleen als de leerling geen BSN heeft: 9 cijfers, beginnend met 10."),
-        _("Er staat al een leerling met dit onderwijsnummer in het portaal."),
     )
     version = _version_field()
 
@@ -79,12 +74,9 @@ class PupilForm(forms.ModelForm):
             super().validate_constraints()
 
     def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        if self.instance.pk is None:
-            # A pupil who moves school is already known by this number: the service
-            # enrols them here when the date of birth matches, so no uniqueness error now.
-            exclude |= {"bsn", "onderwijsnummer"}
-        return exclude
+        # Whether a number is known is the service's question: an error here would tell the user that a pupil
+        # with this number exists at a school out of their reach (see schools.transfers).
+        return super()._get_validation_exclusions() | {"bsn", "onderwijsnummer"}
 
 
 class EnrolmentForm(forms.ModelForm):
