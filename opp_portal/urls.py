@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own URLs, so its password-only sign-in is never reached.
+    path("beheer/login/", views.admin_login, name="admin_login"),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("consent.urls")),
