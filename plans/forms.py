@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.dates import SensibleDateField
+
 from .content import GOAL_FIELDS
 from .models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
 
@@ -48,7 +50,7 @@ class StartPlanForm(forms.Form):
         help_text=_("Een OPP is voor een leerling die extra ondersteuning krijgt; het wordt bij DUO gemeld. "
                     "Een intern plan binnen de basisondersteuning niet."),
     )
-    support_start_date = forms.DateField(
+    support_start_date = SensibleDateField(
         label=_("Start extra ondersteuning"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Vanaf wanneer krijgt de leerling extra ondersteuning? Het OPP moet binnen zes weken "
@@ -157,7 +159,7 @@ class GoalForm(forms.Form):
                      max_length=SHORT_TEXT, rows=3)
     responsible = _text(_("Wie doet wat"), _("Wat doen de leerkracht, de ib'er, de ouders en de leerling?"),
                         max_length=SHORT_TEXT, rows=2)
-    due_by = forms.DateField(
+    due_by = SensibleDateField(
         label=_("Wanneer bereikt"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("De datum waarop we kijken of het doel bereikt is."),

@@ -113,7 +113,10 @@ def adoptions_due(plans: QuerySet, *, today: datetime.date | None = None) -> Que
 
 
 def adoption_due_from_start(start: datetime.date | None) -> datetime.date | None:
-    return start + ADOPTION_WINDOW if start else None
+    try:
+        return start + ADOPTION_WINDOW if start else None
+    except OverflowError:  # a start stored before dates were bounded (9999-12-31) has no deadline to show
+        return None
 
 
 # --- rule 8: evaluation at least once a year ---------------------------------------------------------------

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.dates import SensibleDateField
+
 from .identifiers import validate_bsn, validate_onderwijsnummer
 from .models import Enrolment, Guardianship, Pupil, School
 
@@ -46,6 +48,7 @@ class PupilForm(forms.ModelForm):
         model = Pupil
         fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
         widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": SensibleDateField}
 
     def clean_bsn(self):
         return _identifier(self.cleaned_data.get("bsn"), validate_bsn)
@@ -84,6 +87,7 @@ class EnrolmentForm(forms.ModelForm):
         model = Enrolment
         fields = ["school", "group", "enrolment_date", "leaving_date", "sequence_number"]
         widgets = {"enrolment_date": DateInput(), "leaving_date": DateInput()}
+        field_classes = {"enrolment_date": SensibleDateField, "leaving_date": SensibleDateField}
         error_messages = {
             "school": {"invalid_choice": _("Kies een school waar u leerlingen mag toevoegen.")},
         }
