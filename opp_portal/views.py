@@ -25,6 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "no_access.html")
 
 
+def refused(request: HttpRequest, message: str, *, back: str, status: int = 403) -> HttpResponse:
+    """A step the user may not take on a record they may read: the reason and a way back, never the record
+    itself (a refusal shows no plan content, and so needs no read in the audit trail)."""
+    return render(request, "refused.html", {"message": message, "back": back}, status=status)
+
+
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:

@@ -155,8 +155,10 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
     schools = School.objects.editable_by(request.user)
     if not schools.exists():
         raise Http404
-    pupil_form = PupilForm(request.POST or None, prefix="pupil")
-    enrolment_form = EnrolmentForm(request.POST or None, prefix="enrolment", schools=schools)
+    # Bound on every POST, an empty one too: it gets "required" messages, not an unbound form.
+    data = request.POST if request.method == "POST" else None
+    pupil_form = PupilForm(data, prefix="pupil")
+    enrolment_form = EnrolmentForm(data, prefix="enrolment", schools=schools)
     if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             pupil = services.create_pupil(
@@ -197,7 +199,7 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
             EnrolmentForm(data, instance=fresh_enrolment, prefix="enrolment", schools=schools),
         )
 
-    pupil_form, enrolment_form = forms_for(request.POST or None)
+    pupil_form, enrolment_form = forms_for(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             services.update_pupil(
@@ -282,7 +284,7 @@ def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
 @require_http_methods(["GET", "POST"])
 def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
     pupil = _editable_pupil(request, pupil_uuid)
-    form = GuardianForm(request.POST or None)
+    form = GuardianForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_guardian(user=request.user, pupil=pupil, data=_guardian_data(form.cleaned_data))
@@ -309,7 +311,7 @@ def guardian_edit(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpRespon
         }
         return GuardianForm(data, initial=initial)
 
-    form = form_for(request.POST or None, link)
+    form = form_for(request.POST if request.method == "POST" else None, link)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_guardian(
