@@ -28,8 +28,6 @@ from opp_portal.mail import queue_email
 from . import emails
 from .models import Enrolment, Guardian, Guardianship, Pupil, PupilTransfer, School, TransferDecider, TransferState
 
-NUMBER_KINDS = ("bsn", "onderwijsnummer")
-
 
 class NotDecidable(Http404):
     """The user may not decide on this transfer; a 404, so it does not confirm the transfer exists."""
@@ -128,13 +126,13 @@ def deciding_school_ids(pupil: Pupil, *, today: datetime.date | None = None) -> 
     return {latest.school_id}
 
 
-def _as_school(user, transfer: PupilTransfer) -> School | None:
+def _as_school(user, transfer: PupilTransfer) -> int | None:
     """The school on whose behalf `user` decides, if they are ib or school leader at a deciding school."""
     reach = reach_of(user)
     deciders = deciding_school_ids(transfer.pupil)
     allowed = deciders if reach.everything else deciders & set(reach.editable_school_ids)
     allowed.discard(transfer.receiving_school_id)
-    return School.objects.filter(pk__in=allowed).order_by("pk").first() if allowed else None
+    return min(allowed) if allowed else None
 
 
 def _as_family(user, transfer: PupilTransfer) -> bool:
@@ -180,10 +178,11 @@ def decide(*, user, transfer: PupilTransfer, confirm: bool, reason: str = "") ->
         pk=transfer.pk)
     if fresh.requested_by_id is not None and fresh.requested_by_id == user.pk:
         raise NotDecidable
-    school = _as_school(user, fresh)
-    as_family = school is None and _as_family(user, fresh)
-    if school is None and not as_family:
+    school_id = _as_school(user, fresh)
+    as_family = school_id is None and _as_family(user, fresh)
+    if school_id is None and not as_family:
         raise NotDecidable
+    school = School.objects.get(pk=school_id) if school_id else None
     if fresh.state != TransferState.PENDING:
         raise AlreadyDecided(_("Over deze overstap is al beslist."))
     fresh.state = TransferState.CONFIRMED if confirm else TransferState.DECLINED

@@ -389,3 +389,33 @@ def test_the_current_school_decides_on_a_pending_transfer_before_changing_the_nu
                                                   enrolment_date=enrolment.enrolment_date, leaving_date=None,
                                                   group="5"),
         )
+
+
+def test_the_transfers_waiting_for_a_school_take_the_same_queries_for_one_or_many(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+
+    def ask(n):
+        for _ in range(n):
+            sem = EnrolmentFactory(school=w.current, pupil__date_of_birth=BORN).pupil
+            other = SchoolFactory()
+            services.create_pupil(user=staff("ib", school=other), pupil=services.PupilData(
+                first_name="X", name_prefix="", last_name="Y", date_of_birth=BORN, bsn=sem.bsn, onderwijsnummer=None,
+            ), enrolment=services.EnrolmentData(school=other, sequence_number="1",
+                                                enrolment_date=datetime.date(2025, 8, 25), leaving_date=None, group=""))
+
+    def queries():
+        from opp_portal.access import forget_reach
+
+        forget_reach(w.ib)
+        with CaptureQueriesContext(connection) as captured:
+            found = transfers.decidable_by(w.ib)
+        return len(found), len(captured)
+
+    ask(1)
+    one = queries()
+    ask(4)
+    five = queries()
+    assert (one[0], five[0]) == (1, 5) and one[1] == five[1]
