@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# manage.py defaults to the production settings; the demo targets ask for the demo settings explicitly.
+DEMO := DJANGO_SETTINGS_MODULE=opp_portal.settings.local
 
 .PHONY: run test migrate demo clean bench
 
@@ -15,14 +17,14 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 migrate: $(STAMP)
-	$(PY) manage.py migrate --noinput
+	$(DEMO) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(DEMO) $(PY) manage.py seed_demo
 
 run: demo
 	@echo "OPP-portaal op http://127.0.0.1:8000 — demo-accounts staan in README.md (wachtwoord opp-demo-2026)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

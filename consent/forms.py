@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.datefields import SensibleDateField
+
 from .models import Decision, HearingMethod, HowGiven
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -46,7 +48,7 @@ class OogoForm(forms.Form):
         ("handelingsdeel", _("het handelingsdeel (wat de school doet; de ouders stemmen hiermee in)")),
         ("uitstroomperspectief", _("het uitstroomperspectief (waar de leerling naar verwachting heen gaat)")),
     )
-    held_on = forms.DateField(label=_("Datum van het overleg"), widget=DateInput())
+    held_on = SensibleDateField(label=_("Datum van het overleg"), widget=DateInput())
     participants = _text(_("Wie waren erbij"), rows=2, help_text=_("Namen en rollen, bijvoorbeeld: moeder, vader, ib'er."))
     parts = forms.MultipleChoiceField(label=_("Wat is besproken"), choices=PARTS, widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": _("Kies welk deel van het plan is besproken.")})
@@ -62,7 +64,7 @@ class HearingForm(forms.Form):
     about = forms.ChoiceField(label=_("Waarover is de leerling gehoord"))
     heard = forms.ChoiceField(label=_("Is de leerling gehoord?"), choices=HEARD_CHOICES, widget=forms.RadioSelect,
                               initial="ja")
-    heard_on = forms.DateField(label=_("Wanneer"), required=False, widget=DateInput())
+    heard_on = SensibleDateField(label=_("Wanneer"), required=False, widget=DateInput())
     method = forms.ChoiceField(label=_("Hoe"), required=False)
     heard_by = forms.CharField(label=_("Door wie"), required=False, max_length=200)
     pupil_view = _text(_("Wat vindt de leerling"), required=False, help_text=_("In de woorden van de leerling."))
@@ -113,7 +115,7 @@ class PaperDecisionForm(forms.Form):
                             choices=[(HowGiven.OP_PAPIER, HowGiven.OP_PAPIER.label),
                                      (HowGiven.IN_GESPREK, HowGiven.IN_GESPREK.label)],
                             initial=HowGiven.OP_PAPIER)
-    decided_on = forms.DateField(label=_("Datum van het besluit"), widget=DateInput(), initial=timezone.localdate)
+    decided_on = SensibleDateField(label=_("Datum van het besluit"), widget=DateInput(), initial=timezone.localdate)
     scan = forms.FileField(label=_("Scan van het formulier (niet verplicht)"), required=False,
                            help_text=_("PDF, JPEG of PNG, hoogstens 10 MB."))
 

@@ -3,7 +3,8 @@ import os
 from celery import Celery
 from celery.signals import worker_init
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opp_portal.settings.local")
+# Production settings unless asked otherwise (see manage.py); `make run` asks for the demo.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opp_portal.settings.production")
 
 app = Celery("opp_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("opp_portal.outbox.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own URLs, so its password-only sign-in is never reached.
+    path("beheer/login/", views.admin_login, name="admin_login"),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("consent.urls")),

@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from . import health
@@ -32,6 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "no_access.html")
 
 
+def refused(request: HttpRequest, message: str, *, back: str, status: int = 403) -> HttpResponse:
+    """A step the user may not take on a record they may read: the reason and a way back, never the record
+    itself (a refusal shows no plan content, and so needs no read in the audit trail)."""
+    return render(request, "refused.html", {"message": message, "back": back}, status=status)
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -39,3 +49,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     the body says which, and how old the oldest unsent mail and the oldest stuck job are."""
     body, healthy = health.report()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin has no sign-in of its own: it would take a password alone, without the second factor and
+    without the rate limits. Every method (a POSTed password too) is sent to the portal's sign-in."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -10,6 +10,7 @@ Creating and revoking a feed are service functions with an audit event; the toke
 """
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .overview import adoption_deadlines, adoption_due_from_start, evaluation_de
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64
+TOKEN_ALPHABET = re.compile(r"[A-Za-z0-9_-]+")  # what secrets.token_urlsafe gives
 PRODID = "-//OPP-portaal//Deadlines//NL"
 
 
@@ -82,7 +84,7 @@ def revoke_feed(*, user, feed: CalendarFeed) -> CalendarFeed:
 
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The active feed with this token, or None; the lookup goes through the token's unique index."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    if not token or len(token) > MAX_TOKEN_LENGTH or not TOKEN_ALPHABET.fullmatch(token):
         return None
     return CalendarFeed.objects.select_related("user").filter(token=token, revoked_at__isnull=True).first()
 
@@ -117,7 +119,9 @@ def feed_events(feed: CalendarFeed, *, base_url: str, host: str) -> list[Event]:
     for opp in evaluation_deadlines(plans):
         events.append(_event(opp, "evaluatie", opp.next_evaluation_due, _("OPP-evaluatie gepland"),
                              base_url, host))
-    return sorted(events, key=lambda e: (e.day, e.uid))
+    # A date at the very end of the calendar (stored before dates were bounded) cannot be an all-day event;
+    # leaving it out keeps the rest of the feed working.
+    return sorted((e for e in events if e.day and e.day < datetime.date.max), key=lambda e: (e.day, e.uid))
 
 
 def reference(opp: Opp) -> str:

@@ -74,7 +74,10 @@ def with_adoption_start(plans: QuerySet) -> QuerySet:
 
 
 def due_from_start(start: datetime.date | None) -> datetime.date | None:
-    return start + ADOPTION_WINDOW if start else None
+    try:
+        return start + ADOPTION_WINDOW if start else None
+    except OverflowError:  # a start stored before dates were bounded (9999-12-31) has no deadline to show
+        return None
 
 
 def adoption_start(opp: Opp) -> datetime.date | None:

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.datefields import SensibleDateField
+
 from .content import GOAL_FIELDS
 from .models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
 from .terms import terms_for
@@ -56,7 +58,7 @@ class StartPlanForm(forms.Form):
         help_text=_("Een OPP is voor een leerling die extra ondersteuning krijgt; het wordt bij DUO gemeld. "
                     "Een intern plan binnen de basisondersteuning niet."),
     )
-    support_start_date = forms.DateField(
+    support_start_date = SensibleDateField(
         label=_("Start extra ondersteuning"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Vanaf wanneer krijgt de leerling extra ondersteuning? Het OPP moet binnen zes weken "
@@ -197,7 +199,7 @@ class GoalForm(forms.Form):
     responsible = _text(_("Wie doet wat"), _("Wat doen de leerkracht, de ib'er, de ouders en de leerling?"),
                         max_length=SHORT_TEXT, rows=2)
     RESPONSIBLE_HELP = _("Wat doen de %(teacher)s, de %(ib)s, de ouders en de leerling?")
-    due_by = forms.DateField(
+    due_by = SensibleDateField(
         label=_("Streefdatum"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("De datum waarop we kijken of het doel bereikt is."),

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.datefields import SensibleDateField
+
 from .forms import SHORT_TEXT, _describe, mark_invalid
 from .models import Commissie, EvaluationDecision, GoalOutcome, StandardTextKind, goal_title
 
@@ -18,7 +20,7 @@ LONG = 4000
 
 
 def _date(label, help_text=""):
-    return forms.DateField(
+    return SensibleDateField(
         label=label, help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         error_messages={"required": _("Vul een datum in."), "invalid": _("Vul een geldige datum in.")},

@@ -371,7 +371,8 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
 
     rendering, created = PdfRendering.objects.get_or_create(
         version=version, defaults={"content_hash": version.content_hash, "queued_at": timezone.now()})
-    rendering = PdfRendering.objects.select_for_update().select_related("version").get(pk=rendering.pk)
+    # Lock only the rendering: the runtime database role may not lock (update) the append-only versions.
+    rendering = PdfRendering.objects.select_for_update(of=("self",)).select_related("version").get(pk=rendering.pk)
     if created:
         reason = "new"
     elif rendering.status == PdfStatus.FAILED:

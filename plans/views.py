@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
-from opp_portal.audit.service import record
+from opp_portal.views import refused
+from opp_portal.audit.service import record_plan_read
 from schools.models import Enrolment, Pupil, Role, School
 
 from . import services
@@ -91,8 +92,9 @@ def _decorate(opp: Opp) -> Opp:
     return opp
 
 
-def _audit_read(user, opp: Opp) -> None:
-    record(actor=user, action="opp.viewed", obj=opp, on_behalf_of=f"school:{opp.school.code}", pupil_id=opp.pupil_id)
+def _audit_read(request, opp: Opp, what: str = "plan") -> None:
+    """Every response that shows plan content records the read (once per request; see record_plan_read)."""
+    record_plan_read(request=request, opp=opp, what=what)
 
 
 # --- a pupil's plans ----------------------------------------------------------------------------------------
@@ -226,6 +228,7 @@ def _adoption_offer(opp: Opp, roles, checklist_data: dict) -> dict | None:
 
 def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps=None, adjust_form=None,
           status=200):
+    _audit_read(request, opp, "draft")
     user = request.user
     roles = _roles(user, opp.school)
     can_edit = Role.IB in roles and opp.is_editable
@@ -262,7 +265,6 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
 def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = _get_opp(request.user, opp_uuid)
     if request.method == "GET":
-        _audit_read(request.user, opp)
         return _page(request, opp)
     if Role.IB not in _roles(request.user, opp.school) or not opp.is_editable:
         if Role.IB not in _roles(request.user, opp.school):
@@ -276,8 +278,7 @@ def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
             message = _("Niet opgeslagen: dit plan is beëindigd.")
         if request.htmx:
             return render(request, "plans/draft.html#status", {"error": message}, status=403)
-        # A refused write shows no plan content: only the reason and the way back.
-        return render(request, "plans/refused.html", {"opp": opp, "message": message}, status=403)
+        return refused(request, message, back=reverse("plans:draft", kwargs={"opp_uuid": opp.uuid}))
     return _save(request, opp)
 
 
@@ -406,6 +407,7 @@ def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.Confl
         for name, (current, submitted) in error.fields.items()
     ]
     conflict = {"fields": fields, "revision": error.current_revision}
+    _audit_read(request, opp, "conflict")  # the stored text is on the page
     if request.htmx:
         return render(request, "plans/draft.html#saved", {"opp": opp, "conflict": conflict, "checklist": None})
     opp.refresh_from_db()

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opp_portal.views import refused
 from schools.models import Role
 
 from . import services
@@ -59,6 +60,7 @@ def _evaluations(user, opp):
 
 
 def _evaluation_page(request, opp, *, form=None, status=200) -> HttpResponse:
+    _audit_read(request, opp, "evaluation")
     roles = _roles(request.user, opp.school)
     can_record = Role.IB in roles and opp.is_running
     if form is None and can_record:
@@ -79,14 +81,13 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
     user = request.user
     opp = _get_opp(user, opp_uuid)
     if request.method == "GET":
-        _audit_read(user, opp)
         return _evaluation_page(request, opp)
+    back = reverse("plans:evaluation", kwargs={"opp_uuid": opp.uuid})
     if Role.IB not in _roles(user, opp.school):
-        messages.error(request, _("Alleen de intern begeleider van de school legt een evaluatie vast."))
-        return _evaluation_page(request, opp, status=403)
+        return refused(request, _("Alleen de intern begeleider van de school legt een evaluatie vast."), back=back)
     if not opp.is_running:
-        messages.error(request, _("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."))
-        return _evaluation_page(request, opp, status=400)
+        return refused(request, _("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."), back=back,
+                       status=400)
     form = EvaluationForm(request.POST, goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
     if form.is_valid():
         data = form.cleaned_data
@@ -165,6 +166,7 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
 # --- the commissie's advice (so, vso) ---------------------------------------------------------------------
 
 def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
+    _audit_read(request, opp, "commissie_advice")  # the advice is plan content
     roles = _roles(request.user, opp.school)
     may_record = bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING
     if form is None and may_record:
@@ -189,13 +191,12 @@ def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         return _commissie_page(request, opp)
+    back = reverse("plans:commissie_advice", kwargs={"opp_uuid": opp.uuid})
     if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
-        messages.error(request, _("Alleen de intern begeleider of de schoolleider legt het advies vast."))
-        return _commissie_page(request, opp, status=403)
+        return refused(request, _("Alleen de intern begeleider of de schoolleider legt het advies vast."), back=back)
     if opp.status != OppStatus.TER_INSTEMMING:
-        messages.error(request, _("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "
-                                  "Nu ligt er geen versie voor."))
-        return _commissie_page(request, opp, status=400)
+        return refused(request, _("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "
+                                  "Nu ligt er geen versie voor."), back=back, status=400)
     form = CommissieForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -230,7 +231,7 @@ def _adoptions(opp) -> dict[int, datetime.date]:
 def versions(request: HttpRequest, opp_uuid) -> HttpResponse:
     user = request.user
     opp = _get_opp(user, opp_uuid)
-    _audit_read(user, opp)
+    _audit_read(request, opp, "versions")
     items = _versions(user, opp)
     adoptions = _adoptions(opp)
     for index, version in enumerate(items):
@@ -258,7 +259,7 @@ def compare(request: HttpRequest, opp_uuid) -> HttpResponse:
         raise Http404
     if new_key == DRAFT and not draft_differs:
         raise Http404
-    _audit_read(user, opp)
+    _audit_read(request, opp, "compare")
     context = {"opp": _decorate(opp), "versions": items, "draft_differs": draft_differs, "old_key": old_key,
                "new_key": new_key, "sentences": None, "rows": []}
     if old_key and new_key:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from opp_portal.spreadsheet import safe_row
+
 from .validation import Period
 
 CSV_HEADER = ["brin", "vestiging", "inschrijvingvolgnummer", "bsn", "onderwijsnummer", "leerling",
@@ -35,10 +37,10 @@ class CsvWriter:
         self.rows = 0
 
     def write(self, p: Period) -> None:
-        self._writer.writerow([
+        self._writer.writerow(safe_row([
             p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer, str(p.pupil_uuid),
             _date(p.begin), _date(p.end), p.mutatie,
-        ])
+        ]))
         self.rows += 1
 
 

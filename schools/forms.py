@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.datefields import SensibleDateField
+
 from .identifiers import validate_bsn, validate_onderwijsnummer
 from .models import Enrolment, Guardianship, Pupil, School
 
@@ -20,12 +22,11 @@ def _version_field() -> forms.CharField:
     return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-def _identifier_field(label, help_text, unique_message) -> forms.CharField:
+def _identifier_field(label, help_text) -> forms.CharField:
     # Longer than 9, so "1234.56.782" or "1234 56 782" as people type them reach the clean method.
     return forms.CharField(
         label=label, help_text=help_text, required=False, max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"unique": unique_message},
     )
 
 
@@ -37,13 +38,9 @@ def _identifier(value: str, validate) -> str | None:
 
 
 class PupilForm(forms.ModelForm):
-    bsn = _identifier_field(
-        _("BSN"), _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."),
-        _("Er staat al een leerling met dit BSN in het portaal."),
-    )
+    bsn = _identifier_field(_("BSN"), _("9 cijfers. Vul het BSN in, of anders het onderwijsnummer."))
     onderwijsnummer = _identifier_field(
         _("Onderwijsnummer"), _("Alleen als de leerling geen BSN heeft: 9 cijfers, beginnend met 10."),
-        _("Er staat al een leerling met dit onderwijsnummer in het portaal."),
     )
     version = _version_field()
 
@@ -51,6 +48,7 @@ class PupilForm(forms.ModelForm):
         model = Pupil
         fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
         widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": SensibleDateField}
 
     def clean_bsn(self):
         return _identifier(self.cleaned_data.get("bsn"), validate_bsn)
@@ -79,12 +77,9 @@ class PupilForm(forms.ModelForm):
             super().validate_constraints()
 
     def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        if self.instance.pk is None:
-            # A pupil who moves school is already known by this number: the service
-            # enrols them here when the date of birth matches, so no uniqueness error now.
-            exclude |= {"bsn", "onderwijsnummer"}
-        return exclude
+        # Whether a number is known is the service's question: an error here would tell the user that a pupil
+        # with this number exists at a school out of their reach (see schools.transfers).
+        return super()._get_validation_exclusions() | {"bsn", "onderwijsnummer"}
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -92,6 +87,7 @@ class EnrolmentForm(forms.ModelForm):
         model = Enrolment
         fields = ["school", "group", "enrolment_date", "leaving_date", "sequence_number"]
         widgets = {"enrolment_date": DateInput(), "leaving_date": DateInput()}
+        field_classes = {"enrolment_date": SensibleDateField, "leaving_date": SensibleDateField}
         error_messages = {
             "school": {"invalid_choice": _("Kies een school waar u leerlingen mag toevoegen.")},
         }

@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -253,6 +253,18 @@ class PupilQuerySet(models.QuerySet):
             return self.all()
         return self.filter(pk__in=Enrolment.objects.filter(school_id__in=reach.editable_school_ids).values("pupil_id"))
 
+    def guardians_editable_by(self, user) -> "PupilQuerySet":
+        """Pupils whose guardians (and their gezag) the user may change: enrolled now at a school they edit.
+
+        A school the pupil left keeps reading its own records, but no longer decides who receives the
+        instemming mails of a child it no longer teaches.
+        """
+        reach = reach_of(user)
+        current = Enrolment.objects.current()
+        if not reach.everything:
+            current = current.filter(school_id__in=reach.editable_school_ids)
+        return self.filter(pk__in=current.values("pupil_id"))
+
 
 class Pupil(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -260,11 +272,17 @@ class Pupil(models.Model):
     name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=100)
     date_of_birth = models.DateField(_("geboortedatum"))
-    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn])
+    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, validators=[validate_bsn])
     onderwijsnummer = models.CharField(
-        _("onderwijsnummer"), max_length=9, null=True, blank=True, unique=True, validators=[validate_onderwijsnummer]
+        _("onderwijsnummer"), max_length=9, null=True, blank=True, validators=[validate_onderwijsnummer]
     )
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupil_record")
+    # Set when a school without reach over the pupil already known by this number enrolled them: this record is
+    # that school's own (the answer looked exactly like adding a new pupil) until the pupil's current school or
+    # a parent confirms the transfer; then its enrolments move onto the record it points to (schools.transfers).
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,9 +295,23 @@ class Pupil(models.Model):
                 name="pupil_has_exactly_one_identifier",
                 condition=Q(bsn__isnull=False, onderwijsnummer__isnull=True)
                 | Q(bsn__isnull=True, onderwijsnummer__isnull=False),
-            )
+            ),
+            # One record per number is the pupil's own; the others are schools' records awaiting (or refused) a
+            # transfer, or merged into it. ROD registers per enrolment, so each enrolment keeps the number.
+            models.UniqueConstraint(
+                fields=["bsn"], condition=Q(duplicate_of__isnull=True), name="pupil_bsn_unique_per_pupil",
+            ),
+            models.UniqueConstraint(
+                fields=["onderwijsnummer"], condition=Q(duplicate_of__isnull=True),
+                name="pupil_onderwijsnummer_unique_per_pupil",
+            ),
+            models.CheckConstraint(name="pupil_duplicate_of_another_record", condition=~Q(duplicate_of=F("pk"))),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["bsn"], name="pupil_bsn_idx"),
+            models.Index(fields=["onderwijsnummer"], name="pupil_onderwijsnummer_idx"),
+        ]
         verbose_name = _("leerling")
         verbose_name_plural = _("leerlingen")
 
@@ -440,3 +472,52 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.pupil}"
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", _("wacht op bevestiging")
+    CONFIRMED = "confirmed", _("bevestigd")
+    DECLINED = "declined", _("niet bevestigd")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class TransferDecider(models.TextChoices):
+    SCHOOL = "school", _("de huidige school")
+    FAMILY = "family", _("ouder of leerling")
+
+
+class PupilTransfer(models.Model):
+    """An overstap: a school enrolled a pupil under a number the portal already knows at a school out of its reach.
+
+    The receiving school works on its own record (`incoming`) and learns nothing of the existing one (`pupil`)
+    until the pupil's current school or a parent with gezag confirms; then the records join.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="transfers")
+    incoming = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    receiving_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=TransferState.choices, default=TransferState.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_as = models.CharField(max_length=10, choices=TransferDecider.choices, blank=True)
+    # The school on whose behalf a staff member decided.
+    deciding_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("toelichting"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incoming"], condition=Q(state="pending"), name="transfer_one_pending_per_record",
+            ),
+            models.CheckConstraint(name="transfer_between_two_records", condition=~Q(pupil=F("incoming"))),
+        ]
+        indexes = [models.Index(fields=["pupil", "state"])]
+        verbose_name = _("overstap")
+        verbose_name_plural = _("overstappen")
+
+    def __str__(self) -> str:
+        return f"{self.incoming_id} → {self.pupil_id} ({self.state})"

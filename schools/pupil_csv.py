@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from opp_portal.datefields import date_problem
+
 from .identifiers import is_valid_bsn, is_valid_onderwijsnummer
 from .models import Relationship
 
@@ -398,13 +400,18 @@ def _date(value: str, column: str, missing: Promise | None, errors: list[str]) -
             errors.append(str(missing))
         return None
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except ValueError:
         errors.append(
             _("De %(column)s ‘%(value)s’ is geen geldige datum; gebruik DD-MM-JJJJ of JJJJ-MM-DD.")
             % {"column": column, "value": value[:30]}
         )
         return None
+    if problem := date_problem(day):
+        errors.append(_("%(column)s ‘%(value)s’: %(problem)s") % {"column": column.capitalize(), "value": value[:30],
+                                                                  "problem": problem})
+        return None
+    return day
 
 
 def _identifier(value: str) -> str:

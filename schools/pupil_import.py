@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import F, Model, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,8 @@ from opp_portal.audit.service import record
 
 from .models import Enrolment, Guardian, Guardianship, Pupil, Relationship, School
 from .pupil_csv import GuardianRow, ImportRow
-from .services import NotAllowed
+from . import transfers
+from .services import NotAllowed, tell_guardian
 
 LOOKUP_CHUNK = 10_000  # identifiers per IN (...) query: under SQLite's and PostgreSQL's parameter limits
 UPDATE_BATCH = 500  # bulk_update builds one CASE per field; small batches keep that fast
@@ -78,7 +79,7 @@ def import_pupils(*, user, school: School, rows: Sequence[ImportRow]) -> ImportR
         with transaction.atomic():
             # One import per school at a time (a no-op on SQLite, which locks the whole database anyway).
             list(School.objects.select_for_update().filter(pk=school.pk).values_list("pk"))
-            state = _State.load(school, rows)
+            state = _State.load(user, school, rows)
             plans = _plan(rows, state)
             return _write(user=user, school=school, plans=plans, state=state)
     except IntegrityError as exc:
@@ -94,21 +95,30 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
 class _State:
     """What the database already holds for the rows, read in a fixed number of queries."""
 
-    pupils: dict[tuple[str, str], Pupil]
+    pupils: dict[tuple[str, str], Pupil]  # records the user may edit, the pupil's own record first
+    # The pupil's own record where it is out of the user's reach: never read back to the user, only used to
+    # ask for a transfer (see schools.transfers).
+    outside: dict[tuple[str, str], Pupil]
     by_number: dict[str, Enrolment]  # this school's enrolments by inschrijvingvolgnummer
     by_pupil: dict[int, list[Enrolment]]  # this school's enrolments by pupil
     links: dict[int, list[Guardianship]]  # guardians of the existing pupils
     school_guardians: dict[str, Guardian]  # guardians of any pupil at this school, by e-mail address
 
     @classmethod
-    def load(cls, school: School, rows: Sequence[ImportRow]) -> "_State":
+    def load(cls, user, school: School, rows: Sequence[ImportRow]) -> "_State":
         pupils: dict[tuple[str, str], Pupil] = {}
+        outside: dict[tuple[str, str], Pupil] = {}
         keys = [key for row in rows if (key := _any_identifier(row))]
+        editable = Pupil.objects.editable_by(user)
         for chunk in _chunks(keys):
             bsns = [v for kind, v in chunk if kind == "bsn"]
             numbers = [v for kind, v in chunk if kind == "onderwijsnummer"]
-            for pupil in Pupil.objects.filter(Q(bsn__in=bsns) | Q(onderwijsnummer__in=numbers)):
-                pupils[("bsn", pupil.bsn) if pupil.bsn else ("onderwijsnummer", pupil.onderwijsnummer)] = pupil
+            by_number = Q(bsn__in=bsns) | Q(onderwijsnummer__in=numbers)
+            for pupil in editable.filter(by_number).order_by(F("duplicate_of").asc(nulls_first=True), "pk"):
+                pupils.setdefault(_number(pupil), pupil)
+            for pupil in Pupil.objects.filter(by_number, duplicate_of__isnull=True):
+                if _number(pupil) not in pupils:
+                    outside[_number(pupil)] = pupil
         by_number: dict[str, Enrolment] = {}
         by_pupil: dict[int, list[Enrolment]] = defaultdict(list)
         for enrolment in Enrolment.objects.filter(school=school).order_by("-enrolment_date", "pk"):
@@ -126,7 +136,11 @@ class _State:
             found = Guardian.objects.alias(email_lower=Lower("email")).filter(email_lower__in=chunk, pk__in=at_school)
             for guardian in found.order_by("pk"):
                 school_guardians.setdefault(guardian.email.lower(), guardian)
-        return cls(pupils, by_number, by_pupil, links, school_guardians)
+        return cls(pupils, outside, by_number, by_pupil, links, school_guardians)
+
+
+def _number(pupil: Pupil) -> tuple[str, str]:
+    return ("bsn", pupil.bsn) if pupil.bsn else ("onderwijsnummer", pupil.onderwijsnummer)
 
 
 def _any_identifier(row: ImportRow) -> tuple[str, str] | None:
@@ -146,6 +160,7 @@ class _Plan:
     new_pupil: bool = False
     changes: list[str] = field(default_factory=list)
     guardians_added: int = 0
+    guardian_fields: set[str] = field(default_factory=set)  # what changed of existing guardians, for the audit
 
 
 def _plan(rows: Sequence[ImportRow], state: _State) -> list[_Plan]:
@@ -177,11 +192,12 @@ def _plan(rows: Sequence[ImportRow], state: _State) -> list[_Plan]:
             pupil is not None and enrolment is None and not state.by_pupil.get(pupil.pk)
             and row.date_of_birth and pupil.date_of_birth != row.date_of_birth
         ):
-            # A mistyped number that still passes the check must not attach (and rename)
-            # a pupil of another school; the date of birth is the second key.
+            # A mistyped number that still passes the check must not attach (and rename) a pupil of another
+            # of the user's schools; the date of birth is the second key. (A number known only out of the
+            # user's reach is never mentioned: that row simply becomes a new record, see schools.transfers.)
             reasons.append(
-                _("Dit BSN of onderwijsnummer is in het portaal bekend met een andere geboortedatum. "
-                  "Controleer het nummer en de geboortedatum.")
+                _("Dit BSN of onderwijsnummer hoort bij een andere leerling van uw school, met een andere "
+                  "geboortedatum. Controleer het nummer en de geboortedatum.")
             )
         if (
             enrolment is not None and not reasons and "uitschrijfdatum" not in row.columns
@@ -269,6 +285,8 @@ class _GuardianWrites:
         self.created: list[Guardian] = []
         self.new_links: list[tuple[_Plan, Guardian, GuardianRow]] = []
         self._linked: set[tuple[int, int]] = set()
+        # (guardian, address before, what changed): mailed to the old address once everything is saved.
+        self.notices: list[tuple[Guardian, str, list[str]]] = []
 
     def add(self, plan: _Plan, data: GuardianRow) -> None:
         pupil_id = plan.pupil.pk if plan.pupil else None
@@ -315,6 +333,7 @@ class _GuardianWrites:
 
     def _update(self, plan: _Plan, link: Guardianship, data: GuardianRow) -> None:
         changes: list[str] = []
+        address = link.guardian.email
         for name in GUARDIAN_FIELDS:
             if value := getattr(data, name):
                 self.updates.set(link.guardian, name, value, changes)
@@ -323,27 +342,53 @@ class _GuardianWrites:
             self.updates.set(link, "relationship", data.relationship, changes)
         if changes:
             plan.changes.append("guardians")
+            plan.guardian_fields.update(changes)
+            if {"email", "has_gezag"} & set(changes):
+                self.notices.append((link.guardian, address, changes))
+
+
+def _enrolled_now(plan: _Plan, today) -> bool:
+    """Whether the pupil is enrolled at the school today once this row is saved."""
+    row = plan.row
+    leaving = row.leaving_date if "uitschrijfdatum" in row.columns or plan.enrolment is None else (
+        plan.enrolment.leaving_date)
+    return row.enrolment_date <= today and (leaving is None or leaving >= today)
 
 
 def _write(*, user, school: School, plans: list[_Plan], state: _State) -> ImportResult:
     new_pupils: list[Pupil] = []
+    transfers_asked: list[tuple[Pupil, Pupil]] = []
     updates = _Updates()
     guardians = _GuardianWrites(state, updates)
+    errors: list[RowError] = []
+    today = timezone.localdate()
     for plan in plans:
         row = plan.row
         if plan.pupil is None:
+            existing = state.outside.get(_any_identifier(row))
             plan.pupil = Pupil(
                 first_name=row.first_name, name_prefix=row.name_prefix, last_name=row.last_name,
                 date_of_birth=row.date_of_birth, bsn=row.bsn, onderwijsnummer=row.onderwijsnummer,
+                duplicate_of=existing,
             )
             plan.new_pupil = True
             new_pupils.append(plan.pupil)
+            if existing is not None:
+                transfers_asked.append((existing, plan.pupil))
         else:
             _apply_pupil(updates, plan.pupil, row, plan.changes)
             if plan.enrolment is not None:
                 _apply_enrolment(updates, plan.enrolment, row, plan.changes)
+        before = len(plan.changes)
         for data in row.guardians:
             guardians.add(plan, data)
+        if not plan.new_pupil and len(plan.changes) > before and not _enrolled_now(plan, today):
+            # Only a school where the pupil is enrolled now decides who receives the mails about the child.
+            errors.append(RowError(line=row.line, name=row.display_name, reasons=(_(
+                "Deze leerling staat nu niet op deze school ingeschreven, dus de gegevens van de ouders kunnen "
+                "niet worden gewijzigd. Laat de oudervelden op deze regel leeg."),)))
+    if errors:
+        raise ImportRejected(errors)
 
     created = sum(1 for p in plans if p.enrolment is None)
     updated = sum(1 for p in plans if p.enrolment is not None and p.changes)
@@ -373,6 +418,9 @@ def _write(*, user, school: School, plans: list[_Plan], state: _State) -> Import
     ])
     updates.save(extra={Pupil: {"updated_at": timezone.now()}})
     AuditEvent.objects.bulk_create(_events(user, school, plans, str(summary.uuid)))
+    transfers.request_many(user=user, school=school, pairs=transfers_asked)
+    for guardian, address, changes in guardians.notices:
+        tell_guardian(guardian=guardian, address=address, school=school, changes=changes)
     return ImportResult(
         created=created, updated=updated, unchanged=len(plans) - created - updated,
         guardians_linked=len(guardians.new_links), import_uuid=str(summary.uuid),
@@ -400,6 +448,7 @@ def _events(user, school: School, plans: list[_Plan], import_uuid: str) -> list[
             details={
                 "source": "csv-import", "import": import_uuid, "line": plan.row.line,
                 "fields": sorted(set(plan.changes)), "guardians_added": plan.guardians_added,
+                **({"guardian_fields": sorted(plan.guardian_fields)} if plan.guardian_fields else {}),
             },
         ))
     return events

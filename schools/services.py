@@ -12,7 +12,9 @@ from django.http import Http404
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.mail import queue_email
 
+from . import emails, transfers
 from .models import Enrolment, Guardian, Guardianship, Pupil, School
 
 
@@ -92,11 +94,20 @@ def _apply(obj, data) -> None:
 
 @transaction.atomic
 def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
-    """Add a pupil with an enrolment; a pupil already known by this number (moving school) is enrolled here."""
+    """Add a pupil with an enrolment.
+
+    A pupil this user already reaches under this number (moving between their own schools) is enrolled here.
+    A number known only outside their reach gets a record of its own, and the answer is exactly that of a
+    new pupil; the pupil's current school or parents are asked to confirm the transfer (schools.transfers).
+    """
     _require_school(user, enrolment.school)
-    obj = _known_pupil(pupil)
+    kind, number = transfers.number_of(pupil)
+    obj = _known_in_reach(user, pupil, kind, number)
+    existing = None
     if obj is None:
         obj = Pupil(**vars(pupil))
+        existing = transfers.principal(kind, number)
+        obj.duplicate_of = existing
         obj.full_clean()
         obj.save()
         record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
@@ -104,20 +115,40 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
     enr.full_clean()
     enr.save()
     record(actor=user, action="enrolment.created", obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    if existing is not None:
+        transfers.request(user=user, existing=existing, incoming=obj, school=enrolment.school)
     return obj
 
 
-def _known_pupil(data: PupilData) -> Pupil | None:
-    field = "bsn" if data.bsn else "onderwijsnummer"
-    known = Pupil.objects.filter(**{field: getattr(data, field)}).first()
-    if known is None:
-        return None
-    if known.date_of_birth != data.date_of_birth:
-        # Never attach someone else's record because of a mistyped number that passes the check.
-        raise ValidationError({field: _(
-            "Dit nummer is in het portaal bekend met een andere geboortedatum. Controleer het nummer en de geboortedatum."
+def _known_in_reach(user, data: PupilData, kind: str, number: str, *, exclude: Pupil | None = None) -> Pupil | None:
+    known = transfers.in_reach(user, kind, number, exclude=exclude)
+    if known is not None and known.date_of_birth != data.date_of_birth:
+        # Never attach another record of the user's schools because of a mistyped number that passes the check.
+        raise ValidationError({kind: _(
+            "Dit nummer hoort bij een andere leerling van uw school, met een andere geboortedatum. "
+            "Controleer het nummer en de geboortedatum."
         )})
     return known
+
+
+def _renumber(*, user, pupil: Pupil, data: PupilData, school: School) -> Pupil | None:
+    """Before `pupil` takes another number: check it and find the record the new number belongs to.
+
+    Returns the pupil's own record elsewhere when the new number is known only outside the user's reach;
+    the caller points `duplicate_of` at it and asks for a transfer, as when adding a pupil.
+    """
+    old_kind, old_number = transfers.number_of(pupil)
+    kind, number = transfers.number_of(data)
+    if pupil.duplicate_of_id is None and transfers.has_pending(pupil):
+        raise ValidationError({old_kind: _(
+            "Een andere school vraagt u te bevestigen dat deze leerling naar haar overstapt. Beslis daar eerst over "
+            "(onder Overstappen) en wijzig daarna het nummer."
+        )})
+    if transfers.in_reach(user, kind, number, exclude=pupil) is not None:
+        raise ValidationError({kind: _("Een andere leerling van uw school heeft dit nummer al.")})
+    if pupil.duplicate_of_id is not None:
+        transfers.withdraw(user=user, incoming=pupil, school=school)
+    return transfers.principal(kind, number, exclude=pupil)
 
 
 @transaction.atomic
@@ -131,9 +162,17 @@ def update_pupil(
         _require_school(user, enrolment_data.school)
     _check_version(expected_version, pupil, enrolment)
     before = {k: str(getattr(pupil, k)) for k in vars(data)}
+    old_kind, old_number = transfers.number_of(pupil)
+    renumbered = transfers.number_of(data) != (old_kind, old_number)
+    existing = _renumber(user=user, pupil=pupil, data=data, school=enrolment.school) if renumbered else None
+    was_principal = pupil.duplicate_of_id is None
     _apply(pupil, data)
+    if renumbered:
+        pupil.duplicate_of = existing
     pupil.full_clean()
     pupil.save()
+    if renumbered and was_principal:
+        transfers.rehome_duplicates(pupil, old_kind, old_number)
     _apply(enrolment, enrolment_data)
     enrolment.full_clean()
     enrolment.save()
@@ -143,16 +182,18 @@ def update_pupil(
         pupil_id=pupil.pk, details={"fields": changed},
     )
     record(actor=user, action="enrolment.updated", obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
+    if existing is not None:
+        transfers.request(user=user, existing=existing, incoming=pupil, school=enrolment.school)
     return pupil
 
 
 def _school_of(user, pupil: Pupil) -> School:
+    """The school on whose behalf the user changes the pupil's guardians: one where the pupil is enrolled now."""
     reach = reach_of(user)
-    enrolment = (
-        pupil.enrolments.filter(school_id__in=reach.editable_school_ids).select_related("school").first()
-        if not reach.everything
-        else pupil.enrolments.select_related("school").first()
-    )
+    enrolments = pupil.enrolments.current().select_related("school").order_by("-enrolment_date", "pk")
+    if not reach.everything:
+        enrolments = enrolments.filter(school_id__in=reach.editable_school_ids)
+    enrolment = enrolments.first()
     if enrolment is None:
         raise NotAllowed
     return enrolment.school
@@ -170,7 +211,10 @@ def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
     link = Guardianship.objects.create(
         pupil=pupil, guardian=guardian, relationship=data.relationship, has_gezag=data.has_gezag
     )
-    record(actor=user, action="guardian.added", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk)
+    record(
+        actor=user, action="guardian.added", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk,
+        details={"has_gezag": data.has_gezag},
+    )
     return link
 
 
@@ -180,6 +224,13 @@ def _guardian_state(link: Guardianship) -> dict:
         "first_name": g.first_name, "name_prefix": g.name_prefix, "last_name": g.last_name, "email": g.email,
         "phone": g.phone, "relationship": link.relationship, "has_gezag": link.has_gezag,
     }
+
+
+def tell_guardian(*, guardian: Guardian, address: str, school: School, changes: list[str]) -> None:
+    """Mail the guardian's previous address when who receives their mail, or whether they decide, changed."""
+    noticed = [c for c in changes if c in emails.GUARDIAN_CHANGES]
+    if address and noticed:
+        queue_email(emails.guardian_changed(guardian=guardian, address=address, school=school, changes=noticed))
 
 
 @transaction.atomic
@@ -201,10 +252,15 @@ def update_guardian(
     link.full_clean()
     link.save()
     after = _guardian_state(link)
+    changed = sorted(k for k in before if before[k] != after[k])
+    details = {"fields": changed}
+    if "has_gezag" in changed:
+        details["has_gezag"] = after["has_gezag"]
     record(
         actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school),
-        pupil_id=link.pupil_id, details={"fields": sorted(k for k in before if before[k] != after[k])},
+        pupil_id=link.pupil_id, details=details,
     )
+    tell_guardian(guardian=guardian, address=before["email"], school=school, changes=changed)
     return link
 
 
@@ -213,6 +269,7 @@ def remove_guardian(*, user, link: Guardianship) -> None:
     school = _school_of(user, link.pupil)
     record(
         actor=user, action="guardian.unlinked", obj=link.guardian, on_behalf_of=_on_behalf(school),
-        pupil_id=link.pupil_id,
+        pupil_id=link.pupil_id, details={"had_gezag": link.has_gezag},
     )
+    tell_guardian(guardian=link.guardian, address=link.guardian.email, school=school, changes=["unlinked"])
     link.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import imports, views
+from . import imports, views, views_transfers
 
 app_name = "schools"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("leerlingen/<uuid:pupil_uuid>/ouders/<uuid:guardian_uuid>/", views.guardian_edit, name="guardian_edit"),
     path("leerlingen/<uuid:pupil_uuid>/ouders/<uuid:guardian_uuid>/loskoppelen/", views.guardian_remove, name="guardian_remove"),
     path("mijn-kinderen/", views.my_children, name="my_children"),
+    path("overstappen/", views_transfers.transfer_list, name="transfer_list"),
+    path("overstappen/<uuid:transfer_uuid>/besluit/", views_transfers.transfer_decide, name="transfer_decide"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.access import reach_of
 
-from . import services
+from . import services, transfers
 from .forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
 from .models import Enrolment, Guardian, Guardianship, Pupil, School
 
@@ -88,6 +88,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
         "can_edit": bool(School.objects.editable_by(user).exists()),
         "querystring": _querystring_without_page(request),
     }
+    if context["can_edit"] and not request.htmx:
+        context["transfers_waiting"] = len(transfers.decidable_by(user))
     partial = request.htmx and not request.htmx.history_restore_request
     template = "schools/pupil_list.html#results" if partial else "schools/pupil_list.html"
     response = render(request, template, context)
@@ -132,6 +134,7 @@ def pupil_detail(request: HttpRequest, pupil_uuid) -> HttpResponse:
         "enrolments": _visible_enrolments(user).filter(pupil=pupil),
         "links": links,
         "can_edit": Pupil.objects.editable_by(user).filter(pk=pupil.pk, enrolments__isnull=False).exists(),
+        "can_edit_guardians": Pupil.objects.guardians_editable_by(user).filter(pk=pupil.pk).exists(),
         "today": timezone.localdate(),
     }
     return render(request, "schools/pupil_detail.html", context)
@@ -152,8 +155,10 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
     schools = School.objects.editable_by(request.user)
     if not schools.exists():
         raise Http404
-    pupil_form = PupilForm(request.POST or None, prefix="pupil")
-    enrolment_form = EnrolmentForm(request.POST or None, prefix="enrolment", schools=schools)
+    # Bound on every POST, an empty one too: it gets "required" messages, not an unbound form.
+    data = request.POST if request.method == "POST" else None
+    pupil_form = PupilForm(data, prefix="pupil")
+    enrolment_form = EnrolmentForm(data, prefix="enrolment", schools=schools)
     if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             pupil = services.create_pupil(
@@ -194,7 +199,7 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
             EnrolmentForm(data, instance=fresh_enrolment, prefix="enrolment", schools=schools),
         )
 
-    pupil_form, enrolment_form = forms_for(request.POST or None)
+    pupil_form, enrolment_form = forms_for(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _both_valid(pupil_form, enrolment_form):
         try:
             services.update_pupil(
@@ -267,7 +272,8 @@ def _guardian_data(data: dict) -> services.GuardianData:
 
 
 def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
-    return get_object_or_404(Pupil.objects.editable_by(request.user).filter(enrolments__isnull=False).distinct(), uuid=pupil_uuid)
+    """A pupil whose guardians the user may change: enrolled now at a school where they are ib or leader."""
+    return get_object_or_404(Pupil.objects.guardians_editable_by(request.user), uuid=pupil_uuid)
 
 
 def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
@@ -278,7 +284,7 @@ def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
 @require_http_methods(["GET", "POST"])
 def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
     pupil = _editable_pupil(request, pupil_uuid)
-    form = GuardianForm(request.POST or None)
+    form = GuardianForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_guardian(user=request.user, pupil=pupil, data=_guardian_data(form.cleaned_data))
@@ -305,7 +311,7 @@ def guardian_edit(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpRespon
         }
         return GuardianForm(data, initial=initial)
 
-    form = form_for(request.POST or None, link)
+    form = form_for(request.POST if request.method == "POST" else None, link)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_guardian(
@@ -350,4 +356,5 @@ def my_children(request: HttpRequest) -> HttpResponse:
         .filter(pk__in=reach.family_pupil_ids)
         .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
     )
-    return render(request, "schools/my_children.html", {"pupils": pupils})
+    waiting = [t for t in transfers.decidable_by(request.user) if t.pupil_id in reach.family_pupil_ids]
+    return render(request, "schools/my_children.html", {"pupils": pupils, "transfers": waiting})

@@ -4,7 +4,7 @@ the version's content prepared for reading (dates as dates, handelingsdeel first
 import datetime
 
 from opp_portal.access import reach_of
-from opp_portal.audit.service import record
+from opp_portal.audit.service import record_plan_read
 from plans.diff import describe_changes
 from plans.models import Opp, OppStatus, OppVersion
 
@@ -84,10 +84,10 @@ def readable(version: OppVersion | None) -> dict | None:
     }
 
 
-def audit_family_read(user, opp: Opp, version: OppVersion | None) -> None:
-    """Every read of a plan is logged, also by the family (they see it in their own log)."""
-    record(actor=user, action="opp.viewed", obj=opp, on_behalf_of=f"user:{user.pk}", pupil_id=opp.pupil_id,
-           details={"version": version.number if version else None, "by": "family"})
+def audit_family_read(request, opp: Opp, version: OppVersion | None) -> None:
+    """Every read of a plan is logged, also by the family (they see it in their own log); once per request."""
+    record_plan_read(request=request, opp=opp, what="family_plan", version=version.number if version else None,
+                     by="family")
 
 
 def is_parent_of(user, opp: Opp) -> bool:

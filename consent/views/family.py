@@ -87,6 +87,7 @@ def _mark_opened(user, recipient: InstemmingRecipient | None) -> None:
 def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=None, status=200) -> HttpResponse:
     user = request.user
     version, asked = shown_version(opp)
+    audit_family_read(request, opp, version)  # also when a form is shown again with its errors
     block = _decision_block(request, opp, version, asked, form=decision_form)
     context = {
         "opp": opp,
@@ -110,7 +111,6 @@ def plan(request: HttpRequest, opp_uuid) -> HttpResponse:
     version, asked = shown_version(opp)
     if asked:
         _mark_opened(request.user, my_recipient(request.user, version))
-    audit_family_read(request.user, opp, version)
     return _plan_page(request, opp)
 
 

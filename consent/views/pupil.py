@@ -24,6 +24,7 @@ from .family import _decision_block
 
 def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None, status=200) -> HttpResponse:
     version, asked = shown_version(opp)
+    audit_family_read(request, opp, version)  # also when a form is shown again with its errors
     block = _decision_block(request, opp, version, asked, form=decision_form)
     context = {
         "opp": opp,
@@ -46,7 +47,6 @@ def pupil_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
             recipient = my_recipient(request.user, version)  # only an adult pupil is asked
             if recipient is not None and recipient.opened_at is None:
                 services.mark_opened(recipient_user=request.user, request=recipient.request)
-        audit_family_read(request.user, opp, version)
         return pupil_page(request, opp)
     form = PupilViewForm(request.POST)
     if form.is_valid():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
-from opp_portal.audit.service import record
+from opp_portal.audit.service import record, record_plan_read
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
@@ -88,6 +88,8 @@ def not_asked(opp: Opp, recipients) -> list[str]:
 
 
 def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
+    # Every answer that shows these records (also a form shown again with its errors) records the read.
+    record_plan_read(request=request, opp=opp, what="consent", action="consent.viewed")
     user = request.user
     roles = school_roles(user, opp)
     is_ib = Role.IB in roles
@@ -127,8 +129,6 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
 @require_GET
 def school_page(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
-    record(actor=request.user, action="consent.viewed", obj=opp, on_behalf_of=f"school:{opp.school.code}",
-           pupil_id=opp.pupil_id)
     return _page(request, opp)
 
 

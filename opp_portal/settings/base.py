@@ -38,11 +38,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "opp_portal.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opp_portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -86,7 +88,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The account has no first or last name field: the full name is what a password must not resemble.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "full_name")}},
+    {"NAME": "opp_portal.passwords.NameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -108,12 +113,35 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPP-portaal] "
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OPP-portaal"
+# TOTP secrets and recovery-code seeds are stored encrypted with the first of these keys (any of them
+# decrypts, so a key can be rotated); production refuses to start without one.
+MFA_ADAPTER = "opp_portal.mfa.EncryptingMFAAdapter"
+OPP_MFA_KEYS = env.list("OPP_MFA_KEYS", default=[])
+
+# Sign-in limits count per account and per client address. Behind the TLS proxy every request comes from the
+# proxy, so the client's address is read from the header the proxy sets: OPP_TRUSTED_PROXY_COUNT proxies
+# append to X-Forwarded-For (the address the last of them saw is used), or OPP_CLIENT_IP_HEADER names a
+# header the proxy overwrites (e.g. X-Real-IP). Neither is trusted unless configured.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("OPP_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("OPP_CLIENT_IP_HEADER", default="") or None
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 # Staff (everyone but parents and pupils) must use a second factor.
 OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=True)
+
+# One process (the demo, the tests) may keep rate limits and the TOTP replay guard in memory; production
+# shares them between all workers in Redis (see production.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]

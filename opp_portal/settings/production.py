@@ -7,8 +7,31 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
-if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
+# A long key of few different characters ("aaaa…", a repeated word) is no secret.
+MIN_SECRET_KEY_LENGTH, MIN_SECRET_KEY_CHARACTERS = 50, 10
+if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < MIN_SECRET_KEY_CHARACTERS:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters, with at least "
+        f"{MIN_SECRET_KEY_CHARACTERS} different characters, in production."
+    )
+
+# TOTP secrets are encrypted with these keys; a missing key would store them readable for anyone with a backup.
+OPP_MFA_KEYS = env.list("OPP_MFA_KEYS", default=[])
+if not OPP_MFA_KEYS or any(len(key) < 32 for key in OPP_MFA_KEYS):
+    raise ImproperlyConfigured(
+        "OPP_MFA_KEYS must be set in production: one or more random keys of at least 32 characters, separated by "
+        "commas (the first encrypts new TOTP secrets). Make one with "
+        "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+    )
+
+# Rate limits and the TOTP replay guard must be shared by every gunicorn worker: Redis.
+CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
+if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL must be set in production to a Redis URL, e.g. redis://redis:6379/2.")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                      "KEY_PREFIX": "opp"}}
+# The documented production shape runs behind one TLS-terminating proxy that appends to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("OPP_TRUSTED_PROXY_COUNT", default=1)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])

@@ -6,6 +6,7 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=False)
+OPP_MFA_KEYS = ["test-only-not-secret-mfa-key"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["*"]

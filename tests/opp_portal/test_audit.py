@@ -113,3 +113,23 @@ def test_postgres_still_accepts_a_raw_insert(postgres, event):
         [],
     )
     assert AuditEvent.objects.filter(action="raw.insert").exists()
+
+
+def test_a_plan_read_is_recorded_once_per_request_with_who_role_pupil_and_what(rf):
+    from opp_portal.audit.service import record_plan_read
+    from tests.factories import parent_of, staff
+    from tests.plans.factories import OppFactory
+
+    opp = OppFactory()
+    request = rf.get("/")
+    request.user = staff("ib", school=opp.school)
+    record_plan_read(request=request, opp=opp, what="draft")
+    record_plan_read(request=request, opp=opp, what="draft")
+    [event] = AuditEvent.objects.filter(action="opp.viewed")
+    assert (event.actor, event.pupil_id, event.details) == (request.user, opp.pupil_id, {"role": "ib", "what": "draft"})
+    family = rf.get("/")
+    family.user = parent_of(opp.pupil)
+    record_plan_read(request=family, opp=opp, what="family_plan", version=1)
+    event = AuditEvent.objects.filter(action="opp.viewed").first()
+    assert event.on_behalf_of == f"user:{family.user.pk}"
+    assert event.details == {"role": "parent", "what": "family_plan", "version": 1}

@@ -6,6 +6,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GOOD_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
+MFA_KEY = "ZmFrZS1idXQtbG9uZy1lbm91Z2gtZm9yLWEtdGVzdC1rZXk="
+# What production needs besides SECRET_KEY and ALLOWED_HOSTS: the shared cache and the TOTP encryption key.
+SERVICES = {"CACHE_URL": "redis://redis:6379/2", "OPP_MFA_KEYS": MFA_KEY}
 SHOW = (
     "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = {module!r}; django.setup();"
     "from django.conf import settings as s;"
@@ -35,14 +38,15 @@ def test_production_with_a_short_secret_key_refuses_to_start():
 
 
 def test_production_without_allowed_hosts_refuses_to_start():
-    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY)
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, **SERVICES)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "ALLOWED_HOSTS" in result.stderr
 
 
 def test_production_starts_with_a_long_secret_and_allowed_hosts_and_is_locked_down():
     assert len(GOOD_KEY) >= 50
-    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl,www.opp.example.nl")
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl,www.opp.example.nl",
+                   **SERVICES)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
         "False ['opp.example.nl', 'www.opp.example.nl'] True True True True True "
@@ -58,3 +62,67 @@ def test_local_settings_run_without_any_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.sqlite3 True"
+
+
+def test_production_refuses_a_long_secret_key_of_few_different_characters():
+    result = start("opp_portal.settings.production", SECRET_KEY="ab" * 40, ALLOWED_HOSTS="opp.example.nl", **SERVICES)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "different characters" in result.stderr
+
+
+def test_production_accepts_a_hex_secret_key():
+    result = start("opp_portal.settings.production", SECRET_KEY="0123456789abcdef" * 4, ALLOWED_HOSTS="opp.example.nl",
+                   **SERVICES)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_redis_cache():
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
+                   OPP_MFA_KEYS=MFA_KEY)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "CACHE_URL" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_key_for_the_totp_secrets():
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
+                   CACHE_URL="redis://redis:6379/2")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "OPP_MFA_KEYS" in result.stderr
+
+
+def test_production_keeps_rate_limits_in_redis_and_reads_the_client_address_behind_one_proxy():
+    code = ("import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'opp_portal.settings.production'; django.setup();"
+            "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
+            " s.ALLAUTH_TRUSTED_PROXY_COUNT, s.MFA_ADAPTER)")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "opp.example.nl", **SERVICES},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://redis:6379/2", "1",
+                                     "opp_portal.mfa.EncryptingMFAAdapter"]
+
+
+def test_manage_py_without_settings_refuses_to_run_the_demo_settings_with_their_public_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env={"PATH": "/usr/bin:/bin"}, cwd=BASE_DIR,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_the_celery_app_without_settings_uses_the_production_settings():
+    code = "import opp_portal.celery, os; print(os.environ['DJANGO_SETTINGS_MODULE'])"
+    result = subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin"}, cwd=BASE_DIR,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "opp_portal.settings.production"
+
+
+def test_make_run_asks_for_the_demo_settings():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert "DEMO := DJANGO_SETTINGS_MODULE=opp_portal.settings.local" in makefile
+    for command in ("manage.py migrate", "manage.py seed_demo", "manage.py runserver"):
+        assert f"$(DEMO) $(PY) {command}" in makefile
+

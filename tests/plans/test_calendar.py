@@ -232,3 +232,22 @@ def test_a_teacher_finds_the_calendar_page_in_the_menu(client):
     page = client.get(reverse("schools:pupil_list")).content.decode()
     assert f'href="{reverse("plans:calendar")}"' in page
     assert client.get(reverse("plans:calendar")).status_code == 200
+
+
+# --- item 9: a broken URL or a date at the end of the calendar is not a 500 -------------------------------------
+
+@pytest.mark.parametrize("token", ["%00", "abc%00def", "..%2F..", "a b", "é"])
+def test_a_feed_url_with_a_nul_byte_or_odd_characters_is_a_404(client, token):
+    assert client.get(f"/agenda/{token}.ics").status_code == 404
+
+
+def test_a_start_date_of_9999_12_31_stored_earlier_does_not_break_the_schools_feed(client, school, ib, plans):
+    from plans.models import Opp
+
+    OppFactory(school=school, created_by=ib, support_start_date=days(-5))
+    Opp.objects.filter(pk=plans[0].pk).update(support_start_date=datetime.date(9999, 12, 31))
+    feed = calendar.create_feed(user=ib)
+    response = client.get(feed_url(feed))
+    assert response.status_code == 200
+    body = unfold(response.content.decode())
+    assert "DTSTART;VALUE=DATE:99991231" not in body and body.count("BEGIN:VEVENT") == 2

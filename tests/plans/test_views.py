@@ -530,3 +530,47 @@ def test_the_words_follow_the_school_type(client, world_for):
     client.force_login(staff("teacher", school=vo.school, groups="5"))
     body = client.get(draft_url(opp)).content.decode()
     assert "Alleen de zorgcoördinator van de school past het plan aan." in body
+# --- item 4: no refused answer shows plan content; every answer that shows it records the read ---------------------
+
+def _reads(opp):
+    from opp_portal.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(action="opp.viewed", object_id=str(opp.pk)))
+
+
+@pytest.mark.parametrize("who", ["teacher", "school_leader"])
+def test_a_post_to_the_draft_by_a_reader_is_refused_without_plan_content(client, world, draft, who):
+    world.fill(draft)
+    user = staff("teacher", school=world.school, groups="5") if who == "teacher" else world.leader
+    client.force_login(user)
+    response = client.post(draft_url(draft), post_data(draft, support_and_guidance="Kwaad"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Alleen de intern begeleider" in body
+    assert "Twee keer per week extra leesbegeleiding" not in body and "Kwaad" not in body
+    assert _reads(draft) == []
+
+
+def test_the_stale_revision_conflict_page_records_the_read(client, world, draft):
+    world.fill(draft)
+    draft.refresh_from_db()
+    loaded = post_data(draft, support_and_guidance="Mijn eigen tekst.")
+    services.save_draft(user=staff("ib", school=world.school), opp=draft, expected_revision=draft.revision,
+                        changes={"support_and_guidance": "De tekst van de collega."})
+    client.force_login(world.ib)
+    for headers in (HTMX, {}):
+        before = len(_reads(draft))
+        body = client.post(draft_url(draft), loaded, **headers).content.decode()
+        assert "De tekst van de collega." in body
+        [event] = _reads(draft)[: len(_reads(draft)) - before]
+        assert event.actor == world.ib and event.pupil_id == draft.pupil_id
+        assert event.details == {"role": "ib", "what": "conflict"}
+
+
+def test_reading_the_draft_records_who_in_which_role_which_pupil_and_what_once(client, world, draft):
+    client.force_login(world.leader)
+    client.get(draft_url(draft))
+    [event] = _reads(draft)
+    assert (event.actor, event.pupil_id, event.on_behalf_of) == (world.leader, draft.pupil_id,
+                                                                 f"school:{world.school.code}")
+    assert event.details == {"role": "school_leader", "what": "draft"} and event.at is not None

@@ -388,3 +388,21 @@ def test_plan_page_links_to_the_lifecycle_pages_by_role(client, world, consent):
     body = client.get(url("draft", opp)).content.decode()
     assert url("versions", opp) in body and url("end_plan", opp) not in body
     assert Opp.objects.count() == 1
+
+
+# --- item 4: the commissie's advice is plan content ----------------------------------------------------------
+
+def test_the_commissie_advice_page_records_the_read_and_a_refusal_shows_no_advice(client, world_for, consent):
+    w = world_for("so")
+    opp = w.fill(w.start())
+    services.record_commissie_advice(user=w.ib, opp=opp, advised_on=timezone.localdate(), commissie="begeleiding",
+                                     advice="Het advies van de commissie is positief.")
+    teacher = staff("teacher", school=w.school, groups="5")
+    client.force_login(teacher)
+    page = client.get(url("commissie_advice", opp)).content.decode()
+    assert "Het advies van de commissie is positief." in page
+    event = AuditEvent.objects.get(action="opp.viewed", object_id=str(opp.pk))
+    assert event.actor == teacher and event.details == {"role": "teacher", "what": "commissie_advice"}
+    refused = client.post(url("commissie_advice", opp), {"advice": "Kwaad"})
+    assert refused.status_code == 403 and "Het advies van de commissie is positief." not in refused.content.decode()
+    assert AuditEvent.objects.filter(action="opp.viewed").count() == 1

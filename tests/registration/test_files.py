@@ -127,3 +127,13 @@ def test_the_row_order_is_deterministic(rod):
     b = export(rod, kind=BatchKind.FULL)
     with a.csv_file.open("rb") as fa, b.csv_file.open("rb") as fb:
         assert fa.read() == fb.read()
+
+
+def test_csv_cells_that_start_like_a_formula_are_neutralised(rod):
+    from schools.models import Enrolment
+
+    opp = rod.period()
+    Enrolment.objects.filter(pupil=opp.pupil).update(sequence_number="=SUM(A1:A9)")
+    with export(rod).csv_file.open("rb") as fh:
+        row = fh.read().decode("utf-8").splitlines()[1]
+    assert ";'=SUM(A1:A9);" in row and ";=SUM" not in row

@@ -284,3 +284,11 @@ def test_a_row_with_more_values_than_the_header_is_rejected():
                                                   "inschrijvingvolgnummer"])
     data += "Jan;de Vries;Bakker;2016-01-01;111222333;2020-08-24;5\r\n".encode()
     assert "Deze regel heeft 7 velden en de kopregel 6." in errors_of(data)[3][0]
+
+
+def test_an_enrolment_date_of_9999_12_31_is_a_row_error():
+    from tests.factories import csv_pupil_row, pupil_csv
+
+    [row] = parse_csv(pupil_csv([csv_pupil_row(inschrijfdatum="9999-12-31")]))
+    assert any("te ver in de toekomst" in reason for reason in row.errors)
+    assert row.enrolment_date is None

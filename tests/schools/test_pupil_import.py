@@ -196,14 +196,16 @@ def test_a_column_missing_from_the_file_leaves_the_stored_value_alone(ib, school
     assert (pupil.name_prefix, pupil.enrolments.get().group) == ("de", "7")
 
 
-def test_a_pupil_enrolled_at_another_school_is_enrolled_here_without_a_word_about_that_school(ib, school):
+def test_a_pupil_of_another_of_the_users_schools_is_enrolled_here_without_a_word_about_that_school(ib, school):
     other = SchoolFactory(name="Het Geheime Lyceum")
+    staff_at_both = ib
+    type(ib.memberships.get()).objects.create(user=staff_at_both, role="ib", school=other)
     pupil = enrolled_pupil(other)
     row = csv_pupil_row(
         bsn=pupil.bsn, inschrijvingvolgnummer=pupil.enrolments.get().sequence_number,
         geboortedatum=pupil.date_of_birth.isoformat(),
     )
-    result = run(ib, school, pupil_csv([row]))
+    result = run(staff_at_both, school, pupil_csv([row]))
     assert (result.created, result.updated) == (1, 0)
     assert Pupil.objects.count() == 1
     assert set(pupil.enrolments.values_list("school__name", flat=True)) == {"Het Geheime Lyceum", school.name}
@@ -211,8 +213,10 @@ def test_a_pupil_enrolled_at_another_school_is_enrolled_here_without_a_word_abou
     assert event.pupil_id == pupil.pk and "Lyceum" not in str(event.details)
 
 
-def test_a_known_number_with_another_date_of_birth_is_rejected_instead_of_attaching_someone_elses_pupil(ib, school):
-    pupil = enrolled_pupil(SchoolFactory(), date_of_birth=datetime.date(2015, 3, 1))
+def test_a_number_of_another_of_the_users_pupils_with_another_date_of_birth_is_rejected(ib, school):
+    other = SchoolFactory()
+    type(ib.memberships.get()).objects.create(user=ib, role="school_leader", school=other)
+    pupil = enrolled_pupil(other, date_of_birth=datetime.date(2015, 3, 1))
     row = csv_pupil_row(bsn=pupil.bsn, geboortedatum="2016-04-02")
     errors = rejected(ib, school, pupil_csv([row]))
     assert "andere geboortedatum" in errors[2][0]
@@ -518,3 +522,38 @@ def test_a_link_for_one_school_offers_only_that_school(client, school):
     form = client.get(f"{URL}?school={second.uuid}").context["form"]
     assert list(form.fields["school"].queryset) == [second]
     assert client.get(f"{URL}?school=not-a-uuid").status_code == 404
+
+
+def test_an_import_does_not_change_guardians_of_a_pupil_no_longer_enrolled_here(ib, school):
+    pupil = PupilFactory()
+    EnrolmentFactory(pupil=pupil, school=school, sequence_number="5", enrolment_date=datetime.date(2020, 8, 24),
+                     leaving_date=datetime.date(2024, 7, 12))
+    guardian = GuardianFactory(first_name="Eva", last_name="Bos", email="eva@example.test")
+    GuardianshipFactory(pupil=pupil, guardian=guardian, has_gezag=True)
+    row = with_guardian(
+        csv_pupil_row(bsn=pupil.bsn, geboortedatum=pupil.date_of_birth.isoformat(), inschrijvingvolgnummer="5",
+                      inschrijfdatum="2020-08-24", uitschrijfdatum="2024-07-12"),
+        voornaam="Eva", achternaam="Bos", email="eva@example.test", gezag="nee",
+    )
+    errors = rejected(ib, school, pupil_csv([row]))
+    assert "nu niet op deze school ingeschreven" in errors[2][0]
+    assert Guardianship.objects.get(guardian=guardian).has_gezag
+
+
+def test_an_import_that_changes_a_guardians_email_or_gezag_mails_the_previous_address(
+        ib, school, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    pupil = enrolled_pupil(school)
+    guardian = GuardianFactory(first_name="Eva", last_name="Bos", email="eva@example.test")
+    GuardianshipFactory(pupil=pupil, guardian=guardian, has_gezag=True)
+    row = with_guardian(
+        csv_pupil_row(bsn=pupil.bsn, geboortedatum=pupil.date_of_birth.isoformat(),
+                      inschrijvingvolgnummer=pupil.enrolments.get().sequence_number, inschrijfdatum="2024-08-26"),
+        voornaam="Eva", achternaam="Bos", email="eva@example.test", gezag="nee",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(ib, school, pupil_csv([row]))
+    assert [m.to for m in mail.outbox] == [["eva@example.test"]]
+    event = AuditEvent.objects.get(action="pupil.updated")
+    assert "has_gezag" in event.details["guardian_fields"]

@@ -221,7 +221,8 @@ def test_update_guardian_records_which_fields_changed(ib, school):
     services.update_guardian(user=ib, link=link, data=data)
     link.refresh_from_db()
     assert not link.has_gezag and link.guardian.phone == "010 1234567"
-    assert AuditEvent.objects.get(action="guardian.updated").details == {"fields": ["has_gezag", "phone"]}
+    assert AuditEvent.objects.get(action="guardian.updated").details == {"fields": ["has_gezag", "phone"],
+                                                                          "has_gezag": False}
 
 
 def test_update_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
@@ -296,13 +297,15 @@ def test_superuser_may_change_any_pupil(school):
     assert AuditEvent.objects.get().on_behalf_of == "school:12AB01"
 
 
-def test_adding_a_pupil_known_by_number_and_date_of_birth_enrols_them_here_without_a_second_record():
+def test_adding_a_pupil_of_another_of_the_users_schools_enrols_the_same_record():
     from schools import services
     from tests.factories import EnrolmentFactory, SchoolFactory, staff
 
     moving = EnrolmentFactory().pupil
     school = SchoolFactory()
     ib = staff("ib", school=school)
+    Membership = type(ib.memberships.get())
+    Membership.objects.create(user=ib, role="ib", school=moving.enrolments.get().school)
     result = services.create_pupil(
         user=ib,
         pupil=services.PupilData(
@@ -317,14 +320,14 @@ def test_adding_a_pupil_known_by_number_and_date_of_birth_enrols_them_here_witho
     assert moving.enrolments.count() == 2
 
 
-def test_adding_a_pupil_with_a_known_number_but_another_date_of_birth_is_refused():
+def test_adding_a_pupil_of_the_users_school_with_another_date_of_birth_is_refused():
     from django.core.exceptions import ValidationError
 
     from schools import services
     from tests.factories import EnrolmentFactory, SchoolFactory, staff
 
-    other = EnrolmentFactory(pupil__date_of_birth=datetime.date(2015, 1, 1)).pupil
     school = SchoolFactory()
+    other = EnrolmentFactory(pupil__date_of_birth=datetime.date(2015, 1, 1), school=school).pupil
     with pytest.raises(ValidationError) as refused:
         services.create_pupil(
             user=staff("ib", school=school),
@@ -338,3 +341,65 @@ def test_adding_a_pupil_with_a_known_number_but_another_date_of_birth_is_refused
         )
     assert "andere geboortedatum" in str(refused.value)
     assert other.enrolments.count() == 1
+
+
+# --- guardians: only the school where the pupil is enrolled now, and the guardian hears of it --------------------
+
+def test_a_school_the_pupil_left_no_longer_changes_guardians_or_gezag(client, ib, school):
+    from django.urls import reverse
+
+    pupil = enrolled_pupil(school)
+    Enrolment.objects.filter(pupil=pupil).update(leaving_date=datetime.date(2025, 7, 11))
+    link = GuardianshipFactory(pupil=pupil, has_gezag=True)
+    for call in (
+        lambda: services.add_guardian(user=ib, pupil=pupil, data=guardian_data()),
+        lambda: services.update_guardian(user=ib, link=link, data=guardian_data(has_gezag=False)),
+        lambda: services.remove_guardian(user=ib, link=link),
+    ):
+        with pytest.raises(services.NotAllowed):
+            call()
+    client.force_login(ib)
+    edit = reverse("schools:guardian_edit", args=[pupil.uuid, link.guardian.uuid])
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"last_name": "X", "email": "nieuw@example.test", "relationship": "ouder"}).status_code == 404
+    assert client.get(reverse("schools:guardian_add", args=[pupil.uuid])).status_code == 404
+    page = client.get(reverse("schools:pupil_detail", args=[pupil.uuid])).content.decode()
+    assert link.guardian.last_name in page and edit not in page
+    link.refresh_from_db()
+    assert link.has_gezag
+
+
+def test_changing_a_guardians_email_or_gezag_mails_the_previous_address(ib, school, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    link = GuardianshipFactory(pupil=enrolled_pupil(school), guardian__email="oud@example.test",
+                               guardian__first_name="Fatima", guardian__last_name="El Amrani", has_gezag=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_guardian(user=ib, link=link, data=guardian_data(email="nieuw@example.test", has_gezag=False))
+    assert [m.to for m in mail.outbox] == [["oud@example.test"]]
+    body = mail.outbox[0].body
+    assert "Beste Fatima El Amrani" in body and "uw e-mailadres" in body and "gezag" in body
+    assert school.name in body and "nieuw@example.test" not in body and "neem" in body.lower()
+    event = AuditEvent.objects.get(action="guardian.updated")
+    assert {"email", "has_gezag"} <= set(event.details["fields"]) and event.details["has_gezag"] is False
+
+
+def test_changing_only_a_guardians_phone_sends_no_mail(ib, school, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    link = GuardianshipFactory(pupil=enrolled_pupil(school), guardian__email="f@example.test", has_gezag=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_guardian(user=ib, link=link, data=guardian_data(
+            first_name=link.guardian.first_name, last_name=link.guardian.last_name, email="F@example.test",
+            phone="010 7654321", relationship="ouder"))
+    assert mail.outbox == []
+
+
+def test_unlinking_a_guardian_mails_their_address(ib, school, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    link = GuardianshipFactory(pupil=enrolled_pupil(school), guardian__email="ouder@example.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_guardian(user=ib, link=link)
+    assert [m.to for m in mail.outbox] == [["ouder@example.test"]]
+    assert "losgekoppeld" in mail.outbox[0].body
