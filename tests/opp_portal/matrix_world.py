@@ -9,9 +9,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMessage
 
 from consent import services as consent
 from consent.models import Decision, HowGiven, InstemmingRecipient
+from opp_portal.mail import queue_email
+from opp_portal.outbox.models import MailStatus, OutgoingEmail
 from plans import calendar
 from plans import services as plans
 from plans.models import StandardText
@@ -56,6 +59,7 @@ class Side:
     batch: object
     transfer: object
     guardian: object
+    email: object
 
 
 def _content(tag: str, opp) -> dict:
@@ -116,8 +120,9 @@ def build_side(tag: str) -> Side:
     so_pupil = enrolled_pupil(so_school, group="5")
     so_opp = plans.start_draft(user=ib, pupil=so_pupil, school=so_school)
     so_opp = plans.save_draft(user=ib, opp=so_opp, expected_revision=so_opp.revision, changes=_content(tag, so_opp))
-    plans.record_commissie_advice(user=ib, opp=so_opp, advised_on=TODAY, commissie="begeleiding",
-                                  advice=f"{m}-advies-commissie")
+    so_version = plans.freeze_version(user=ib, opp=so_opp, expected_revision=so_opp.revision)
+    plans.record_commissie_advice(user=ib, opp=so_opp, version=so_version, advised_on=TODAY,
+                                  commissie="begeleiding", advice=f"{m}-advies-commissie")
 
     # A school elsewhere enrols the pupil under the same number: a transfer waits for the school or the parents.
     elsewhere = SchoolFactory()
@@ -142,4 +147,13 @@ def build_side(tag: str) -> Side:
         pupil=pupil, opp=opp, version=version, request=request, recipient=mine, decision=decision, so_opp=so_opp,
         feed=calendar.create_feed(user=ib), text=text, batch=batch, transfer=transfer,
         guardian=Guardian.objects.get(user=mother),
+        email=_failed_mail(school, tag),
     )
+
+
+def _failed_mail(school, tag: str) -> OutgoingEmail:
+    """A mail of the school that failed for good: the one thing staff can send again from the outbox page."""
+    row = queue_email(EmailMessage(subject="Test", body="Test", to=[f"ouder-{tag}@example.test"]),
+                      school_id=school.pk)
+    OutgoingEmail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED, last_error="Mailserver weigert")
+    return row
