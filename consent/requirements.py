@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.models import Opp, OppVersion
 from plans.requirements import CONSENT_KEYS, MET, Requirement, Status, missing, register
 
-from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
+from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting, Unreachability
 from .parties import deciding_parties
 
 
@@ -84,11 +84,23 @@ def hearing_status(opp: Opp, version: OppVersion | None) -> Status:
 # --- rules 2-4: instemming on this exact version -----------------------------------------------------------------
 
 def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDecision]:
-    """Per deciding party, the latest decision on exactly this version (rule 2: the latest record counts; a
-    decision on another version, or on other content, never does)."""
+    """Per deciding party, the latest decision on exactly this version (rule 2): the latest by the moment it was
+    made (`decided_at`), not by the moment it was typed in; a decision on another version, or on other content,
+    never counts."""
     decisions = (InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
-                 .select_related("recipient").order_by("created_at", "pk"))
+                 .select_related("recipient").order_by("decided_at", "created_at", "pk"))
     return {d.recipient.party: d for d in decisions}
+
+
+def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
+    """Guardians recorded as unreachable for this version: (confirmed by a school leader, waiting for that),
+    each by party key."""
+    items = (Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
+             .select_related("recipient", "recorded_by", "confirmed_by"))
+    confirmed, pending = {}, {}
+    for item in items:
+        (confirmed if item.confirmed_at else pending)[item.recipient.party] = item
+    return confirmed, pending
 
 
 def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
@@ -99,15 +111,25 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Er is geen ouder met gezag bekend. Leg vast wie het gezag heeft."))
     decisions = latest_decisions(version)
     asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
-    refused, conversation, waiting, not_asked = [], [], [], []
+    unreachable, to_confirm = unreachable_parties(version)
+    refused, conversation, waiting, not_asked, excused, unconfirmed, agreed = [], [], [], [], [], [], []
     for party in parties:
         decision = decisions.get(party.key)
         if decision is None:
-            (waiting if party.key in asked else not_asked).append(party.name)
+            # Rule 3 as amended: a guardian the school could not reach (confirmed by the leader) is passed
+            # over; a decision they give after all counts as any other.
+            if party.key in unreachable:
+                excused.append(party.name)
+            elif party.key in to_confirm:
+                unconfirmed.append(party.name)
+            else:
+                (waiting if party.key in asked else not_asked).append(party.name)
         elif decision.decision == Decision.NIET_AKKOORD:
             refused.append(party.name)
         elif decision.decision == Decision.GESPREK_GEWENST:
             conversation.append(party.name)
+        else:
+            agreed.append(party.name)
     if refused:
         return missing(_("%(names)s stemt niet in met deze versie; het plan kan zo niet worden vastgesteld. Ga in "
                          "gesprek of pas het plan aan.") % {"names": ", ".join(refused)})
@@ -117,6 +139,12 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Nog niet om instemming gevraagd: %(names)s.") % {"names": ", ".join(not_asked)})
     if waiting:
         return missing(_("Wacht op het besluit van %(names)s.") % {"names": ", ".join(waiting)})
+    if unconfirmed:
+        return missing(_("%(names)s is vastgelegd als niet bereikbaar; een schoolleider moet dat nog bevestigen.")
+                       % {"names": ", ".join(unconfirmed)})
+    if excused and not agreed:
+        return missing(_("Er is geen akkoord van een ouder met gezag: %(names)s is niet bereikbaar en niemand anders "
+                         "ging akkoord.") % {"names": ", ".join(excused)})
     return MET
 
 

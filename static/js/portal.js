@@ -5,3 +5,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
     status.textContent = event.detail.target.dataset.summary || "";
   }
 });
+
+// A form sent back with an error: the server marked the first wrong field `autofocus`; bring it, with its
+// message, to the middle of the screen (on a phone the page would otherwise open at the top).
+document.addEventListener("DOMContentLoaded", () => {
+  const field = document.querySelector("form [autofocus][aria-invalid='true']");
+  if (!field) return;
+  const block = field.closest("fieldset, .mb-3") || field;
+  field.focus({ preventScroll: true });
+  block.scrollIntoView({ block: "center" });
+});

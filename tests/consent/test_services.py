@@ -37,7 +37,8 @@ def test_rule_3_every_guardian_with_gezag_is_asked_and_emailed_without_plan_cont
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world.mother.email, world.father.email])
     content = version.content["handelingsdeel"]
     for message in mail.outbox:
-        assert "Nieuw plan" in message.body and "http://127.0.0.1:8000" in message.body
+        assert "https://opp-portaal.example.nl/uitnodiging/" in message.body and "127.0.0.1" not in message.body
+        assert world.school.name in message.body and world.pupil.first_name in message.subject
         assert content["support_and_guidance"] not in message.body
         assert all(g["description"] not in message.body for g in content["goals"])
         assert world.pupil.last_name not in message.body and world.pupil.last_name not in message.subject
@@ -63,7 +64,7 @@ def test_rule_3_the_adult_pupil_decides_instead_of_the_parents(world, django_cap
         request = world.ask(version)
     assert [r.pupil_id for r in request.recipients.all()] == [world.pupil.pk]
     assert [m.to for m in mail.outbox] == [[pupil_user.email]]
-    assert "uw eigen ontwikkelingsperspectief" in mail.outbox[0].body
+    assert "uw ontwikkelingsperspectief" in mail.outbox[0].body and "U bent 18 jaar of ouder" in mail.outbox[0].body
     with pytest.raises(services.NotAllowed):
         services.decide(user=world.mother, recipient=request.recipients.get(), decision=Decision.AKKOORD)
     world.decide(request, pupil_user)

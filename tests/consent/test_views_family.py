@@ -90,8 +90,9 @@ def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked)
     client.force_login(world.mother)
     client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen."})
     html = client.get(plan_url(opp)).content.decode()
-    assert "Waar kunt u terecht?" in html
-    assert "Steunpunt Passend Onderwijs, 010-1234567" in html
+    assert "U ging op" in html and "niet akkoord met versie 1" in html
+    assert "Hier krijgt u gratis hulp" in html
+    assert 'Steunpunt Passend Onderwijs, <a href="tel:0101234567">010-1234567</a>' in html
     assert "onderwijsconsulenten" in html.lower()
     assert "Geschillencommissie passend onderwijs" in html
 
@@ -104,7 +105,7 @@ def test_a_parent_decides_only_for_themself_and_sees_only_their_own_decision(cli
     client.force_login(world.father)
     html = client.get(plan_url(opp)).content.decode()
     assert "Moeder wil meer hulp." not in html
-    assert "Waar kunt u terecht?" not in html
+    assert "Hier krijgt u gratis hulp" not in html and 'id="stand"' not in html
     assert 'name="decision"' in html  # the father still has his own form
 
 
@@ -165,7 +166,11 @@ def test_version_2_shows_what_changed_since_the_version_the_parent_agreed_to(cli
     client.force_login(world.mother)
     html = client.get(plan_url(opp)).content.decode()
     assert "Wat is er veranderd sinds de versie waarmee u instemde (versie 1)?" in html
-    assert "De aanpak bij doel &#x27;Lezen&#x27; is veranderd." in html
+    # The old and the new text, with what changed marked, not only that it "is veranderd".
+    assert "Zo werken we aan doel &#x27;Lezen&#x27;" in html
+    assert "Eerst stond er" in html and "Nu staat er" in html
+    assert "<ins>Drie keer per week oefenen.</ins>" in html
+    assert "<del>Elke dag tien minuten oefenen met de leerkracht.</del>" in html
     assert "Doel &#x27;Rekenen&#x27; is toegevoegd." in html
     # Agreement on version 1 does not carry over: the form is there again.
     assert 'name="decision"' in html

@@ -40,9 +40,24 @@ def test_production_without_allowed_hosts_refuses_to_start():
     assert "ImproperlyConfigured" in result.stderr and "ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_without_the_public_portal_address_refuses_to_start():
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "OPP_PORTAL_URL" in result.stderr
+
+
+def test_production_refuses_a_portal_address_on_127_0_0_1_or_without_https():
+    for address in ("http://127.0.0.1:8000", "https://localhost", "http://opp.example.nl", "opp.example.nl"):
+        result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
+                       OPP_PORTAL_URL=address)
+        assert result.returncode != 0, address
+        assert "OPP_PORTAL_URL" in result.stderr
+
+
 def test_production_starts_with_a_long_secret_and_allowed_hosts_and_is_locked_down():
     assert len(GOOD_KEY) >= 50
-    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl,www.opp.example.nl")
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl,www.opp.example.nl",
+                   OPP_PORTAL_URL="https://opp.example.nl")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
         "False ['opp.example.nl', 'www.opp.example.nl'] True True True True True "
