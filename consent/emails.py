@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from opp_portal.accounts import PORTAL_NAME, portal_url
+from opp_portal.accounts import PORTAL_NAME, portal_url, wrap_body
 from schools.models import Pupil, User
 
 from .contact import ib_contact
@@ -21,7 +21,8 @@ SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 
 
 def _message(subject: str, lines: list, to: list[str]) -> EmailMultiAlternatives:
-    return EmailMultiAlternatives(subject=SUBJECT_PREFIX + str(subject), body="\n".join(str(x) for x in lines),
+    return EmailMultiAlternatives(subject=SUBJECT_PREFIX + str(subject),
+                                  body=wrap_body("\n".join(str(x) for x in lines)),
                                   from_email=settings.DEFAULT_FROM_EMAIL, to=to)
 
 
@@ -72,8 +73,10 @@ def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False
     if reminder:
         lines += [_("Dit is een herinnering: de school heeft uw besluit nog niet ontvangen."), ""]
     lines += [what, ""]
-    if request.answer_by:
+    if request.answer_by and request.answer_by >= timezone.localdate():
         lines += [_("De school hoort graag vóór %(day)s van u.") % {"day": _day(request.answer_by)}, ""]
+    elif request.answer_by:
+        lines += [_("De school hoort graag zo snel mogelijk van u."), ""]
     lines += [
         _("U leest het plan en geeft uw besluit in het %(portal)s, via deze persoonlijke link:") % {
             "portal": PORTAL_NAME},

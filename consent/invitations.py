@@ -1,30 +1,33 @@
-"""Personal invitation links: signed, for one guardian or pupil, bound to the address the school records.
+"""Personal invitation links: for one guardian or pupil, bound to the address the school records.
 
-A link names the person (by UUID), a keyed fingerprint of their address at the time it was made and, for an
-instemming request, the request. It opens only while the school still records that address: changing a
-guardian's or pupil's email at the school makes every earlier link invalid. The link grants nothing itself:
-it leads to a sign-in code sent to the recorded address, so only whoever reads that mailbox gets in.
+A link is a random secret (only its digest is stored, with the person, the optional instemming request and a
+keyed fingerprint of the person's address at that moment). It opens only while the school still records that
+address: changing a guardian's or pupil's email at the school makes every earlier link invalid. The link grants
+nothing itself: it leads to a sign-in code sent to the recorded address, so only whoever reads that mailbox
+gets in. Links are short, so a mail keeps them on one line.
 """
 
 import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass
 
-from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from opp_portal.accounts import portal_url
 from schools.models import Guardian, Pupil
 
 from .models import InstemmingRequest
+from .outreach import InvitationLink
 
 SALT = "consent.invitation"
 MAX_AGE = datetime.timedelta(days=90)
-GUARDIAN, PUPIL = "g", "p"
 
 
 class InvalidInvitation(Exception):
-    """The link was tampered with, has expired, or its address is no longer the one the school records."""
+    """The link is unknown, has expired, or its address is no longer the one the school records."""
 
     def __init__(self, expired: bool = False):
         super().__init__("expired" if expired else "invalid")
@@ -32,23 +35,29 @@ class InvalidInvitation(Exception):
 
 
 def address_fingerprint(email: str) -> str:
-    """Keyed with the secret key, so the link does not reveal the address to whoever sees it."""
-    return salted_hmac(SALT, (email or "").strip().lower(), algorithm="sha256").hexdigest()[:24]
+    """Keyed with the secret key, so a stored fingerprint does not reveal the address."""
+    return salted_hmac(SALT, (email or "").strip().lower(), algorithm="sha256").hexdigest()
 
 
-def make_token(person: Guardian | Pupil, *, request: InstemmingRequest | None = None) -> str:
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def make_link(person: Guardian | Pupil, *, request: InstemmingRequest | None = None) -> str:
+    """A new secret for `person` at their recorded address; returns the token for the URL."""
     if not person.email:
         raise ValueError("Only a person with a recorded email address can be invited.")
-    payload = {"k": GUARDIAN if isinstance(person, Guardian) else PUPIL, "i": person.uuid.hex,
-               "e": address_fingerprint(person.email)}
-    if request is not None:
-        payload["r"] = request.uuid.hex
-    return signing.dumps(payload, salt=SALT, compress=True)
+    token = secrets.token_urlsafe(16)
+    InvitationLink.objects.create(
+        token_digest=_digest(token), request=request, address_fingerprint=address_fingerprint(person.email),
+        guardian=person if isinstance(person, Guardian) else None, pupil=person if isinstance(person, Pupil) else None,
+    )
+    return token
 
 
 def invitation_url(person: Guardian | Pupil, *, request: InstemmingRequest | None = None) -> str:
     """The absolute link for a mail, on the portal's public address."""
-    return portal_url(reverse("consent:invitation", kwargs={"token": make_token(person, request=request)}))
+    return portal_url(reverse("consent:invitation", kwargs={"token": make_link(person, request=request)}))
 
 
 @dataclass(frozen=True)
@@ -72,25 +81,17 @@ class Invitation:
 
 
 def read_token(token: str) -> Invitation:
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise InvalidInvitation(expired=True) from None
-    except signing.BadSignature:
-        raise InvalidInvitation from None
-    if not isinstance(payload, dict):
+    link = (InvitationLink.objects.filter(token_digest=_digest(token or ""))
+            .select_related("guardian", "pupil", "request__version__opp__school", "request__version__opp__pupil")
+            .first())
+    if link is None:
         raise InvalidInvitation
-    model = {GUARDIAN: Guardian, PUPIL: Pupil}.get(payload.get("k"))
-    person = model.objects.filter(uuid=payload.get("i")).first() if model else None
-    if person is None or not person.email:
+    if link.created_at < timezone.now() - MAX_AGE:
+        raise InvalidInvitation(expired=True)
+    person = link.guardian or link.pupil
+    if not person.email or not constant_time_compare(address_fingerprint(person.email), link.address_fingerprint):
         raise InvalidInvitation
-    if not constant_time_compare(address_fingerprint(person.email), payload.get("e", "")):
-        raise InvalidInvitation
-    request = None
-    if payload.get("r"):
-        request = (InstemmingRequest.objects.filter(uuid=payload["r"]).select_related("version__opp__school")
-                   .first())
-    return Invitation(person=person, request=request)
+    return Invitation(person=person, request=link.request)
 
 
 def masked(email: str) -> str:

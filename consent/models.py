@@ -402,6 +402,7 @@ class ParentView(models.Model):
 
 
 from .outreach import (  # noqa: E402,F401  (models in their own module, registered with this app)
+    InvitationLink,
     NoticeKind,
     PupilInvitation,
     PupilInvitationKind,

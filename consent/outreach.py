@@ -125,6 +125,35 @@ class PupilInvitation(models.Model):
         return f"{self.pupil} ({self.get_kind_display()})"
 
 
+# --- personal invitation links ---------------------------------------------------------------------------------
+
+class InvitationLink(models.Model):
+    """A personal link in a mail (consent.invitations): for one guardian or pupil, at the address the school
+    recorded when it was made, optionally for one instemming request. Only a digest of the link's secret is
+    kept; the link works while the school still records that address and for `invitations.MAX_AGE`."""
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    guardian = models.ForeignKey("schools.Guardian", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey("consent.InstemmingRequest", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    address_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_link_guardian_or_pupil",
+                condition=Q(guardian__isnull=False, pupil__isnull=True) | Q(guardian__isnull=True, pupil__isnull=False),
+            ),
+        ]
+        verbose_name = _("persoonlijke link")
+        verbose_name_plural = _("persoonlijke links")
+
+    def __str__(self) -> str:
+        return f"Link voor {self.guardian or self.pupil}"
+
+
 # --- notices for staff ---------------------------------------------------------------------------------------------
 
 class NoticeKind(models.TextChoices):

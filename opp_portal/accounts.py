@@ -5,6 +5,8 @@ links only to the portal's public address (`OPP_PORTAL_URL`), never to the host 
 Who may claim an account by signing in with a code is consent's business (`consent.signin`); this adapter
 only sends the mails."""
 
+import textwrap
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.apps import apps
@@ -25,6 +27,18 @@ def portal_url(path: str = "", **query: str) -> str:
     base = settings.OPP_PORTAL_URL.rstrip("/")
     url = base + (path if path.startswith("/") or not path else "/" + path)
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def wrap_body(text: str, width: int = 72) -> str:
+    """Plain-text mail with short lines: mail programs show it as written, and a link stays on one line (a long
+    line would be sent quoted-printable, which breaks a link up in a plain-text view)."""
+    out = []
+    for line in str(text).splitlines():
+        if len(line) <= width or "://" in line:
+            out.append(line)
+        else:
+            out.extend(textwrap.wrap(line, width=width, break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 def school_names_for(email: str) -> list[str]:
@@ -74,7 +88,9 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         # allauth puts the request's own host into some contexts; no mail may show it.
         ctx.pop("current_site", None)
         ctx["signup_url"] = ""
-        queue_email(self.render_mail(template_prefix, email, ctx))
+        message = self.render_mail(template_prefix, email, ctx)
+        message.body = wrap_body(message.body)
+        queue_email(message)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})

@@ -6,6 +6,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The address is the one the school records (and the key to the family's records): nobody changes or
+    # adds one here, so allauth's own email page is replaced by this one.
+    path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("", include("plans.urls")),

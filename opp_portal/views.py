@@ -21,6 +21,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "no_access.html")
 
 
+@login_required
+@require_GET
+def account_email(request: HttpRequest) -> HttpResponse:
+    """Which address the account uses; changing it goes through the school (or the portal's administrator)."""
+    return render(request, "account/email_fixed.html", {"reach": reach_of(request.user)})
+
+
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:

@@ -147,7 +147,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
             messages.success(request, {
                 Decision.AKKOORD: _("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
                 Decision.NIET_AKKOORD: _("Uw besluit is bewaard: niet akkoord. De school ziet dit en neemt contact "
-                                         "met u op. Hieronder leest u waar u hulp kunt krijgen."),
+                                         "met u op. Op deze pagina leest u ook waar u hulp kunt krijgen."),
                 Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
                                             "contact met u op."),
             }[form.cleaned_data["decision"]])
