@@ -231,6 +231,19 @@ def test_a_wrong_scan_is_refused_next_to_the_field(client, world, sent, name, co
     assert not InstemmingDecision.objects.exists()
 
 
+def test_a_paper_akkoord_without_the_scan_is_refused_next_to_the_field(client, world, sent):
+    from django.utils import timezone
+
+    opp, version = sent
+    recipient = world.recipient(world.ask(version), world.father)
+    client.force_login(world.ib)
+    response = _paper(client, recipient, decided_on=timezone.localdate().isoformat())
+    assert response.status_code == 200
+    assert "scan" in response.context["form"].errors
+    assert response.context["form"].fields["scan"].widget.attrs.get("autofocus")
+    assert not InstemmingDecision.objects.exists()
+
+
 def test_a_paper_refusal_needs_the_reason(client, world, sent):
     _opp, version = sent
     request = world.ask(version)
