@@ -1,5 +1,6 @@
-"""A child's plan in words for the family's overview ("wacht op uw besluit", "u ging akkoord op …",
-"vastgesteld op …"): only the viewer's own decision, never another guardian's."""
+"""Each child's plan in words for the family's overview ("wacht op uw besluit", "u ging akkoord op …",
+"vastgesteld op …"): only the viewer's own decision, never another guardian's. All children in a fixed number
+of queries, however many there are."""
 
 from dataclasses import dataclass
 
@@ -7,13 +8,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
-from plans.models import Opp, OppStatus
-from schools.models import Pupil
+from plans.models import Opp, OppStatus, OppVersion
 
-from .models import Decision
+from .models import LATEST_FIRST, Decision, InstemmingDecision, InstemmingRecipient
 from .parties import HelpInfo, help_after_refusal
 from .views._access import child_opps, own_opps
-from .views._plan import my_recipient, shown_version
 
 
 @dataclass(frozen=True)
@@ -29,21 +28,48 @@ def _day(value) -> str:
     return date_format(value, "j F Y") if value else ""
 
 
-def child_state(user, pupil: Pupil) -> ChildState:
-    is_parent = pupil.pk in reach_of(user).child_ids
-    plans = list((child_opps(user) if is_parent else own_opps(user)).filter(pupil=pupil).order_by("-created_at"))
-    if not plans:
+def child_states(user, pupils) -> dict[int, ChildState]:
+    """Per pupil (by pk) the state of their plan, as `user` (a parent with gezag, or the pupil) may see it."""
+    pupils = list(pupils)
+    reach = reach_of(user)
+    ids = [p.pk for p in pupils]
+    plans = list((child_opps(user).filter(pupil_id__in=reach.child_ids & set(ids))
+                  | own_opps(user).filter(pupil_id__in=set(ids) - reach.child_ids))
+                 .select_related("school__swv").order_by("-created_at"))
+    chosen: dict[int, Opp] = {}
+    for plan in plans:  # the running plan, else the latest one
+        current = chosen.get(plan.pupil_id)
+        if current is None or (current.status == OppStatus.BEEINDIGD and plan.status != OppStatus.BEEINDIGD):
+            chosen[plan.pupil_id] = plan
+    asked = [p for p in chosen.values() if p.status == OppStatus.TER_INSTEMMING]
+    latest: dict[int, OppVersion] = {}
+    for version in OppVersion.objects.filter(opp__in=asked).order_by("opp_id", "-number"):
+        latest.setdefault(version.opp_id, version)
+    recipients = {r.request.version_id: r for r in InstemmingRecipient.objects.for_user(user)
+                  .filter(request__version__in=latest.values()).select_related("request").order_by("pk")}
+    decisions: dict[int, InstemmingDecision] = {}
+    for decision in (InstemmingDecision.objects.filter(recipient__in=recipients.values(), version__in=latest.values())
+                     .select_related("version").order_by(*LATEST_FIRST)):
+        if decision.content_hash == decision.version.content_hash:
+            decisions.setdefault(decision.recipient_id, decision)
+    states = {}
+    for pupil_id in ids:
+        plan = chosen.get(pupil_id)
+        version = latest.get(plan.pk) if plan else None
+        recipient = recipients.get(version.pk) if version else None
+        states[pupil_id] = _state(plan, version, recipient, decisions.get(recipient.pk) if recipient else None)
+    return states
+
+
+def _state(plan, version, recipient, current) -> ChildState:
+    if plan is None:
         return ChildState(_("De school heeft nog geen plan gestuurd."))
-    plan = next((p for p in plans if p.status != OppStatus.BEEINDIGD), plans[0])
     if plan.status == OppStatus.BEEINDIGD:
         return ChildState(_("Het plan is beëindigd op %(day)s.") % {"day": _day(plan.ended_on)}, plan)
-    version, asked = shown_version(plan)
-    if asked:
-        recipient = my_recipient(user, version)
+    if version is not None:  # waiting for instemming
         if recipient is None:
             return ChildState(_("De school vraagt instemming met een nieuwe versie. U bent (nog) niet gevraagd; "
                                 "neem contact op met de school."), plan)
-        current = recipient.latest_decision
         if current is None:
             text = _("Wacht op uw besluit")
             if recipient.request.answer_by:

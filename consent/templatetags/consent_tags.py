@@ -57,11 +57,17 @@ def tappable(value):
     return make_tappable(str(value or ""))
 
 
-@register.inclusion_tag("consent/_child_state.html", takes_context=True)
-def child_state(context, pupil):
-    from ..family_state import child_state as state_of
+@register.simple_tag(takes_context=True)
+def child_states(context, pupils):
+    """`{% child_states pupils as states %}`: every child's state at once (a fixed number of queries)."""
+    from ..family_state import child_states as states_of
 
-    return {"state": state_of(context["request"].user, pupil), "pupil": pupil}
+    return states_of(context["request"].user, pupils)
+
+
+@register.inclusion_tag("consent/_child_state.html")
+def child_state(states, pupil):
+    return {"state": states.get(pupil.pk), "pupil": pupil}
 
 
 @register.inclusion_tag("consent/_notices_nav.html", takes_context=True)
