@@ -104,7 +104,6 @@ def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternative
     own = recipient.pupil_id is not None
     words = {Decision.AKKOORD: _("akkoord"), Decision.NIET_AKKOORD: _("niet akkoord"),
              Decision.GESPREK_GEWENST: _("eerst een gesprek")}[decision.decision]
-    recorder = decision.recorded_by.get_full_name() if decision.recorded_by else school
     plan = _("uw plan") if own else _("het plan van %(child)s") % {"child": child}
     moment = timezone.localtime(decision.decided_at)
     lines = [
@@ -112,7 +111,7 @@ def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternative
         _("De school heeft vastgelegd dat u op %(day)s %(how)s over het handelingsdeel van %(plan)s hebt gekozen: "
           "%(decision)s.") % {"day": _day(moment.date()), "how": decision.get_how_display(), "plan": plan,
                               "decision": words},
-        _("Vastgelegd door: %(name)s, %(school)s.") % {"name": recorder, "school": school},
+        _("In het %(portal)s ziet u wie van de school dit heeft vastgelegd.") % {"portal": PORTAL_NAME},
         "",
         _("Klopt dit niet? Neem dan zo snel mogelijk contact op met de school. U kunt ook zelf online uw besluit "
           "geven; uw laatste besluit telt:"),

@@ -64,7 +64,7 @@ def test_a_decision_recorded_on_paper_is_mailed_to_the_party_with_how_to_object(
     body = " ".join(message.body.split())
     assert "De school heeft vastgelegd dat u" in body and "akkoord" in body
     assert "Klopt dit niet?" in body and "/uitnodiging/" in body
-    assert world.ib.get_full_name() in message.body
+    assert mother.last_name not in body
 
 
 def test_the_pupil_invitation_mail_has_a_personal_link(world, django_capture_on_commit_callbacks):
