@@ -12,7 +12,7 @@ RUN pip install . && rm -rf build *.egg-info
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=opp_portal.settings.production SECRET_KEY=build-only-$(head -c 40 /dev/urandom | od -An -tx1 | tr -d ' \n') \
     OPP_MFA_KEYS=build-only-$(head -c 40 /dev/urandom | od -An -tx1 | tr -d ' \n') CACHE_URL=redis://build:6379/0 \
-    ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+    ALLOWED_HOSTS=build OPP_PORTAL_URL=https://build.invalid python manage.py collectstatic --noinput
 USER opp
 EXPOSE 8000
 CMD ["gunicorn", "opp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -8,6 +8,10 @@ the checklist when it was adopted, and every record has its audit event on the d
 The demo parents: Emma (Sanne de Vries and Mark Jansen, both with gezag) has an adopted version 1 both agreed to
 and, after an evaluation, a version 2 waiting for both their decisions; Noah (Sanne only) has an adopted plan.
 
+A few families without an account get a known address (`KNOWN_ADDRESSES`, listed in the README), so a new user
+can try the invitation: sign in as the ib, send a reminder, open the link from the console mail and sign in
+with the code from the next one; or ask a code for the address on the sign-in page.
+
 Idempotent: the stories run only when no instemming was asked yet at a demo school (`consent_seeded`).
 The requests are history: their emails are not sent while seeding.
 """
@@ -15,17 +19,29 @@ The requests are history: their emails are not sent while seeding.
 from collections import Counter
 from unittest import mock
 
+from django.core.files.base import ContentFile
 from django.db.models import Count, Q
 
 from plans.demo import PLANS, PlanMaker, PlanSpec, PupilPicker, Staff, tally_plans
 from plans.models import Opp, OppKind, OppStatus
 from plans.services import start_draft
 from schools.demo import DemoContext
-from schools.models import Pupil
+from schools.models import Guardian, Pupil
 
 from . import services
-from .models import Decision, Hearing, HowGiven, InstemmingDecision, InstemmingRecipient, InstemmingRequest, OogoMeeting
+from .models import (
+    Decision,
+    Hearing,
+    HowGiven,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    OogoMeeting,
+    PupilInvitation,
+    PupilInvitationKind,
+)
 from .services import family as family_services
+from .services import outreach as outreach_services
 from .services import school as school_services
 
 CONSENT_STORIES = (
@@ -41,6 +57,23 @@ PUPIL_VIEWS = (
 )
 
 
+# (school, story, which guardian with gezag in order, or "pupil") -> the address it gets.
+KNOWN_ADDRESSES = (
+    ("99AC00", "waiting", 0, "ouder3@demo.opp"),
+    ("99AC00", "waiting", 1, "ouder4@demo.opp"),
+    ("99AA00", "half_agreed", 1, "ouder5@demo.opp"),
+    ("99AA00", "refused", 0, "ouder6@demo.opp"),
+    ("99AF00", "waiting", "pupil", "leerling@demo.opp"),
+)
+# The scan of a signed paper form, as the demo's ib uploads it (a one-page PDF).
+DEMO_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>"
+    b"endobj\n4 0 obj<</Length 58>>stream\nBT /F1 18 Tf 60 760 Td (Instemmingsformulier, ondertekend) Tj ET\n"
+    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 def consent_seeded(ctx: DemoContext) -> bool:
     return InstemmingRequest.objects.filter(version__opp__school__in=ctx.schools.values()).exists()
 
@@ -50,16 +83,43 @@ def seed_consent(ctx: DemoContext) -> None:
     if not consent_seeded(ctx):
         picker, story = PupilPicker(ctx), Stories(ctx)
         silent = lambda message, **kwargs: None  # noqa: E731  (the demo's old requests and decisions send no mail)
+        told: dict[tuple[str, str, bool], Opp] = {}
         with mock.patch.object(school_services, "queue_email", silent), \
-                mock.patch.object(family_services, "queue_email", silent):
+                mock.patch.object(family_services, "queue_email", silent), \
+                mock.patch.object(outreach_services, "queue_email", silent):
             for spec in PLANS:
                 if spec.story in CONSENT_STORIES:
                     pupil = picker.pick(spec)
                     if pupil is not None:
-                        made.extend(story.tell(spec, pupil))
+                        plans = story.tell(spec, pupil)
+                        made.extend(plans)
+                        told.setdefault((spec.school, spec.story, spec.adult), plans[0])
+        _known_addresses(ctx, told)
     created = Counter(Opp.objects.filter(pk__in=[o.pk for o in made]).values_list("status", flat=True))
     tally_plans(ctx, created)
     _tally_records(ctx, made)
+
+
+def _known_addresses(ctx: DemoContext, told: dict[tuple[str, str, bool], Opp]) -> None:
+    """The school records a known address for a few parties without an account (see KNOWN_ADDRESSES)."""
+    changed = 0
+    for school, story, which, email in KNOWN_ADDRESSES:
+        opp = told.get((school, story, which == "pupil"))
+        if opp is None:
+            continue
+        if which == "pupil":
+            pupil = opp.pupil
+            if pupil.user_id is None and not Pupil.objects.filter(email=email).exists():
+                Pupil.objects.filter(pk=pupil.pk).update(email=email)
+                PupilInvitation.objects.create(pupil=pupil, email=email, kind=PupilInvitationKind.INSTEMMING)
+                changed += 1
+            continue
+        guardians = list(Guardian.objects.filter(guardianships__pupil=opp.pupil, guardianships__has_gezag=True,
+                                                 user__isnull=True).order_by("pk"))
+        if which < len(guardians) and not Guardian.objects.filter(email=email).exists():
+            Guardian.objects.filter(pk=guardians[which].pk).update(email=email)
+            changed += 1
+    ctx.tally("bekende e-mailadressen (uitnodiging)", total=len(KNOWN_ADDRESSES), updated=changed)
 
 
 def _tally_records(ctx: DemoContext, made: list[Opp]) -> None:
@@ -135,9 +195,10 @@ class Stories:
                 if user is not None:
                     services.decide(user=user, recipient=recipient, decision=decision, reason=reason)
                 else:
+                    scan = ContentFile(DEMO_SCAN, name="formulier.pdf") if decision == Decision.AKKOORD else None
                     services.record_paper_decision(
                         user=self.ib(request.version.opp), recipient=recipient, decision=decision, reason=reason,
-                        how=HowGiven.IN_GESPREK if i % 2 else HowGiven.OP_PAPIER,
+                        how=HowGiven.IN_GESPREK if i % 2 else HowGiven.OP_PAPIER, scan=scan,
                     )
 
     # --- shared beginnings ------------------------------------------------------------------------------

@@ -1,15 +1,25 @@
-"""The emails of the instemming request: short, Dutch, a link to the portal and the school's reason;
-never any plan content. Sent through the outbox (`opp_portal.mail.queue_email`), under the recipient's topic,
-so the school's page shows per recipient whether the mail "wordt verstuurd", was sent or failed."""
+"""The mails of the consent steps: plain Dutch with "u", naming the portal and the school, links only on the
+portal's public address (`OPP_PORTAL_URL`). A mail to a family names nobody but the child (first name) and
+the ib to contact, and never holds plan content. Sent through the outbox (`opp_portal.mail.queue_email`);
+the mails to one recipient share a topic, so the school's page shows whether they "wordt verstuurd", were
+sent or failed."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import InstemmingRecipient
+from opp_portal.accounts import PORTAL_NAME, portal_url, wrap_body
+from schools.models import Pupil, User
 
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+from .contact import ib_contact
+from .invitations import invitation_url
+from .models import Decision, InstemmingDecision, InstemmingRecipient
+from .outreach import NoticeKind, PupilInvitation
+
+SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 
 
 def mail_topic(recipient: InstemmingRecipient) -> str:
@@ -17,38 +27,143 @@ def mail_topic(recipient: InstemmingRecipient) -> str:
     return f"instemming-recipient:{recipient.uuid}"
 
 
-def portal_link(recipient: InstemmingRecipient) -> str:
-    """Where the recipient decides; they sign in there (the link itself grants nothing)."""
-    base = getattr(settings, "OPP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
-    try:
-        path = reverse("consent:request", kwargs={"request_uuid": recipient.request.uuid})
-    except NoReverseMatch:  # the parent pages are not built yet
-        path = "/"
-    return base + path
+def _message(subject: str, lines: list, to: list[str]) -> EmailMultiAlternatives:
+    return EmailMultiAlternatives(subject=SUBJECT_PREFIX + str(subject),
+                                  body=wrap_body("\n".join(str(x) for x in lines)),
+                                  from_email=settings.DEFAULT_FROM_EMAIL, to=to)
 
+
+def _day(value) -> str:
+    return date_format(value, "l j F Y") if value else ""
+
+
+def _footer(school: str) -> list[str]:
+    return ["", _("Met vriendelijke groet,"), school, "",
+            _("Deze e-mail is verstuurd via het %(portal)s van %(school)s. U kunt niet op deze e-mail antwoorden.")
+            % {"portal": PORTAL_NAME, "school": school}]
+
+
+def _contact_lines(opp, request=None) -> list[str]:
+    contact = ib_contact(opp, request)
+    if contact is None:
+        return [_("Heeft u vragen? Neem dan contact op met %(school)s.") % {"school": opp.school.name}]
+    return [_("Heeft u vragen? Neem dan contact op met %(name)s, intern begeleider van %(school)s: %(email)s.")
+            % {"name": contact.name, "school": opp.school.name, "email": contact.email}]
+
+
+def _greeting(recipient_is_pupil: bool) -> str:
+    return _("Beste %(first)s,") if recipient_is_pupil else _("Beste ouder of verzorger,")
+
+
+# --- to the deciding party -----------------------------------------------------------------------------------------
 
 def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False) -> EmailMultiAlternatives:
+    """The request (or a reminder) with a personal link for exactly this guardian or adult pupil."""
     request = recipient.request
-    school = request.version.opp.school.name
-    whose = _("uw eigen ontwikkelingsperspectief") if recipient.pupil_id else _(
-        "het ontwikkelingsperspectief (OPP) van uw kind")
-    subject = _("Herinnering: uw instemming gevraagd") if reminder else _("Uw instemming gevraagd")
-    lines = [
-        _("Beste %(name)s,") % {"name": recipient.name},
+    opp = request.version.opp
+    school, child = opp.school.name, opp.pupil.first_name
+    person = recipient.person
+    own = recipient.pupil_id is not None
+    if own:
+        subject = _("Herinnering: uw instemming gevraagd met uw plan") if reminder else _(
+            "Uw instemming gevraagd met uw plan")
+        what = _("%(school)s vraagt of u instemt met het handelingsdeel van uw ontwikkelingsperspectief (OPP): wat "
+                 "de school doet om u extra te ondersteunen. U bent 18 jaar of ouder en beslist daarom zelf.") % {
+            "school": school}
+    else:
+        subject = (_("Herinnering: uw instemming gevraagd met het plan van %(child)s") if reminder
+                   else _("Uw instemming gevraagd met het plan van %(child)s")) % {"child": child}
+        what = _("%(school)s vraagt of u instemt met het handelingsdeel van het ontwikkelingsperspectief (OPP) van "
+                 "%(child)s: wat de school doet om %(child)s extra te ondersteunen.") % {"school": school,
+                                                                                        "child": child}
+    lines = [_greeting(own) % {"first": child}, ""]
+    if reminder:
+        lines += [_("Dit is een herinnering: de school heeft uw besluit nog niet ontvangen."), ""]
+    lines += [what, ""]
+    if request.answer_by and request.answer_by >= timezone.localdate():
+        lines += [_("De school hoort graag vóór %(day)s van u.") % {"day": _day(request.answer_by)}, ""]
+    elif request.answer_by:
+        lines += [_("De school hoort graag zo snel mogelijk van u."), ""]
+    lines += [
+        _("U leest het plan en geeft uw besluit in het %(portal)s, via deze persoonlijke link:") % {
+            "portal": PORTAL_NAME},
+        invitation_url(person, request=request),
         "",
-        (_("Dit is een herinnering. ") if reminder else "")
-        + _("%(school)s vraagt uw instemming met het handelingsdeel van %(whose)s.") % {"school": school,
-                                                                                         "whose": whose},
+        _("U logt in met een code die wij naar dit e-mailadres sturen. U heeft geen wachtwoord nodig. De link is "
+          "alleen voor u: stuur hem niet door."),
         "",
-        _("Reden van het verzoek: %(reason)s") % {"reason": request.reason},
-        "",
-        _("U leest het plan en geeft uw besluit in het OPP-portaal:"),
-        portal_link(recipient),
-        "",
-        _("U logt in met uw e-mailadres en een eenmalige code. Heeft u vragen, neem dan contact op met de school."),
+        *_contact_lines(opp, request),
+        *_footer(school),
     ]
-    return EmailMultiAlternatives(subject=str(subject), body="\n".join(str(line) for line in lines),
-                                  from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient.email])
+    return _message(subject, lines, [person.email])
+
+
+def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternatives | None:
+    """"De school heeft vastgelegd dat u …": every decision recorded by the school is told to the party it is
+    about, with how to object and how to decide online themselves. None when no address is recorded."""
+    recipient = decision.recipient
+    person = recipient.person
+    if not person.email:
+        return None
+    request = recipient.request
+    opp = decision.version.opp
+    school, child = opp.school.name, opp.pupil.first_name
+    own = recipient.pupil_id is not None
+    words = {Decision.AKKOORD: _("akkoord"), Decision.NIET_AKKOORD: _("niet akkoord"),
+             Decision.GESPREK_GEWENST: _("eerst een gesprek")}[decision.decision]
+    plan = _("uw plan") if own else _("het plan van %(child)s") % {"child": child}
+    moment = timezone.localtime(decision.decided_at)
+    lines = [
+        _greeting(own) % {"first": child}, "",
+        _("De school heeft vastgelegd dat u op %(day)s %(how)s over het handelingsdeel van %(plan)s hebt gekozen: "
+          "%(decision)s.") % {"day": _day(moment.date()), "how": decision.get_how_display(), "plan": plan,
+                              "decision": words},
+        _("In het %(portal)s ziet u wie van de school dit heeft vastgelegd.") % {"portal": PORTAL_NAME},
+        "",
+        _("Klopt dit niet? Neem dan zo snel mogelijk contact op met de school. U kunt ook zelf online uw besluit "
+          "geven; uw laatste besluit telt:"),
+        invitation_url(person, request=request),
+        "",
+        *_contact_lines(opp, request),
+        *_footer(school),
+    ]
+    subject = _("De school heeft uw besluit over %(plan)s vastgelegd") % {"plan": plan}
+    return _message(subject, lines, [person.email])
+
+
+def pupil_invitation_message(invitation: PupilInvitation) -> EmailMultiAlternatives:
+    pupil: Pupil = invitation.pupil
+    school = _school_of(pupil, invitation.invited_by)
+    lines = [
+        _("Beste %(first)s,") % {"first": pupil.first_name}, "",
+        _("%(school)s nodigt u uit voor uw eigen pagina in het %(portal)s. Daar leest u uw plan (het "
+          "ontwikkelingsperspectief) in gewone woorden, en schrijft u op wat u ervan vindt: 'Hoe denk jij erover?'. "
+          "De school leest wat u schrijft.") % {"school": school, "portal": PORTAL_NAME},
+        "",
+        _("Uw persoonlijke link:"),
+        invitation_url(pupil),
+        "",
+        _("U logt in met een code die wij naar dit e-mailadres sturen. U heeft geen wachtwoord nodig. De link is "
+          "alleen voor u: stuur hem niet door."),
+        *_footer(school),
+    ]
+    return _message(_("Uw eigen pagina in het %(portal)s") % {"portal": PORTAL_NAME}, lines, [pupil.email])
+
+
+def _school_of(pupil: Pupil, user: User | None) -> str:
+    enrolments = pupil.enrolments.current().select_related("school")
+    if user is not None:
+        mine = enrolments.filter(school__memberships__user=user).first()
+        if mine is not None:
+            return mine.school.name
+    first = enrolments.first()
+    return first.school.name if first else PORTAL_NAME
+
+
+# --- to the school -----------------------------------------------------------------------------------------------------
+
+def _school_link(opp) -> str:
+    return portal_url(reverse("consent:school", kwargs={"opp_uuid": opp.uuid}))
 
 
 def decision_notice(recipient: InstemmingRecipient) -> EmailMultiAlternatives | None:
@@ -57,13 +172,32 @@ def decision_notice(recipient: InstemmingRecipient) -> EmailMultiAlternatives | 
     asker = request.requested_by
     if asker is None or not asker.email:
         return None
-    base = getattr(settings, "OPP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
-    link = base + reverse("consent:school", kwargs={"opp_uuid": request.version.opp.uuid})
+    opp = request.version.opp
     lines = [
-        _("Er is een besluit binnengekomen op een verzoek om instemming dat u heeft verstuurd."),
+        _("Er is een besluit binnengekomen op een verzoek om instemming dat u heeft verstuurd (%(school)s).")
+        % {"school": opp.school.name},
         "",
-        _("Bekijk het in het OPP-portaal:"),
-        link,
+        _("Bekijk het in het %(portal)s:") % {"portal": PORTAL_NAME},
+        _school_link(opp),
     ]
-    return EmailMultiAlternatives(subject=str(_("Nieuw besluit over instemming")), body="\n".join(str(x) for x in lines),
-                                  from_email=settings.DEFAULT_FROM_EMAIL, to=[asker.email])
+    return _message(_("Nieuw besluit over instemming"), lines, [asker.email])
+
+
+def attention_notice(opp, kind: str, to: list[str]) -> EmailMultiAlternatives:
+    """To the ib: a parent refused or asked for a conversation (rule 4). The child's first name, no reason."""
+    child = opp.pupil.first_name
+    if kind == NoticeKind.REFUSED:
+        subject = _("Een ouder gaat niet akkoord met het plan van %(child)s") % {"child": child}
+        first = _("Een ouder (of de leerling zelf) gaat niet akkoord met het handelingsdeel van het plan van "
+                  "%(child)s. Het plan kan zo niet worden vastgesteld.") % {"child": child}
+    else:
+        subject = _("Een ouder wil eerst een gesprek over het plan van %(child)s") % {"child": child}
+        first = _("Een ouder (of de leerling zelf) wil eerst een gesprek over het handelingsdeel van het plan van "
+                  "%(child)s.") % {"child": child}
+    lines = [
+        first, "",
+        _("Neem contact op met de ouder en leg het gesprek vast. De reden en de stand leest u in het %(portal)s van "
+          "%(school)s:") % {"portal": PORTAL_NAME, "school": opp.school.name},
+        _school_link(opp),
+    ]
+    return _message(subject, lines, to)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
 
-from .models import Decision, HearingMethod, HowGiven
+from .models import Decision, HearingMethod, HowGiven, UnreachableReason
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 # What a scan may be, recognised by its first bytes (the name alone proves nothing).
@@ -39,6 +39,17 @@ def _not_in_future(day: datetime.date | None) -> datetime.date | None:
     if day and day > timezone.localdate():
         raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
     return day
+
+
+def focus_first_error(form: forms.Form) -> forms.Form:
+    """Put the cursor on the first field with an error: the browser focuses it on load (also without
+    JavaScript), and static/js/portal.js scrolls it, with its message, into the middle of the screen."""
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs["autofocus"] = True
+            field.widget.attrs["aria-invalid"] = "true"
+            break
+    return form
 
 
 # --- school side ------------------------------------------------------------------------------------------------
@@ -99,11 +110,43 @@ class HearingForm(forms.Form):
         return data
 
 
+def _in_two_weeks() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=14)
+
+
 class RequestForm(forms.Form):
     reason = forms.CharField(
         label=_("Reden van het verzoek"), max_length=300,
-        help_text=_("Komt in de e-mail aan de ouders. Schrijf waarom, niet wat er in het plan staat; bijvoorbeeld: "
-                    "nieuw plan, of aangepast na de evaluatie."),
+        help_text=_("De ouders lezen dit bij het plan in het portaal (niet in de e-mail). Schrijf waarom, niet wat "
+                    "er in het plan staat; bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."),
+    )
+    answer_by = SensibleDateField(
+        label=_("Graag een antwoord vóór"), widget=DateInput(), initial=_in_two_weeks, required=False,
+        help_text=_("Deze datum staat in de e-mail aan de ouders. Leeg: over twee weken."),
+    )
+
+    def clean_answer_by(self):
+        day = self.cleaned_data.get("answer_by")
+        if day and day < timezone.localdate():
+            raise forms.ValidationError(_("Deze datum ligt in het verleden."))
+        if day and day > timezone.localdate() + datetime.timedelta(days=120):
+            raise forms.ValidationError(_("Kies een datum binnen vier maanden."))
+        return day
+
+
+class UnreachableForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Waarom is de ouder niet bereikbaar"), widget=forms.RadioSelect,
+                               choices=UnreachableReason.choices,
+                               error_messages={"required": _("Kies waarom de ouder niet bereikbaar is.")})
+    attempts = _text(_("Welke pogingen heeft de school gedaan"), rows=4,
+                     help_text=_("Wanneer en hoe: e-mail, brief, telefoon, via de andere ouder, herinneringen."))
+    explanation = _text(_("Toelichting"), required=False, rows=2)
+
+
+class InvitePupilForm(forms.Form):
+    younger_by_choice = forms.BooleanField(
+        label=_("De leerling is jonger dan 12 jaar; de school kiest er bewust voor om toch uit te nodigen"),
+        required=False,
     )
 
 
@@ -116,8 +159,9 @@ class PaperDecisionForm(forms.Form):
                                      (HowGiven.IN_GESPREK, HowGiven.IN_GESPREK.label)],
                             initial=HowGiven.OP_PAPIER)
     decided_on = SensibleDateField(label=_("Datum van het besluit"), widget=DateInput(), initial=timezone.localdate)
-    scan = forms.FileField(label=_("Scan van het formulier (niet verplicht)"), required=False,
-                           help_text=_("PDF, JPEG of PNG, hoogstens 10 MB."))
+    scan = forms.FileField(label=_("Scan van het ondertekende formulier"), required=False,
+                           help_text=_("Verplicht bij akkoord. PDF, JPEG of PNG, hoogstens 10 MB. De ouder krijgt een "
+                                       "e-mail dat u dit besluit hebt vastgelegd."))
 
     def clean_decided_on(self):
         return _not_in_future(self.cleaned_data.get("decided_on"))
@@ -132,6 +176,9 @@ class PaperDecisionForm(forms.Form):
         data = super().clean()
         if data.get("decision") == Decision.NIET_AKKOORD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Schrijf op waarom de ouder niet akkoord gaat."))
+        if data.get("decision") == Decision.AKKOORD and not data.get("scan") and "scan" not in self.errors:
+            self.add_error("scan", _("Voeg de scan van het door de ouder ondertekende formulier toe: zonder die scan "
+                                     "legt u geen akkoord vast."))
         return data
 
     def decided_at(self, version_created_at: datetime.datetime) -> datetime.datetime:

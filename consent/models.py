@@ -180,6 +180,7 @@ class InstemmingRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField(_("reden van het verzoek"))
     requested_on = models.DateField(_("datum verzoek"), default=timezone.localdate)
+    answer_by = models.DateField(_("graag een antwoord vóór"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InstemmingRequestQuerySet.as_manager()
@@ -205,12 +206,19 @@ class RecipientState(models.TextChoices):
     GESPREK_GEWENST = "gesprek_gewenst", _("wil eerst een gesprek")
 
 
+def person_q(user, prefix: str = "") -> Q:
+    """The guardian or pupil rows of `user`: linked to the account, and still recorded with its address (a
+    school that changes the address takes the record away from the old account)."""
+    return (Q(**{f"{prefix}guardian__user": user, f"{prefix}guardian__email__iexact": user.email})
+            | Q(**{f"{prefix}pupil__user": user, f"{prefix}pupil__email__iexact": user.email}))
+
+
 class InstemmingRecipientQuerySet(models.QuerySet):
     def for_user(self, user) -> "InstemmingRecipientQuerySet":
         """The rows where `user` is the deciding party: a guardian with a login, or the adult pupil."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(Q(guardian__user=user) | Q(pupil__user=user))
+        return self.filter(person_q(user))
 
     def visible_to(self, user) -> "InstemmingRecipientQuerySet":
         """School staff who see the plan see every row; a parent or adult pupil only their own."""
@@ -218,7 +226,7 @@ class InstemmingRecipientQuerySet(models.QuerySet):
         if staff is None:
             return self.all()
         if getattr(user, "is_authenticated", False):
-            staff |= Q(guardian__user=user) | Q(pupil__user=user)
+            staff |= person_q(user)
         return self.filter(staff)
 
 
@@ -258,18 +266,29 @@ class InstemmingRecipient(models.Model):
         """Who decides, the same across requests: ("guardian", id) or ("pupil", id)."""
         return ("guardian", self.guardian_id) if self.guardian_id else ("pupil", self.pupil_id)
 
+    @property
+    def person(self):
+        return self.guardian if self.guardian_id else self.pupil
+
+    @property
+    def current_email(self) -> str:
+        """Where the party is reached now: the address the school records today (not the one at the request)."""
+        return self.person.email
+
     def is_user(self, user) -> bool:
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        person = self.guardian if self.guardian_id else self.pupil
-        return person.user_id is not None and person.user_id == user.pk
+        person = self.person
+        return (person.user_id is not None and person.user_id == user.pk
+                and bool(person.email) and person.email.lower() == user.email.lower())
 
     @property
     def latest_decision(self) -> "InstemmingDecision | None":
-        """The latest record counts (rule 2); only decisions on this request's version and its exact content."""
+        """The latest decision counts (rule 2): latest by the moment it was made (`decided_at`), not by when it
+        was typed in; only decisions on this request's version and its exact content."""
         version = self.request.version
         return (self.decisions.filter(version=version, content_hash=version.content_hash)
-                .order_by("-created_at", "-pk").first())
+                .order_by(*LATEST_FIRST).first())
 
     @property
     def state(self) -> str:
@@ -280,6 +299,10 @@ class InstemmingRecipient(models.Model):
 
     def get_state_display(self) -> str:
         return str(RecipientState(self.state).label)
+
+
+# The order in which decisions count: the moment they were made, then the moment they were recorded.
+LATEST_FIRST = ("-decided_at", "-created_at", "-pk")
 
 
 class Decision(models.TextChoices):
@@ -376,3 +399,14 @@ class ParentView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} over {self.opp}"
+
+
+from .outreach import (  # noqa: E402,F401  (models in their own module, registered with this app)
+    InvitationLink,
+    NoticeKind,
+    PupilInvitation,
+    PupilInvitationKind,
+    StaffNotice,
+    Unreachability,
+    UnreachableReason,
+)

@@ -32,9 +32,12 @@ class Party:
 
     @property
     def email(self) -> str:
-        if self.guardian is not None:
-            return self.guardian.email or (self.guardian.user.email if self.guardian.user_id else "")
-        return self.pupil.user.email if self.pupil.user_id else ""
+        """The address the school records for the party: the only one they are invited and signed in with."""
+        return (self.person.email or "").strip().lower()
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.pupil is not None
 
 
 def deciding_parties(pupil: Pupil, on: datetime.date) -> list[Party]:
@@ -45,6 +48,33 @@ def deciding_parties(pupil: Pupil, on: datetime.date) -> list[Party]:
     guardians = Guardian.objects.filter(guardianships__pupil=pupil, guardianships__has_gezag=True).select_related(
         "user").order_by("pk")
     return [Party(guardian=g) for g in guardians]
+
+
+@dataclass(frozen=True)
+class PartyChannel:
+    """How one deciding party is asked: online (a personal link by email) or on paper."""
+
+    party: Party
+    online: bool
+
+    @property
+    def name(self) -> str:
+        return self.party.name
+
+    @property
+    def note(self) -> str:
+        if self.online:
+            return str(_("krijgt een persoonlijke link per e-mail en beslist online"))
+        return str(_("geen e-mailadres bekend: vraag op papier of voeg een e-mailadres toe"))
+
+
+def asking_channels(pupil: Pupil, *, on: datetime.date | None = None) -> list[PartyChannel]:
+    """Per deciding party (rule 3), whether asking for instemming reaches them online or must go on paper.
+    The plan page shows this before the ib asks; `request_instemming` follows it."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    return [PartyChannel(party=p, online=bool(p.email)) for p in deciding_parties(pupil, day)]
 
 
 # --- help after a refusal (rule 4) ----------------------------------------------------------------------------

@@ -1,19 +1,35 @@
-"""What the plan's PDF prints in place of signatures: every decision on that exact version."""
+"""What the plan's PDF prints in place of signatures: the decisions on that exact version.
+
+The school's PDF (viewer None, or staff of the school) shows every decision; a parent's or pupil's PDF shows
+only their own (separated parents never see each other's decision). A guardian the school could not reach,
+confirmed by the leader, is said plainly in both: the other guardian's akkoord suffices (rule 3)."""
 
 from django.utils.translation import gettext as _
 
+from opp_portal.access import reach_of
 from plans.models import OppVersion
 from plans.pdf import InstemmingRecord
 
-from .models import Decision, HowGiven, InstemmingDecision
+from .models import Decision, HowGiven, InstemmingDecision, InstemmingRecipient
+from .requirements import unreachable_parties
 
 
-def instemming_records(version: OppVersion) -> list[InstemmingRecord]:
+def _is_school(viewer, version: OppVersion) -> bool:
+    if viewer is None:
+        return True
+    reach = reach_of(viewer)
+    return reach.everything or version.opp.school_id in reach.school_ids
+
+
+def instemming_records(version: OppVersion, viewer=None) -> list[InstemmingRecord]:
+    school = _is_school(viewer, version)
     decisions = (
         InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
         .select_related("recipient")
         .order_by("decided_at", "pk")
     )
+    if not school:
+        decisions = decisions.filter(recipient__in=InstemmingRecipient.objects.for_user(viewer))
     records = []
     for d in decisions:
         role = _("leerling") if d.recipient.pupil_id else _("ouder")
@@ -23,5 +39,22 @@ def instemming_records(version: OppVersion) -> list[InstemmingRecord]:
         records.append(InstemmingRecord(
             who=f"{d.recipient.name} ({role})", agreed=d.decision == Decision.AKKOORD, decided_at=d.decided_at,
             version_number=version.number, content_hash=version.content_hash, label=label,
+        ))
+    confirmed, _pending = unreachable_parties(version)
+    all_decided = {d.recipient.party for d in InstemmingDecision.objects.filter(
+        version=version, content_hash=version.content_hash).select_related("recipient")}
+    mine = set() if school else {r.party for r in InstemmingRecipient.objects.for_user(viewer)
+                                 .filter(request__version=version)}
+    for party, item in confirmed.items():
+        # Someone unreachable who decided after all: their decision counts, not the note; and a family member
+        # is not told about themself here (their own page says it).
+        if party in all_decided or party in mine:
+            continue
+        who = _("De andere ouder met gezag") if not school else f"{item.recipient.name} ({_('ouder')})"
+        records.append(InstemmingRecord(
+            who=who, agreed=False, decided_at=item.confirmed_at, version_number=version.number,
+            content_hash=version.content_hash,
+            label=_("niet bereikbaar: de school heeft de pogingen vastgelegd en de schoolleider heeft dat bevestigd; "
+                    "het akkoord van de andere ouder volstaat"),
         ))
     return records

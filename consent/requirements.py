@@ -27,11 +27,12 @@ from plans.models import Evaluation, Opp, OppKind, OppVersion
 from plans.requirements import CONSENT_KEYS, Requirement, Status, day_text, met, missing, register, window
 from schools.models import Guardianship
 
-from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
+from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting, Unreachability
 from .parties import ADULT_AGE, deciding_parties
 
-# The latest decision of a party counts (rule 2). The order that defines "latest", in one place.
-DECISION_ORDER = ("created_at", "pk")
+# The latest decision of a party counts (rule 2): the latest by the moment it was made (`decided_at`), not by the
+# moment it was typed in. The order that defines "latest", in one place.
+DECISION_ORDER = ("decided_at", "created_at", "pk")
 
 
 def _names(names: list[str]) -> str:
@@ -192,11 +193,23 @@ def plans_with_hearing(plans: QuerySet) -> QuerySet:
 # --- rules 2-4: instemming on this exact version -----------------------------------------------------------------
 
 def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDecision]:
-    """Per deciding party, the latest decision on exactly this version (rule 2: the latest record counts; a
-    decision on another version, or on other content, never does)."""
+    """Per deciding party, the latest decision on exactly this version (rule 2): the latest by the moment it was
+    made (`decided_at`), not by the moment it was typed in; a decision on another version, or on other content,
+    never counts."""
     decisions = (InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
                  .select_related("recipient").order_by(*DECISION_ORDER))
     return {d.recipient.party: d for d in decisions}
+
+
+def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
+    """Guardians recorded as unreachable for this version: (confirmed by a school leader, waiting for that),
+    each by party key."""
+    items = (Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
+             .select_related("recipient", "recorded_by", "confirmed_by"))
+    confirmed, pending = {}, {}
+    for item in items:
+        (confirmed if item.confirmed_at else pending)[item.recipient.party] = item
+    return confirmed, pending
 
 
 def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
@@ -210,17 +223,32 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Er is geen ouder met gezag bekend. Leg vast wie het gezag heeft."))
     decisions = latest_decisions(version)
     asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
-    refused, conversation, waiting, not_asked, agreed = [], [], [], [], []
+    unreachable, to_confirm = unreachable_parties(version)
+    refused, conversation, waiting, not_asked, excused, unconfirmed, agreed = [], [], [], [], [], [], []
     for party in parties:
         decision = decisions.get(party.key)
         if decision is None:
-            (waiting if party.key in asked else not_asked).append(party.name)
+            # Rule 3 as amended: a guardian the school could not reach (confirmed by the leader) is passed
+            # over; a decision they give after all counts as any other.
+            if party.key in unreachable:
+                excused.append(party.name)
+            elif party.key in to_confirm:
+                unconfirmed.append(party.name)
+            else:
+                (waiting if party.key in asked else not_asked).append(party.name)
         elif decision.decision == Decision.NIET_AKKOORD:
             refused.append(party.name)
         elif decision.decision == Decision.GESPREK_GEWENST:
             conversation.append(party.name)
         else:
             agreed.append(_("%(name)s op %(day)s") % {"name": party.name, "day": day_text(decision.decided_at)})
+    # Never over a refusal (rule 3): a guardian who refused this version while deciding still blocks it after their
+    # gezag was removed or their link undone; only a new version, asked again, moves past it. When the pupil came
+    # of age the parents no longer decide at all.
+    if parties[0].guardian is not None:
+        current = {p.key for p in parties}
+        refused += [d.recipient.name for key, d in decisions.items()
+                    if key not in current and key[0] == "guardian" and d.decision == Decision.NIET_AKKOORD]
     if refused:
         return missing(_("%(names)s stemt niet in met deze versie; het plan kan zo niet worden vastgesteld. Ga in "
                          "gesprek of pas het plan aan.") % {"names": ", ".join(refused)})
@@ -230,9 +258,18 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         return missing(_("Nog niet om instemming gevraagd: %(names)s.") % {"names": ", ".join(not_asked)})
     if waiting:
         return missing(_("Wacht op het besluit van %(names)s.") % {"names": ", ".join(waiting)})
-    return met(_("akkoord van %(names)s, over versie %(n)s") % {"names": _names([str(a) for a in agreed]),
-                                                                "n": version.number})
-
+    if unconfirmed:
+        return missing(_("%(names)s is vastgelegd als niet bereikbaar; een schoolleider moet dat nog bevestigen.")
+                       % {"names": ", ".join(unconfirmed)})
+    if excused and not agreed:
+        return missing(_("Er is geen akkoord van een ouder met gezag: %(names)s is niet bereikbaar en niemand anders "
+                         "ging akkoord.") % {"names": ", ".join(excused)})
+    evidence = _("akkoord van %(names)s, over versie %(n)s") % {"names": _names([str(a) for a in agreed]),
+                                                                "n": version.number}
+    if excused:
+        evidence = _("%(evidence)s; niet bereikbaar (bevestigd door de schoolleider): %(names)s") % {
+            "evidence": evidence, "names": _names(excused)}
+    return met(evidence)
 
 def _later_decision() -> Q:
     """A decision of the same recipient on the same version made after the outer one (`DECISION_ORDER`)."""
@@ -267,8 +304,20 @@ def plans_with_instemming(plans: QuerySet) -> QuerySet:
         version_id=OuterRef(OuterRef("judged_version_id")), recipient__guardian_id=OuterRef("guardian_id"),
         decision=Decision.AKKOORD,
     )
-    someone_not_agreed = guardians.exclude(Exists(agreed_by_guardian))
-    minor_agreed = Exists(guardians) & ~Exists(someone_not_agreed)
+    # Rule 3 as amended: a guardian confirmed unreachable who has not decided on the version is passed over, as
+    # long as another guardian agreed (as `instemming_status` counts it).
+    decided_by_guardian = latest_decisions_queryset().filter(
+        version_id=OuterRef(OuterRef("judged_version_id")), recipient__guardian_id=OuterRef("guardian_id"))
+    excused = Unreachability.objects.filter(
+        recipient__request__version_id=OuterRef(OuterRef("judged_version_id")),
+        recipient__guardian_id=OuterRef("guardian_id"), confirmed_at__isnull=False, withdrawn_at__isnull=True)
+    someone_not_agreed = guardians.exclude(Exists(agreed_by_guardian)).exclude(
+        Exists(excused) & ~Exists(decided_by_guardian))
+    former_refusal = latest.filter(recipient__guardian__isnull=False, decision=Decision.NIET_AKKOORD).exclude(
+        recipient__guardian_id__in=Guardianship.objects.filter(pupil_id=OuterRef(OuterRef("pupil_id")),
+                                                              has_gezag=True).values("guardian_id"))
+    minor_agreed = (Exists(guardians.filter(Exists(agreed_by_guardian))) & ~Exists(someone_not_agreed)
+                    & ~Exists(former_refusal))
     return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | (adult & pupil_agreed) | (~adult & minor_agreed))
 
 

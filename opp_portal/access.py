@@ -103,10 +103,13 @@ def _compute_reach(user) -> Reach:
         if m.swv_id:
             swv_ids.add(m.swv_id)
 
+    # A guardian or pupil record counts for an account only while the address the school recorded is the
+    # account's: when the school changes it, the old account loses the child at once (see consent.signin).
     children = set(
-        Guardianship.objects.filter(guardian__user=user, has_gezag=True).order_by().values_list("pupil_id", flat=True)
+        Guardianship.objects.filter(guardian__user=user, guardian__email__iexact=user.email, has_gezag=True)
+        .order_by().values_list("pupil_id", flat=True)
     )
-    own = set(Pupil.objects.filter(user=user).order_by().values_list("pk", flat=True))
+    own = set(Pupil.objects.filter(user=user, email__iexact=user.email).order_by().values_list("pk", flat=True))
     if children:
         roles.add("parent")
     if own:

@@ -1,12 +1,73 @@
+"""allauth, as the portal uses it: nobody signs up (the school records who may come in), and every mail that
+allauth sends (sign-in code, unknown address, password reset) is Dutch, names the portal and the school, and
+links only to the portal's public address (`OPP_PORTAL_URL`), never to the host a request happened to use.
+
+Who may claim an account by signing in with a code is consent's business (`consent.signin`); this adapter
+only sends the mails."""
+
+import textwrap
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .mail import queue_email
 
+PORTAL_NAME = "OPP-portaal"
+MAX_SCHOOLS_NAMED = 3
+
+
+def portal_url(path: str = "", **query: str) -> str:
+    """An absolute link on the portal's public address; the host of the current request is never used."""
+    base = settings.OPP_PORTAL_URL.rstrip("/")
+    url = base + (path if path.startswith("/") or not path else "/" + path)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def wrap_body(text: str, width: int = 72) -> str:
+    """Plain-text mail with short lines: mail programs show it as written, and a link stays on one line (a long
+    line would be sent quoted-printable, which breaks a link up in a plain-text view)."""
+    out = []
+    for line in str(text).splitlines():
+        if len(line) <= width or "://" in line:
+            out.append(line)
+        else:
+            out.extend(textwrap.wrap(line, width=width, break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
+
+
+def school_names_for(email: str) -> list[str]:
+    """The schools behind an address: where it is recorded for a guardian with gezag or a pupil, or where its
+    account works. A mail names them, so the reader knows who writes; an unknown address gets none."""
+    if not email:
+        return []
+    School = apps.get_model("schools", "School")
+    q = (
+        Q(enrolments__pupil__guardianships__guardian__email__iexact=email,
+          enrolments__pupil__guardianships__has_gezag=True)
+        | Q(enrolments__pupil__email__iexact=email)
+        | Q(memberships__user__email__iexact=email)
+    )
+    ids = School.objects.filter(q).values("pk")
+    return list(School.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)[:MAX_SCHOOLS_NAMED])
+
+
+def schools_in_words(names: list[str]) -> str:
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
 
 class ClosedAccountAdapter(DefaultAccountAdapter):
-    """Accounts are made by the school (or the demo seed); nobody signs up themselves."""
+    """Accounts are made by the school (or the demo seed), or claimed by a recorded guardian or invited pupil
+    who signs in with a code sent to that address; nobody signs up themselves."""
 
     def is_open_for_signup(self, request) -> bool:
         return False
@@ -15,6 +76,23 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         # Sign-in codes and password resets go through the outbox, with retries; they are urgent: when the
         # broker is down this process sends them itself, or a parent could not sign in.
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        schools = school_names_for(email)
+        ctx = {
+            "request": request,
+            "email": email,
+            "portal_name": PORTAL_NAME,
+            "portal_url": portal_url("/"),
+            "login_url": portal_url(reverse("account_login")),
+            "schools": schools_in_words(schools),
+        }
         ctx.update(context)
-        queue_email(self.render_mail(template_prefix, email, ctx), urgent=True)
+        # allauth puts the request's own host into some contexts; no mail may show it.
+        ctx.pop("current_site", None)
+        ctx["signup_url"] = ""
+        message = self.render_mail(template_prefix, email, ctx)
+        message.body = wrap_body(message.body)
+        queue_email(message, urgent=True)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return portal_url(path.replace("UID-KEY", key))

@@ -10,6 +10,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("", include("opp_portal.outbox.urls")),
+    # The address is the one the school records (and the key to the family's records): nobody changes or
+    # adds one here, so allauth's own email page is replaced by this one.
+    path("accounts/email/", views.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own URLs, so its password-only sign-in is never reached.
     path("beheer/login/", views.admin_login, name="admin_login"),

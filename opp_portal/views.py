@@ -42,6 +42,13 @@ def refused(request: HttpRequest, message: str, *, back: str, status: int = 403)
     return render(request, "refused.html", {"message": message, "back": back}, status=status)
 
 
+@login_required
+@require_GET
+def account_email(request: HttpRequest) -> HttpResponse:
+    """Which address the account uses; changing it goes through the school (or the portal's administrator)."""
+    return render(request, "account/email_fixed.html", {"reach": reach_of(request.user)})
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:

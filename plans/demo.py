@@ -513,6 +513,7 @@ PLANS = (
     PlanSpec("99AE00", "4P", "ended", enrolled_days=420),
     PlanSpec("99AF00", "", "adopted", enrolled_days=200),
     PlanSpec("99AF00", "Vervolg 1", "waiting", enrolled_days=60),
+    PlanSpec("99AF00", "Dagbesteding", "waiting", enrolled_days=60, adult=True),
     PlanSpec("99AG00", "7", "adopted", enrolled_days=200),
 )
 PLANS_STORIES = ("concept", "in_overleg", "concept_internal")

@@ -7,9 +7,11 @@ Instemming is recorded by the consent app, to the right of plans. It fills the P
 through a small hook, registered when it loads:
 
     from plans.pdf import InstemmingRecord, register_instemming_provider
-    register_instemming_provider(lambda version: [InstemmingRecord(...), ...])
+    register_instemming_provider(lambda version, viewer=None: [InstemmingRecord(...), ...])
 
-Without a provider the PDF says "Instemming: nog niet vastgelegd".
+Without a provider the PDF says "Instemming: nog niet vastgelegd". `viewer` is None for the school's PDF (every
+decision); for a parent or pupil it is their user, and the provider gives only what they may see (their own
+decisions): their PDF is made for them (`family_version_pdf`), never the school's stored file.
 
 A stored file is named after the hash of the exact document it shows (the HTML with every printed fact:
 pupil, school, version, status, instemming, plus the stylesheet), never after the version's content hash
@@ -130,11 +132,13 @@ def register_instemming_provider(provider: InstemmingProvider | None) -> None:
     _instemming_provider = provider
 
 
-def instemming_records(version: OppVersion | None) -> list[InstemmingRecord] | None:
-    """The decisions on `version`, oldest first; None when nothing records instemming (yet)."""
+def instemming_records(version: OppVersion | None, viewer=None) -> list[InstemmingRecord] | None:
+    """The decisions on `version` that `viewer` may see (None: the school, all of them), oldest first; None when
+    nothing records instemming (yet)."""
     if version is None or _instemming_provider is None:
         return None
-    return sorted(_instemming_provider(version), key=lambda r: r.decided_at)
+    records = _instemming_provider(version) if viewer is None else _instemming_provider(version, viewer=viewer)
+    return sorted(records, key=lambda r: r.decided_at)
 
 
 # --- the overleg and the hearing (consent's records) ----------------------------------------------------------
@@ -213,7 +217,7 @@ def _next_evaluation(opp: Opp, version: OppVersion | None) -> str:
     return _("binnen %(n)s maanden na de vaststelling") % {"n": opp.evaluation_cycle_months}
 
 
-def _context(opp: Opp, content: dict, version: OppVersion | None) -> dict:
+def _context(opp: Opp, content: dict, version: OppVersion | None, viewer=None) -> dict:
     if version is None:
         state = {"concept": True, "mark": _("werkversie"),
                  "text": _("concept – werkversie, niet verstuurd en niet vastgesteld")}
@@ -231,7 +235,7 @@ def _context(opp: Opp, content: dict, version: OppVersion | None) -> dict:
         "goals": _goals(content),
         "is_internal": content["kind"] == OppKind.BASISONDERSTEUNING,
         "state": state,
-        "instemming": instemming_records(version),
+        "instemming": instemming_records(version, viewer),
         "consent": consent_summary(opp, version),
         "next_evaluation": _next_evaluation(opp, version),
         "contact": {"name": ib.get_full_name(), "email": ib.email} if ib is not None else None,
@@ -245,8 +249,8 @@ def _render_html(context: dict) -> str:
         return render_to_string("plans/pdf/plan.html", context)
 
 
-def version_html(version: OppVersion) -> str:
-    return _render_html(_context(version.opp, version.content, version))
+def version_html(version: OppVersion, viewer=None) -> str:
+    return _render_html(_context(version.opp, version.content, version, viewer))
 
 
 def draft_html(opp: Opp) -> str:
@@ -395,6 +399,28 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
     # If the broker refuses, the page says "in de wachtrij" and the sweeper queues it again.
     enqueue_on_commit(render_pdf, rendering.pk)
     return rendering
+
+
+def is_family_viewer(user, opp: Opp) -> bool:
+    """A parent or pupil (not the school): they get a PDF made for them, with only their own decisions."""
+    reach = reach_of(user)
+    return not (reach.everything or opp.school_id in reach.school_ids)
+
+
+def family_version_pdf(*, user, version: OppVersion) -> bytes:
+    """The version's PDF as this parent or pupil may read it, made on the spot and kept by its document hash
+    (the HTML holds their own decisions, so nobody else's PDF ever has the same name)."""
+    html = version_html(version, viewer=user)
+    name = stored_name(html)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    data = render_document(html).write_pdf()
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:
+            default_storage.delete(saved)
+    return data
 
 
 def record_download(*, user, opp: Opp, version: OppVersion | None) -> None:

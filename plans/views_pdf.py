@@ -64,12 +64,21 @@ def _status_context(request, version: OppVersion, rendering: PdfRendering | None
     }
 
 
+def _family_pdf(request: HttpRequest, version: OppVersion) -> HttpResponse:
+    """A parent or pupil never gets the school's stored PDF: theirs shows only their own decisions."""
+    data = pdf.family_version_pdf(user=request.user, version=version)
+    pdf.record_download(user=request.user, opp=version.opp, version=version)
+    return _pdf_response(data, f"opp-versie-{version.number}.pdf")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
     """GET starts the rendering when needed and shows its progress; htmx polls the status partial;
     POST is "probeer opnieuw" after a failure."""
     version = _version(request.user, version_uuid)
+    if pdf.is_family_viewer(request.user, version.opp):
+        return _family_pdf(request, version)
     if request.method == "GET" and request.htmx:
         rendering = PdfRendering.objects.filter(version=version).first()
         return render(request, "plans/_pdf_status.html", _status_context(request, version, rendering))
@@ -86,6 +95,8 @@ def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
 @require_GET
 def version_pdf_file(request: HttpRequest, version_uuid) -> HttpResponse:
     version = _version(request.user, version_uuid)
+    if pdf.is_family_viewer(request.user, version.opp):
+        return _family_pdf(request, version)
     rendering = PdfRendering.objects.filter(version=version).select_related("version").first()
     if rendering is None or not pdf.is_current(rendering):
         return redirect("plans:version_pdf", version_uuid=version.uuid)

@@ -46,9 +46,15 @@ class PupilForm(forms.ModelForm):
 
     class Meta:
         model = Pupil
-        fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer"]
+        fields = ["first_name", "name_prefix", "last_name", "date_of_birth", "bsn", "onderwijsnummer", "email"]
         widgets = {"date_of_birth": DateInput()}
         field_classes = {"date_of_birth": SensibleDateField}
+        help_texts = {"email": _("Niet verplicht. Alleen nodig als de leerling zelf in het portaal komt: vanaf 12 jaar "
+                                 "voor 'Hoe denk jij erover?', en vanaf 18 jaar om zelf te beslissen over "
+                                 "instemming.")}
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
 
     def clean_bsn(self):
         return _identifier(self.cleaned_data.get("bsn"), validate_bsn)

@@ -276,6 +276,9 @@ class Pupil(models.Model):
     onderwijsnummer = models.CharField(
         _("onderwijsnummer"), max_length=9, null=True, blank=True, validators=[validate_onderwijsnummer]
     )
+    # The pupil's own address, for their own page (hoorrecht) and, once adult, their instemming. An account is
+    # linked to the pupil only while its address is this one (see opp_portal.access).
+    email = models.EmailField(_("e-mailadres van de leerling"), blank=True)
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupil_record")
     # Set when a school without reach over the pupil already known by this number enrolled them: this record is
     # that school's own (the answer looked exactly like adding a new pupil) until the pupil's current school or
@@ -430,7 +433,9 @@ class Guardian(models.Model):
     last_name = models.CharField(_("achternaam"), max_length=100)
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
-    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_record")
+    # One person may be recorded by several schools (a child at each); every record with their address links
+    # to their one account, and only while the address the school recorded is the account's (opp_portal.access).
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_records")
 
     objects = GuardianQuerySet.as_manager()
 

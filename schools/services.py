@@ -55,6 +55,7 @@ class PupilData:
     date_of_birth: datetime.date
     bsn: str | None
     onderwijsnummer: str | None
+    email: str = ""
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,7 @@ def _pupil_data(data: dict) -> services.PupilData:
     return services.PupilData(
         first_name=data["first_name"].strip(), name_prefix=data["name_prefix"].strip(),
         last_name=data["last_name"].strip(), date_of_birth=data["date_of_birth"],
-        bsn=data["bsn"], onderwijsnummer=data["onderwijsnummer"],
+        bsn=data["bsn"], onderwijsnummer=data["onderwijsnummer"], email=data.get("email") or "",
     )
 
 

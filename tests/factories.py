@@ -164,7 +164,8 @@ def pupil_account(pupil: Pupil) -> User:
     """A login for the pupil themself (hoorrecht, an adult pupil's instemming)."""
     user = UserFactory()
     pupil.user = user
-    pupil.save(update_fields=["user"])
+    pupil.email = user.email
+    pupil.save(update_fields=["user", "email"])
     return user
 
 

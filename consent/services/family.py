@@ -12,6 +12,7 @@ from plans.services import lock
 from schools.models import Guardian
 
 from ..models import (
+    Decision,
     Hearing,
     HearingMethod,
     HearingSource,
@@ -23,7 +24,11 @@ from ..models import (
 )
 from ..emails import decision_notice
 from ..parties import deciding_parties
+from ..outreach import NoticeKind
 from ._common import ConsentError, NotAllowed, audit, check_decision, clean, open_for_instemming
+from .outreach import notified_ib_ids, notify_attention
+
+ATTENTION = {Decision.NIET_AKKOORD: NoticeKind.REFUSED, Decision.GESPREK_GEWENST: NoticeKind.CONVERSATION}
 
 MAX_VIEW_LENGTH = 5000
 
@@ -74,9 +79,15 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
     )
     audit(user, "instemming.decided", opp, item, on_behalf_of=_self(user), decision=decision,
           version=version.number, content_hash=version.content_hash, recipient=fresh.uuid.hex)
-    notice = decision_notice(fresh)
-    if notice is not None:
-        queue_email(notice)
+    notified: set[int] = set()
+    if decision in ATTENTION:
+        # Rule 4: the school must act on a refusal or a wish to talk first; every ib hears of it.
+        notify_attention(opp=opp, version_number=version.number, kind=ATTENTION[decision])
+        notified = notified_ib_ids(opp)
+    if fresh.request.requested_by_id not in notified:
+        notice = decision_notice(fresh)
+        if notice is not None:
+            queue_email(notice, school_id=opp.school_id)
     return item
 
 
@@ -115,7 +126,10 @@ def add_parent_view(*, user, opp: Opp, text: str) -> ParentView:
     forget_reach(user)
     fresh = _family_plan(user, opp, reach_of(user).child_ids)
     text = _text(text, _("Schrijf uw kijk op het plan op."))
-    guardian = Guardian.objects.get(user=user)
+    guardian = Guardian.objects.filter(user=user, email__iexact=user.email,
+                                       guardianships__pupil_id=fresh.pupil_id).first()
+    if guardian is None:
+        raise NotAllowed
     item = ParentView.objects.create(opp=fresh, version=fresh.latest_version, guardian=guardian, author=user,
                                      text=text)
     audit(user, "parent_view.added", fresh, item, on_behalf_of=_self(user))

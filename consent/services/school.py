@@ -5,6 +5,7 @@ import datetime
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.mail import latest_status_by_topic, queue_email
@@ -12,8 +13,9 @@ from opp_portal.outbox.models import UNSENT, MailStatus
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
 from plans.services import IB, IB_OR_LEADER, lock
 
-from ..emails import instemming_message, mail_topic
+from ..emails import instemming_message, mail_topic, paper_decision_notice
 from ..models import (
+    Decision,
     Hearing,
     HearingMethod,
     HearingSource,
@@ -25,6 +27,10 @@ from ..models import (
 )
 from ..parties import deciding_parties
 from ._common import ConsentError, audit, check_decision, clean, not_in_future, open_for_instemming, require_role
+from .outreach import ensure_adult_invitation
+
+ANSWER_WITHIN = datetime.timedelta(days=14)
+LATEST_ANSWER_BY = datetime.timedelta(days=120)
 
 
 def _open_plan(opp: Opp) -> Opp:
@@ -120,10 +126,14 @@ def record_hearing(
 
 
 @transaction.atomic
-def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingRequest:
+def request_instemming(
+    *, user, version: OppVersion, reason: str, answer_by: datetime.date | None = None
+) -> InstemmingRequest:
     """An ib asks every deciding party (each guardian with gezag, or the adult pupil instead) for instemming on
-    the frozen `version`, and emails each one a link to the portal and the reason; never plan content, so the
-    reason should say why, not what (for example: "nieuw plan" or "aangepast na de evaluatie").
+    the frozen `version`. Each party with an address the school recorded gets a mail with a personal link
+    (the child's first name, the school, `answer_by` (default in two weeks), the ib to contact; never plan
+    content); the others are asked on paper (see `consent.parties.asking_channels`). The reason is shown with the
+    plan in the portal: it should say why, not what (for example: "nieuw plan" or "aangepast na de evaluatie").
 
     Asking again for the same version only adds parties who were not asked yet (a guardian who got gezag
     since, or the pupil who turned 18), and mails again those whose mail failed for good; to nudge someone
@@ -137,6 +147,11 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
     if not reason:
         raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."))
     day = timezone.localdate()
+    answer_by = answer_by or day + ANSWER_WITHIN
+    if answer_by < day:
+        raise ConsentError(_("De datum waarvoor u graag antwoord hebt, ligt in het verleden."))
+    if answer_by > day + LATEST_ANSWER_BY:
+        raise ConsentError(_("Kies een datum binnen vier maanden voor het antwoord."))
     parties = deciding_parties(opp.pupil, day)
     if not parties:
         raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
@@ -151,7 +166,8 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
         audit(user, "instemming.mailed_again", opp, recipient, version=version.number)
     if not new:
         return unreached[0].request
-    request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day)
+    request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day,
+                                               answer_by=answer_by)
     recipients = [
         InstemmingRecipient.objects.create(request=request, guardian=p.guardian, pupil=p.pupil, name=p.name,
                                            email=p.email)
@@ -160,7 +176,8 @@ def request_instemming(*, user, version: OppVersion, reason: str) -> InstemmingR
     audit(user, "instemming.requested", opp, request, version=version.number, content_hash=version.content_hash,
           recipients=[r.uuid.hex for r in recipients], adult_pupil=any(r.pupil_id for r in recipients))
     for recipient in recipients:
-        if recipient.email:
+        if recipient.current_email:
+            ensure_adult_invitation(recipient, user)
             queue_email(instemming_message(recipient), topic=mail_topic(recipient), school_id=opp.school_id)
     return request
 
@@ -169,7 +186,7 @@ def _mail_failed(recipients, deciding: set) -> list[InstemmingRecipient]:
     """Recipients who still decide, have not opened or decided, and whose last mail failed for good."""
     latest = latest_status_by_topic(mail_topic(r) for r in recipients)
     return [r for r in recipients
-            if r.party in deciding and r.email and r.opened_at is None and r.latest_decision is None
+            if r.party in deciding and r.current_email and r.opened_at is None and r.latest_decision is None
             and mail_topic(r) in latest and latest[mail_topic(r)].status == MailStatus.FAILED]
 
 
@@ -184,14 +201,16 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
     if fresh.latest_decision is not None:
         raise ConsentError(_("%(name)s heeft al een besluit genomen.") % {"name": fresh.name})
-    if not fresh.email:
-        raise ConsentError(_("Van %(name)s is geen e-mailadres bekend.") % {"name": fresh.name})
+    if not fresh.current_email:
+        raise ConsentError(_("Van %(name)s is geen e-mailadres bekend: vraag op papier of voeg een e-mailadres toe.")
+                           % {"name": fresh.name})
     last = latest_status_by_topic([mail_topic(fresh)]).get(mail_topic(fresh))
     if (last is not None and last.status in UNSENT and fresh.last_reminder_at is not None
             and last.created_at >= fresh.last_reminder_at):
         # The last reminder has not gone out yet (the form sent twice, or the mail server is slow): one is enough.
         raise ConsentError(_("De vorige herinnering aan %(name)s wordt nog verstuurd; er is geen nieuwe "
                              "herinnering gestuurd.") % {"name": fresh.name})
+    ensure_adult_invitation(fresh, user)
     # The counter and the outbox row are written together: it counts mails that are really on their way.
     fresh.reminders_sent += 1
     fresh.last_reminder_at = timezone.now()
@@ -213,7 +232,10 @@ def record_paper_decision(
     scan: File | None = None,
     decided_at: datetime.datetime | None = None,
 ) -> InstemmingDecision:
-    """The school records a decision given on paper or in a meeting, with who recorded it and, optionally, a scan."""
+    """The school records a decision given on paper or in a meeting, with who recorded it. The decision stays the
+    party's own: an akkoord needs the scan of the signed form (or signed meeting notes); a decision dated on or
+    before the day of the party's own latest online decision is refused (the latest by `decided_at` counts, so it
+    could otherwise undo what the party did themself); and the party is mailed what was recorded in their name."""
     version = recipient.request.version
     opp = version.opp
     require_role(user, opp.school, *IB_OR_LEADER)
@@ -222,9 +244,23 @@ def record_paper_decision(
     if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):
         raise ConsentError(_("Kies hoe het besluit is gegeven: op papier of in een gesprek."))
     reason = check_decision(decision, reason)
+    if decision == Decision.AKKOORD and scan is None:
+        raise ConsentError(_("Een akkoord legt u alleen vast met de scan van het door de ouder ondertekende formulier "
+                             "(of het ondertekende verslag van het gesprek). Voeg de scan toe."))
     decided_at = decided_at or timezone.now()
     if decided_at > timezone.now() or decided_at < version.created_at:
         raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."))
+    own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE,
+                                             recipient__guardian_id=recipient.guardian_id,
+                                             recipient__pupil_id=recipient.pupil_id)
+           .order_by("-decided_at").first())
+    if own is not None and timezone.localdate(decided_at) <= timezone.localdate(own.decided_at):
+        moment = timezone.localtime(own.decided_at)
+        raise ConsentError(_(
+            "%(name)s heeft op %(day)s om %(time)s zelf online beslist. Een besluit op papier of uit een gesprek "
+            "van die datum of eerder kan dat besluit niet vervangen: de datum van het besluit moet later zijn. "
+            "Heeft de ouder op dezelfde dag opnieuw besloten, vraag dan de ouder dit zelf online te doen."
+        ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")})
     item = InstemmingDecision(
         recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=how, recorded_by=user, decided_at=decided_at,
@@ -233,5 +269,9 @@ def record_paper_decision(
         item.scan.save(getattr(scan, "name", "scan") or "scan", scan, save=False)
     item.save()
     audit(user, "instemming.decision_recorded", opp, item, decision=decision, how=how, version=version.number,
-          content_hash=version.content_hash, recipient=recipient.uuid.hex, scan=bool(scan))
+          content_hash=version.content_hash, recipient=recipient.uuid.hex, scan=bool(scan),
+          decided_at=decided_at.isoformat())
+    notice = paper_decision_notice(item)
+    if notice is not None:
+        queue_email(notice, school_id=opp.school_id)
     return item

@@ -38,3 +38,46 @@ def consent_panel(context, opp):
         "parent_view_count": ParentView.objects.visible_to(user).filter(opp=opp).count(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# --- for the family ------------------------------------------------------------------------------------------------
+
+@register.filter
+def masked_email(value: str) -> str:
+    from ..invitations import masked
+
+    return masked(value)
+
+
+@register.filter
+def tappable(value):
+    """Email addresses, web addresses and phone numbers as links a phone can tap."""
+    from ..contact import tappable as make_tappable
+
+    return make_tappable(str(value or ""))
+
+
+@register.simple_tag(takes_context=True)
+def child_states(context, pupils):
+    """`{% child_states pupils as states %}`: every child's state at once (a fixed number of queries)."""
+    from ..family_state import child_states as states_of
+
+    return states_of(context["request"].user, pupils)
+
+
+@register.inclusion_tag("consent/_child_state.html")
+def child_state(states, pupil):
+    return {"state": states.get(pupil.pk), "pupil": pupil}
+
+
+@register.inclusion_tag("consent/_notices_nav.html", takes_context=True)
+def notices_nav(context):
+    """"Meldingen" in the menu, with the number unread, for staff who keep or read consent records."""
+    from ..outreach import StaffNotice
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    reach = context.get("reach")
+    if user is None or reach is None or not (reach.editable_school_ids or reach.everything):
+        return {"show": False}
+    return {"show": True, "unread": StaffNotice.objects.visible_to(user).unread().count(), "request": request}

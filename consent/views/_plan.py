@@ -5,10 +5,10 @@ import datetime
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record_plan_read
-from plans.diff import describe_changes
 from plans.models import Opp, OppStatus, OppVersion
 
-from ..models import Decision, InstemmingDecision, InstemmingRecipient
+from ..models import LATEST_FIRST, Decision, InstemmingDecision, InstemmingRecipient
+from ._changes import compare
 
 
 def shown_version(opp: Opp) -> tuple[OppVersion | None, bool]:
@@ -33,11 +33,11 @@ def my_decisions(user, opp: Opp):
     """Only the user's own decisions: separated parents each see their own, never the other's."""
     return (InstemmingDecision.objects.filter(recipient__in=InstemmingRecipient.objects.for_user(user),
                                               version__opp=opp)
-            .select_related("version", "recorded_by").order_by("-created_at", "-pk"))
+            .select_related("version", "recorded_by").order_by(*LATEST_FIRST))
 
 
 def current_decision(decisions, version: OppVersion | None) -> InstemmingDecision | None:
-    """The user's latest decision on exactly this version (the latest record counts)."""
+    """The user's latest decision on exactly this version (the latest by `decided_at` counts)."""
     for item in decisions:  # newest first
         if version is not None and item.version_id == version.pk and item.content_hash == version.content_hash:
             return item
@@ -52,13 +52,13 @@ def changes_since(opp: Opp, version: OppVersion | None, decisions) -> dict | Non
     agreed = next((d.version for d in decisions
                    if d.decision == Decision.AKKOORD and d.version.number < version.number), None)
     if agreed is not None:
-        return {"since": agreed, "agreed": True, "items": describe_changes(agreed, version)}
+        return {"since": agreed, "agreed": True, "items": compare(agreed, version)}
     base = opp.adopted_version if opp.adopted_version_id and opp.adopted_version_id != version.pk else None
     if base is None:
         base = opp.versions.filter(number__lt=version.number).order_by("-number").first()
     if base is None:
         return None
-    return {"since": base, "agreed": False, "items": describe_changes(base, version)}
+    return {"since": base, "agreed": False, "items": compare(base, version)}
 
 
 def _date(value):

@@ -18,10 +18,11 @@ from plans.models import Opp, OppStatus
 from schools.models import Pupil
 
 from .. import services
-from ..forms import DecisionForm, ParentViewForm
+from ..forms import DecisionForm, ParentViewForm, focus_first_error
 from ..models import Decision, InstemmingRecipient, ParentView
 from ..parties import help_after_refusal
 from ._access import child_opps, own_opps
+from ._facts import banner_for, evaluation_per_goal, plan_facts, unreachable_notes, with_evaluations
 from ._plan import (
     audit_family_read,
     changes_since,
@@ -75,6 +76,8 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> di
         "decisions": decisions,
         "current": current,
         "help": help_after_refusal(opp) if refused else None,
+        "banner": banner_for(opp, current, asked),
+        "unreachable": unreachable_notes(version, recipient, current),
         "changes": changes_since(opp, version, decisions),
     }
 
@@ -94,7 +97,8 @@ def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=
         "pupil": opp.pupil,
         "version": version,
         "asked": asked,
-        "content": readable(version),
+        "content": with_evaluations(readable(version), evaluation_per_goal(user, opp)),
+        **plan_facts(user, opp),
         "request_reason": block["recipient"].request.reason if block["recipient"] else "",
         "view_form": view_form or ParentViewForm(),
         "my_views": ParentView.objects.filter(opp=opp, author=user).select_related("version"),
@@ -138,18 +142,19 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.NotAllowed:
             raise Http404 from None
         except services.ConsentError as error:
-            form.add_error(None, error)
+            form.add_error("reason" if "waarom" in " ".join(error.messages) else "decision", error)
         else:
             messages.success(request, {
                 Decision.AKKOORD: _("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
                 Decision.NIET_AKKOORD: _("Uw besluit is bewaard: niet akkoord. De school ziet dit en neemt contact "
-                                         "met u op. Hieronder leest u waar u hulp kunt krijgen."),
+                                         "met u op. Op deze pagina leest u ook waar u hulp kunt krijgen."),
                 Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
                                             "contact met u op."),
             }[form.cleaned_data["decision"]])
             if is_parent:
                 return redirect(plan_url(opp, "besluit"))
             return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#besluit")
+    focus_first_error(form)
     if is_parent:
         return _plan_page(request, opp, decision_form=form)
     from .pupil import pupil_page
@@ -172,7 +177,7 @@ def parent_view(request: HttpRequest, opp_uuid) -> HttpResponse:
         else:
             messages.success(request, _("Dank u. Uw kijk op het plan is bewaard; de school leest het bij het plan."))
             return redirect(plan_url(opp, "uw-kijk"))
-    return _plan_page(request, opp, view_form=form)
+    return _plan_page(request, opp, view_form=focus_first_error(form))
 
 
 @login_required

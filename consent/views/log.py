@@ -1,12 +1,15 @@
 """The parent's view of the audit trail of their child: who (name, role, school), when, what, in Dutch.
 
 Events of other family members are left out (separated parents do not see each other's steps); events the
-school made about another parent are told without naming that parent or their decision.
+school made about another parent are told without naming that parent or their decision. Repeated reads by the
+same person on the same day (opening the plan, a PDF, a scan) are one line with how often.
 """
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Value, When
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -16,6 +19,8 @@ from schools.models import Guardian, Membership, Role, School
 from ..models import Decision, InstemmingRecipient
 
 PER_PAGE = 50
+# Reads: grouped per person per day. Everything else (a change, a decision) is a line of its own.
+READS = ("opp.viewed", "consent.viewed", "opp.pdf_downloaded", "opp.pdf_requested", "instemming.scan_viewed")
 
 PHRASES = {
     "opp.viewed": N_("bekeek het plan"),
@@ -50,10 +55,22 @@ PHRASES = {
     "guardian.added": N_("legde een ouder of verzorger van uw kind vast"),
     "guardian.updated": N_("wijzigde de gegevens van een ouder of verzorger"),
     "guardian.unlinked": N_("koppelde een ouder of verzorger los van uw kind"),
+    "guardian.account_linked": N_("logde voor het eerst in; het account is gekoppeld aan de gegevens van de school"),
+    "guardian.account_unlinked": N_("het account is losgekoppeld, omdat de school een ander e-mailadres heeft"),
+    "pupil.account_linked": N_("uw kind logde voor het eerst in met een eigen account"),
+    "pupil.account_unlinked": N_("het account van uw kind is losgekoppeld, omdat de school een ander e-mailadres "
+                                 "heeft"),
+    "pupil.invited": N_("nodigde uw kind uit voor een eigen pagina in het portaal"),
+    "instemming.unreachable_recorded": N_("legde vast dat een ouder met gezag niet bereikbaar is"),
+    "instemming.unreachable_confirmed": N_("bevestigde dat een ouder met gezag niet bereikbaar is"),
+    "instemming.unreachable_withdrawn": N_("trok in dat een ouder met gezag niet bereikbaar is"),
 }
 MINE = {
     "instemming.reminded": N_("stuurde u een herinnering over de instemming"),
     "instemming.decision_recorded": N_("legde uw besluit vast dat u op papier of in een gesprek gaf"),
+    "instemming.unreachable_recorded": N_("legde vast dat de school u niet kon bereiken"),
+    "instemming.unreachable_confirmed": N_("bevestigde dat de school u niet kon bereiken"),
+    "instemming.unreachable_withdrawn": N_("trok in dat de school u niet kon bereiken"),
 }
 DECISION_WORDS = {Decision.AKKOORD: N_("akkoord"), Decision.NIET_AKKOORD: N_("niet akkoord"),
                   Decision.GESPREK_GEWENST: N_("eerst een gesprek")}
@@ -66,6 +83,8 @@ class Row:
     role: str
     what: str
     is_me: bool
+    count: int = 1
+    first_at: object = None
 
 
 def _family_user_ids(pupil) -> set[int]:
@@ -100,23 +119,37 @@ def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipie
 
 def log_rows(user, pupil, page_number):
     family = _family_user_ids(pupil) - {user.pk}
-    events = (AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
-              .select_related("actor").order_by("-at", "-id"))
-    page = Paginator(events, PER_PAGE).get_page(page_number)
+    events = AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+    lines = (
+        events.annotate(
+            day=TruncDate("at"),
+            line=Case(When(action__in=READS, then=Value(0)), default=F("id"), output_field=BigIntegerField()),
+        )
+        .values("actor_id", "action", "on_behalf_of", "day", "line")
+        .annotate(last_at=Max("at"), first_at=Min("at"), count=Count("id"), last_id=Max("id"))
+        .order_by("-last_at", "-last_id")
+    )
+    page = Paginator(lines, PER_PAGE).get_page(page_number)
+    shown = {e.id: e for e in AuditEvent.objects.filter(id__in=[line["last_id"] for line in page.object_list])
+             .select_related("actor")}
+    counts = {line["last_id"]: line for line in page.object_list}
     mine = list(InstemmingRecipient.objects.for_user(user).filter(
         request__version__opp__pupil=pupil).values_list("pk", "uuid"))
     my_recipient_pks = {str(pk) for pk, _u in mine}
     my_recipients = {u.hex for _pk, u in mine}
-    actor_ids = {e.actor_id for e in page.object_list if e.actor_id and e.actor_id != user.pk}
-    codes = {e.on_behalf_of.split(":", 1)[1] for e in page.object_list if e.on_behalf_of.startswith("school:")}
+    page_events = [shown[line["last_id"]] for line in page.object_list]
+    actor_ids = {e.actor_id for e in page_events if e.actor_id and e.actor_id != user.pk}
+    codes = {e.on_behalf_of.split(":", 1)[1] for e in page_events if e.on_behalf_of.startswith("school:")}
     schools = {s.code: s for s in School.objects.filter(brin__in={c[:4] for c in codes})}
     memberships: dict[int, list[Membership]] = {}
     for m in Membership.objects.filter(user_id__in=actor_ids).select_related("school", "board", "swv"):
         memberships.setdefault(m.user_id, []).append(m)
     rows = []
-    for event in page.object_list:
+    for event in page_events:
         is_me = event.actor_id == user.pk
+        line = counts[event.id]
         rows.append(Row(
+            count=line["count"], first_at=line["first_at"],
             at=event.at,
             who=_("U") if is_me else (event.actor.get_full_name() if event.actor else _("Het portaal")),
             role="" if is_me else _role(event, memberships.get(event.actor_id, []), schools),

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plans.models import Opp
 
 from .. import services
-from ..forms import PupilViewForm
+from ..forms import PupilViewForm, focus_first_error
 from ..models import Hearing, HearingSource
 from ._access import own_opps
+from ._facts import plan_facts
 from ._plan import audit_family_read, my_recipient, readable, shown_version
 from .family import _decision_block
 
@@ -31,6 +32,7 @@ def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None,
         "version": version,
         "content": readable(version),
         "form": form or PupilViewForm(),
+        **plan_facts(request.user, opp),
         "my_answers": Hearing.objects.filter(opp=opp, source=HearingSource.PUPIL, recorded_by=request.user),
         **block,
     }
@@ -59,7 +61,7 @@ def pupil_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
         else:
             messages.success(request, _("Dank je! De school leest wat je hebt geschreven."))
             return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#jouw-mening")
-    return pupil_page(request, opp, form=form)
+    return pupil_page(request, opp, form=focus_first_error(form))
 
 
 @login_required

@@ -24,7 +24,16 @@ from schools.models import Role
 
 from .. import services
 from ..emails import mail_topic
-from ..forms import SCAN_CONTENT_TYPES, HearingForm, OogoForm, PaperDecisionForm, RequestForm, scan_extension
+from ..forms import (
+    SCAN_CONTENT_TYPES,
+    HearingForm,
+    InvitePupilForm,
+    OogoForm,
+    PaperDecisionForm,
+    RequestForm,
+    focus_first_error,
+    scan_extension,
+)
 from ..models import (
     Hearing,
     InstemmingDecision,
@@ -32,9 +41,11 @@ from ..models import (
     InstemmingRequest,
     OogoMeeting,
     ParentView,
+    PupilInvitation,
     RecipientState,
+    Unreachability,
 )
-from ..parties import deciding_parties
+from ..parties import asking_channels, deciding_parties
 from ._access import get_staff_opp, school_roles, staff_opps
 
 STATE_BADGES = {
@@ -70,10 +81,13 @@ def recipients_of(user, version):
     if version is None:
         return []
     rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
-                .select_related("request", "request__version"))
+                .select_related("request", "request__version", "guardian", "pupil"))
     mails = latest_status_by_topic(mail_topic(row) for row in rows)
+    open_records = {u.recipient_id: u for u in Unreachability.objects.visible_to(user).filter(
+        recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")}
     for row in rows:
         row.mail = mails.get(mail_topic(row))  # "wordt verstuurd", "verstuurd" or "mislukt"
+        row.unreachable = open_records.get(row.pk)
         row.current = row.latest_decision
         row.current_state = row.current.decision if row.current else (
             RecipientState.OPENED if row.opened_at else RecipientState.NOT_OPENED)
@@ -103,6 +117,11 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "opp": opp,
         "latest": latest,
         "is_ib": is_ib,
+        "is_leader": Role.SCHOOL_LEADER in roles,
+        "channels": asking_channels(opp.pupil) if can_request else [],
+        "pupil_invitations": PupilInvitation.objects.filter(pupil=opp.pupil).select_related("invited_by")[:5],
+        "invite_form": forms.get("invite") or InvitePupilForm(),
+        "pupil_is_young": opp.pupil.age_years < 12,
         "can_record": is_ib and open_plan,
         "can_record_paper": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING,
         "can_remind": is_ib and opp.status == OppStatus.TER_INSTEMMING,
@@ -129,6 +148,7 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
 @require_GET
 def school_page(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
+    services.mark_notices_read(user=request.user, opp=opp)
     return _page(request, opp)
 
 
@@ -203,7 +223,8 @@ def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
         else:
             try:
                 made = services.request_instemming(user=request.user, version=version,
-                                                   reason=form.cleaned_data["reason"])
+                                                   reason=form.cleaned_data["reason"],
+                                                   answer_by=form.cleaned_data["answer_by"])
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
@@ -213,11 +234,17 @@ def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
                     messages.error(request, " ".join(error.messages))
                     return redirect(page_url(opp, "instemming"))
             else:
-                names = ", ".join(r.name for r in made.recipients.all())
-                messages.success(request, _("De instemming is gevraagd aan %(names)s. Zij krijgen een e-mail met een "
-                                            "link naar het portaal.") % {"names": names})
+                asked = list(made.recipients.all())
+                online = ", ".join(r.name for r in asked if r.current_email)
+                paper = ", ".join(r.name for r in asked if not r.current_email)
+                if online:
+                    messages.success(request, _("De instemming is gevraagd aan %(names)s. Zij krijgen een e-mail met "
+                                                "een persoonlijke link naar het portaal.") % {"names": online})
+                if paper:
+                    messages.warning(request, _("Van %(names)s is geen e-mailadres bekend: vraag op papier of voeg een "
+                                                "e-mailadres toe en stuur dan een herinnering.") % {"names": paper})
                 return redirect(page_url(opp, "instemming"))
-    return _page(request, opp, forms={"request": form})
+    return _page(request, opp, forms={"request": focus_first_error(form)})
 
 
 def _staff_recipient(user, recipient_uuid) -> InstemmingRecipient:
@@ -261,11 +288,16 @@ def paper_decision(request: HttpRequest, recipient_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                field = "decided_on" if "datum" in " ".join(error.messages).lower() else None
+                text = " ".join(error.messages).lower()
+                field = "decided_on" if "datum" in text else "scan" if "scan" in text else None
                 form.add_error(field, error)
             else:
-                messages.success(request, _("Het besluit van %(name)s is vastgelegd.") % {"name": recipient.name})
+                told = _("%(name)s krijgt daarover een e-mail.") if recipient.current_email else _(
+                    "Van %(name)s is geen e-mailadres bekend: laat de ouder zelf weten wat u hebt vastgelegd.")
+                messages.success(request, (_("Het besluit van %(name)s is vastgelegd.") + " " + told)
+                                 % {"name": recipient.name})
                 return redirect(page_url(opp, "instemming"))
+        focus_first_error(form)
     else:
         form = PaperDecisionForm()
     context = {"opp": opp, "recipient": recipient, "version": version, "form": form}

@@ -136,6 +136,15 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
+# A code asked for an address nobody recorded gets one neutral mail: no sign-up link, nothing about anyone.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# The first sign-in by code of a recorded guardian or invited pupil creates their account (consent.signin).
+ACCOUNT_FORMS = {"request_login_code": "consent.signin.RequestLoginCodeForm"}
+
+# The portal's public address: every link in a mail starts with it, never with the host a request used.
+# Production refuses to start without an https address (settings/production.py).
+OPP_PORTAL_URL = env("OPP_PORTAL_URL", default="http://localhost:8000").rstrip("/")
+
 # Staff (everyone but parents and pupils) must use a second factor.
 OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=True)
 

@@ -1,5 +1,7 @@
 """Production: refuses to start without a secret; HTTPS only; MFA for staff."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -34,6 +36,15 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("OPP_TRUSTED_PROXY_COUNT", default=1)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+# Links in mails to parents point here; a link to 127.0.0.1 or plain http would reach nobody or leak the sign-in.
+OPP_PORTAL_URL = env("OPP_PORTAL_URL", default="").rstrip("/")
+_portal = urlsplit(OPP_PORTAL_URL)
+if _portal.scheme != "https" or not _portal.hostname or _portal.hostname in ("localhost", "127.0.0.1", "::1") \
+        or _portal.hostname.startswith("127."):
+    raise ImproperlyConfigured(
+        "OPP_PORTAL_URL must be set to the portal's public https address in production, e.g. https://opp.school.nl."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=True)
 

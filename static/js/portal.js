@@ -5,3 +5,16 @@ document.addEventListener("htmx:afterSwap", (event) => {
     status.textContent = event.detail.target.dataset.summary || "";
   }
 });
+
+// A form sent back with an error: the server marked the first wrong field `autofocus`; bring it, with its
+// message, to the middle of the screen (on a phone the page would otherwise open at the top). Once more when
+// everything has loaded, as late styles and images move the field.
+function showFirstError() {
+  const field = document.querySelector("form [autofocus][aria-invalid='true']");
+  if (!field) return;
+  const block = field.closest("fieldset, .mb-3") || field;
+  if (document.activeElement !== field) field.focus({ preventScroll: true });
+  block.scrollIntoView({ block: "center", behavior: "instant" });
+}
+document.addEventListener("DOMContentLoaded", showFirstError);
+window.addEventListener("load", showFirstError);

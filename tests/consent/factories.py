@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from consent import services
@@ -109,8 +110,11 @@ class ConsentSteps:
         person = recipient.guardian or recipient.pupil
         if person.user_id:
             return services.decide(user=person.user, recipient=recipient, decision=decision, reason=reason)
+        # An akkoord the school records needs the signed form (rule 2).
+        scan = SimpleUploadedFile("besluit.pdf", b"%PDF-1.4 test", content_type="application/pdf") \
+            if decision == Decision.AKKOORD else None
         return services.record_paper_decision(user=self.ib(version.opp), recipient=recipient, decision=decision,
-                                              reason=reason, how="in_gesprek")
+                                              reason=reason, how="in_gesprek", scan=scan)
 
     def deciders(self, opp) -> list[str]:
         return [("pupil" if p.pupil else f"guardian:{p.guardian.pk}")
@@ -122,3 +126,47 @@ class ConsentSteps:
         self.record_hearing(opp)
         for decider in self.deciders(opp):
             self.decide(version, decider, agreed=True)
+# --- families without an account (invitations, sign-in by code) ------------------------------------------------------
+
+import re  # noqa: E402
+
+from django.core import mail  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from tests.factories import GuardianFactory, GuardianshipFactory, enrolled_pupil  # noqa: E402
+
+LINK = re.compile(r"https://opp-portaal\.example\.nl(/uitnodiging/[\w-]+/)")
+CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.M)
+
+
+def family_without_accounts(world: ConsentWorld, guardians: int = 2):
+    """A pupil at the world's school whose guardians with gezag have an address the school recorded, and no
+    account; a plan for them that was sent."""
+    pupil = enrolled_pupil(world.school, group="6")
+    parents = [GuardianshipFactory(pupil=pupil, guardian=GuardianFactory()).guardian for _ in range(guardians)]
+    opp = world.fill(world.start(pupil=pupil))
+    version = world.send(opp)
+    return pupil, parents, opp, version
+
+
+def link_in(message) -> str:
+    """The path of the personal link in a mail (the mail shows it on the portal's public address)."""
+    return LINK.search(message.body).group(1)
+
+
+def code_in(message) -> str:
+    return CODE.search(message.body).group(1)
+
+
+def mails_to(email: str) -> list:
+    return [m for m in mail.outbox if m.to == [email]]
+
+
+def sign_in_with_code(client, link: str, email: str, capture) -> object:
+    """Open the personal link, ask for the code, enter the code from the mail; returns the final response."""
+    with capture(execute=True):
+        response = client.post(link)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_confirm_login_code"))
+    code = code_in(mails_to(email)[-1])
+    with capture(execute=True):
+        return client.post(response.url, {"code": code}, follow=True)

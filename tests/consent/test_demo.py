@@ -91,9 +91,26 @@ class TestTheDemoConsent:
     def test_a_parent_asked_for_a_conversation_first(self, demo):
         assert InstemmingDecision.objects.filter(decision=Decision.GESPREK_GEWENST).exists()
 
-    def test_the_adult_pupil_is_asked_instead_of_the_parents(self, demo):
-        recipient = InstemmingRecipient.objects.get(pupil__isnull=False)
-        assert recipient.request.version.opp.pupil == recipient.pupil
+    def test_the_adult_pupils_are_asked_instead_of_the_parents(self, demo):
+        recipients = InstemmingRecipient.objects.filter(pupil__isnull=False).select_related("request__version__opp")
+        assert {r.request.version.opp.school.school_type for r in recipients} == {"vo", "vso"}
+        assert all(r.request.version.opp.pupil == r.pupil for r in recipients)
+
+    def test_a_few_families_and_the_adult_vso_pupil_have_a_known_address_to_try_the_invitation(self, demo):
+        from consent.signin import is_claimable
+        from schools.models import Guardian, Pupil
+
+        for email in ("ouder3@demo.opp", "ouder5@demo.opp", "ouder6@demo.opp", "leerling@demo.opp"):
+            assert is_claimable(email), email
+        assert not Guardian.objects.filter(email__endswith="@demo.opp", user__isnull=True,
+                                           email__in=["ouder@demo.opp", "ouder2@demo.opp"]).exists()
+        adult = Pupil.objects.get(email="leerling@demo.opp")
+        asked = InstemmingRecipient.objects.select_related("request").get(pupil=adult)
+        assert adult.age_on(asked.request.requested_on) >= 18 and asked.request.version.opp.school_type == "vso"
+        waiting = InstemmingRecipient.objects.filter(guardian__email="ouder5@demo.opp").get()
+        assert waiting.latest_decision is None
+        refused = InstemmingRecipient.objects.filter(guardian__email="ouder6@demo.opp").get()
+        assert refused.latest_decision.decision == Decision.NIET_AKKOORD
 
     def test_every_legal_adopted_plan_had_oogo_on_both_parts_a_hearing_and_everyone_agreed(self, demo):
         for opp in Opp.objects.filter(adopted_version__isnull=False, kind="extra_support"):

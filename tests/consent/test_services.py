@@ -37,7 +37,8 @@ def test_rule_3_every_guardian_with_gezag_is_asked_and_emailed_without_plan_cont
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world.mother.email, world.father.email])
     content = version.content["handelingsdeel"]
     for message in mail.outbox:
-        assert "Nieuw plan" in message.body and "http://127.0.0.1:8000" in message.body
+        assert "https://opp-portaal.example.nl/uitnodiging/" in message.body and "127.0.0.1" not in message.body
+        assert world.school.name in message.body and world.pupil.first_name in message.subject
         assert content["support_and_guidance"] not in message.body
         assert all(g["description"] not in message.body for g in content["goals"])
         assert world.pupil.last_name not in message.body and world.pupil.last_name not in message.subject
@@ -63,7 +64,8 @@ def test_rule_3_the_adult_pupil_decides_instead_of_the_parents(world, django_cap
         request = world.ask(version)
     assert [r.pupil_id for r in request.recipients.all()] == [world.pupil.pk]
     assert [m.to for m in mail.outbox] == [[pupil_user.email]]
-    assert "uw eigen ontwikkelingsperspectief" in mail.outbox[0].body
+    body = " ".join(mail.outbox[0].body.split())
+    assert "uw ontwikkelingsperspectief" in body and "U bent 18 jaar of ouder" in body
     with pytest.raises(services.NotAllowed):
         services.decide(user=world.mother, recipient=request.recipients.get(), decision=Decision.AKKOORD)
     world.decide(request, pupil_user)
@@ -275,3 +277,117 @@ def test_a_reminder_sent_twice_before_the_first_went_out_is_counted_and_mailed_o
     row.refresh_from_db()
     assert row.reminders_sent == 1
     assert OutgoingEmail.objects.filter(topic=mail_topic(row)).count() == 2  # the request and one reminder
+# --- a decision is the parent's own ------------------------------------------------------------------------------------
+
+def _scan():
+    return SimpleUploadedFile("formulier.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+
+
+def _at(days_ago: int, hour: int = 12):
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def test_the_latest_decision_counts_by_when_it_was_made_not_when_it_was_typed_in(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan())
+    # A form signed earlier, typed in afterwards, does not replace the later decision.
+    older = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.NIET_AKKOORD,
+                                           reason="Ouder formulier", decided_at=version.created_at)
+    assert older.created_at > row.decisions.exclude(pk=older.pk).get().created_at
+    assert latest_decisions(version)[row.party].decision == Decision.AKKOORD
+    assert row.latest_decision.decision == Decision.AKKOORD
+
+
+def test_a_paper_decision_dated_before_a_later_online_decision_of_the_same_parent_is_refused(world):
+    from django.utils import timezone
+
+    opp, version = world.sent()
+    request = world.ask(version)
+    refusal = world.decide(request, world.mother, Decision.NIET_AKKOORD, "Te weinig hulp.")
+    row = world.recipient(request, world.mother)
+    for moment in (version.created_at, timezone.now()):  # earlier that day, or later the same day
+        with pytest.raises(services.ConsentError) as error:
+            services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan(),
+                                           decided_at=moment)
+        assert "zelf online beslist" in str(error.value)
+    assert row.latest_decision == refusal
+    assert not instemming(opp).met
+    # The other parent's paper decision is not bound by the mother's online one.
+    other = world.recipient(request, world.father)
+    services.record_paper_decision(user=world.ib, recipient=other, decision=Decision.NIET_AKKOORD, reason="Nee.")
+
+
+def test_a_paper_akkoord_needs_the_scan_of_the_signed_form(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    for how in ("op_papier", "in_gesprek"):
+        with pytest.raises(services.ConsentError) as error:
+            services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, how=how)
+        assert "scan" in str(error.value)
+    # A refusal or a wish to talk first is recorded without one.
+    services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.GESPREK_GEWENST)
+    assert not InstemmingDecision.objects.filter(decision=Decision.AKKOORD).exists()
+
+
+def test_a_paper_decision_is_mailed_to_the_parent_it_was_recorded_for(world, django_capture_on_commit_callbacks):
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.NIET_AKKOORD,
+                                       reason="Niet eens.", how="in_gesprek")
+    [notice] = [m for m in mail.outbox if m.to == [world.father.email]]
+    body = " ".join(notice.body.split())
+    assert "De school heeft vastgelegd dat u" in body and "niet akkoord" in body
+    assert "in een gesprek" in body and "Klopt dit niet?" in body
+    assert not [m for m in mail.outbox if m.to == [world.mother.email]]
+
+
+def test_the_date_for_an_answer_is_kept_and_checked(world):
+    import datetime
+
+    from django.utils import timezone
+
+    opp, version = world.sent()
+    with pytest.raises(services.ConsentError):
+        services.request_instemming(user=world.ib, version=version, reason="Nieuw plan",
+                                    answer_by=timezone.localdate() - datetime.timedelta(days=1))
+    request = services.request_instemming(user=world.ib, version=version, reason="Nieuw plan")
+    assert request.answer_by == timezone.localdate() + datetime.timedelta(days=14)
+
+
+def test_a_paper_decision_from_a_later_day_than_the_online_one_is_recorded_and_then_counts(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from plans.demo import demo_clock
+
+    settings.MEDIA_ROOT = tmp_path
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    with demo_clock(three_days_ago):
+        opp, version = world.sent()
+        request = world.ask(version)
+        world.decide(request, world.mother, Decision.NIET_AKKOORD, "Te weinig hulp.")
+    row = world.recipient(request, world.mother)
+    with pytest.raises(services.ConsentError):  # the same day as her online decision
+        services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan(),
+                                       decided_at=three_days_ago + datetime.timedelta(hours=2))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        later = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan(),
+                                               decided_at=timezone.now() - datetime.timedelta(days=1))
+    assert row.latest_decision == later
+    assert [m.to for m in mail.outbox if "vastgelegd" in m.subject] == [[world.mother.email]]

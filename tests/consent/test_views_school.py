@@ -154,7 +154,7 @@ def test_ib_sends_a_reminder(client, world, sent, django_capture_on_commit_callb
     assert response.status_code == 302
     recipient.refresh_from_db()
     assert recipient.reminders_sent == 1
-    assert mail.outbox[-1].subject.startswith("Herinnering") and mail.outbox[-1].to == [world.mother.email]
+    assert "Herinnering" in mail.outbox[-1].subject and mail.outbox[-1].to == [world.mother.email]
     world.decide(request, world.mother)
     client.post(reverse("consent:send_reminder", kwargs={"recipient_uuid": recipient.uuid}))
     recipient.refresh_from_db()
@@ -228,6 +228,19 @@ def test_a_wrong_scan_is_refused_next_to_the_field(client, world, sent, name, co
     assert response.status_code == 200
     assert "scan" in response.context["form"].errors
     assert message in response.content.decode()
+    assert not InstemmingDecision.objects.exists()
+
+
+def test_a_paper_akkoord_without_the_scan_is_refused_next_to_the_field(client, world, sent):
+    from django.utils import timezone
+
+    opp, version = sent
+    recipient = world.recipient(world.ask(version), world.father)
+    client.force_login(world.ib)
+    response = _paper(client, recipient, decided_on=timezone.localdate().isoformat())
+    assert response.status_code == 200
+    assert "scan" in response.context["form"].errors
+    assert response.context["form"].fields["scan"].widget.attrs.get("autofocus")
     assert not InstemmingDecision.objects.exists()
 
 

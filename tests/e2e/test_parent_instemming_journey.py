@@ -92,7 +92,9 @@ def test_demo_parent_signs_in_with_a_code_reads_the_changes_and_agrees(noah_vers
     changes = page.get_by_role("heading", name=f"Wat is er veranderd sinds de versie waarmee u instemde (versie {agreed})?")
     assert changes.is_visible()
     assert page.get_by_text("Doel 'Plannen en organiseren' is toegevoegd.").is_visible()
-    assert page.get_by_text(f"De aanpak bij doel '{first_goal}' is veranderd.").is_visible()
+    # The old and the new approach, with the new words marked.
+    assert page.get_by_role("heading", name=f"Zo werken we aan doel '{first_goal}'").is_visible()
+    assert page.locator("ins", has_text="Drie keer per week oefenen.").is_visible()
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

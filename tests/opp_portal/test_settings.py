@@ -8,7 +8,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GOOD_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
 MFA_KEY = "ZmFrZS1idXQtbG9uZy1lbm91Z2gtZm9yLWEtdGVzdC1rZXk="
 # What production needs besides SECRET_KEY and ALLOWED_HOSTS: the shared cache and the TOTP encryption key.
-SERVICES = {"CACHE_URL": "redis://redis:6379/2", "OPP_MFA_KEYS": MFA_KEY}
+BACKING = {"CACHE_URL": "redis://redis:6379/2", "OPP_MFA_KEYS": MFA_KEY}
+SERVICES = {**BACKING, "OPP_PORTAL_URL": "https://opp.example.nl"}
 SHOW = (
     "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = {module!r}; django.setup();"
     "from django.conf import settings as s;"
@@ -41,6 +42,20 @@ def test_production_without_allowed_hosts_refuses_to_start():
     result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, **SERVICES)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_without_the_public_portal_address_refuses_to_start():
+    result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl", **BACKING)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "OPP_PORTAL_URL" in result.stderr
+
+
+def test_production_refuses_a_portal_address_on_127_0_0_1_or_without_https():
+    for address in ("http://127.0.0.1:8000", "https://localhost", "http://opp.example.nl", "opp.example.nl"):
+        result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
+                       OPP_PORTAL_URL=address, **BACKING)
+        assert result.returncode != 0, address
+        assert "OPP_PORTAL_URL" in result.stderr
 
 
 def test_production_starts_with_a_long_secret_and_allowed_hosts_and_is_locked_down():
@@ -78,14 +93,14 @@ def test_production_accepts_a_hex_secret_key():
 
 def test_production_refuses_to_start_without_a_shared_redis_cache():
     result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
-                   OPP_MFA_KEYS=MFA_KEY)
+                   OPP_MFA_KEYS=MFA_KEY, OPP_PORTAL_URL="https://opp.example.nl")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "CACHE_URL" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_key_for_the_totp_secrets():
     result = start("opp_portal.settings.production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="opp.example.nl",
-                   CACHE_URL="redis://redis:6379/2")
+                   CACHE_URL="redis://redis:6379/2", OPP_PORTAL_URL="https://opp.example.nl")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "OPP_MFA_KEYS" in result.stderr
 

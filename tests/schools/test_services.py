@@ -284,7 +284,7 @@ def _parent_user(link):
     from tests.factories import UserFactory
 
     user = UserFactory()
-    Guardian.objects.filter(pk=link.guardian_id).update(user=user)
+    Guardian.objects.filter(pk=link.guardian_id).update(user=user, email=user.email)
     return user
 
 

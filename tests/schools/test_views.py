@@ -445,7 +445,7 @@ def test_my_children_query_count_does_not_grow_with_children(client, w):
     client.force_login(user)
     before = count_queries(client, url("my_children"))
     for _ in range(3):
-        GuardianshipFactory(pupil=enrolled_pupil(w.b), guardian=user.guardian_record)
+        GuardianshipFactory(pupil=enrolled_pupil(w.b), guardian=user.guardian_records.get())
     forget_reach(user)
     assert count_queries(client, url("my_children")) == before
 

@@ -1,0 +1,74 @@
+"""Who the family contacts about a plan (the ib), and contact texts made tappable on a phone."""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from plans.models import Opp
+from schools.models import Membership, Role, User
+
+from .models import InstemmingRequest
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    role: str
+    school: str
+
+
+def _is_ib(user: User | None, opp: Opp) -> bool:
+    return bool(user and user.is_active and Membership.objects.filter(user=user, role=Role.IB, school=opp.school_id)
+                .exists())
+
+
+def ib_contact(opp: Opp, request: InstemmingRequest | None = None) -> Contact | None:
+    """The intern begeleider for this plan: who asked for instemming, else who started the plan, else an ib of
+    the school; only someone who still is an ib there."""
+    candidates: list[User | None] = []
+    if request is not None:
+        candidates.append(request.requested_by)
+    latest = InstemmingRequest.objects.filter(version__opp=opp).select_related("requested_by").first()
+    if latest is not None:
+        candidates.append(latest.requested_by)
+    candidates.append(opp.created_by)
+    user = next((u for u in candidates if _is_ib(u, opp)), None)
+    if user is None:
+        membership = (Membership.objects.filter(school=opp.school_id, role=Role.IB, user__is_active=True)
+                      .select_related("user").order_by("pk").first())
+        user = membership.user if membership else None
+    if user is None:
+        return None
+    return Contact(name=user.get_full_name(), email=user.email, role=str(Role.IB.label), school=opp.school.name)
+
+
+# --- tappable contact details -------------------------------------------------------------------------------------
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_WEB = r"(?:https?://|www\.)[^\s,;()<>]+[^\s,;()<>.]"
+# Dutch numbers as people write them: 0318 000 100, 06-12345678, +31 6 1234 5678, 0800-1234.
+_PHONE = r"(?:\+31[\s-]?|0)[1-9](?:[\s-]?\d){7,9}\b"
+_TOKENS = re.compile(f"(?P<email>{_EMAIL})|(?P<web>{_WEB})|(?P<phone>{_PHONE})")
+
+
+def tappable(text: str) -> SafeString:
+    """Escape `text` and turn email addresses, web addresses and phone numbers into mailto:, https: and tel:
+    links, so a parent on a phone can tap them."""
+    out, last = [], 0
+    for match in _TOKENS.finditer(text or ""):
+        out.append(escape(text[last:match.start()]))
+        value = match.group(0)
+        if match.group("email"):
+            href = f"mailto:{value}"
+        elif match.group("web"):
+            href = value if value.startswith("http") else f"https://{value}"
+        else:
+            digits = re.sub(r"[^\d+]", "", value)
+            href = f"tel:{digits}"
+        out.append(f'<a href="{escape(href)}">{escape(value)}</a>')
+        last = match.end()
+    out.append(escape((text or "")[last:]))
+    return mark_safe("".join(out))  # noqa: S308  (every piece above is escaped)

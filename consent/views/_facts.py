@@ -1,0 +1,80 @@
+"""What a family page shows beside the plan itself: the latest evaluation per goal, what the pupil said, the
+OOGO date, the next evaluation, the ib to contact, the state of the family member's own decision and whether
+the school recorded a guardian as unreachable (rule 3). Each guardian sees only their own decision."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from plans.models import Evaluation, EvaluationOutcome, Opp, OppVersion
+
+from ..contact import ib_contact
+from ..models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
+from ..parties import help_after_refusal
+from ..requirements import unreachable_parties
+
+
+def evaluation_per_goal(user, opp: Opp) -> dict[str, EvaluationOutcome]:
+    """Per goal (by its uuid), the outcome of the latest evaluation that judged it."""
+    outcomes = (EvaluationOutcome.objects.filter(evaluation__in=Evaluation.objects.visible_to(user).filter(opp=opp))
+                .select_related("evaluation").order_by("-evaluation__evaluated_on", "-evaluation__pk"))
+    latest: dict[str, EvaluationOutcome] = {}
+    for outcome in outcomes:
+        latest.setdefault(str(outcome.goal_uuid), outcome)
+    return latest
+
+
+def with_evaluations(content: dict | None, latest: dict[str, EvaluationOutcome]) -> dict | None:
+    if content is None:
+        return None
+    goals = [{**goal, "evaluation": latest.get(str(goal.get("uuid")))} for goal in content["handelingsdeel"]["goals"]]
+    return {**content, "handelingsdeel": {**content["handelingsdeel"], "goals": goals}}
+
+
+def plan_facts(user, opp: Opp) -> dict:
+    return {
+        "pupil_said": (Hearing.objects.visible_to(user).filter(opp=opp, heard=True)
+                       .order_by("-heard_on", "-created_at").first()),
+        "last_oogo": OogoMeeting.objects.visible_to(user).filter(opp=opp).order_by("-held_on", "-pk").first(),
+        "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).order_by("-evaluated_on").first(),
+        "next_evaluation": opp.next_evaluation_due,
+        "ib": ib_contact(opp),
+    }
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The state of the family member's own decision when they come back (rule 4: with the way to help)."""
+
+    decision: InstemmingDecision
+    help: object
+
+    @property
+    def refused(self) -> bool:
+        return self.decision.decision == Decision.NIET_AKKOORD
+
+
+def banner_for(opp: Opp, current: InstemmingDecision | None, asked: bool) -> Banner | None:
+    if not asked or current is None or current.decision == Decision.AKKOORD:
+        return None
+    return Banner(decision=current, help=help_after_refusal(opp))
+
+
+def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient | None,
+                      current: InstemmingDecision | None) -> dict:
+    """Said plainly on the family page: the school could not reach this person (they may still decide), or
+    could not reach the other guardian (so this person's akkoord suffices). The other is never named."""
+    if version is None or recipient is None:
+        return {}
+    confirmed, pending = unreachable_parties(version)
+    notes = {}
+    me = recipient.party
+    if current is None and (me in confirmed or me in pending):
+        notes["me"] = _("De school heeft vastgelegd dat zij u niet kon bereiken. U kunt nu alsnog zelf beslissen: "
+                        "uw besluit telt, ook als u niet akkoord gaat.")
+    if any(key != me for key in confirmed):
+        notes["other"] = _("De school kon de andere ouder met gezag niet bereiken. Zij heeft vastgelegd wat zij "
+                           "heeft geprobeerd, en de schoolleider heeft dat bevestigd. Daarom is uw akkoord genoeg om "
+                           "het plan vast te stellen. Gaat u niet akkoord, dan kan het plan zo niet worden "
+                           "vastgesteld.")
+    return notes
