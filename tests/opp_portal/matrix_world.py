@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 
 from consent import services as consent
+from consent.invitations import make_link
 from consent.models import Decision, HowGiven, InstemmingRecipient
+from consent.outreach import UnreachableReason
 from opp_portal.mail import queue_email
 from opp_portal.outbox.models import MailStatus, OutgoingEmail
 from plans import calendar
@@ -60,6 +62,8 @@ class Side:
     transfer: object
     guardian: object
     email: object
+    unreachability: object
+    invitation_token: str
 
 
 def _content(tag: str, opp) -> dict:
@@ -103,6 +107,10 @@ def build_side(tag: str) -> Side:
     mine = InstemmingRecipient.objects.for_user(mother).get(request=request)
     consent.decide(user=mother, recipient=mine, decision=Decision.AKKOORD, reason=f"{m}-reden-moeder")
     fathers = InstemmingRecipient.objects.for_user(father).get(request=request)
+    # Before the father's paper decision the ib had recorded that he could not be reached (never confirmed).
+    unreachability = consent.record_unreachable(user=ib, recipient=fathers, reason=UnreachableReason.NO_ANSWER,
+                                                attempts=f"{m}-twee keer gebeld")
+    invitation_token = make_link(mine.guardian, request=request)
     decision = consent.record_paper_decision(
         user=ib, recipient=fathers, decision=Decision.AKKOORD, reason="", how=HowGiven.OP_PAPIER,
         scan=SimpleUploadedFile("besluit.pdf", PDF, content_type="application/pdf"),
@@ -147,7 +155,7 @@ def build_side(tag: str) -> Side:
         pupil=pupil, opp=opp, version=version, request=request, recipient=mine, decision=decision, so_opp=so_opp,
         feed=calendar.create_feed(user=ib), text=text, batch=batch, transfer=transfer,
         guardian=Guardian.objects.get(user=mother),
-        email=_failed_mail(school, tag),
+        email=_failed_mail(school, tag), unreachability=unreachability, invitation_token=invitation_token,
     )
 
 

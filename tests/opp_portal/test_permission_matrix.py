@@ -82,6 +82,7 @@ ENTRIES = {
     # opp_portal
     "home": Entry(none, get={"guardian_without_gezag": PAGE, EVERYONE: REDIRECT}, scoped=False),
     "healthz": Entry(none, get={EVERYONE: PAGE}, scoped=False, public={"get": PAGE, "post": NOT_ALLOWED}),
+    "account_email": Entry(none, get={EVERYONE: PAGE}, scoped=False),
     "admin_login": Entry(none, get={EVERYONE: LOGIN}, post={EVERYONE: LOGIN}, scoped=False),
     # plans: the pupil's plans and the draft
     "plans:pupil_plans": Entry(pupil, get={READERS: PAGE}),
@@ -112,11 +113,12 @@ ENTRIES = {
                                       post={STAFF: PAGE, "superuser": REFUSED}),
     "plans:standard_text_archive": Entry(lambda s: {"text_uuid": s.text.uuid}, post={STAFF + ",superuser": REDIRECT}),
     "plans:draft_pdf": Entry(opp, get={READERS: PAGE}),
+    # A family member gets a PDF made for them (only their own decision in it), never the school's stored file.
     "plans:version_pdf": Entry(lambda s: {"version_uuid": s.version.uuid},
                                get={READERS + ",parent,other_guardian,pupil": PAGE},
-                               post={READERS + ",parent,other_guardian,pupil": REDIRECT}),
+                               post={READERS: REDIRECT, "parent,other_guardian,pupil": PAGE}),
     "plans:version_pdf_file": Entry(lambda s: {"version_uuid": s.version.uuid},
-                                    get={READERS + ",parent,other_guardian,pupil": REDIRECT}),
+                                    get={READERS: REDIRECT, "parent,other_guardian,pupil": PAGE}),
     # consent: the school's side
     "consent:school": Entry(opp, get={STAFF + ",superuser": PAGE}),
     # The plan is adopted: nothing to send, everyone who may read it is sent back to the plan.
@@ -130,6 +132,19 @@ ENTRIES = {
     # The scan is the father's paper decision: staff who read the plan and the father, never the mother.
     "consent:decision_scan": Entry(lambda s: {"decision_uuid": s.decision.uuid},
                                    get={READERS + ",other_guardian": PAGE}),
+    "consent:record_unreachable": Entry(lambda s: {"recipient_uuid": s.recipient.uuid},
+                                        get={STAFF + ",superuser": PAGE}, post={STAFF + ",superuser": PAGE}),
+    "consent:confirm_unreachable": Entry(lambda s: {"unreachability_uuid": s.unreachability.uuid},
+                                         post={STAFF: REDIRECT}),
+    "consent:withdraw_unreachable": Entry(lambda s: {"unreachability_uuid": s.unreachability.uuid},
+                                          post={STAFF: REDIRECT}),
+    "consent:invite_pupil": Entry(opp, post={"ib": PAGE, "school_leader": REDIRECT}),
+    "consent:notices": Entry(none, get={EVERYONE: PAGE}, scoped=False),  # each user's own notices
+    "consent:notices_read": Entry(none, post={EVERYONE: REDIRECT}, scoped=False),
+    # The personal link leads a stranger to the code sign-in of the address the school recorded; a signed-in
+    # account that is not that person gets a 404, the person their page.
+    "consent:invitation": Entry(lambda s: {"token": s.invitation_token}, get={"parent": REDIRECT},
+                                post={"parent": REDIRECT}, public={"get": PAGE, "post": LOGIN}),
     # consent: the family's side
     "consent:child": Entry(pupil, get={"parent,other_guardian,pupil": REDIRECT}),
     "consent:log": Entry(pupil, get={"parent,other_guardian": PAGE}),
@@ -258,7 +273,7 @@ def test_every_role_gets_exactly_its_answer_and_plan_content_only_with_a_recorde
                             problems.append(f"{where}: shows plan content without recording the read")
                     if role in ("other_guardian", "guardian_without_gezag", "pupil") and "-moeder" in body:
                         problems.append(f"{where}: shows what the other parent wrote")
-    assert problems == []
+    assert not problems, "\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
