@@ -394,9 +394,9 @@ def test_plan_page_links_to_the_lifecycle_pages_by_role(client, world, consent):
 
 def test_the_commissie_advice_page_records_the_read_and_a_refusal_shows_no_advice(client, world_for, consent):
     w = world_for("so")
-    opp = w.fill(w.start())
-    services.record_commissie_advice(user=w.ib, opp=opp, advised_on=timezone.localdate(), commissie="begeleiding",
-                                     advice="Het advies van de commissie is positief.")
+    opp, version = w.sent()
+    services.record_commissie_advice(user=w.ib, opp=opp, version=version, advised_on=timezone.localdate(),
+                                     commissie="begeleiding", advice="Het advies van de commissie is positief.")
     teacher = staff("teacher", school=w.school, groups="5")
     client.force_login(teacher)
     page = client.get(url("commissie_advice", opp)).content.decode()
