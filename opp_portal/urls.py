@@ -1,14 +1,12 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("opp_portal.outbox.urls")),
     # The address is the one the school records (and the key to the family's records): nobody changes or
     # adds one here, so allauth's own email page is replaced by this one.

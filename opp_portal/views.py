@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,6 +48,13 @@ def refused(request: HttpRequest, message: str, *, back: str, status: int = 403)
 def account_email(request: HttpRequest) -> HttpResponse:
     """Which address the account uses; changing it goes through the school (or the portal's administrator)."""
     return render(request, "account/email_fixed.html", {"reach": reach_of(request.user)})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico; the file lives with the static files. Resolved per request, because in
+    production its hashed name comes from the manifest that `collectstatic` writes after the URLs are loaded."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 @require_GET

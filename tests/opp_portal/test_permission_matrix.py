@@ -82,6 +82,7 @@ ENTRIES = {
     # opp_portal
     "home": Entry(none, get={"guardian_without_gezag": PAGE, EVERYONE: REDIRECT}, scoped=False),
     "healthz": Entry(none, get={EVERYONE: PAGE}, scoped=False, public={"get": PAGE, "post": NOT_ALLOWED}),
+    "favicon": Entry(none, get={EVERYONE: REDIRECT}, scoped=False, public={"get": REDIRECT, "post": NOT_ALLOWED}),
     "account_email": Entry(none, get={EVERYONE: PAGE}, scoped=False),
     "admin_login": Entry(none, get={EVERYONE: LOGIN}, post={EVERYONE: LOGIN}, scoped=False),
     # plans: the pupil's plans and the draft
