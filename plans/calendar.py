@@ -24,8 +24,7 @@ from opp_portal.access import reach_of
 from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
-from .documents import CalendarFeed
-from .models import Opp
+from .models import CalendarFeed, Opp
 from .overview import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
 
 TOKEN_BYTES = 32

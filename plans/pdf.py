@@ -41,8 +41,7 @@ from opp_portal.audit.service import record
 from opp_portal.queueing import enqueue_on_commit
 
 from .content import snapshot
-from .documents import PdfRendering, PdfStatus
-from .models import Opp, OppKind, OppStatus, OppVersion
+from .models import Opp, OppKind, OppStatus, OppVersion, PdfRendering, PdfStatus
 
 
 # A reserved domain (RFC 2606) that never resolves: relative URLs in the PDF template are joined to it, and

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from opp_portal.queueing import enqueue_on_commit
 
-from .documents import PdfRendering, PdfStatus
+from .models import PdfRendering, PdfStatus
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from django.db.models import Count, Q
 from schools.demo import DemoContext
 from schools.models import Guardianship, Membership, Pupil, Role, User
 
-from . import services
-from .models import Opp, OppKind, OppStatus, StandardText, StandardTextKind
+from .. import services
+from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind
 
 # --- the clock ------------------------------------------------------------------------------------------------
 

@@ -343,7 +343,7 @@ class OppVersion(AppendOnlyModel):
         return f"{self.opp} v{self.number}"
 
     def hash_is_valid(self) -> bool:
-        from .content import content_hash
+        from ..content import content_hash
 
         return content_hash(self.content) == self.content_hash
 
@@ -541,7 +541,3 @@ class CommissieAdvice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_commissie_display()} {self.advised_on}"
 
-
-# Kept in their own module to keep this one readable; imported so Django registers them.
-from .documents import CalendarFeed, PdfRendering, PdfStatus  # noqa: E402,F401
-from .notices import LeaderDigest  # noqa: E402,F401

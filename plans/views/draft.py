@@ -21,14 +21,14 @@ from opp_portal.views import refused
 from opp_portal.audit.service import record_plan_read
 from schools.models import Enrolment, Pupil, Role, School
 
-from . import services
-from .content import GOAL_FIELDS, snapshot
-from .deadlines import FROM_ENROLMENT, marks_for
-from .forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
-from .models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
-from .requirements import judge
-from .sending import send_url
-from .terms import terms_for
+from .. import services
+from ..content import GOAL_FIELDS, snapshot
+from ..deadlines import FROM_ENROLMENT, marks_for
+from ..forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
+from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
+from ..requirements import judge
+from ..sending import send_url
+from ..terms import terms_for
 
 STATUS_BADGES = {
     OppStatus.CONCEPT: "text-bg-secondary",

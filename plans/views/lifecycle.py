@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from opp_portal.views import refused
 from schools.models import Role
 
-from . import services
-from .content import snapshot
-from .diff import describe_changes
-from .forms_lifecycle import CommissieForm, EndForm, EvaluationForm, mark_invalid
-from .models import (
+from .. import services
+from ..content import snapshot
+from ..diff import describe_changes
+from ..forms import CommissieForm, EndForm, EvaluationForm, mark_invalid
+from ..models import (
     Adoption,
     CommissieAdvice,
     Evaluation,
@@ -32,7 +32,7 @@ from .models import (
     OppVersion,
     goal_title,
 )
-from .views import _audit_read, _decorate, _get_opp, _roles
+from .draft import _audit_read, _decorate, _get_opp, _roles
 
 OUTCOME_BADGES = {"reached": "text-bg-success", "partly": "text-bg-warning", "not_reached": "text-bg-danger"}
 
@@ -318,7 +318,7 @@ def _goal_summary(goal: dict) -> str:
 
 def side_by_side(old: dict, new: dict) -> list[dict]:
     """Every field that differs, with its section, its label and both texts."""
-    from .forms import KIND_LABELS
+    from ..forms import KIND_LABELS
 
     rows = []
 

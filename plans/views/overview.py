@@ -18,10 +18,10 @@ from opp_portal.access import reach_of
 from opp_portal.audit.service import record
 from schools.models import Role, School
 
-from . import calendar
-from .models import Opp
-from .overview import build_ib_sections, build_sections, overview_plans
-from .terms import terms_for
+from .. import calendar
+from ..models import Opp
+from ..overview import build_ib_sections, build_sections, overview_plans
+from ..terms import terms_for
 
 
 # --- the overview -------------------------------------------------------------------------------------------

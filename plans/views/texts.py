@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opp_portal.access import reach_of
 from schools.models import School
 
-from . import services
-from .forms_lifecycle import StandardTextForm, mark_invalid
-from .models import StandardText
-from .services.texts import manageable_boards, manageable_schools
+from .. import services
+from ..forms import StandardTextForm, mark_invalid
+from ..models import StandardText
+from ..services.texts import manageable_boards, manageable_schools
 
 
 def _library(user):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
 
-from .identifiers import (
+from ..identifiers import (
     validate_board_number,
     validate_brin,
     validate_bsn,

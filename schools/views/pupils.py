@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.access import reach_of
 
-from . import services, transfers
-from .forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
-from .models import Enrolment, Guardian, Guardianship, Pupil, School
+from .. import services, transfers
+from ..forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
+from ..models import Enrolment, Guardian, Guardianship, Pupil, School
 
 PAGE_SIZE = 50
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from opp_portal.audit.models import AuditEvent
 from plans import calendar
-from plans.documents import CalendarFeed
+from plans.models import CalendarFeed
 from plans.models import OppStatus
 from schools.models import Membership
 from schools.services import NotAllowed

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from opp_portal.audit.models import AuditEvent
 from plans import pdf, services
-from plans.documents import PdfRendering, PdfStatus
+from plans.models import PdfRendering, PdfStatus
 from plans.models import OppVersion
 from plans.pdf import InstemmingRecord, PdfResourceRefused, static_file_for
 from plans.tasks import render_pdf
