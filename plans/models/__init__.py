@@ -6,36 +6,32 @@ Writes go through `plans.services`; reads through the `visible_to(user)` queryse
 from opp_portal.append_only import AppendOnlyError  # noqa: F401  (raised by the append-only models here)
 
 from .documents import CalendarFeed, PdfRendering, PdfStatus
+from .evaluations import Evaluation, EvaluationDecision, EvaluationOutcome, EvaluationQuerySet, GoalOutcome
 from .notices import LeaderDigest
 from .opp import (
     BASISONDERSTEUNING_SCHOOL_TYPES,
     COMMISSIE_SCHOOL_TYPES,
     EDITABLE_STATUSES,
     MAX_EVALUATION_CYCLE_MONTHS,
+    Goal,
+    Opp,
+    OppKind,
+    OppQuerySet,
+    OppStatus,
+    UitstroomOption,
+    UitstroomOptionQuerySet,
+    goal_title,
+    validate_school_type_list,
+)
+from .texts import StandardText, StandardTextKind, StandardTextQuerySet
+from .versions import (
     Adoption,
     AdoptionQuerySet,
     Commissie,
     CommissieAdvice,
     CommissieAdviceQuerySet,
-    Evaluation,
-    EvaluationDecision,
-    EvaluationOutcome,
-    EvaluationQuerySet,
-    Goal,
-    GoalOutcome,
-    Opp,
-    OppKind,
-    OppQuerySet,
-    OppStatus,
     OppVersion,
     OppVersionQuerySet,
-    StandardText,
-    StandardTextKind,
-    StandardTextQuerySet,
-    UitstroomOption,
-    UitstroomOptionQuerySet,
-    goal_title,
-    validate_school_type_list,
 )
 
 __all__ = [
