@@ -1,5 +1,5 @@
-"""Consent's answers to the plan's adoption requirements (rules 1-5), registered in plans' registry when
-the app loads, so the checklist beside the plan and the guard in `plans.services.adopt` use these records.
+"""Consent's answers to the plan's adoption requirements (rules 1-5), given to `plans.requirements.REQUIREMENTS`
+when the app loads, so the checklist beside the plan and the guard in `plans.services.adopt` use these records.
 
 Each answer judges one version (or the draft) and counts the records of its evidence window
 (`plans.requirements.window`): for a first plan everything recorded on it; for an adjustment what was recorded
@@ -24,7 +24,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Evaluation, Opp, OppKind, OppVersion
-from plans.requirements import CONSENT_KEYS, Requirement, Status, day_text, met, missing, register, window
+from plans.requirements import CONSENT_KEYS, REQUIREMENTS, Requirement, Status, day_text, met, missing, window
 from schools.models import Guardianship
 
 from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting, Unreachability
@@ -382,7 +382,8 @@ def consent_requirements() -> list[Requirement]:
     return items
 
 
-def register_consent_requirements() -> None:
-    """Answer plans' placeholders `oogo`, `hearing` and `instemming` with the real checks."""
+def answer_adoption_requirements() -> None:
+    """Answer plans' expected requirements `oogo`, `hearing` and `instemming` with the real checks, and add the
+    advisory ones for internal plans (from `ConsentConfig.ready`, once)."""
     for requirement in consent_requirements():
-        register(requirement, replace=True)
+        REQUIREMENTS.answer(requirement.key, requirement)

@@ -25,7 +25,7 @@ from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
 from .models import CalendarFeed, Opp
-from .overview import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
+from .selectors import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64

@@ -22,7 +22,7 @@ from opp_portal.mail import queue_email
 from schools.models import Membership, Role
 
 from .models import LeaderDigest, Opp
-from .overview import objection_rows, ready_keys
+from .selectors import objection_rows, ready_keys
 
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 

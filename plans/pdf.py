@@ -3,14 +3,15 @@
 Rendering never touches the network: `StaticOnlyFetcher` refuses every URL except the project's own static
 files, which it reads from disk through the staticfiles finders.
 
-Instemming is recorded by the consent app, to the right of plans. It fills the PDF's instemming block
-through a small hook, registered when it loads:
+Instemming, the overleg and the pupil's hearing are recorded by the consent app, to the right of plans. It
+answers two questions (`opp_portal.questions`) when it loads:
 
-    from plans.pdf import InstemmingRecord, register_instemming_provider
-    register_instemming_provider(lambda version, viewer=None: [InstemmingRecord(...), ...])
+    from plans.pdf import CONSENT_SUMMARY, INSTEMMING_RECORDS
+    INSTEMMING_RECORDS.answer(lambda version, viewer=None: [InstemmingRecord(...), ...])
+    CONSENT_SUMMARY.answer(lambda opp, version: ConsentSummary(...))
 
-Without a provider the PDF says "Instemming: nog niet vastgelegd". `viewer` is None for the school's PDF (every
-decision); for a parent or pupil it is their user, and the provider gives only what they may see (their own
+Unanswered, the PDF says "Instemming: nog niet vastgelegd". `viewer` is None for the school's PDF (every
+decision); for a parent or pupil it is their user, and the answer gives only what they may see (their own
 decisions): their PDF is made for them (`family_version_pdf`), never the school's stored file.
 
 A stored file is named after the hash of the exact document it shows (the HTML with every printed fact:
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
 from opp_portal.queueing import enqueue_on_commit
+from opp_portal.questions import Question
 
 from .content import snapshot
 from .models import Opp, OppKind, OppStatus, OppVersion, PdfRendering, PdfStatus
@@ -121,23 +123,19 @@ class InstemmingRecord:
         return self.content_hash[:8]
 
 
-InstemmingProvider = Callable[[OppVersion], list[InstemmingRecord]]
-_instemming_provider: InstemmingProvider | None = None
-
-
-def register_instemming_provider(provider: InstemmingProvider | None) -> None:
-    """The consent app answers "who agreed to this version, and when"; None removes the answer (tests)."""
-    global _instemming_provider
-    _instemming_provider = provider
+INSTEMMING_RECORDS: Question[Callable[..., list[InstemmingRecord] | None]] = Question(
+    "plans.pdf_instemming_records", default=lambda version, viewer=None: None,
+    doc="Who decided on this version, and when, as `viewer` may see it (None: the school, every decision).")
 
 
 def instemming_records(version: OppVersion | None, viewer=None) -> list[InstemmingRecord] | None:
     """The decisions on `version` that `viewer` may see (None: the school, all of them), oldest first; None when
     nothing records instemming (yet)."""
-    if version is None or _instemming_provider is None:
+    if version is None:
         return None
-    records = _instemming_provider(version) if viewer is None else _instemming_provider(version, viewer=viewer)
-    return sorted(records, key=lambda r: r.decided_at)
+    answer = INSTEMMING_RECORDS.get()
+    records = answer(version) if viewer is None else answer(version, viewer=viewer)
+    return None if records is None else sorted(records, key=lambda r: r.decided_at)
 
 
 # --- the overleg and the hearing (consent's records) ----------------------------------------------------------
@@ -153,18 +151,13 @@ class ConsentSummary:
     pupil_view: str  # the pupil's view in their own words, or why they were not heard
 
 
-ConsentSummaryProvider = Callable[[Opp, OppVersion | None], ConsentSummary]
-_consent_summary_provider: ConsentSummaryProvider | None = None
-
-
-def register_consent_summary_provider(provider: ConsentSummaryProvider | None) -> None:
-    """The consent app answers "when was the overleg, how was the pupil heard" for a version (or the draft)."""
-    global _consent_summary_provider
-    _consent_summary_provider = provider
+CONSENT_SUMMARY: Question[Callable[[Opp, OppVersion | None], ConsentSummary | None]] = Question(
+    "plans.pdf_consent_summary", default=lambda opp, version: None,
+    doc="When was the overleg and how was the pupil heard, for a version (or the draft).")
 
 
 def consent_summary(opp: Opp, version: OppVersion | None) -> ConsentSummary | None:
-    return _consent_summary_provider(opp, version) if _consent_summary_provider is not None else None
+    return CONSENT_SUMMARY(opp, version)
 
 
 # --- the document ---------------------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from ..models import Opp, OppKind, OppStatus
 from .clock import Timeline, demo_clock
 from .content import GOALS, SUPPORT, family_of, plan_content, seed_standard_texts
 
-__all__ = ["PLANS", "PlanMaker", "PlanSpec", "PupilPicker", "Staff", "Timeline", "demo_clock", "register_demo_step",
-           "seed_plans", "tally_plans"]
+__all__ = ["PLANS", "PlanMaker", "PlanSpec", "PupilPicker", "Staff", "Timeline", "demo_clock", "seed_plans",
+           "tally_plans"]
 
 # --- who works at the demo schools ----------------------------------------------------------------------------
 
@@ -342,10 +342,3 @@ def _tell(maker: PlanMaker, spec: PlanSpec, pupil: Pupil) -> Opp:
         opp = maker.start(spec, pupil, days_ago=30, support_start=40)
         return maker.overleg(opp, days_ago=25)
     raise ValueError(spec.story)
-
-
-def register_demo_step() -> None:
-    """Called from PlansConfig.ready(): `seed_demo` runs `seed_plans` after the schools step."""
-    from schools.demo import register_step
-
-    register_step("plans", seed_plans)

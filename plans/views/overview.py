@@ -20,7 +20,8 @@ from schools.models import Role, School
 
 from .. import calendar
 from ..models import Opp
-from ..overview import build_ib_sections, build_sections, overview_plans
+from ..overview import build_ib_sections, build_sections
+from ..selectors import overview_plans
 from ..terms import terms_for
 
 
