@@ -3,7 +3,7 @@
 Every action is checked against the user's reach and recorded as an audit event in its transaction.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.queueing import enqueue_on_commit
 from schools.models import Board, School
 
@@ -22,6 +23,10 @@ _DELIVERED_UPDATE_FIELDS = [
     "opp_uuid", "pupil_uuid", "school", "enrolment_key", "brin", "vestiging", "sequence_number", "bsn",
     "onderwijsnummer", "begin", "end", "batch",
 ]
+
+
+class ExportRuleError(RuleViolation):
+    """A rule of the ROD export refuses the step (a school that does not register, a batch already delivered)."""
 
 
 def _on_behalf_of(board: Board) -> str:
@@ -41,12 +46,12 @@ def start_export(*, user, board: Board, school: School | None = None, kind: str 
     """Create a batch in state `building` and queue its build once the transaction commits."""
     _require_board_admin(user, board)
     if kind not in BatchKind.values:
-        raise ValidationError(_("Onbekende soort export."))
+        raise ExportRuleError(_("Onbekende soort export."))
     if school is not None:
         if school.board_id != board.pk:
-            raise ValidationError(_("Deze school hoort niet bij het bestuur."))
+            raise ExportRuleError(_("Deze school hoort niet bij het bestuur."))
         if school.school_type not in REGISTERING_SCHOOL_TYPES:
-            raise ValidationError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
+            raise ExportRuleError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
                                     "regulier voortgezet onderwijs doen dat."))
     with transaction.atomic():
         if queue:
@@ -110,9 +115,9 @@ def mark_delivered(*, user, batch: ExportBatch) -> ExportBatch:
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board", "school").get(pk=batch.pk)
         if batch.state != BatchState.READY:
-            raise ValidationError(_("Alleen een export die klaar is, kan als aangeleverd worden gemarkeerd."))
+            raise ExportRuleError(_("Alleen een export die klaar is, kan als aangeleverd worden gemarkeerd."))
         if superseded_by(batch) is not None:
-            raise ValidationError(_("Na deze export is al een nieuwere export aangeleverd. Verwerp deze en maak "
+            raise ExportRuleError(_("Na deze export is al een nieuwere export aangeleverd. Verwerp deze en maak "
                                     "een nieuwe export."))
         _apply_delivery(batch)
         batch.state = BatchState.DELIVERED
@@ -131,7 +136,7 @@ def discard(*, user, batch: ExportBatch) -> ExportBatch:
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board").get(pk=batch.pk)
         if batch.state not in (BatchState.BUILDING, BatchState.READY, BatchState.FAILED):
-            raise ValidationError(_("Deze export kan niet meer worden verworpen."))
+            raise ExportRuleError(_("Deze export kan niet meer worden verworpen."))
         batch.state = BatchState.DISCARDED
         batch.discarded_at = timezone.now()
         batch.save(update_fields=["state", "discarded_at"])

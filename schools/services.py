@@ -5,13 +5,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.http import Http404
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails, transfers
@@ -24,6 +24,10 @@ class NotAllowed(Http404):
     It is an Http404, so a view that lets it through answers 404, never a 403
     that would confirm the record exists.
     """
+
+
+class SchoolRuleError(RuleViolation):
+    """A rule about pupils, guardians or transfers refuses the change; Dutch, next to `field` when it names one."""
 
 
 class Conflict(Exception):
@@ -125,10 +129,10 @@ def _known_in_reach(user, data: PupilData, kind: str, number: str, *, exclude: P
     known = transfers.in_reach(user, kind, number, exclude=exclude)
     if known is not None and known.date_of_birth != data.date_of_birth:
         # Never attach another record of the user's schools because of a mistyped number that passes the check.
-        raise ValidationError({kind: _(
+        raise SchoolRuleError(_(
             "Dit nummer hoort bij een andere leerling van uw school, met een andere geboortedatum. "
             "Controleer het nummer en de geboortedatum."
-        )})
+        ), field=kind)
     return known
 
 
@@ -141,12 +145,12 @@ def _renumber(*, user, pupil: Pupil, data: PupilData, school: School) -> Pupil |
     old_kind, old_number = transfers.number_of(pupil)
     kind, number = transfers.number_of(data)
     if pupil.duplicate_of_id is None and transfers.has_pending(pupil):
-        raise ValidationError({old_kind: _(
+        raise SchoolRuleError(_(
             "Een andere school vraagt u te bevestigen dat deze leerling naar haar overstapt. Beslis daar eerst over "
             "(onder Overstappen) en wijzig daarna het nummer."
-        )})
+        ), field=old_kind)
     if transfers.in_reach(user, kind, number, exclude=pupil) is not None:
-        raise ValidationError({kind: _("Een andere leerling van uw school heeft dit nummer al.")})
+        raise SchoolRuleError(_("Een andere leerling van uw school heeft dit nummer al."), field=kind)
     if pupil.duplicate_of_id is not None:
         transfers.withdraw(user=user, incoming=pupil, school=school)
     return transfers.principal(kind, number, exclude=pupil)

@@ -13,7 +13,6 @@ leaves both records as they are: the receiving school cannot tell a refusal from
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from opp_portal.access import reach_of
 from opp_portal.audit.models import AuditEvent
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails
@@ -33,8 +33,8 @@ class NotDecidable(Http404):
     """The user may not decide on this transfer; a 404, so it does not confirm the transfer exists."""
 
 
-class AlreadyDecided(ValidationError):
-    pass
+class AlreadyDecided(RuleViolation):
+    """Someone decided on this transfer already (a form sent twice, or by the other party)."""
 
 
 def number_of(pupil) -> tuple[str, str]:

@@ -50,10 +50,10 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
         raise ConsentError(_("Er is geen andere ouder met gezag. Zonder het akkoord van een ouder kan het plan niet "
                              "worden vastgesteld; vraag de instemming op papier of ga langs."))
     if reason not in UnreachableReason.values:
-        raise ConsentError(_("Kies waarom de ouder niet bereikbaar is."))
+        raise ConsentError(_("Kies waarom de ouder niet bereikbaar is."), field="reason")
     attempts = clean(attempts)
     if not attempts:
-        raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."))
+        raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."), field="attempts")
     if Unreachability.objects.filter(recipient=fresh, withdrawn_at__isnull=True).exists():
         raise ConsentError(_("Dit is al vastgelegd."))
     item = Unreachability.objects.create(recipient=fresh, reason=reason, attempts=attempts,
@@ -123,7 +123,7 @@ def invite_pupil(*, user, pupil: Pupil, school: School, younger_by_choice: bool 
     young = pupil.age_years < PUPIL_INVITATION_AGE
     if young and not younger_by_choice:
         raise ConsentError(_("%(name)s is jonger dan 12 jaar. Kies er bewust voor om deze leerling toch uit te "
-                             "nodigen.") % {"name": pupil.first_name})
+                             "nodigen.") % {"name": pupil.first_name}, field="younger_by_choice")
     invitation = PupilInvitation.objects.create(pupil=pupil, email=pupil.email.lower(),
                                                 kind=PupilInvitationKind.OWN_PAGE, younger_by_choice=young,
                                                 invited_by=user)

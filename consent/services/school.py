@@ -145,13 +145,14 @@ def request_instemming(
     open_for_instemming(version)
     reason = clean(reason)
     if not reason:
-        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."))
+        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."),
+                           field="reason")
     day = timezone.localdate()
     answer_by = answer_by or day + ANSWER_WITHIN
     if answer_by < day:
-        raise ConsentError(_("De datum waarvoor u graag antwoord hebt, ligt in het verleden."))
+        raise ConsentError(_("De datum waarvoor u graag antwoord hebt, ligt in het verleden."), field="answer_by")
     if answer_by > day + LATEST_ANSWER_BY:
-        raise ConsentError(_("Kies een datum binnen vier maanden voor het antwoord."))
+        raise ConsentError(_("Kies een datum binnen vier maanden voor het antwoord."), field="answer_by")
     parties = deciding_parties(opp.pupil, day)
     if not parties:
         raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
@@ -246,10 +247,11 @@ def record_paper_decision(
     reason = check_decision(decision, reason)
     if decision == Decision.AKKOORD and scan is None:
         raise ConsentError(_("Een akkoord legt u alleen vast met de scan van het door de ouder ondertekende formulier "
-                             "(of het ondertekende verslag van het gesprek). Voeg de scan toe."))
+                             "(of het ondertekende verslag van het gesprek). Voeg de scan toe."), field="scan")
     decided_at = decided_at or timezone.now()
     if decided_at > timezone.now() or decided_at < version.created_at:
-        raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."))
+        raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."),
+                           field="decided_on")
     own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE,
                                              recipient__guardian_id=recipient.guardian_id,
                                              recipient__pupil_id=recipient.pupil_id)
@@ -260,7 +262,8 @@ def record_paper_decision(
             "%(name)s heeft op %(day)s om %(time)s zelf online beslist. Een besluit op papier of uit een gesprek "
             "van die datum of eerder kan dat besluit niet vervangen: de datum van het besluit moet later zijn. "
             "Heeft de ouder op dezelfde dag opnieuw besloten, vraag dan de ouder dit zelf online te doen."
-        ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")})
+        ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")},
+            field="decided_on")
     item = InstemmingDecision(
         recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=how, recorded_by=user, decided_at=decided_at,

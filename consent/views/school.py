@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record, record_plan_read
+from opp_portal.errors import field_of, show_on_form
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
@@ -176,7 +177,7 @@ def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het overleg met de ouders is vastgelegd."))
             return redirect(page_url(opp, "overleg"))
@@ -204,7 +205,7 @@ def record_hearing(request: HttpRequest, opp_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het hoorrecht van de leerling is vastgelegd."))
             return redirect(page_url(opp, "hoorrecht"))
@@ -228,8 +229,8 @@ def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                if "reden" in " ".join(error.messages).lower():
-                    form.add_error("reason", error)
+                if field_of(error) in form.fields:
+                    show_on_form(form, error)
                 else:  # e.g. everyone was asked already (the form sent twice): the form may not be on the page
                     messages.error(request, " ".join(error.messages))
                     return redirect(page_url(opp, "instemming"))
@@ -288,9 +289,7 @@ def paper_decision(request: HttpRequest, recipient_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                text = " ".join(error.messages).lower()
-                field = "decided_on" if "datum" in text else "scan" if "scan" in text else None
-                form.add_error(field, error)
+                show_on_form(form, error)
             else:
                 told = _("%(name)s krijgt daarover een e-mail.") if recipient.current_email else _(
                     "Van %(name)s is geen e-mailadres bekend: laat de ouder zelf weten wat u hebt vastgelegd.")

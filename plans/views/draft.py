@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
-from opp_portal.views import refused
 from opp_portal.audit.service import record_plan_read
+from opp_portal.errors import show_on_form
+from opp_portal.views import refused
 from schools.models import Enrolment, Pupil, Role, School
 
 from .. import services
@@ -153,7 +154,7 @@ def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het concept is aangemaakt. Alles wat u typt wordt vanzelf bewaard."))
             return redirect("plans:draft", opp_uuid=opp.uuid)
@@ -303,7 +304,7 @@ def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
     except services.RoleRequired:
         raise Http404 from None
     except services.PlanRuleError as error:
-        form.add_error(None, error)
+        show_on_form(form, error)
         return _invalid(request, opp, form, goals)
 
     if request.htmx:
