@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from .queueing import broker_status
 from .questions import Answers
+from .queueing import broker_status
 
 logger = logging.getLogger(__name__)
 

@@ -180,6 +180,7 @@ def failed_count() -> int:
 
 def retry(*, user, email: OutgoingEmail) -> OutgoingEmail:
     """Staff send a failed mail again: a fresh set of attempts, recorded in the audit trail."""
+    from .audit.actions import Action
     from .audit.service import record
     from .outbox.tasks import send_email
 
@@ -191,7 +192,7 @@ def retry(*, user, email: OutgoingEmail) -> OutgoingEmail:
         row.attempts = 0
         row.next_attempt_at = timezone.now()
         row.save(update_fields=["status", "attempts", "next_attempt_at"])
-        record(actor=user, action="email.retried", obj=row, on_behalf_of="system",
+        record(actor=user, action=Action.EMAIL_RETRIED, obj=row, on_behalf_of="system",
                details={"to": row.to, "subject": row.subject, "last_error": row.last_error})
         enqueue_on_commit(send_email, row.pk)
     return row

@@ -38,13 +38,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
-from opp_portal.queueing import enqueue_on_commit
 from opp_portal.questions import Question
+from opp_portal.queueing import enqueue_on_commit
 
 from .content import snapshot
 from .models import Opp, OppKind, OppStatus, OppVersion, PdfRendering, PdfStatus
-
 
 # A reserved domain (RFC 2606) that never resolves: relative URLs in the PDF template are joined to it, and
 # the fetcher maps it onto the static files on disk. Nothing is ever requested over the network.
@@ -328,7 +328,7 @@ def build_stored_pdf(rendering: PdfRendering) -> PdfRendering:
         fresh.finished_at = timezone.now()
         fresh.heartbeat_at = None
         fresh.save(update_fields=["file", "page_count", "status", "error", "finished_at", "heartbeat_at"])
-        record(actor=None, action="opp.pdf_rendered", obj=version.opp, on_behalf_of="system",
+        record(actor=None, action=Action.OPP_PDF_RENDERED, obj=version.opp, on_behalf_of="system",
                pupil_id=version.opp.pupil_id,
                details={"version": version.number, "pages": page_count, "file": name})
     return fresh
@@ -386,7 +386,7 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
             heartbeat_at=None)
         rendering.refresh_from_db()
     opp = version.opp
-    record(actor=user, action="opp.pdf_requested", obj=opp, on_behalf_of=_on_behalf_of(user, opp),
+    record(actor=user, action=Action.OPP_PDF_REQUESTED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
            pupil_id=opp.pupil_id, details={"version": version.number, "reason": reason})
     # If the broker refuses, the page says "in de wachtrij" and the sweeper queues it again.
     enqueue_on_commit(render_pdf, rendering.pk)
@@ -417,6 +417,6 @@ def family_version_pdf(*, user, version: OppVersion) -> bytes:
 
 def record_download(*, user, opp: Opp, version: OppVersion | None) -> None:
     """Every download is a read of the plan's content, and logged as one."""
-    record(actor=user, action="opp.pdf_downloaded", obj=opp, on_behalf_of=_on_behalf_of(user, opp),
+    record(actor=user, action=Action.OPP_PDF_DOWNLOADED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
            pupil_id=opp.pupil_id,
            details={"version": version.number if version else None, "concept": version is None})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from opp_portal.queueing import enqueue_on_commit
@@ -65,7 +66,7 @@ def start_export(*, user, board: Board, school: School | None = None, kind: str 
             board=board, school=school, kind=kind, created_by=user if user is not None else None,
             queued_at=timezone.now() if queue else None,
         )
-        record(actor=user, action="rod.export_started", obj=batch, on_behalf_of=_on_behalf_of(board),
+        record(actor=user, action=Action.ROD_EXPORT_STARTED, obj=batch, on_behalf_of=_on_behalf_of(board),
                details={"kind": kind, "school": school.code if school else None})
         if queue:
             from .tasks import build_export
@@ -124,7 +125,7 @@ def mark_delivered(*, user, batch: ExportBatch) -> ExportBatch:
         batch.delivered_at = timezone.now()
         batch.delivered_by = user
         batch.save(update_fields=["state", "delivered_at", "delivered_by"])
-        record(actor=user, action="rod.export_delivered", obj=batch, on_behalf_of=_on_behalf_of(batch.board),
+        record(actor=user, action=Action.ROD_EXPORT_DELIVERED, obj=batch, on_behalf_of=_on_behalf_of(batch.board),
                details={"exported": batch.exported_count, "csv_sha256": batch.csv_sha256,
                         "xml_sha256": batch.xml_sha256})
     return batch
@@ -140,7 +141,7 @@ def discard(*, user, batch: ExportBatch) -> ExportBatch:
         batch.state = BatchState.DISCARDED
         batch.discarded_at = timezone.now()
         batch.save(update_fields=["state", "discarded_at"])
-        record(actor=user, action="rod.export_discarded", obj=batch, on_behalf_of=_on_behalf_of(batch.board))
+        record(actor=user, action=Action.ROD_EXPORT_DISCARDED, obj=batch, on_behalf_of=_on_behalf_of(batch.board))
     return batch
 
 
@@ -156,7 +157,7 @@ def mark_failed(batch_id: int, exc: BaseException | None = None, *, reason: str 
         batch.failure_reason = reason
         batch.heartbeat_at = None
         batch.save(update_fields=["state", "failure_reason", "heartbeat_at"])
-        record(actor=None, action="rod.export_failed", obj=batch, on_behalf_of="system",
+        record(actor=None, action=Action.ROD_EXPORT_FAILED, obj=batch, on_behalf_of="system",
                details={"reason": reason, "attempts": batch.attempts})
         transaction.on_commit(lambda: _remove_stray_files(batch), robust=True)
 

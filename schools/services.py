@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
@@ -115,11 +116,11 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
         obj.duplicate_of = existing
         obj.full_clean()
         obj.save()
-        record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+        record(actor=user, action=Action.PUPIL_CREATED, obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     enr = Enrolment(pupil=obj, **vars(enrolment))
     enr.full_clean()
     enr.save()
-    record(actor=user, action="enrolment.created", obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    record(actor=user, action=Action.ENROLMENT_CREATED, obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=obj, school=enrolment.school)
     return obj
@@ -183,10 +184,10 @@ def update_pupil(
     enrolment.save()
     changed = sorted(k for k in vars(data) if str(getattr(pupil, k)) != before[k])
     record(
-        actor=user, action="pupil.updated", obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
+        actor=user, action=Action.PUPIL_UPDATED, obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
         pupil_id=pupil.pk, details={"fields": changed},
     )
-    record(actor=user, action="enrolment.updated", obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
+    record(actor=user, action=Action.ENROLMENT_UPDATED, obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=pupil, school=enrolment.school)
     return pupil
@@ -217,7 +218,7 @@ def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
         pupil=pupil, guardian=guardian, relationship=data.relationship, has_gezag=data.has_gezag
     )
     record(
-        actor=user, action="guardian.added", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk,
+        actor=user, action=Action.GUARDIAN_ADDED, obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk,
         details={"has_gezag": data.has_gezag},
     )
     return link
@@ -262,7 +263,7 @@ def update_guardian(
     if "has_gezag" in changed:
         details["has_gezag"] = after["has_gezag"]
     record(
-        actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school),
+        actor=user, action=Action.GUARDIAN_UPDATED, obj=guardian, on_behalf_of=_on_behalf(school),
         pupil_id=link.pupil_id, details=details,
     )
     tell_guardian(guardian=guardian, address=before["email"], school=school, changes=changed)
@@ -273,7 +274,7 @@ def update_guardian(
 def remove_guardian(*, user, link: Guardianship) -> None:
     school = _school_of(user, link.pupil)
     record(
-        actor=user, action="guardian.unlinked", obj=link.guardian, on_behalf_of=_on_behalf(school),
+        actor=user, action=Action.GUARDIAN_UNLINKED, obj=link.guardian, on_behalf_of=_on_behalf(school),
         pupil_id=link.pupil_id, details={"had_gezag": link.has_gezag},
     )
     tell_guardian(guardian=link.guardian, address=link.guardian.email, school=school, changes=["unlinked"])

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from plans.models import Opp, OppStatus, OppVersion
@@ -20,7 +21,7 @@ class ConsentError(RuleViolation):
     """A rule refuses the step; the message is Dutch and shown to the user next to `field` (or the form)."""
 
 
-def audit(user, action: str, opp: Opp, obj, *, on_behalf_of: str | None = None, **details) -> None:
+def audit(user, action: Action, opp: Opp, obj, *, on_behalf_of: str | None = None, **details) -> None:
     record(
         actor=user, action=action, obj=obj, on_behalf_of=on_behalf_of or f"school:{opp.school.code}",
         pupil_id=opp.pupil_id, details=details,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from opp_portal.mail import latest_status_by_topic, queue_email
 from opp_portal.outbox.models import UNSENT, MailStatus
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
@@ -71,7 +72,7 @@ def record_oogo(
         discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
         parents_view=clean(parents_view), agreements=clean(agreements), recorded_by=user,
     )
-    audit(user, "oogo.recorded", fresh, meeting, held_on=held_on.isoformat(),
+    audit(user, Action.OOGO_RECORDED, fresh, meeting, held_on=held_on.isoformat(),
           handelingsdeel=meeting.discussed_handelingsdeel, uitstroomperspectief=meeting.discussed_uitstroomperspectief)
     return meeting
 
@@ -120,7 +121,7 @@ def record_hearing(
         fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
     hearing = Hearing.objects.create(opp=fresh, version=version, evaluation=evaluation, heard=bool(heard),
                                      source=HearingSource.SCHOOL, recorded_by=user, **fields)
-    audit(user, "hearing.recorded", fresh, hearing, heard=hearing.heard, method=hearing.method,
+    audit(user, Action.HEARING_RECORDED, fresh, hearing, heard=hearing.heard, method=hearing.method,
           version=version.number if version else None, evaluation=evaluation.pk if evaluation else None)
     return hearing
 
@@ -164,7 +165,7 @@ def request_instemming(
         raise ConsentError(_("Iedereen is al om instemming gevraagd voor deze versie. Stuur zo nodig een herinnering."))
     for recipient in unreached:  # asked, but the mail never arrived: the same request, mailed again
         queue_email(instemming_message(recipient), topic=mail_topic(recipient), school_id=opp.school_id)
-        audit(user, "instemming.mailed_again", opp, recipient, version=version.number)
+        audit(user, Action.INSTEMMING_MAILED_AGAIN, opp, recipient, version=version.number)
     if not new:
         return unreached[0].request
     request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day,
@@ -174,7 +175,7 @@ def request_instemming(
                                            email=p.email)
         for p in new
     ]
-    audit(user, "instemming.requested", opp, request, version=version.number, content_hash=version.content_hash,
+    audit(user, Action.INSTEMMING_REQUESTED, opp, request, version=version.number, content_hash=version.content_hash,
           recipients=[r.uuid.hex for r in recipients], adult_pupil=any(r.pupil_id for r in recipients))
     for recipient in recipients:
         if recipient.current_email:
@@ -216,7 +217,7 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     fresh.reminders_sent += 1
     fresh.last_reminder_at = timezone.now()
     fresh.save(update_fields=["reminders_sent", "last_reminder_at"])
-    audit(user, "instemming.reminded", opp, fresh, count=fresh.reminders_sent)
+    audit(user, Action.INSTEMMING_REMINDED, opp, fresh, count=fresh.reminders_sent)
     queue_email(instemming_message(fresh, reminder=True), topic=mail_topic(fresh), school_id=opp.school_id)
     recipient.refresh_from_db()
     return recipient
@@ -271,7 +272,7 @@ def record_paper_decision(
     if scan is not None:
         item.scan.save(getattr(scan, "name", "scan") or "scan", scan, save=False)
     item.save()
-    audit(user, "instemming.decision_recorded", opp, item, decision=decision, how=how, version=version.number,
+    audit(user, Action.INSTEMMING_DECISION_RECORDED, opp, item, decision=decision, how=how, version=version.number,
           content_hash=version.content_hash, recipient=recipient.uuid.hex, scan=bool(scan),
           decided_at=decided_at.isoformat())
     notice = paper_decision_notice(item)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record, record_plan_read
 from opp_portal.errors import field_of, show_on_form
 from opp_portal.mail import latest_status_by_topic
@@ -104,7 +105,7 @@ def not_asked(opp: Opp, recipients) -> list[str]:
 
 def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
     # Every answer that shows these records (also a form shown again with its errors) records the read.
-    record_plan_read(request=request, opp=opp, what="consent", action="consent.viewed")
+    record_plan_read(request=request, opp=opp, what="consent", action=Action.CONSENT_VIEWED)
     user = request.user
     roles = school_roles(user, opp)
     is_ib = Role.IB in roles
@@ -318,7 +319,7 @@ def decision_scan(request: HttpRequest, decision_uuid) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     as_staff = opp.school_id in reach_of(request.user).school_ids
-    record(actor=request.user, action="instemming.scan_viewed", obj=decision,
+    record(actor=request.user, action=Action.INSTEMMING_SCAN_VIEWED, obj=decision,
            on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}", pupil_id=opp.pupil_id)
     response = FileResponse(handle, content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
                             as_attachment=extension not in ("pdf", "png", "jpg", "jpeg"),

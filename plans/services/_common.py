@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from schools.models import Role, School
@@ -65,7 +66,7 @@ LEADER = (Role.SCHOOL_LEADER,)
 IB_OR_LEADER = (Role.IB, Role.SCHOOL_LEADER)
 
 
-def audit(user, action: str, opp: Opp, obj=None, **details) -> None:
+def audit(user, action: Action, opp: Opp, obj=None, **details) -> None:
     record(
         actor=user, action=action, obj=obj or opp, on_behalf_of=f"school:{opp.school.code}",
         pupil_id=opp.pupil_id, details=details,

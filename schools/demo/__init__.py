@@ -25,6 +25,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from opp_portal.questions import Answers
 
@@ -50,7 +51,7 @@ def seed(*, stdout: TextIO | None = None, today: datetime.date | None = None) ->
             step(ctx)
         if ctx.changed:
             AuditEvent.objects.create(
-                actor=None, action="demo.seeded", object_type="schools.demo", object_id=_school_year(ctx),
+                actor=None, action=Action.DEMO_SEEDED, object_type="schools.demo", object_id=_school_year(ctx),
                 on_behalf_of="system",
                 details={"created": dict(+ctx.created), "updated": dict(+ctx.updated), "totals": ctx.totals,
                          "accounts": sorted(ctx.accounts)},
