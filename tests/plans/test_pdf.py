@@ -464,10 +464,8 @@ def test_a_real_worker_on_redis_renders_a_requested_pdf(celery_worker_on_redis, 
 @pytest.mark.django_db(transaction=True)
 def test_on_a_real_worker_a_failing_rendering_is_retried_then_marked_failed(
         celery_worker_on_redis, settings, tmp_path, monkeypatch):
-    from plans import tasks
-
     settings.MEDIA_ROOT = str(tmp_path / "worker-media")
-    monkeypatch.setattr(tasks, "backoff", lambda retries: 0)
+    settings.PDF_RETRY_SECONDS = 0
     attempts = []
 
     def broken(html):
