@@ -12,6 +12,7 @@ from .opp import (
     BASISONDERSTEUNING_SCHOOL_TYPES,
     COMMISSIE_SCHOOL_TYPES,
     EDITABLE_STATUSES,
+    GOAL_FIELDS,
     MAX_EVALUATION_CYCLE_MONTHS,
     Goal,
     Opp,
@@ -20,6 +21,7 @@ from .opp import (
     OppStatus,
     UitstroomOption,
     UitstroomOptionQuerySet,
+    goal_is_complete,
     goal_title,
     validate_school_type_list,
 )
@@ -35,10 +37,11 @@ from .versions import (
 )
 
 __all__ = [
-    "BASISONDERSTEUNING_SCHOOL_TYPES", "COMMISSIE_SCHOOL_TYPES", "EDITABLE_STATUSES", "MAX_EVALUATION_CYCLE_MONTHS",
+    "BASISONDERSTEUNING_SCHOOL_TYPES", "COMMISSIE_SCHOOL_TYPES", "EDITABLE_STATUSES", "GOAL_FIELDS",
+    "MAX_EVALUATION_CYCLE_MONTHS",
     "Adoption", "AdoptionQuerySet", "AppendOnlyError", "CalendarFeed", "Commissie", "CommissieAdvice",
     "CommissieAdviceQuerySet", "Evaluation", "EvaluationDecision", "EvaluationOutcome", "EvaluationQuerySet", "Goal",
     "GoalOutcome", "LeaderDigest", "Opp", "OppKind", "OppQuerySet", "OppStatus", "OppVersion", "OppVersionQuerySet",
     "PdfRendering", "PdfStatus", "StandardText", "StandardTextKind", "StandardTextQuerySet", "UitstroomOption",
-    "UitstroomOptionQuerySet", "goal_title", "validate_school_type_list",
+    "UitstroomOptionQuerySet", "goal_is_complete", "goal_title", "validate_school_type_list",
 ]

@@ -1,7 +1,8 @@
 """The OPP: the draft of both parts with its goals, and the configurable uitstroom destinations."""
 
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -263,6 +264,22 @@ class Opp(models.Model):
         return self.adoptions.order_by("-pk").first()
 
 
+# The parts of a goal; a goal counts for adoption when every one is filled in (`goal_is_complete`).
+GOAL_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
+
+
+def goal_is_complete(values: Mapping[str, Any]) -> bool:
+    """Every part of the goal filled in: text that is more than spaces, and a date. The one definition, for a
+    draft's goal (`Goal.is_complete`) and a frozen version's (the checklist's "volledig doel") alike."""
+    return all(_filled(values.get(name)) for name in GOAL_FIELDS)
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    return bool(value.strip()) if isinstance(value, str) else True
+
+
 class Goal(models.Model):
     """A goal of the handelingsdeel."""
 
@@ -284,7 +301,7 @@ class Goal(models.Model):
         _("hoe gemeten"), blank=True, help_text=_("Waaraan zien we dat het doel bereikt is?"),
     )
 
-    COMPLETE_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
+    COMPLETE_FIELDS = GOAL_FIELDS
 
     class Meta:
         ordering = ["order", "pk"]
@@ -300,7 +317,7 @@ class Goal(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return all(getattr(self, name) not in (None, "") for name in self.COMPLETE_FIELDS)
+        return goal_is_complete({name: getattr(self, name) for name in GOAL_FIELDS})
 
 
 def goal_title(area: str, description: str) -> str:
