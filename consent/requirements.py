@@ -27,12 +27,16 @@ from plans.models import Evaluation, Opp, OppKind, OppVersion
 from plans.requirements import CONSENT_KEYS, REQUIREMENTS, Requirement, Status, day_text, met, missing, window
 from schools.models import Guardianship
 
-from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting, Unreachability
+from .models import (  # noqa: F401  (DECISION_ORDER re-exported: the order that defines "latest")
+    DECISION_ORDER,
+    Decision,
+    Hearing,
+    InstemmingDecision,
+    InstemmingRecipient,
+    OogoMeeting,
+    Unreachability,
+)
 from .parties import ADULT_AGE, deciding_parties
-
-# The latest decision of a party counts (rule 2): the latest by the moment it was made (`decided_at`), not by the
-# moment it was typed in. The order that defines "latest", in one place.
-DECISION_ORDER = ("decided_at", "created_at", "pk")
 
 
 def _names(names: list[str]) -> str:
@@ -196,9 +200,7 @@ def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDec
     """Per deciding party, the latest decision on exactly this version (rule 2): the latest by the moment it was
     made (`decided_at`), not by the moment it was typed in; a decision on another version, or on other content,
     never counts."""
-    decisions = (InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
-                 .select_related("recipient").order_by(*DECISION_ORDER))
-    return {d.recipient.party: d for d in decisions}
+    return {d.recipient.party: d for d in InstemmingDecision.objects.on(version).select_related("recipient")}
 
 
 def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
@@ -271,17 +273,9 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
             "evidence": evidence, "names": _names(excused)}
     return met(evidence)
 
-def _later_decision() -> Q:
-    """A decision of the same recipient on the same version made after the outer one (`DECISION_ORDER`)."""
-    field = DECISION_ORDER[0]
-    return Q(**{f"{field}__gt": OuterRef(field)}) | Q(**{field: OuterRef(field), "pk__gt": OuterRef("pk")})
-
-
 def latest_decisions_queryset() -> QuerySet:
     """Decisions that are the latest of their recipient on their version (one party: one recipient a version)."""
-    later = InstemmingDecision.objects.filter(
-        _later_decision(), recipient_id=OuterRef("recipient_id"), version_id=OuterRef("version_id"))
-    return InstemmingDecision.objects.filter(content_hash=F("version__content_hash")).exclude(Exists(later))
+    return InstemmingDecision.objects.latest_of_each()
 
 
 def _born_by(today: datetime.date, years: int) -> datetime.date:
@@ -331,7 +325,7 @@ def objections(plans: QuerySet) -> list[dict]:
         .filter(version__opp__in=plans.filter(status="ter_instemming").values("pk"))
         .annotate(judged=Subquery(judged)).filter(version_id=F("judged"))
         .filter(decision__in=(Decision.NIET_AKKOORD, Decision.GESPREK_GEWENST))
-        .select_related("recipient").order_by("decided_at", "pk")
+        .select_related("recipient").order_by(*DECISION_ORDER)
         .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
     )
     return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],

@@ -16,6 +16,7 @@ from plans.services import IB, IB_OR_LEADER, lock
 
 from ..emails import instemming_message, mail_topic, paper_decision_notice
 from ..models import (
+    LATEST_FIRST,
     Decision,
     Hearing,
     HearingMethod,
@@ -256,7 +257,7 @@ def record_paper_decision(
     own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE,
                                              recipient__guardian_id=recipient.guardian_id,
                                              recipient__pupil_id=recipient.pupil_id)
-           .order_by("-decided_at").first())
+           .order_by(*LATEST_FIRST).first())
     if own is not None and timezone.localdate(decided_at) <= timezone.localdate(own.decided_at):
         moment = timezone.localtime(own.decided_at)
         raise ConsentError(_(
