@@ -25,8 +25,9 @@ while an adjustment is prepared its draft, counting what was recorded since the 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,44 @@ def adoptable_version(opp: Opp) -> OppVersion | None:
 # --- which records count: the evidence window of a version --------------------------------------------------
 
 @dataclass(frozen=True)
+class Bounds:
+    """A window's bounds in the form a filter on any record of a plan (a model with an `opp` field) uses them:
+    plain values for one plan (`Window.bounds`), or expressions on the record's plan for a queryset of plans
+    being drawn up, adjusted or waiting, judged on their draft or latest version (`IN_FORCE_BOUNDS`). A rule's
+    filter written once against `Bounds` is both its per-plan check and its queryset form."""
+
+    # No version was in force before the judged one: everything recorded on the plan counts. True or False for
+    # one plan; a condition for a queryset.
+    nothing_in_force: bool | Q
+    in_force_version_id: Any = None
+    in_force_created_at: Any = None  # when the version in force was frozen
+    in_force_number: Any = None
+    in_force_adopted_on: Any = None
+    up_to_number: Any = None  # the judged version's number (None: the draft, or any version)
+    until_created_at: Any = None  # the judged version's own adoption, when it was adopted (None: not adopted)
+    until_day: Any = None
+
+    def since_in_force(self, condition: Q) -> Q:
+        """`condition` (recorded since the version in force) where a version was in force; else everything."""
+        if self.nothing_in_force is True:
+            return Q()
+        if self.nothing_in_force is False:
+            return condition
+        return self.nothing_in_force | condition
+
+
+# The bounds of plans being drawn up, adjusted or waiting for instemming, as the school leader's overview judges
+# them: everything since the version in force now (if any), up to the draft or the latest version.
+IN_FORCE_BOUNDS = Bounds(
+    nothing_in_force=Q(opp__adopted_version__isnull=True),
+    in_force_version_id=F("opp__adopted_version_id"),
+    in_force_created_at=F("opp__adopted_version__created_at"),
+    in_force_number=F("opp__adopted_version__number"),
+    in_force_adopted_on=F("opp__version_adopted_on"),
+)
+
+
+@dataclass(frozen=True)
 class Window:
     """The records that count as evidence for a version (or the draft): recorded since `previous` (the adoption
     of the version in force before it; None for a plan never adopted before) and, for a version that was
@@ -150,6 +189,21 @@ class Window:
 
     previous: Adoption | None = None
     until: Adoption | None = None
+    judged: OppVersion | None = None
+
+    @property
+    def bounds(self) -> Bounds:
+        previous, until = self.previous, self.until
+        return Bounds(
+            nothing_in_force=previous is None,
+            in_force_version_id=previous.version_id if previous else None,
+            in_force_created_at=previous.version.created_at if previous else None,
+            in_force_number=previous.version.number if previous else None,
+            in_force_adopted_on=previous.adopted_on if previous else None,
+            up_to_number=self.judged.number if self.judged is not None else None,
+            until_created_at=until.created_at if until else None,
+            until_day=until.adopted_on if until else None,
+        )
 
     @property
     def since_day(self) -> datetime.date | None:
@@ -171,7 +225,7 @@ def window(opp: Opp, version: OppVersion | None) -> Window:
     before = [a for a in adoptions if number is None or a.version.number < number]
     if until is not None:
         before = [a for a in before if a.pk < until.pk]
-    return Window(previous=before[-1] if before else None, until=until)
+    return Window(previous=before[-1] if before else None, until=until, judged=version)
 
 
 # --- the stage of a plan and what its checklist judges ---------------------------------------------------------
@@ -426,7 +480,7 @@ for _key, _label, _order in CONSENT_KEYS:
 
 
 __all__ = [
-    "MET", "REQUIREMENTS", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps",
+    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps",
     "checklist", "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "registered", "window",
     "with_judged_version",
 ]
