@@ -24,7 +24,7 @@ from schools.models import Enrolment, Pupil, Role, School
 
 from .. import services
 from ..content import GOAL_FIELDS, snapshot
-from ..deadlines import FROM_ENROLMENT, marks_for
+from ..deadlines import marks_for, start_counts_from_enrolment
 from ..forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
 from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
 from ..requirements import judge
@@ -108,11 +108,7 @@ def _start_form(user, pupil: Pupil, data=None):
     if Opp.objects.filter(pupil=pupil, school=school).not_ended().exists():
         return school, None
     has_previous = Opp.objects.visible_to(user).filter(pupil=pupil).exists()
-    from_enrolment_on = None
-    if school.school_type in FROM_ENROLMENT and not Opp.objects.filter(
-        pupil=pupil, school=school, adopted_on__isnull=False, created_at__date__gte=enrolment.enrolment_date
-    ).exists():
-        from_enrolment_on = enrolment.enrolment_date
+    from_enrolment_on = start_counts_from_enrolment(pupil=pupil, school=school, enrolment=enrolment)
     return school, StartPlanForm(data, school_type=school.school_type, has_previous=has_previous,
                                  from_enrolment_on=from_enrolment_on)
 
