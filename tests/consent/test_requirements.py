@@ -1,4 +1,4 @@
-"""Consent's answers in plans' adoption registry: OOGO (rule 1), instemming (rules 2-4), hearing (rule 5)."""
+"""Consent's answers to plans' adoption requirements: OOGO (rule 1), instemming (rules 2-4), hearing (rule 5)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The adoption-requirements registry: the checklist the screen shows is the guard `adopt` uses."""
+"""The adoption requirements: the checklist the screen shows is the guard `adopt` uses."""
 
 import pytest
 
