@@ -20,6 +20,7 @@ from consent.models import (
     Decision, Hearing, HearingMethod, HearingSource, HowGiven, InstemmingDecision, InstemmingRecipient,
     InstemmingRequest, OogoMeeting,
 )
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from plans.content import content_hash
 from plans.models import (
@@ -183,7 +184,7 @@ class PlanRecords:
         events: list[tuple] = []  # (days ago, minute, action, object type, object id, details)
 
         def event(days_ago, minute, action, obj_type, obj_id, **details):
-            events.append((days_ago, minute, action, obj_type, obj_id, details))
+            events.append((days_ago, minute, Action(action).value, obj_type, obj_id, details))
 
         # The draft and its goals.
         goal_count = goals or (3 if kind == OppKind.EXTRA_SUPPORT else 1)
@@ -205,12 +206,12 @@ class PlanRecords:
             "uitstroom_justification": texts.JUSTIFICATION, "bevorderende_factoren": texts.BEVORDEREND,
             "belemmerende_factoren": texts.BELEMMEREND,
         }
-        event(started, 0, "opp.started", "plans.opp", opp_id, kind=kind, carried_from=None, carried_goals=0)
-        event(started, 5, "opp.draft_saved", "plans.opp", opp_id, fields=["goals", "support_and_guidance"],
+        event(started, 0, Action.OPP_STARTED, "plans.opp", opp_id, kind=kind, carried_from=None, carried_goals=0)
+        event(started, 5, Action.OPP_DRAFT_SAVED, "plans.opp", opp_id, fields=["goals", "support_and_guidance"],
               status="concept", revision=2)
         revision = 2
         if status != OppStatus.CONCEPT:
-            event(min(started, (sent or 0) + 7), 10, "opp.overleg_started", "plans.opp", opp_id)
+            event(min(started, (sent or 0) + 7), 10, Action.OPP_OVERLEG_STARTED, "plans.opp", opp_id)
 
         version_id = version_hash = None
         if sent is not None:
@@ -221,13 +222,13 @@ class PlanRecords:
                 advice_id = self.next_id(CommissieAdvice)
                 batch.add(CommissieAdvice, ADVICE, (advice_id, opp_id, self.day(sent + 1), Commissie.BEGELEIDING,
                                                     texts.COMMISSIE_ADVICE, ib, self.at(sent + 1, 15)))
-                event(sent + 1, 15, "opp.commissie_advice_recorded", "plans.commissieadvice", advice_id,
+                event(sent + 1, 15, Action.OPP_COMMISSIE_ADVICE_RECORDED, "plans.commissieadvice", advice_id,
                       commissie=str(Commissie.BEGELEIDING), advised_on=self.day(sent + 1).isoformat())
             version_id = self.next_id(OppVersion)
             content = self._content(kind, school, draft, goals)
             version_hash = content_hash(content)
             batch.add(OppVersion, VERSION, (version_id, opp_id, 1, content, version_hash, self.at(sent, 20), ib))
-            event(sent, 20, "opp.version_frozen", "plans.oppversion", version_id, number=1, content_hash=version_hash)
+            event(sent, 20, Action.OPP_VERSION_FROZEN, "plans.oppversion", version_id, number=1, content_hash=version_hash)
             self._instemming(batch, opp_id, ib, pupil, version_id, version_hash, sent=sent, adopted=adopted,
                              event=event)
         elif status == OppStatus.IN_OVERLEG and started >= 10 and rng.random() < 0.5:
@@ -236,7 +237,7 @@ class PlanRecords:
         next_due = ended = None
         end_reason = ""
         if adopted is not None:
-            event(adopted, 40, "opp.adopted", "plans.opp", opp_id, first=True, version=1,
+            event(adopted, 40, Action.OPP_ADOPTED, "plans.opp", opp_id, first=True, version=1,
                   adopted_on=self.day(adopted).isoformat(), content_hash=version_hash)
             evaluations = []
             k = 1
@@ -248,7 +249,7 @@ class PlanRecords:
             last = self._evaluations(batch, opp_id, ib, version_id, goals, evaluations, status, event=event)
             if status == OppStatus.BEEINDIGD:
                 ended, end_reason = last, texts.END_REASON
-                event(ended, 55, "opp.ended", "plans.opp", opp_id, ended_on=self.day(ended).isoformat(),
+                event(ended, 55, Action.OPP_ENDED, "plans.opp", opp_id, ended_on=self.day(ended).isoformat(),
                       was_adopted=True)
             else:
                 next_due = add_months(self.day(last if last is not None else adopted), 12)
@@ -256,7 +257,7 @@ class PlanRecords:
                 self._oogo(batch, opp_id, ib, last, both=True, event=event)
                 draft["support_and_guidance"] = texts.ADJUSTED_SUPPORT
                 revision += 1
-                event(max(last - 2, 0), 5, "opp.draft_saved", "plans.opp", opp_id, fields=["support_and_guidance"],
+                event(max(last - 2, 0), 5, Action.OPP_DRAFT_SAVED, "plans.opp", opp_id, fields=["support_and_guidance"],
                       status="bijgesteld", revision=revision)
         elif status == OppStatus.CONCEPT and rng.random() < 0.3:
             self._hearing(batch, opp_id, ib, started, evaluation_id=None, event=event)
@@ -319,7 +320,7 @@ class PlanRecords:
         meeting_id = self.next_id(OogoMeeting)
         batch.add(OogoMeeting, OOGO, (meeting_id, opp_id, self.day(days_ago), "Ouders, leerkracht en ib'er", True, both,
                                       texts.PARENTS_VIEW, texts.AGREEMENTS, ib, self.at(days_ago, 30)))
-        event(days_ago, 30, "oogo.recorded", "consent.oogomeeting", meeting_id, held_on=self.day(days_ago).isoformat(),
+        event(days_ago, 30, Action.OOGO_RECORDED, "consent.oogomeeting", meeting_id, held_on=self.day(days_ago).isoformat(),
               handelingsdeel=True, uitstroomperspectief=both)
 
     def _hearing(self, batch: Batch, opp_id: int, ib: int, days_ago: int, *, evaluation_id, event) -> None:
@@ -328,7 +329,7 @@ class PlanRecords:
         batch.add(Hearing, HEARING, (hearing_id, opp_id, evaluation_id, True, self.day(days_ago), method,
                                      "De ib'er, samen met de leerkracht", self.rng.choice(texts.PUPIL_VIEWS),
                                      texts.SCHOOL_RESPONSE, HearingSource.SCHOOL, ib, self.at(days_ago, 35)))
-        event(days_ago, 35, "hearing.recorded", "consent.hearing", hearing_id, heard=True, method=str(method),
+        event(days_ago, 35, Action.HEARING_RECORDED, "consent.hearing", hearing_id, heard=True, method=str(method),
               version=None, evaluation=evaluation_id)
 
     def _instemming(self, batch: Batch, opp_id: int, ib: int, pupil: PupilInfo, version_id: int, version_hash: str,
@@ -336,7 +337,7 @@ class PlanRecords:
         request_id = self.next_id(InstemmingRequest)
         batch.add(InstemmingRequest, REQUEST, (request_id, version_id, ib, "Nieuw plan", self.day(sent),
                                                self.at(sent, 25)))
-        event(sent, 25, "instemming.requested", "consent.instemmingrequest", request_id, version=1,
+        event(sent, 25, Action.INSTEMMING_REQUESTED, "consent.instemmingrequest", request_id, version=1,
               adult_pupil=False, content_hash=version_hash)
         deciding = len(pupil.guardians) if adopted is not None else (1 if sent >= 2 and self.rng.random() < 0.5 else 0)
         for i, (guardian_id, name, email) in enumerate(pupil.guardians):
@@ -349,7 +350,7 @@ class PlanRecords:
                 batch.add(InstemmingDecision, DECISION, (decision_id, recipient_id, version_id, version_hash, Decision.AKKOORD,
                                                          HowGiven.OP_PAPIER, ib, self.at(decided, 45),
                                                          self.at(decided, 46)))
-                event(decided, 46, "instemming.decision_recorded", "consent.instemmingdecision", decision_id,
+                event(decided, 46, Action.INSTEMMING_DECISION_RECORDED, "consent.instemmingdecision", decision_id,
                       how="op_papier", scan=False, version=1, decision="akkoord", content_hash=version_hash)
 
     def _evaluations(self, batch: Batch, opp_id: int, ib: int, version_id: int, goals: list[dict],
@@ -370,7 +371,7 @@ class PlanRecords:
             for goal in goals:
                 batch.add(EvaluationOutcome, OUTCOME, (evaluation_id, goal["uuid"], goal["area"], outcome, ""))
             self._hearing(batch, opp_id, ib, days_ago, evaluation_id=evaluation_id, event=event)
-            event(days_ago, 50, "opp.evaluated", "plans.evaluation", evaluation_id, version=1,
+            event(days_ago, 50, Action.OPP_EVALUATED, "plans.evaluation", evaluation_id, version=1,
                   decision=str(decision), evaluated_on=self.day(days_ago).isoformat())
             last = days_ago
         return last

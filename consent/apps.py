@@ -7,25 +7,28 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Overleg, instemming en hoorrecht")
 
     def ready(self) -> None:
+        """Answer the questions plans (and schools) ask of us (`opp_portal.questions`), once."""
         from django.contrib.auth.signals import user_logged_in
 
-        from plans.overview import register_missing_hearing_filter, register_objections
-        from plans.pdf import register_consent_summary_provider, register_instemming_provider
-        from plans.sending import register_send_route
+        from plans.pdf import CONSENT_SUMMARY, INSTEMMING_RECORDS
+        from plans.selectors import MISSING_HEARING, OBJECTIONS
+        from plans.sending import SEND_ROUTE
+        from schools.demo import DEMO_STEPS
 
-        from .demo import register_demo_step
+        from .demo import seed_consent
         from .pdf_records import instemming_records
-        from .requirements import consent_summary, objections, plans_missing_hearing, register_consent_requirements
+        from .requirements import answer_adoption_requirements, consent_summary, objections, plans_missing_hearing
         from .sending import send_route
         from .signin import claim_on_sign_in
 
-        # Answer the adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
-        register_consent_requirements()
-        register_missing_hearing_filter(plans_missing_hearing)
-        register_objections(objections)
-        register_consent_summary_provider(consent_summary)
-        register_send_route(send_route)  # "Versie vastleggen en ter instemming voorleggen" is consent's page
-        register_instemming_provider(instemming_records)
-        register_demo_step()  # seed_demo: consent records, after the plans step
+        # The adoption requirements plans expects from us (OOGO, hearing, instemming: rules 1-5).
+        answer_adoption_requirements()
+        MISSING_HEARING.answer(plans_missing_hearing)
+        OBJECTIONS.answer(objections)
+        CONSENT_SUMMARY.answer(consent_summary)
+        INSTEMMING_RECORDS.answer(instemming_records)
+        SEND_ROUTE.answer(send_route)  # "Versie vastleggen en ter instemming voorleggen" is consent's page
+        # seed_demo: consent records, after the plans step (INSTALLED_APPS puts plans before consent).
+        DEMO_STEPS.answer("consent", seed_consent)
         # The first sign-in by code links the recorded guardian or invited pupil to the account (consent.signin).
         user_logged_in.connect(claim_on_sign_in, dispatch_uid="consent.claim_on_sign_in")

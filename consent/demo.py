@@ -315,11 +315,3 @@ class Stories:
         opp.refresh_from_db()
         assert opp.status == OppStatus.IN_OVERLEG
         return opp
-
-
-def register_demo_step() -> None:
-    """Called from ConsentConfig.ready(), after plans registered its step (INSTALLED_APPS order), so this runs
-    after it."""
-    from schools.demo import register_step
-
-    register_step("consent", seed_consent)

@@ -50,7 +50,7 @@ def child_states(user, pupils) -> dict[int, ChildState]:
     decisions: dict[int, InstemmingDecision] = {}
     for decision in (InstemmingDecision.objects.filter(recipient__in=recipients.values(), version__in=latest.values())
                      .select_related("version").order_by(*LATEST_FIRST)):
-        if decision.content_hash == decision.version.content_hash:
+        if decision.counts_for(decision.version):
             decisions.setdefault(decision.recipient_id, decision)
     states = {}
     for pupil_id in ids:

@@ -4,11 +4,13 @@ pupil's hearing (rule 5) and the parents' own view on the plan.
 Writes go through `consent.services`; reads through the `visible_to(user)` querysets below.
 """
 
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -284,11 +286,9 @@ class InstemmingRecipient(models.Model):
 
     @property
     def latest_decision(self) -> "InstemmingDecision | None":
-        """The latest decision counts (rule 2): latest by the moment it was made (`decided_at`), not by when it
-        was typed in; only decisions on this request's version and its exact content."""
-        version = self.request.version
-        return (self.decisions.filter(version=version, content_hash=version.content_hash)
-                .order_by(*LATEST_FIRST).first())
+        """The latest decision counts (rule 2, `DECISION_ORDER`); only decisions on this request's version and its
+        exact content."""
+        return self.decisions.on(self.request.version).last()
 
     @property
     def state(self) -> str:
@@ -299,10 +299,6 @@ class InstemmingRecipient(models.Model):
 
     def get_state_display(self) -> str:
         return str(RecipientState(self.state).label)
-
-
-# The order in which decisions count: the moment they were made, then the moment they were recorded.
-LATEST_FIRST = ("-decided_at", "-created_at", "-pk")
 
 
 class Decision(models.TextChoices):
@@ -317,9 +313,41 @@ class HowGiven(models.TextChoices):
     IN_GESPREK = "in_gesprek", _("in een gesprek")
 
 
+# "The latest decision of a party on a version" (rule 2), defined once: a decision counts only on the exact content
+# of its version, and the latest is the latest by the moment it was made (`decided_at`), not by the moment it was
+# typed in; then by the moment it was recorded. The checklist (`consent.requirements.latest_decisions`), its
+# queryset form (`latest_of_each`), `InstemmingRecipient.latest_decision`, the pages and the PDF all use this.
+DECISION_ORDER = ("decided_at", "created_at", "pk")
+LATEST_FIRST = tuple(f"-{name}" for name in DECISION_ORDER)
+
+
+def _later_than_outer() -> Q:
+    """A decision after the outer one in `DECISION_ORDER` (compared field by field, the first that differs)."""
+    later, same = [], Q()
+    for name in DECISION_ORDER:
+        later.append(same & Q(**{f"{name}__gt": OuterRef(name)}))
+        same &= Q(**{name: OuterRef(name)})
+    return reduce(operator.or_, later)
+
+
 class InstemmingDecisionQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> "InstemmingDecisionQuerySet":
         return self.filter(recipient__in=InstemmingRecipient.objects.visible_to(user))
+
+    def counting(self) -> "InstemmingDecisionQuerySet":
+        """Decisions on the exact content of their version; a decision on other content never counts."""
+        return self.filter(content_hash=F("version__content_hash"))
+
+    def on(self, version: OppVersion) -> "InstemmingDecisionQuerySet":
+        """The decisions that count on `version`, in `DECISION_ORDER` (the last is the latest)."""
+        return self.filter(version=version, content_hash=version.content_hash).order_by(*DECISION_ORDER)
+
+    def latest_of_each(self) -> "InstemmingDecisionQuerySet":
+        """Of these, the decisions that are the latest of their recipient on their version: the queryset form of
+        `InstemmingRecipient.latest_decision`, for any number of plans in one query."""
+        later = InstemmingDecision.objects.counting().filter(
+            _later_than_outer(), recipient_id=OuterRef("recipient_id"), version_id=OuterRef("version_id"))
+        return self.counting().exclude(Exists(later))
 
 
 def scan_path(instance: "InstemmingDecision", filename: str) -> str:
@@ -367,6 +395,10 @@ class InstemmingDecision(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_decision_display()} ({self.version})"
+
+    def counts_for(self, version: OppVersion | None) -> bool:
+        """Whether this is a decision on exactly `version` and its content (as `InstemmingDecisionQuerySet.on`)."""
+        return version is not None and self.version_id == version.pk and self.content_hash == version.content_hash
 
 
 

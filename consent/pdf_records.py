@@ -23,11 +23,7 @@ def _is_school(viewer, version: OppVersion) -> bool:
 
 def instemming_records(version: OppVersion, viewer=None) -> list[InstemmingRecord]:
     school = _is_school(viewer, version)
-    decisions = (
-        InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
-        .select_related("recipient")
-        .order_by("decided_at", "pk")
-    )
+    decisions = InstemmingDecision.objects.on(version).select_related("recipient")
     if not school:
         decisions = decisions.filter(recipient__in=InstemmingRecipient.objects.for_user(viewer))
     records = []
@@ -41,8 +37,7 @@ def instemming_records(version: OppVersion, viewer=None) -> list[InstemmingRecor
             version_number=version.number, content_hash=version.content_hash, label=label,
         ))
     confirmed, _pending = unreachable_parties(version)
-    all_decided = {d.recipient.party for d in InstemmingDecision.objects.filter(
-        version=version, content_hash=version.content_hash).select_related("recipient")}
+    all_decided = {d.recipient.party for d in InstemmingDecision.objects.on(version).select_related("recipient")}
     mine = set() if school else {r.party for r in InstemmingRecipient.objects.for_user(viewer)
                                  .filter(request__version=version)}
     for party, item in confirmed.items():

@@ -1,5 +1,5 @@
-"""Consent's answers to the plan's adoption requirements (rules 1-5), registered in plans' registry when
-the app loads, so the checklist beside the plan and the guard in `plans.services.adopt` use these records.
+"""Consent's answers to the plan's adoption requirements (rules 1-5), given to `plans.requirements.REQUIREMENTS`
+when the app loads, so the checklist beside the plan and the guard in `plans.services.adopt` use these records.
 
 Each answer judges one version (or the draft) and counts the records of its evidence window
 (`plans.requirements.window`): for a first plan everything recorded on it; for an adjustment what was recorded
@@ -24,15 +24,30 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Evaluation, Opp, OppKind, OppVersion
-from plans.requirements import CONSENT_KEYS, Requirement, Status, day_text, met, missing, register, window
+from plans.requirements import (
+    CONSENT_KEYS,
+    IN_FORCE_BOUNDS,
+    REQUIREMENTS,
+    Bounds,
+    Requirement,
+    Status,
+    day_text,
+    met,
+    missing,
+    window,
+)
 from schools.models import Guardianship
 
-from .models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting, Unreachability
+from .models import (  # noqa: F401  (DECISION_ORDER re-exported: the order that defines "latest")
+    DECISION_ORDER,
+    Decision,
+    Hearing,
+    InstemmingDecision,
+    InstemmingRecipient,
+    OogoMeeting,
+    Unreachability,
+)
 from .parties import ADULT_AGE, deciding_parties
-
-# The latest decision of a party counts (rule 2): the latest by the moment it was made (`decided_at`), not by the
-# moment it was typed in. The order that defines "latest", in one place.
-DECISION_ORDER = ("decided_at", "created_at", "pk")
 
 
 def _names(names: list[str]) -> str:
@@ -42,40 +57,59 @@ def _names(names: list[str]) -> str:
 
 
 # --- what counts: the records of a version's evidence window ---------------------------------------------------
+# Each rule's records are one filter on `Bounds` (plans.requirements): given a window's values it is the
+# per-plan check, given `IN_FORCE_BOUNDS` the queryset form for the overview, so the two cannot drift apart.
+
+def meetings_q(bounds: Bounds) -> Q:
+    """OOGO meetings that count: held since the version in force was adopted, and not after the judged version's
+    own adoption."""
+    q = bounds.since_in_force(Q(held_on__gte=bounds.in_force_adopted_on))
+    if bounds.until_day is not None:
+        q &= Q(held_on__lte=bounds.until_day)
+    return q
+
+
+def evaluations_q(bounds: Bounds) -> Q | None:
+    """Evaluations of the version in force before the judged one: held with the parents, with the pupil's view.
+    None: no version was in force, so no evaluation counts."""
+    if bounds.nothing_in_force is True:
+        return None
+    q = Q(version_id=bounds.in_force_version_id)
+    if bounds.until_day is not None:
+        q &= Q(evaluated_on__lte=bounds.until_day)
+    return q
+
+
+def hearings_q(bounds: Bounds) -> Q:
+    """Hearings that count: about the draft, about a version after the version in force up to the judged one, or
+    at an evaluation; recorded since the version in force was frozen and not after the judged version's adoption."""
+    q = bounds.since_in_force(Q(created_at__gte=bounds.in_force_created_at)
+                              & (Q(version__isnull=True) | Q(version__number__gt=bounds.in_force_number)))
+    if bounds.up_to_number is not None:
+        q &= Q(version__isnull=True) | Q(version__number__lte=bounds.up_to_number)
+    if bounds.until_created_at is not None:
+        q &= Q(created_at__lte=bounds.until_created_at)
+    return q
+
 
 def counted_meetings(opp: Opp, version: OppVersion | None):
     w = window(opp, version)
-    meetings = OogoMeeting.objects.filter(opp=opp)
-    if w.since_day:
-        meetings = meetings.filter(held_on__gte=w.since_day)
-    if w.until_day:
-        meetings = meetings.filter(held_on__lte=w.until_day)
-    return meetings.order_by("held_on", "pk"), w
+    return OogoMeeting.objects.filter(meetings_q(w.bounds), opp=opp).order_by("held_on", "pk"), w
 
 
 def counted_evaluations(opp: Opp, version: OppVersion | None, w=None):
-    """The evaluations of the version in force before `version`: held with the parents, with the pupil's view."""
+    """The evaluations of the version in force before `version` (`evaluations_q`)."""
     w = w or window(opp, version)
-    if w.previous is None:
+    q = evaluations_q(w.bounds)
+    if q is None:
         return Evaluation.objects.none()
-    evaluations = Evaluation.objects.filter(opp=opp, version_id=w.previous.version_id)
-    if w.until_day:
-        evaluations = evaluations.filter(evaluated_on__lte=w.until_day)
-    return evaluations.order_by("evaluated_on", "pk")
+    return Evaluation.objects.filter(q, opp=opp).order_by("evaluated_on", "pk")
 
 
 def counted_hearings(opp: Opp, version: OppVersion | None, w=None):
-    """Hearings recorded on this plan within the window: about the draft, about a version since the version in
-    force up to `version`, or at an evaluation."""
+    """Hearings recorded on this plan within the window (`hearings_q`)."""
     w = w or window(opp, version)
-    hearings = Hearing.objects.filter(opp=opp)
-    if w.previous is not None:
-        in_force = w.previous.version
-        hearings = hearings.filter(created_at__gte=in_force.created_at).exclude(version__number__lte=in_force.number)
-    if version is not None:
-        hearings = hearings.exclude(version__number__gt=version.number)
-    if w.until is not None:
-        hearings = hearings.filter(created_at__lte=w.until.created_at)
+    hearings = Hearing.objects.filter(hearings_q(w.bounds), opp=opp)
     return hearings.select_related("evaluation").order_by("created_at", "pk")
 
 
@@ -116,14 +150,11 @@ def oogo_status(opp: Opp, version: OppVersion | None) -> Status:
     return missing(_("Het uitstroomperspectief is nog niet met de ouders besproken (OOGO)."))
 
 
-def _since_in_force(prefix: str = "opp__"):
-    """Records since the version in force (of a plan waiting for instemming) was adopted."""
-    return Q(**{f"{prefix}adopted_version__isnull": True}) | Q(held_on__gte=F(f"{prefix}version_adopted_on"))
-
-
 def plans_with_oogo(plans: QuerySet) -> QuerySet:
-    meetings = OogoMeeting.objects.filter(_since_in_force(), opp_id=OuterRef("pk"))
-    evaluations = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
+    """The queryset form of `oogo_status` (the same `meetings_q` and `evaluations_q`), for plans being drawn up,
+    adjusted or waiting; internal plans pass (their OOGO is advice)."""
+    meetings = OogoMeeting.objects.filter(meetings_q(IN_FORCE_BOUNDS), opp_id=OuterRef("pk"))
+    evaluations = Evaluation.objects.filter(evaluations_q(IN_FORCE_BOUNDS), opp_id=OuterRef("pk"))
     handelingsdeel = (Exists(meetings.filter(discussed_handelingsdeel=True))
                       | Exists(evaluations.filter(discussed_handelingsdeel=True)))
     uitstroom = (Exists(meetings.filter(discussed_uitstroomperspectief=True))
@@ -132,11 +163,6 @@ def plans_with_oogo(plans: QuerySet) -> QuerySet:
 
 
 # --- rule 5: the pupil is heard ---------------------------------------------------------------------------------
-
-def hearings_for(opp: Opp, version: OppVersion | None):
-    """Hearings that count for the plan being drawn up or adjusted (see `counted_hearings`)."""
-    return counted_hearings(opp, version)
-
 
 def hearing_evidence(opp: Opp, version: OppVersion | None) -> dict | None:
     """The latest way the pupil was heard that counts for `version`: a hearing, or the evaluation's record of
@@ -169,25 +195,21 @@ def hearing_status(opp: Opp, version: OppVersion | None) -> Status:
     return met(_("gehoord op %(day)s (%(how)s)") % {"day": day_text(evidence["day"]), "how": evidence["how"]})
 
 
-def _counted_hearings_q() -> Q:
-    return Q(opp__adopted_version__isnull=True) | (
-        Q(created_at__gte=F("opp__adopted_version__created_at"))
-        & (Q(version__isnull=True) | Q(version__number__gt=F("opp__adopted_version__number")))
-    )
+def _heard() -> Q:
+    """The queryset form of "a hearing counts" (`hearing_status` met): the same `hearings_q` and `evaluations_q`."""
+    counted = Hearing.objects.filter(hearings_q(IN_FORCE_BOUNDS), opp_id=OuterRef("pk"))
+    at_evaluation = Evaluation.objects.filter(evaluations_q(IN_FORCE_BOUNDS), opp_id=OuterRef("pk"))
+    return Exists(counted) | Exists(at_evaluation)
 
 
 def plans_missing_hearing(plans: QuerySet) -> QuerySet:
-    """The queryset form of "no hearing counts" for the plans being drawn up, adjusted or waiting, for the
-    school leader's overview: one query for any number of plans."""
-    counted = Hearing.objects.filter(_counted_hearings_q(), opp_id=OuterRef("pk"))
-    at_evaluation = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
-    return plans.exclude(Exists(counted)).exclude(Exists(at_evaluation))
+    """Of the plans being drawn up, adjusted or waiting, those where no hearing counts, for the school leader's
+    overview: one query for any number of plans."""
+    return plans.exclude(_heard())
 
 
 def plans_with_hearing(plans: QuerySet) -> QuerySet:
-    counted = Hearing.objects.filter(_counted_hearings_q(), opp_id=OuterRef("pk"))
-    at_evaluation = Evaluation.objects.filter(opp_id=OuterRef("pk"), version_id=OuterRef("adopted_version_id"))
-    return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | Exists(counted) | Exists(at_evaluation))
+    return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | _heard())
 
 
 # --- rules 2-4: instemming on this exact version -----------------------------------------------------------------
@@ -196,9 +218,7 @@ def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDec
     """Per deciding party, the latest decision on exactly this version (rule 2): the latest by the moment it was
     made (`decided_at`), not by the moment it was typed in; a decision on another version, or on other content,
     never counts."""
-    decisions = (InstemmingDecision.objects.filter(version=version, content_hash=version.content_hash)
-                 .select_related("recipient").order_by(*DECISION_ORDER))
-    return {d.recipient.party: d for d in decisions}
+    return {d.recipient.party: d for d in InstemmingDecision.objects.on(version).select_related("recipient")}
 
 
 def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
@@ -271,17 +291,9 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
             "evidence": evidence, "names": _names(excused)}
     return met(evidence)
 
-def _later_decision() -> Q:
-    """A decision of the same recipient on the same version made after the outer one (`DECISION_ORDER`)."""
-    field = DECISION_ORDER[0]
-    return Q(**{f"{field}__gt": OuterRef(field)}) | Q(**{field: OuterRef(field), "pk__gt": OuterRef("pk")})
-
-
 def latest_decisions_queryset() -> QuerySet:
     """Decisions that are the latest of their recipient on their version (one party: one recipient a version)."""
-    later = InstemmingDecision.objects.filter(
-        _later_decision(), recipient_id=OuterRef("recipient_id"), version_id=OuterRef("version_id"))
-    return InstemmingDecision.objects.filter(content_hash=F("version__content_hash")).exclude(Exists(later))
+    return InstemmingDecision.objects.latest_of_each()
 
 
 def _born_by(today: datetime.date, years: int) -> datetime.date:
@@ -331,7 +343,7 @@ def objections(plans: QuerySet) -> list[dict]:
         .filter(version__opp__in=plans.filter(status="ter_instemming").values("pk"))
         .annotate(judged=Subquery(judged)).filter(version_id=F("judged"))
         .filter(decision__in=(Decision.NIET_AKKOORD, Decision.GESPREK_GEWENST))
-        .select_related("recipient").order_by("decided_at", "pk")
+        .select_related("recipient").order_by(*DECISION_ORDER)
         .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
     )
     return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],
@@ -382,7 +394,8 @@ def consent_requirements() -> list[Requirement]:
     return items
 
 
-def register_consent_requirements() -> None:
-    """Answer plans' placeholders `oogo`, `hearing` and `instemming` with the real checks."""
+def answer_adoption_requirements() -> None:
+    """Answer plans' expected requirements `oogo`, `hearing` and `instemming` with the real checks, and add the
+    advisory ones for internal plans (from `ConsentConfig.ready`, once)."""
     for requirement in consent_requirements():
-        register(requirement, replace=True)
+        REQUIREMENTS.answer(requirement.key, requirement)

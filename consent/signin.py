@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from opp_portal.access import forget_reach
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.models import Guardian, Guardianship, Pupil, User
 
@@ -65,7 +66,7 @@ def account_for_first_sign_in(*, email: str) -> User | None:
             user = User.objects.create_user(email, None, full_name=_name_for(email))
     except IntegrityError:  # made at the same moment by a second request
         return User.objects.filter(email__iexact=email, is_active=True).first()
-    record(actor=None, action="account.created_for_sign_in", obj=user, on_behalf_of="system",
+    record(actor=None, action=Action.ACCOUNT_CREATED_FOR_SIGN_IN, obj=user, on_behalf_of="system",
            details={"how": "code"})
     return user
 
@@ -84,19 +85,19 @@ def claim_records(*, user: User) -> list[tuple[str, int]]:
         guardian.save(update_fields=["user"])
         linked.append(("guardian", guardian.pk))
         for pupil_id in guardian.guardianships.values_list("pupil_id", flat=True):
-            record(actor=user, action="guardian.account_linked", obj=guardian, on_behalf_of=f"user:{user.pk}",
+            record(actor=user, action=Action.GUARDIAN_ACCOUNT_LINKED, obj=guardian, on_behalf_of=f"user:{user.pk}",
                    pupil_id=pupil_id, details={"replaced_account": previous is not None})
     for guardian in Guardian.objects.filter(user=user).exclude(email__iexact=email).select_for_update():
         guardian.user = None
         guardian.save(update_fields=["user"])
         for pupil_id in guardian.guardianships.values_list("pupil_id", flat=True):
-            record(actor=user, action="guardian.account_unlinked", obj=guardian, on_behalf_of=f"user:{user.pk}",
+            record(actor=user, action=Action.GUARDIAN_ACCOUNT_UNLINKED, obj=guardian, on_behalf_of=f"user:{user.pk}",
                    pupil_id=pupil_id, details={"reason": "address_changed"})
     own = Pupil.objects.filter(user=user).first()
     if own is not None and own.email.lower() != email:
         own.user = None
         own.save(update_fields=["user"])
-        record(actor=user, action="pupil.account_unlinked", obj=own, on_behalf_of=f"user:{user.pk}",
+        record(actor=user, action=Action.PUPIL_ACCOUNT_UNLINKED, obj=own, on_behalf_of=f"user:{user.pk}",
                pupil_id=own.pk, details={"reason": "address_changed"})
         own = None
     if own is None:
@@ -106,7 +107,7 @@ def claim_records(*, user: User) -> list[tuple[str, int]]:
             pupil.user = user
             pupil.save(update_fields=["user"])
             linked.append(("pupil", pupil.pk))
-            record(actor=user, action="pupil.account_linked", obj=pupil, on_behalf_of=f"user:{user.pk}",
+            record(actor=user, action=Action.PUPIL_ACCOUNT_LINKED, obj=pupil, on_behalf_of=f"user:{user.pk}",
                    pupil_id=pupil.pk, details={"replaced_account": previous is not None})
     forget_reach(user)
     return linked

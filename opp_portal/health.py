@@ -1,23 +1,23 @@
 """What `/healthz` reports: the database and the broker separately, the oldest unsent mail and the oldest
-stuck background job. Apps register a probe for their jobs when they load (data flows one way: this module
-imports no app)."""
+stuck background job. Apps answer `STUCK_JOB_PROBES` with a probe for their jobs when they load (data flows one
+way: this module imports no app):
+
+    STUCK_JOB_PROBES.answer("pdf", oldest_stuck_age)  # () -> seconds since the oldest stuck job, or None
+"""
 
 import logging
 from collections.abc import Callable
 
 from django.db import connection
 
+from .questions import Answers
 from .queueing import broker_status
 
 logger = logging.getLogger(__name__)
 
 StuckProbe = Callable[[], float | None]
-_stuck_probes: dict[str, StuckProbe] = {}
-
-
-def register_stuck_job_probe(name: str, probe: StuckProbe) -> None:
-    """`probe()` answers the age in seconds of the oldest stuck job of one kind, or None."""
-    _stuck_probes[name] = probe
+STUCK_JOB_PROBES: Answers[StuckProbe] = Answers(
+    "opp_portal.stuck_job_probes", doc="Per kind of job: the age in seconds of its oldest stuck job, or None.")
 
 
 def _database() -> str:
@@ -42,7 +42,7 @@ def report() -> tuple[dict, bool]:
     broker = broker_status()
     body: dict = {"database": database, "broker": broker}
     if database == "ok":
-        stuck = {name: _rounded(probe()) for name, probe in sorted(_stuck_probes.items())}
+        stuck = {name: _rounded(STUCK_JOB_PROBES.get(name)()) for name in sorted(STUCK_JOB_PROBES.keys())}
         ages = [age for age in stuck.values() if age is not None]
         body.update({
             "oldest_unsent_email_seconds": _rounded(oldest_unsent_age()),

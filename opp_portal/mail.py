@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .outbox.models import UNSENT, MailStatus, OutgoingEmail
 from .queueing import enqueue_on_commit
+from .retry import aborted, backoff_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ def queue_email(message: EmailMessage, *, topic: str = "", school_id: int | None
 
 def backoff(attempts: int) -> datetime.timedelta:
     """The wait after the `attempts`-th failed attempt: doubling from OUTBOX_RETRY_SECONDS, capped."""
-    seconds = min(settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0), settings.OUTBOX_RETRY_MAX_SECONDS)
-    return datetime.timedelta(seconds=seconds)
+    return datetime.timedelta(seconds=backoff_seconds(attempts, first=settings.OUTBOX_RETRY_SECONDS,
+                                                      cap=settings.OUTBOX_RETRY_MAX_SECONDS))
 
 
 def _stale_claim() -> datetime.datetime:
@@ -78,8 +79,7 @@ def _claim(email_id: int) -> OutgoingEmail | None:
             return None  # waiting for its backoff
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             if row.status == MailStatus.SENDING or not row.last_error:
-                row.last_error = _("Mislukt na %(n)s pogingen: de laatste poging is afgebroken zonder foutmelding "
-                                   "(bijvoorbeeld doordat de worker stopte).") % {"n": row.attempts}
+                row.last_error = aborted(row.attempts)
             row.status = MailStatus.FAILED
             row.claimed_at = None
             row.save(update_fields=["status", "last_error", "claimed_at"])
@@ -180,6 +180,7 @@ def failed_count() -> int:
 
 def retry(*, user, email: OutgoingEmail) -> OutgoingEmail:
     """Staff send a failed mail again: a fresh set of attempts, recorded in the audit trail."""
+    from .audit.actions import Action
     from .audit.service import record
     from .outbox.tasks import send_email
 
@@ -191,7 +192,7 @@ def retry(*, user, email: OutgoingEmail) -> OutgoingEmail:
         row.attempts = 0
         row.next_attempt_at = timezone.now()
         row.save(update_fields=["status", "attempts", "next_attempt_at"])
-        record(actor=user, action="email.retried", obj=row, on_behalf_of="system",
+        record(actor=user, action=Action.EMAIL_RETRIED, obj=row, on_behalf_of="system",
                details={"to": row.to, "subject": row.subject, "last_error": row.last_error})
         enqueue_on_commit(send_email, row.pk)
     return row

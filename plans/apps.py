@@ -7,16 +7,14 @@ class PlansConfig(AppConfig):
     verbose_name = _("Ontwikkelingsperspectieven")
 
     def ready(self) -> None:
+        """Answer the questions of the apps to the left (`opp_portal.questions`). Plans' own questions (the
+        adoption requirements, the overview's lists, the PDF's blocks, the send route) are answered by consent."""
+        from opp_portal.health import STUCK_JOB_PROBES
+        from schools.demo import DEMO_STEPS
+
         from . import digest  # noqa: F401  (registers the Celery task of the leader's daily digest)
-        from .demo import register_demo_step
-        from .requirements import register_plans_requirements
-
-        # Apps to the right (consent) add their own requirements in their ready().
-        register_plans_requirements()
-        register_demo_step()  # seed_demo: the demo plans
-
-        from opp_portal.health import register_stuck_job_probe
-
+        from .demo import seed_plans
         from .pdf_jobs import oldest_stuck_age
 
-        register_stuck_job_probe("pdf", oldest_stuck_age)  # /healthz
+        DEMO_STEPS.answer("plans", seed_plans)  # seed_demo: the demo plans, after the schools step
+        STUCK_JOB_PROBES.answer("pdf", oldest_stuck_age)  # /healthz

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
-from .documents import CalendarFeed
-from .models import Opp
-from .overview import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
+from .models import CalendarFeed, Opp
+from .selectors import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64
@@ -48,7 +48,7 @@ def active_feeds(user):
 
 # --- services ---------------------------------------------------------------------------------------------
 
-def _audit(user, action: str, feed: CalendarFeed) -> None:
+def _audit(user, action: Action, feed: CalendarFeed) -> None:
     record(actor=user, action=action, obj=feed, on_behalf_of=f"user:{user.pk}")
 
 
@@ -60,14 +60,14 @@ def create_feed(*, user) -> CalendarFeed:
     for old in active_feeds(user).select_for_update():
         _revoke(user, old)
     feed = CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(TOKEN_BYTES))
-    _audit(user, "calendar_feed.created", feed)
+    _audit(user, Action.CALENDAR_FEED_CREATED, feed)
     return feed
 
 
 def _revoke(user, feed: CalendarFeed) -> None:
     feed.revoked_at = timezone.now()
     feed.save(update_fields=["revoked_at"])
-    _audit(user, "calendar_feed.revoked", feed)
+    _audit(user, Action.CALENDAR_FEED_REVOKED, feed)
 
 
 @transaction.atomic

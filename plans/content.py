@@ -4,11 +4,12 @@ import hashlib
 import json
 from typing import Any
 
-from .models import Opp
+from .models import GOAL_FIELDS, Opp, goal_is_complete
+
+__all__ = ["GOAL_FIELDS", "canonical_json", "content_hash", "goal_content", "goal_is_complete", "snapshot"]
 
 HANDELINGSDEEL_FIELDS = ("support_and_guidance", "deviates_from_regular_programme", "deviation_description")
 UITSTROOM_TEXT_FIELDS = ("uitstroom_justification", "bevorderende_factoren", "belemmerende_factoren")
-GOAL_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
 
 
 def goal_content(goal) -> dict[str, Any]:
@@ -55,6 +56,3 @@ def content_hash(content: dict[str, Any]) -> str:
     """sha256 over the canonical JSON: the same content always gives the same hash."""
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
-
-def goal_is_complete(goal: dict[str, Any]) -> bool:
-    return all(goal.get(name) not in (None, "") and str(goal.get(name)).strip() for name in GOAL_FIELDS)

@@ -1,7 +1,8 @@
 """Rule 7 (adopt within six weeks) and rule 8 (evaluate at least yearly): due dates, warnings, flags.
 
 Rule 7 has one implementation: `with_adoption_start`, a queryset annotation. The overview and the calendar use
-it for any number of plans in one query; the plan page asks it for one plan (`adoption_due_date`).
+it for any number of plans in one query; the plan page asks it for one plan (`adoption_due_date`); the start
+form asks the same rule (`adopted_since_enrolment`) before the plan exists (`start_counts_from_enrolment`).
 
 Six weeks count from the enrolment (or placement) for a pupil's first plan at an sbo, so, vso or pro school,
 and from the start of extra support otherwise: at bao and vo, and for every follow-up plan after a plan of the
@@ -56,11 +57,8 @@ def with_adoption_start(plans: QuerySet) -> QuerySet:
     latest = enrolments.order_by("-enrolment_date").values("enrolment_date")[:1]
     plans = plans.annotate(enrolled_on=Coalesce(Subquery(before_start, output_field=DateField()),
                                                 Subquery(latest, output_field=DateField())))
-    earlier_adopted = (
-        Opp.objects.annotate(_started=_day("created_at"))
-        .filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"), created_at__lt=OuterRef("created_at"),
-                adopted_on__isnull=False, _started__gte=OuterRef("enrolled_on"))
-    )
+    earlier_adopted = adopted_since_enrolment(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"),
+                                              enrolled_on=OuterRef("enrolled_on"), before=OuterRef("created_at"))
     from_support = Coalesce(F("support_start_date"), F("_created_day"))
     return plans.annotate(
         follow_up=Exists(earlier_adopted),
@@ -71,6 +69,25 @@ def with_adoption_start(plans: QuerySet) -> QuerySet:
             output_field=DateField(),
         ),
     )
+
+
+def adopted_since_enrolment(*, pupil_id, school_id, enrolled_on, before) -> QuerySet:
+    """Plans of the pupil at the school, started on or after `enrolled_on` and before `before`, that were adopted.
+    A plan started after one of them is a follow-up: its six weeks count from the start of extra support."""
+    return Opp.objects.annotate(_started=_day("created_at")).filter(
+        pupil_id=pupil_id, school_id=school_id, created_at__lt=before, adopted_on__isnull=False,
+        _started__gte=enrolled_on)
+
+
+def start_counts_from_enrolment(*, pupil, school, enrolment: Enrolment) -> datetime.date | None:
+    """For a plan started now (not yet saved): the enrolment date its six weeks would count from, or None when
+    they count from the start of extra support. The same rule as `with_adoption_start`, asked before the plan
+    exists (the start form says which date applies)."""
+    if school.school_type not in FROM_ENROLMENT:
+        return None
+    follow_up = adopted_since_enrolment(pupil_id=pupil.pk, school_id=school.pk, enrolled_on=enrolment.enrolment_date,
+                                        before=timezone.now()).exists()
+    return None if follow_up else enrolment.enrolment_date
 
 
 def due_from_start(start: datetime.date | None) -> datetime.date | None:

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.mail import queue_email
 from schools.models import Membership, Role
 
-from .models import Opp
-from .notices import LeaderDigest
-from .overview import objection_rows, ready_keys
+from .models import LeaderDigest, Opp
+from .selectors import objection_rows, ready_keys
 
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 
@@ -95,7 +95,7 @@ def notify_leader(user) -> bool:
     if sent:
         queue_email(digest_message(user, digest))
         state.last_sent_at = now
-        record(actor=None, action="digest.sent", obj=user, on_behalf_of="system",
+        record(actor=None, action=Action.DIGEST_SENT, obj=user, on_behalf_of="system",
                details={"ready": len(digest.ready), "objections": len(digest.objections),
                         "new_ready": digest.new_ready, "new_objections": digest.new_objections})
     # Only what is still listed is remembered: an item that leaves and comes back is news again.

@@ -1,34 +1,17 @@
 """The school leader's overview (and the ib's own list): what is ready to adopt, who objected, deadlines of
-rules 7 and 8, waiting instemming and missing hearings.
+rules 7 and 8, waiting instemming and missing hearings, as rows and sections for the pages.
 
-Everything here works on querysets, so a page with thousands of plans costs a fixed number of queries
-(`tests/plans/test_overview.py` checks it). Rule 7's dates come from `plans.deadlines.with_adoption_start`, the
-one implementation the plan page uses too; "ready to adopt" is `plans.requirements.ready_to_adopt`, the
-registry that is also the guard in `adopt`.
-
-Two answers come from the consent app, which sits to the right of plans; it registers them when it loads:
-
-    from plans.overview import register_missing_hearing_filter, register_objections
-    register_missing_hearing_filter(plans_missing_hearing)  # plans -> those whose pupil was not heard yet
-    register_objections(objections)  # plans -> [{"opp_id", "name", "label", "decided_at", "key"}, ...]
-
-`register_missing_hearing_filter` receives the plans being drawn up, adjusted or waiting (`HEARING_STATUSES`)
-and returns, as a queryset, those without a hearing that counts for their draft or version. Until it is
-registered the overview lists all of them ("the portal cannot know yet, so it errs on the side of asking").
-`register_objections` receives plans and returns one row per deciding party whose latest decision on the
-version waiting is "niet akkoord" or "eerst een gesprek"; without it that list stays empty.
+The queries behind the lists are `plans.selectors` (a fixed number of queries for any number of plans);
+this module turns them into rows grouped per ib.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-
-from schools.models import Enrolment, School
 
 from .deadlines import (
     ADOPTION_WARNING_DAYS,
@@ -36,127 +19,26 @@ from .deadlines import (
     days_text,  # noqa: F401  (re-exported: the overview's wording of a deadline)
     due_from_start,
     mark,
-    with_adoption_start,
 )
-from .models import EDITABLE_STATUSES, Opp, OppStatus, OppVersion
-from .requirements import ready_to_adopt
-
-# Rule 2-4 in practice: parents who have not answered after two weeks need a reminder or a conversation.
-INSTEMMING_WAITING_DAYS = 14
-# Plans the pupil must (still) be heard about: being drawn up or being adjusted (rule 5).
-HEARING_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.TER_INSTEMMING, OppStatus.BIJGESTELD)
-
-MissingHearingFilter = Callable[[QuerySet], QuerySet]
-Objections = Callable[[QuerySet], list[dict]]
-_missing_hearing_filter: MissingHearingFilter | None = None
-_objections: Objections | None = None
-
-
-def register_missing_hearing_filter(fn: MissingHearingFilter) -> MissingHearingFilter:
-    """The consent app supplies how to find plans without a recorded hearing (see the module docstring)."""
-    global _missing_hearing_filter
-    _missing_hearing_filter = fn
-    return fn
-
-
-def unregister_missing_hearing_filter() -> None:
-    global _missing_hearing_filter
-    _missing_hearing_filter = None
-
-
-def hearing_is_recorded_in_portal() -> bool:
-    """Whether an app answers the hearing question; if not, the overview shows a placeholder list."""
-    return _missing_hearing_filter is not None
-
-
-def register_objections(fn: Objections | None) -> None:
-    """The consent app supplies the guardians who did not agree (see the module docstring); None removes it."""
-    global _objections
-    _objections = fn
+from .models import EDITABLE_STATUSES, Opp
+from .selectors import (  # noqa: F401  (overview_plans and ready_to_adopt re-exported for the pages and tests)
+    INSTEMMING_WAITING_DAYS,
+    adoption_deadlines,
+    adoptions_due,
+    evaluations_due,
+    hearing_is_recorded_in_portal,
+    objection_rows,
+    overview_plans,
+    ready_to_adopt,
+    waiting_for_instemming,
+    with_row_data,
+    with_sent_at,
+    without_hearing,
+)
 
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
-
-
-# --- rule 7: adoption within six weeks -------------------------------------------------------------------
-
-def adoption_deadlines(plans: QuerySet) -> QuerySet:
-    """Plans not yet adopted and not ended that have a rule-7 deadline, earliest first."""
-    return (
-        with_adoption_start(plans.filter(adopted_on__isnull=True, ended_on__isnull=True).not_ended())
-        .filter(adoption_start__isnull=False)
-        .order_by("adoption_start", "pk")
-    )
-
-
-def adoptions_due(plans: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
-    """Adoptions whose six-week window has started (due within it) or has passed."""
-    return adoption_deadlines(plans).filter(adoption_start__lte=_today(today))
-
-
-adoption_due_from_start = due_from_start
-
-
-# --- rule 8: evaluation at least once a year ---------------------------------------------------------------
-
-def evaluation_deadlines(plans: QuerySet) -> QuerySet:
-    """Running plans with a next evaluation date, earliest first."""
-    return plans.running().filter(next_evaluation_due__isnull=False).order_by("next_evaluation_due", "pk")
-
-
-def evaluations_due(plans: QuerySet, *, today: datetime.date | None = None,
-                    days: int = EVALUATION_WARNING_DAYS) -> QuerySet:
-    """Evaluations due within `days` days, and overdue ones."""
-    return evaluation_deadlines(plans).filter(
-        next_evaluation_due__lte=_today(today) + datetime.timedelta(days=days)
-    )
-
-
-# --- instemming: ready, objections, waiting; missing hearing ------------------------------------------------
-
-def with_sent_at(plans: QuerySet) -> QuerySet:
-    latest = OppVersion.objects.filter(opp_id=OuterRef("pk")).order_by("-number").values("created_at")[:1]
-    return plans.annotate(sent_version_at=Subquery(latest))
-
-
-def ready_keys(plans: QuerySet) -> list[str]:
-    """Neutral keys of the plans ready to adopt, one per version ("ready:<plan uuid>:<version>")."""
-    return [f"ready:{uuid}:{number}" for uuid, number in ready_to_adopt(plans).values_list("uuid", "judged_number")]
-
-
-def objection_rows(plans: QuerySet) -> list[dict]:
-    return _objections(plans) if _objections is not None else []
-
-
-def waiting_for_instemming(plans: QuerySet, *, now: datetime.datetime | None = None,
-                           days: int = INSTEMMING_WAITING_DAYS, exclude=()) -> QuerySet:
-    """Plans ter instemming whose latest version was sent more than `days` days ago; longest waiting first."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    return (
-        with_sent_at(plans.filter(status=OppStatus.TER_INSTEMMING).exclude(pk__in=list(exclude)))
-        .filter(sent_version_at__lt=cutoff)
-        .order_by("sent_version_at", "pk")
-    )
-
-
-def without_hearing(plans: QuerySet) -> QuerySet:
-    """Plans whose pupil has no recorded hearing yet; see the module docstring for the placeholder."""
-    being_drawn_up = plans.filter(status__in=HEARING_STATUSES)
-    if _missing_hearing_filter is not None:
-        return _missing_hearing_filter(being_drawn_up)
-    return being_drawn_up
-
-
-# --- the page's rows ---------------------------------------------------------------------------------------
-
-def with_row_data(plans: QuerySet) -> QuerySet:
-    """Everything a row shows, in the same query: pupil, ib, school and the pupil's current group."""
-    group = (
-        Enrolment.objects.current().filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"))
-        .order_by("-enrolment_date").values("group")[:1]
-    )
-    return plans.select_related("pupil", "school", "created_by").annotate(current_group=Subquery(group))
 
 
 @dataclass
@@ -379,9 +261,4 @@ def _hearing_section(rows: list[Row]) -> Section:
         date_label=str(_("Gestart op")), rows=rows, note=note,
         empty=str(_("Bij alle plannen is vastgelegd hoe de leerling is gehoord.")),
     )
-
-
-def overview_plans(user, school: School) -> QuerySet:
-    """The plans of `school` that `user` may read; the overview's starting point."""
-    return Opp.objects.visible_to(user).filter(school=school)
 

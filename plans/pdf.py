@@ -3,14 +3,15 @@
 Rendering never touches the network: `StaticOnlyFetcher` refuses every URL except the project's own static
 files, which it reads from disk through the staticfiles finders.
 
-Instemming is recorded by the consent app, to the right of plans. It fills the PDF's instemming block
-through a small hook, registered when it loads:
+Instemming, the overleg and the pupil's hearing are recorded by the consent app, to the right of plans. It
+answers two questions (`opp_portal.questions`) when it loads:
 
-    from plans.pdf import InstemmingRecord, register_instemming_provider
-    register_instemming_provider(lambda version, viewer=None: [InstemmingRecord(...), ...])
+    from plans.pdf import CONSENT_SUMMARY, INSTEMMING_RECORDS
+    INSTEMMING_RECORDS.answer(lambda version, viewer=None: [InstemmingRecord(...), ...])
+    CONSENT_SUMMARY.answer(lambda opp, version: ConsentSummary(...))
 
-Without a provider the PDF says "Instemming: nog niet vastgelegd". `viewer` is None for the school's PDF (every
-decision); for a parent or pupil it is their user, and the provider gives only what they may see (their own
+Unanswered, the PDF says "Instemming: nog niet vastgelegd". `viewer` is None for the school's PDF (every
+decision); for a parent or pupil it is their user, and the answer gives only what they may see (their own
 decisions): their PDF is made for them (`family_version_pdf`), never the school's stored file.
 
 A stored file is named after the hash of the exact document it shows (the HTML with every printed fact:
@@ -37,13 +38,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.questions import Question
 from opp_portal.queueing import enqueue_on_commit
 
 from .content import snapshot
-from .documents import PdfRendering, PdfStatus
-from .models import Opp, OppKind, OppStatus, OppVersion
-
+from .models import Opp, OppKind, OppStatus, OppVersion, PdfRendering, PdfStatus
 
 # A reserved domain (RFC 2606) that never resolves: relative URLs in the PDF template are joined to it, and
 # the fetcher maps it onto the static files on disk. Nothing is ever requested over the network.
@@ -122,23 +123,19 @@ class InstemmingRecord:
         return self.content_hash[:8]
 
 
-InstemmingProvider = Callable[[OppVersion], list[InstemmingRecord]]
-_instemming_provider: InstemmingProvider | None = None
-
-
-def register_instemming_provider(provider: InstemmingProvider | None) -> None:
-    """The consent app answers "who agreed to this version, and when"; None removes the answer (tests)."""
-    global _instemming_provider
-    _instemming_provider = provider
+INSTEMMING_RECORDS: Question[Callable[..., list[InstemmingRecord] | None]] = Question(
+    "plans.pdf_instemming_records", default=lambda version, viewer=None: None,
+    doc="Who decided on this version, and when, as `viewer` may see it (None: the school, every decision).")
 
 
 def instemming_records(version: OppVersion | None, viewer=None) -> list[InstemmingRecord] | None:
     """The decisions on `version` that `viewer` may see (None: the school, all of them), oldest first; None when
     nothing records instemming (yet)."""
-    if version is None or _instemming_provider is None:
+    if version is None:
         return None
-    records = _instemming_provider(version) if viewer is None else _instemming_provider(version, viewer=viewer)
-    return sorted(records, key=lambda r: r.decided_at)
+    answer = INSTEMMING_RECORDS.get()
+    records = answer(version) if viewer is None else answer(version, viewer=viewer)
+    return None if records is None else sorted(records, key=lambda r: r.decided_at)
 
 
 # --- the overleg and the hearing (consent's records) ----------------------------------------------------------
@@ -154,18 +151,13 @@ class ConsentSummary:
     pupil_view: str  # the pupil's view in their own words, or why they were not heard
 
 
-ConsentSummaryProvider = Callable[[Opp, OppVersion | None], ConsentSummary]
-_consent_summary_provider: ConsentSummaryProvider | None = None
-
-
-def register_consent_summary_provider(provider: ConsentSummaryProvider | None) -> None:
-    """The consent app answers "when was the overleg, how was the pupil heard" for a version (or the draft)."""
-    global _consent_summary_provider
-    _consent_summary_provider = provider
+CONSENT_SUMMARY: Question[Callable[[Opp, OppVersion | None], ConsentSummary | None]] = Question(
+    "plans.pdf_consent_summary", default=lambda opp, version: None,
+    doc="When was the overleg and how was the pupil heard, for a version (or the draft).")
 
 
 def consent_summary(opp: Opp, version: OppVersion | None) -> ConsentSummary | None:
-    return _consent_summary_provider(opp, version) if _consent_summary_provider is not None else None
+    return CONSENT_SUMMARY(opp, version)
 
 
 # --- the document ---------------------------------------------------------------------------------------------
@@ -336,7 +328,7 @@ def build_stored_pdf(rendering: PdfRendering) -> PdfRendering:
         fresh.finished_at = timezone.now()
         fresh.heartbeat_at = None
         fresh.save(update_fields=["file", "page_count", "status", "error", "finished_at", "heartbeat_at"])
-        record(actor=None, action="opp.pdf_rendered", obj=version.opp, on_behalf_of="system",
+        record(actor=None, action=Action.OPP_PDF_RENDERED, obj=version.opp, on_behalf_of="system",
                pupil_id=version.opp.pupil_id,
                details={"version": version.number, "pages": page_count, "file": name})
     return fresh
@@ -394,7 +386,7 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
             heartbeat_at=None)
         rendering.refresh_from_db()
     opp = version.opp
-    record(actor=user, action="opp.pdf_requested", obj=opp, on_behalf_of=_on_behalf_of(user, opp),
+    record(actor=user, action=Action.OPP_PDF_REQUESTED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
            pupil_id=opp.pupil_id, details={"version": version.number, "reason": reason})
     # If the broker refuses, the page says "in de wachtrij" and the sweeper queues it again.
     enqueue_on_commit(render_pdf, rendering.pk)
@@ -425,6 +417,6 @@ def family_version_pdf(*, user, version: OppVersion) -> bytes:
 
 def record_download(*, user, opp: Opp, version: OppVersion | None) -> None:
     """Every download is a read of the plan's content, and logged as one."""
-    record(actor=user, action="opp.pdf_downloaded", obj=opp, on_behalf_of=_on_behalf_of(user, opp),
+    record(actor=user, action=Action.OPP_PDF_DOWNLOADED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
            pupil_id=opp.pupil_id,
            details={"version": version.number if version else None, "concept": version is None})

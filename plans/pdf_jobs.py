@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from opp_portal.queueing import enqueue_on_commit
+from opp_portal.retry import aborted, backoff_seconds
 
-from .documents import PdfRendering, PdfStatus
+from .models import PdfRendering, PdfStatus
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +30,15 @@ def stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.PDF_STALE_SECONDS)
 
 
+def backoff(attempts: int) -> int:
+    """Seconds before the next attempt after `attempts` failed ones: PDF_RETRY_SECONDS (30), 60, 120… with a
+    little jitter, never longer than the broker's visibility timeout allows."""
+    return backoff_seconds(attempts, first=settings.PDF_RETRY_SECONDS, cap=settings.JOB_RETRY_MAX_SECONDS - 10,
+                           jitter=10)
+
+
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
-
-
-def _aborted(attempts: int) -> str:
-    return _("Mislukt na %(n)s pogingen: de laatste poging is afgebroken zonder foutmelding (bijvoorbeeld "
-             "doordat de worker stopte).") % {"n": attempts}
 
 
 def last_sign_of_life(rendering: PdfRendering) -> datetime.datetime:
@@ -61,7 +63,7 @@ def claim_attempt(rendering_id: int) -> PdfRendering | None:
             return None  # a second delivery of the message while the first attempt still runs
         if rendering.attempts >= settings.PDF_MAX_ATTEMPTS:
             logger.error("PDF rendering %s failed for good: out of attempts", rendering_id)
-            _fail(rendering_id, _aborted(rendering.attempts))
+            _fail(rendering_id, aborted(rendering.attempts))
             return None
         rendering.attempts += 1
         rendering.status = PdfStatus.RENDERING
@@ -106,7 +108,7 @@ def sweep() -> dict:
             if rendering is None:
                 continue
             if rendering.status == PdfStatus.RENDERING and rendering.attempts >= settings.PDF_MAX_ATTEMPTS:
-                _fail(rendering.pk, _aborted(rendering.attempts))
+                _fail(rendering.pk, aborted(rendering.attempts))
                 done["failed"] += 1
                 continue
             PdfRendering.objects.filter(pk=rendering.pk).update(

@@ -1,13 +1,14 @@
-"""The adoption requirements: one registry that is both the checklist beside the plan and the guard in `adopt`.
+"""The adoption requirements: one set of answers that is both the checklist beside the plan and the guard in
+`adopt`.
 
-Plans registers the requirements it can judge itself (both parts filled, a complete goal, the commissie's
+Plans answers the requirements it can judge itself (both parts filled, a complete goal, the commissie's
 advice in so and vso) and expects three from consent (`oogo`, `hearing`, `instemming`: rules 1-5); until
-consent answers them they stay missing, so adoption fails closed. Consent registers its answers when it
-loads, for example:
+consent answers them they stay missing, so adoption fails closed. They are `REQUIREMENTS`, a question of
+`opp_portal.questions` that consent answers when it loads, for example:
 
-    from plans.requirements import Requirement, register
-    register(Requirement(key="instemming", label=_("Instemming van de ouders"), status=instemming_status,
-                         met_filter=plans_with_instemming))
+    from plans.requirements import REQUIREMENTS, Requirement
+    REQUIREMENTS.answer("instemming", Requirement(key="instemming", label=_("Instemming van de ouders"),
+                                                  status=instemming_status, met_filter=plans_with_instemming))
 
 `status(opp, version)` receives the plan and the frozen version judged (None: the draft) and returns `met(...)`
 (with the evidence in words, e.g. "op 3 oktober 2025") or `missing(message)`. Which records count as evidence
@@ -24,12 +25,15 @@ while an adjustment is prepared its draft, counting what was recorded since the 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from opp_portal.questions import Answers
 
 from .content import goal_is_complete, snapshot
 from .models import Adoption, CommissieAdvice, Opp, OppKind, OppStatus, OppVersion
@@ -100,45 +104,22 @@ class CheckItem:
                    status=Status(met=row["met"], message=row.get("message", ""), detail=row.get("detail", "")))
 
 
-_registry: dict[str, Requirement] = {}
-# Keys whose answer comes from an app to the right; until it registers, a placeholder keeps them missing.
-_placeholders: set[str] = set()
+REQUIREMENTS: Answers[Requirement] = Answers(
+    "plans.adoption_requirements",
+    doc="Every requirement for adoption, by key: plans' own, and those it expects consent to answer.")
 
 
-def register(requirement: Requirement, *, replace: bool = False) -> Requirement:
-    """Add a requirement, or answer a placeholder; registering a real key twice needs `replace`."""
-    key = requirement.key
-    if key in _registry and key not in _placeholders and not replace and _registry[key] is not requirement:
-        raise ValueError(f"Adoption requirement {key!r} is already registered.")
-    _registry[key] = requirement
-    _placeholders.discard(key)
-    return requirement
+def not_answered(key: str, label, order: int) -> Requirement:
+    """What holds for a requirement another app has not answered (yet): missing, never met, for any plan."""
 
-
-def expect(key: str, label, *, order: int) -> None:
-    """Declare a requirement another app answers; until then it is missing, so adoption fails closed."""
-    if key in _registry and key not in _placeholders:
-        return
-
-    def not_answered(opp, version) -> Status:
+    def status(opp, version) -> Status:
         return missing(_("Dit kan nog niet worden vastgelegd in het portaal."))
 
-    _registry[key] = Requirement(key=key, label=label, status=not_answered, order=order,
-                                 met_filter=lambda plans: plans.none())
-    _placeholders.add(key)
-
-
-def is_placeholder(key: str) -> bool:
-    return key in _placeholders
-
-
-def unregister(key: str) -> None:
-    _registry.pop(key, None)
-    _placeholders.discard(key)
+    return Requirement(key=key, label=label, status=status, order=order, met_filter=lambda plans: plans.none())
 
 
 def registered() -> list[Requirement]:
-    return sorted(_registry.values(), key=lambda r: (r.order, r.key))
+    return sorted(REQUIREMENTS.values(), key=lambda r: (r.order, r.key))
 
 
 def checklist(opp: Opp, version: OppVersion | None = None) -> list[CheckItem]:
@@ -163,6 +144,44 @@ def adoptable_version(opp: Opp) -> OppVersion | None:
 # --- which records count: the evidence window of a version --------------------------------------------------
 
 @dataclass(frozen=True)
+class Bounds:
+    """A window's bounds in the form a filter on any record of a plan (a model with an `opp` field) uses them:
+    plain values for one plan (`Window.bounds`), or expressions on the record's plan for a queryset of plans
+    being drawn up, adjusted or waiting, judged on their draft or latest version (`IN_FORCE_BOUNDS`). A rule's
+    filter written once against `Bounds` is both its per-plan check and its queryset form."""
+
+    # No version was in force before the judged one: everything recorded on the plan counts. True or False for
+    # one plan; a condition for a queryset.
+    nothing_in_force: bool | Q
+    in_force_version_id: Any = None
+    in_force_created_at: Any = None  # when the version in force was frozen
+    in_force_number: Any = None
+    in_force_adopted_on: Any = None
+    up_to_number: Any = None  # the judged version's number (None: the draft, or any version)
+    until_created_at: Any = None  # the judged version's own adoption, when it was adopted (None: not adopted)
+    until_day: Any = None
+
+    def since_in_force(self, condition: Q) -> Q:
+        """`condition` (recorded since the version in force) where a version was in force; else everything."""
+        if self.nothing_in_force is True:
+            return Q()
+        if self.nothing_in_force is False:
+            return condition
+        return self.nothing_in_force | condition
+
+
+# The bounds of plans being drawn up, adjusted or waiting for instemming, as the school leader's overview judges
+# them: everything since the version in force now (if any), up to the draft or the latest version.
+IN_FORCE_BOUNDS = Bounds(
+    nothing_in_force=Q(opp__adopted_version__isnull=True),
+    in_force_version_id=F("opp__adopted_version_id"),
+    in_force_created_at=F("opp__adopted_version__created_at"),
+    in_force_number=F("opp__adopted_version__number"),
+    in_force_adopted_on=F("opp__version_adopted_on"),
+)
+
+
+@dataclass(frozen=True)
 class Window:
     """The records that count as evidence for a version (or the draft): recorded since `previous` (the adoption
     of the version in force before it; None for a plan never adopted before) and, for a version that was
@@ -170,6 +189,21 @@ class Window:
 
     previous: Adoption | None = None
     until: Adoption | None = None
+    judged: OppVersion | None = None
+
+    @property
+    def bounds(self) -> Bounds:
+        previous, until = self.previous, self.until
+        return Bounds(
+            nothing_in_force=previous is None,
+            in_force_version_id=previous.version_id if previous else None,
+            in_force_created_at=previous.version.created_at if previous else None,
+            in_force_number=previous.version.number if previous else None,
+            in_force_adopted_on=previous.adopted_on if previous else None,
+            up_to_number=self.judged.number if self.judged is not None else None,
+            until_created_at=until.created_at if until else None,
+            until_day=until.adopted_on if until else None,
+        )
 
     @property
     def since_day(self) -> datetime.date | None:
@@ -191,7 +225,7 @@ def window(opp: Opp, version: OppVersion | None) -> Window:
     before = [a for a in adoptions if number is None or a.version.number < number]
     if until is not None:
         before = [a for a in before if a.pk < until.pk]
-    return Window(previous=before[-1] if before else None, until=until)
+    return Window(previous=before[-1] if before else None, until=until, judged=version)
 
 
 # --- the stage of a plan and what its checklist judges ---------------------------------------------------------
@@ -426,7 +460,7 @@ def content_gaps(opp: Opp) -> list[CheckItem]:
             if r.key in CONTENT_KEYS and not (s := r.status(opp, None)).met]
 
 
-# What adoption needs from the consent app (rules 1-5); it registers requirements with these keys.
+# What adoption needs from the consent app (rules 1-5); it answers `REQUIREMENTS` under these keys.
 CONSENT_KEYS = (
     ("oogo", _("Overleg met de ouders (OOGO) over beide delen"), 50),
     ("hearing", _("De leerling is gehoord"), 60),
@@ -438,15 +472,15 @@ def is_internal(opp: Opp) -> bool:
     return opp.kind == OppKind.BASISONDERSTEUNING
 
 
-def register_plans_requirements() -> None:
-    for requirement in PLANS_REQUIREMENTS:
-        register(requirement, replace=True)
-    for key, label, order in CONSENT_KEYS:
-        expect(key, label, order=order)
+# Plans answers its own requirements; consent's stay missing until consent answers them.
+for _requirement in PLANS_REQUIREMENTS:
+    REQUIREMENTS.answer(_requirement.key, _requirement)
+for _key, _label, _order in CONSENT_KEYS:
+    REQUIREMENTS.expect(_key, not_answered(_key, _label, _order))
 
 
 __all__ = [
-    "MET", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps", "checklist",
-    "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "register", "window",
+    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps",
+    "checklist", "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "registered", "window",
     "with_judged_version",
 ]

@@ -2,16 +2,12 @@
 `plans.pdf_jobs`. Attempts are counted on the rendering itself (see `plans.pdf_jobs`)."""
 
 import logging
-import random
 
 from celery import shared_task
 
+from opp_portal.retry import retry_task
+
 logger = logging.getLogger(__name__)
-
-
-def backoff(retries: int) -> int:
-    """Seconds before the next attempt: 30 s, 60 s, 120 s, with a little jitter; at most 10 minutes."""
-    return min(30 * 2 ** retries, 600) + random.randint(0, 10)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
@@ -22,7 +18,7 @@ def render_pdf(self, rendering_id: int) -> None:
     An error is retried with backoff; after the last attempt the rendering is marked failed with the reason.
     """
     from .pdf import build_stored_pdf
-    from .pdf_jobs import attempt_failed, claim_attempt
+    from .pdf_jobs import attempt_failed, backoff, claim_attempt
 
     rendering = claim_attempt(rendering_id)
     if rendering is None:
@@ -30,15 +26,11 @@ def render_pdf(self, rendering_id: int) -> None:
     try:
         build_stored_pdf(rendering)
     except Exception as exc:
-        countdown = backoff(rendering.attempts - 1)
-        if not attempt_failed(rendering_id, exc, retry_in=0 if self.request.is_eager else countdown):
+        countdown = 0 if self.request.is_eager else backoff(rendering.attempts)
+        if not attempt_failed(rendering_id, exc, retry_in=countdown):
             logger.exception("PDF rendering %s failed for good", rendering_id)
             return
-        if self.request.is_eager:
-            # Without a broker (the demo) a retry runs at once, in-process, and never raises into the page.
-            self.apply(args=[rendering_id], retries=self.request.retries + 1)
-            return
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        retry_task(self, exc, args=[rendering_id], countdown=countdown)
 
 
 @shared_task(ignore_result=True)

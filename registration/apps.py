@@ -7,8 +7,8 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("ROD-registratie")
 
     def ready(self) -> None:
-        from opp_portal.health import register_stuck_job_probe
+        from opp_portal.health import STUCK_JOB_PROBES
 
         from .jobs import oldest_stuck_age
 
-        register_stuck_job_probe("rod_export", oldest_stuck_age)  # /healthz
+        STUCK_JOB_PROBES.answer("rod_export", oldest_stuck_age)  # /healthz

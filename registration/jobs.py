@@ -10,7 +10,6 @@ with the reason on the batch page.
 
 import datetime
 import logging
-import random
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.queueing import enqueue_on_commit
+from opp_portal.retry import aborted, backoff_seconds
 
 from .models import BatchState, ExportBatch
 
@@ -35,19 +35,12 @@ def max_attempts() -> int:
 def backoff(attempts: int) -> int:
     """Seconds before the next attempt after `attempts` failed ones: 30 s, 60 s, 120 s… with a little jitter
     (tests set ROD_EXPORT_RETRY_SECONDS to 0), never longer than the broker's visibility timeout allows."""
-    base = settings.ROD_EXPORT_RETRY_SECONDS
-    if not base:
-        return 0
-    return min(base * 2 ** max(attempts - 1, 0), settings.JOB_RETRY_MAX_SECONDS - 10) + random.randint(0, 5)
+    return backoff_seconds(attempts, first=settings.ROD_EXPORT_RETRY_SECONDS,
+                           cap=settings.JOB_RETRY_MAX_SECONDS - 10, jitter=5)
 
 
 def _stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.ROD_EXPORT_STALE_SECONDS)
-
-
-def _aborted(attempts: int) -> str:
-    return _("Mislukt na %(n)s pogingen: de laatste poging is afgebroken zonder foutmelding (bijvoorbeeld "
-             "doordat de worker stopte).") % {"n": attempts}
 
 
 def claim_attempt(batch_id: int) -> ExportBatch | None:
@@ -64,7 +57,7 @@ def claim_attempt(batch_id: int) -> ExportBatch | None:
         if batch.heartbeat_at is not None and batch.heartbeat_at > _stale_before():
             return None  # a second delivery of the message while the first attempt still runs
         if batch.attempts >= max_attempts():
-            mark_failed(batch_id, reason=_aborted(batch.attempts))
+            mark_failed(batch_id, reason=aborted(batch.attempts))
             return None
         batch.attempts += 1
         batch.heartbeat_at = timezone.now()
@@ -122,7 +115,7 @@ def sweep() -> dict:
             if batch is None:  # finished, or an attempt holds it right now
                 continue
             if batch.attempts >= max_attempts():
-                mark_failed(batch.pk, reason=_aborted(batch.attempts))
+                mark_failed(batch.pk, reason=aborted(batch.attempts))
                 done["failed"] += 1
                 continue
             note = (_("De vorige poging gaf geen teken van leven meer; de export is opnieuw in de wachtrij gezet.")

@@ -3,14 +3,16 @@
 Every action is checked against the user's reach and recorded as an audit event in its transaction.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.queueing import enqueue_on_commit
 from schools.models import Board, School
 
@@ -22,6 +24,10 @@ _DELIVERED_UPDATE_FIELDS = [
     "opp_uuid", "pupil_uuid", "school", "enrolment_key", "brin", "vestiging", "sequence_number", "bsn",
     "onderwijsnummer", "begin", "end", "batch",
 ]
+
+
+class ExportRuleError(RuleViolation):
+    """A rule of the ROD export refuses the step (a school that does not register, a batch already delivered)."""
 
 
 def _on_behalf_of(board: Board) -> str:
@@ -41,12 +47,12 @@ def start_export(*, user, board: Board, school: School | None = None, kind: str 
     """Create a batch in state `building` and queue its build once the transaction commits."""
     _require_board_admin(user, board)
     if kind not in BatchKind.values:
-        raise ValidationError(_("Onbekende soort export."))
+        raise ExportRuleError(_("Onbekende soort export."))
     if school is not None:
         if school.board_id != board.pk:
-            raise ValidationError(_("Deze school hoort niet bij het bestuur."))
+            raise ExportRuleError(_("Deze school hoort niet bij het bestuur."))
         if school.school_type not in REGISTERING_SCHOOL_TYPES:
-            raise ValidationError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
+            raise ExportRuleError(_("Deze school meldt geen OPP's bij ROD: alleen regulier basisonderwijs en "
                                     "regulier voortgezet onderwijs doen dat."))
     with transaction.atomic():
         if queue:
@@ -60,7 +66,7 @@ def start_export(*, user, board: Board, school: School | None = None, kind: str 
             board=board, school=school, kind=kind, created_by=user if user is not None else None,
             queued_at=timezone.now() if queue else None,
         )
-        record(actor=user, action="rod.export_started", obj=batch, on_behalf_of=_on_behalf_of(board),
+        record(actor=user, action=Action.ROD_EXPORT_STARTED, obj=batch, on_behalf_of=_on_behalf_of(board),
                details={"kind": kind, "school": school.code if school else None})
         if queue:
             from .tasks import build_export
@@ -110,16 +116,16 @@ def mark_delivered(*, user, batch: ExportBatch) -> ExportBatch:
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board", "school").get(pk=batch.pk)
         if batch.state != BatchState.READY:
-            raise ValidationError(_("Alleen een export die klaar is, kan als aangeleverd worden gemarkeerd."))
+            raise ExportRuleError(_("Alleen een export die klaar is, kan als aangeleverd worden gemarkeerd."))
         if superseded_by(batch) is not None:
-            raise ValidationError(_("Na deze export is al een nieuwere export aangeleverd. Verwerp deze en maak "
+            raise ExportRuleError(_("Na deze export is al een nieuwere export aangeleverd. Verwerp deze en maak "
                                     "een nieuwe export."))
         _apply_delivery(batch)
         batch.state = BatchState.DELIVERED
         batch.delivered_at = timezone.now()
         batch.delivered_by = user
         batch.save(update_fields=["state", "delivered_at", "delivered_by"])
-        record(actor=user, action="rod.export_delivered", obj=batch, on_behalf_of=_on_behalf_of(batch.board),
+        record(actor=user, action=Action.ROD_EXPORT_DELIVERED, obj=batch, on_behalf_of=_on_behalf_of(batch.board),
                details={"exported": batch.exported_count, "csv_sha256": batch.csv_sha256,
                         "xml_sha256": batch.xml_sha256})
     return batch
@@ -131,11 +137,11 @@ def discard(*, user, batch: ExportBatch) -> ExportBatch:
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update(of=("self",)).select_related("board").get(pk=batch.pk)
         if batch.state not in (BatchState.BUILDING, BatchState.READY, BatchState.FAILED):
-            raise ValidationError(_("Deze export kan niet meer worden verworpen."))
+            raise ExportRuleError(_("Deze export kan niet meer worden verworpen."))
         batch.state = BatchState.DISCARDED
         batch.discarded_at = timezone.now()
         batch.save(update_fields=["state", "discarded_at"])
-        record(actor=user, action="rod.export_discarded", obj=batch, on_behalf_of=_on_behalf_of(batch.board))
+        record(actor=user, action=Action.ROD_EXPORT_DISCARDED, obj=batch, on_behalf_of=_on_behalf_of(batch.board))
     return batch
 
 
@@ -151,7 +157,7 @@ def mark_failed(batch_id: int, exc: BaseException | None = None, *, reason: str 
         batch.failure_reason = reason
         batch.heartbeat_at = None
         batch.save(update_fields=["state", "failure_reason", "heartbeat_at"])
-        record(actor=None, action="rod.export_failed", obj=batch, on_behalf_of="system",
+        record(actor=None, action=Action.ROD_EXPORT_FAILED, obj=batch, on_behalf_of="system",
                details={"reason": reason, "attempts": batch.attempts})
         transaction.on_commit(lambda: _remove_stray_files(batch), robust=True)
 

@@ -6,6 +6,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from opp_portal.retry import retry_task
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,7 +30,7 @@ def build_export(self, batch_id: int) -> None:
         delay = attempt_failed(batch_id, exc)
         if delay is None:
             return
-        raise self.retry(exc=exc, countdown=delay) from exc
+        retry_task(self, exc, args=[batch_id], countdown=delay)
 
 
 @shared_task(ignore_result=True)

@@ -23,12 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from opp_portal.audit.service import record
 
+from . import transfers
 from .models import Enrolment, Guardian, Guardianship, Pupil, Relationship, School
 from .pupil_csv import GuardianRow, ImportRow
-from . import transfers
 from .services import NotAllowed, tell_guardian
 
 LOOKUP_CHUNK = 10_000  # identifiers per IN (...) query: under SQLite's and PostgreSQL's parameter limits
@@ -393,7 +394,7 @@ def _write(*, user, school: School, plans: list[_Plan], state: _State) -> Import
     created = sum(1 for p in plans if p.enrolment is None)
     updated = sum(1 for p in plans if p.enrolment is not None and p.changes)
     summary = record(
-        actor=user, action="pupil_import.completed", obj=school, on_behalf_of=_on_behalf(school),
+        actor=user, action=Action.PUPIL_IMPORT_COMPLETED, obj=school, on_behalf_of=_on_behalf(school),
         details={
             "rows": len(plans), "created": created, "updated": updated, "unchanged": len(plans) - created - updated,
             "new_pupils": len(new_pupils), "guardians_linked": len(guardians.new_links),
@@ -437,9 +438,9 @@ def _events(user, school: School, plans: list[_Plan], import_uuid: str) -> list[
     events = []
     for plan in plans:
         if plan.enrolment is None:
-            action = "pupil.created" if plan.new_pupil else "pupil.enrolled"
+            action = Action.PUPIL_CREATED if plan.new_pupil else Action.PUPIL_ENROLLED
         elif plan.changes:
-            action = "pupil.updated"
+            action = Action.PUPIL_UPDATED
         else:
             continue
         events.append(AuditEvent(

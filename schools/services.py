@@ -5,13 +5,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails, transfers
@@ -24,6 +25,10 @@ class NotAllowed(Http404):
     It is an Http404, so a view that lets it through answers 404, never a 403
     that would confirm the record exists.
     """
+
+
+class SchoolRuleError(RuleViolation):
+    """A rule about pupils, guardians or transfers refuses the change; Dutch, next to `field` when it names one."""
 
 
 class Conflict(Exception):
@@ -111,11 +116,11 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
         obj.duplicate_of = existing
         obj.full_clean()
         obj.save()
-        record(actor=user, action="pupil.created", obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+        record(actor=user, action=Action.PUPIL_CREATED, obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     enr = Enrolment(pupil=obj, **vars(enrolment))
     enr.full_clean()
     enr.save()
-    record(actor=user, action="enrolment.created", obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    record(actor=user, action=Action.ENROLMENT_CREATED, obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=obj, school=enrolment.school)
     return obj
@@ -125,10 +130,10 @@ def _known_in_reach(user, data: PupilData, kind: str, number: str, *, exclude: P
     known = transfers.in_reach(user, kind, number, exclude=exclude)
     if known is not None and known.date_of_birth != data.date_of_birth:
         # Never attach another record of the user's schools because of a mistyped number that passes the check.
-        raise ValidationError({kind: _(
+        raise SchoolRuleError(_(
             "Dit nummer hoort bij een andere leerling van uw school, met een andere geboortedatum. "
             "Controleer het nummer en de geboortedatum."
-        )})
+        ), field=kind)
     return known
 
 
@@ -141,12 +146,12 @@ def _renumber(*, user, pupil: Pupil, data: PupilData, school: School) -> Pupil |
     old_kind, old_number = transfers.number_of(pupil)
     kind, number = transfers.number_of(data)
     if pupil.duplicate_of_id is None and transfers.has_pending(pupil):
-        raise ValidationError({old_kind: _(
+        raise SchoolRuleError(_(
             "Een andere school vraagt u te bevestigen dat deze leerling naar haar overstapt. Beslis daar eerst over "
             "(onder Overstappen) en wijzig daarna het nummer."
-        )})
+        ), field=old_kind)
     if transfers.in_reach(user, kind, number, exclude=pupil) is not None:
-        raise ValidationError({kind: _("Een andere leerling van uw school heeft dit nummer al.")})
+        raise SchoolRuleError(_("Een andere leerling van uw school heeft dit nummer al."), field=kind)
     if pupil.duplicate_of_id is not None:
         transfers.withdraw(user=user, incoming=pupil, school=school)
     return transfers.principal(kind, number, exclude=pupil)
@@ -179,10 +184,10 @@ def update_pupil(
     enrolment.save()
     changed = sorted(k for k in vars(data) if str(getattr(pupil, k)) != before[k])
     record(
-        actor=user, action="pupil.updated", obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
+        actor=user, action=Action.PUPIL_UPDATED, obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
         pupil_id=pupil.pk, details={"fields": changed},
     )
-    record(actor=user, action="enrolment.updated", obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
+    record(actor=user, action=Action.ENROLMENT_UPDATED, obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=pupil, school=enrolment.school)
     return pupil
@@ -213,7 +218,7 @@ def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
         pupil=pupil, guardian=guardian, relationship=data.relationship, has_gezag=data.has_gezag
     )
     record(
-        actor=user, action="guardian.added", obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk,
+        actor=user, action=Action.GUARDIAN_ADDED, obj=guardian, on_behalf_of=_on_behalf(school), pupil_id=pupil.pk,
         details={"has_gezag": data.has_gezag},
     )
     return link
@@ -258,7 +263,7 @@ def update_guardian(
     if "has_gezag" in changed:
         details["has_gezag"] = after["has_gezag"]
     record(
-        actor=user, action="guardian.updated", obj=guardian, on_behalf_of=_on_behalf(school),
+        actor=user, action=Action.GUARDIAN_UPDATED, obj=guardian, on_behalf_of=_on_behalf(school),
         pupil_id=link.pupil_id, details=details,
     )
     tell_guardian(guardian=guardian, address=before["email"], school=school, changes=changed)
@@ -269,7 +274,7 @@ def update_guardian(
 def remove_guardian(*, user, link: Guardianship) -> None:
     school = _school_of(user, link.pupil)
     record(
-        actor=user, action="guardian.unlinked", obj=link.guardian, on_behalf_of=_on_behalf(school),
+        actor=user, action=Action.GUARDIAN_UNLINKED, obj=link.guardian, on_behalf_of=_on_behalf(school),
         pupil_id=link.pupil_id, details={"had_gezag": link.has_gezag},
     )
     tell_guardian(guardian=link.guardian, address=link.guardian.email, school=school, changes=["unlinked"])

@@ -13,7 +13,6 @@ leaves both records as they are: the receiving school cannot tell a refusal from
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
@@ -21,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails
@@ -33,8 +34,8 @@ class NotDecidable(Http404):
     """The user may not decide on this transfer; a 404, so it does not confirm the transfer exists."""
 
 
-class AlreadyDecided(ValidationError):
-    pass
+class AlreadyDecided(RuleViolation):
+    """Someone decided on this transfer already (a form sent twice, or by the other party)."""
 
 
 def number_of(pupil) -> tuple[str, str]:
@@ -87,7 +88,7 @@ def request_many(*, user, school: School, pairs: Iterable[tuple[Pupil, Pupil]]) 
     actor = user if getattr(user, "is_authenticated", False) else None
     AuditEvent.objects.bulk_create([
         AuditEvent(
-            actor=actor, action="pupil_transfer.requested", object_type=PupilTransfer._meta.label_lower,
+            actor=actor, action=Action.PUPIL_TRANSFER_REQUESTED, object_type=PupilTransfer._meta.label_lower,
             object_id=str(t.pk), on_behalf_of=_on_behalf(school), pupil_id=t.pupil_id,
             details={"transfer": str(t.uuid), "incoming_record": t.incoming_id, "receiving_school": school.code},
         )
@@ -193,7 +194,7 @@ def decide(*, user, transfer: PupilTransfer, confirm: bool, reason: str = "") ->
     fresh.save()
     moved = _merge(existing=fresh.pupil, incoming=fresh.incoming) if confirm else {}
     on_behalf = _on_behalf(school) if school else f"user:{user.pk}"
-    action = "pupil_transfer.confirmed" if confirm else "pupil_transfer.declined"
+    action = Action.PUPIL_TRANSFER_CONFIRMED if confirm else Action.PUPIL_TRANSFER_DECLINED
     details = {"transfer": str(fresh.uuid), "receiving_school": fresh.receiving_school.code,
                "decided_as": fresh.decided_as, **moved}
     for pupil_id in (fresh.pupil_id, fresh.incoming_id):
@@ -251,7 +252,7 @@ def withdraw(*, user, incoming: Pupil, school: School) -> None:
         transfer.state = TransferState.WITHDRAWN
         transfer.decided_at = timezone.now()
         transfer.save(update_fields=["state", "decided_at"])
-        record(actor=user, action="pupil_transfer.withdrawn", obj=transfer, on_behalf_of=_on_behalf(school),
+        record(actor=user, action=Action.PUPIL_TRANSFER_WITHDRAWN, obj=transfer, on_behalf_of=_on_behalf(school),
                pupil_id=transfer.pupil_id, details={"transfer": str(transfer.uuid)})
 
 

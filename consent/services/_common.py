@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from plans.models import Opp, OppStatus, OppVersion
 from plans.services import RoleRequired, require_role  # noqa: F401  (shared role check)
 from schools.services import NotAllowed
@@ -16,11 +17,11 @@ from ..models import Decision
 __all__ = ["ConsentError", "NotAllowed", "RoleRequired", "require_role"]
 
 
-class ConsentError(ValidationError):
-    """A rule refuses the step; the message is Dutch and shown to the user next to the form."""
+class ConsentError(RuleViolation):
+    """A rule refuses the step; the message is Dutch and shown to the user next to `field` (or the form)."""
 
 
-def audit(user, action: str, opp: Opp, obj, *, on_behalf_of: str | None = None, **details) -> None:
+def audit(user, action: Action, opp: Opp, obj, *, on_behalf_of: str | None = None, **details) -> None:
     record(
         actor=user, action=action, obj=obj, on_behalf_of=on_behalf_of or f"school:{opp.school.code}",
         pupil_id=opp.pupil_id, details=details,
@@ -31,11 +32,12 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def not_in_future(day: datetime.date | None, what) -> None:
+def not_in_future(day: datetime.date | None, what, *, field: str | None = None) -> None:
     if day is None:
-        raise ConsentError(_("Vul %(what)s in.") % {"what": what})
+        raise ConsentError(_("Vul %(what)s in.") % {"what": what}, field=field)
     if day > today():
-        raise ConsentError(_("%(what)s kan niet in de toekomst liggen.") % {"what": str(what).capitalize()})
+        raise ConsentError(_("%(what)s kan niet in de toekomst liggen.") % {"what": str(what).capitalize()},
+                           field=field)
 
 
 def open_for_instemming(version: OppVersion) -> None:
@@ -48,10 +50,11 @@ def open_for_instemming(version: OppVersion) -> None:
 
 def check_decision(decision: str, reason: str) -> str:
     if decision not in Decision.values:
-        raise ConsentError(_("Kies akkoord, niet akkoord of eerst een gesprek."))
+        raise ConsentError(_("Kies akkoord, niet akkoord of eerst een gesprek."), field="decision")
     reason = (reason or "").strip()
     if decision == Decision.NIET_AKKOORD and not reason:
-        raise ConsentError(_("Schrijf op waarom u niet akkoord gaat; dan kan de school daarop ingaan."))
+        raise ConsentError(_("Schrijf op waarom u niet akkoord gaat; dan kan de school daarop ingaan."),
+                           field="reason")
     return reason
 
 

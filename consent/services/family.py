@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import forget_reach, reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.mail import queue_email
 from plans.models import Opp, OppStatus
 from plans.services import lock
@@ -47,7 +48,7 @@ def mark_opened(*, recipient_user, request: InstemmingRequest) -> InstemmingReci
     if fresh.opened_at is None:
         fresh.opened_at = timezone.now()
         fresh.save(update_fields=["opened_at"])
-        audit(recipient_user, "instemming.opened", request.version.opp, fresh, on_behalf_of=_self(recipient_user),
+        audit(recipient_user, Action.INSTEMMING_OPENED, request.version.opp, fresh, on_behalf_of=_self(recipient_user),
               version=request.version.number)
     return fresh
 
@@ -77,7 +78,7 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
         recipient=fresh, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=HowGiven.ONLINE, decided_by=user,
     )
-    audit(user, "instemming.decided", opp, item, on_behalf_of=_self(user), decision=decision,
+    audit(user, Action.INSTEMMING_DECIDED, opp, item, on_behalf_of=_self(user), decision=decision,
           version=version.number, content_hash=version.content_hash, recipient=fresh.uuid.hex)
     notified: set[int] = set()
     if decision in ATTENTION:
@@ -132,7 +133,7 @@ def add_parent_view(*, user, opp: Opp, text: str) -> ParentView:
         raise NotAllowed
     item = ParentView.objects.create(opp=fresh, version=fresh.latest_version, guardian=guardian, author=user,
                                      text=text)
-    audit(user, "parent_view.added", fresh, item, on_behalf_of=_self(user))
+    audit(user, Action.PARENT_VIEW_ADDED, fresh, item, on_behalf_of=_self(user))
     return item
 
 
@@ -149,6 +150,6 @@ def record_pupil_view(*, pupil_user, opp: Opp, text: str) -> Hearing:
         heard_by=str(_("de leerling zelf, in het portaal")), pupil_view=text, source=HearingSource.PUPIL,
         recorded_by=pupil_user,
     )
-    audit(pupil_user, "hearing.pupil_view_added", fresh, hearing, on_behalf_of=_self(pupil_user),
+    audit(pupil_user, Action.HEARING_PUPIL_VIEW_ADDED, fresh, hearing, on_behalf_of=_self(pupil_user),
           version=version.number if version else None)
     return hearing

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.mail import queue_email
 from plans.models import Opp
@@ -50,15 +51,15 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
         raise ConsentError(_("Er is geen andere ouder met gezag. Zonder het akkoord van een ouder kan het plan niet "
                              "worden vastgesteld; vraag de instemming op papier of ga langs."))
     if reason not in UnreachableReason.values:
-        raise ConsentError(_("Kies waarom de ouder niet bereikbaar is."))
+        raise ConsentError(_("Kies waarom de ouder niet bereikbaar is."), field="reason")
     attempts = clean(attempts)
     if not attempts:
-        raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."))
+        raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."), field="attempts")
     if Unreachability.objects.filter(recipient=fresh, withdrawn_at__isnull=True).exists():
         raise ConsentError(_("Dit is al vastgelegd."))
     item = Unreachability.objects.create(recipient=fresh, reason=reason, attempts=attempts,
                                          explanation=clean(explanation), recorded_by=user)
-    audit(user, "instemming.unreachable_recorded", opp, item, recipient=fresh.uuid.hex, reason=reason,
+    audit(user, Action.INSTEMMING_UNREACHABLE_RECORDED, opp, item, recipient=fresh.uuid.hex, reason=reason,
           version=version.number)
     leaders = _staff(opp.school, Role.SCHOOL_LEADER).exclude(pk=user.pk)
     StaffNotice.objects.bulk_create([
@@ -87,7 +88,7 @@ def confirm_unreachable(*, user, unreachability: Unreachability) -> Unreachabili
     fresh.confirmed_by = user
     fresh.confirmed_at = timezone.now()
     fresh.save(update_fields=["confirmed_by", "confirmed_at"])
-    audit(user, "instemming.unreachable_confirmed", opp, fresh, recipient=recipient.uuid.hex, version=version.number)
+    audit(user, Action.INSTEMMING_UNREACHABLE_CONFIRMED, opp, fresh, recipient=recipient.uuid.hex, version=version.number)
     StaffNotice.objects.filter(opp=opp, kind=NoticeKind.CONFIRM_UNREACHABLE, read_at__isnull=True).update(
         read_at=timezone.now())
     return fresh
@@ -105,7 +106,7 @@ def withdraw_unreachable(*, user, unreachability: Unreachability) -> Unreachabil
     fresh.withdrawn_by = user
     fresh.withdrawn_at = timezone.now()
     fresh.save(update_fields=["withdrawn_by", "withdrawn_at"])
-    audit(user, "instemming.unreachable_withdrawn", opp, fresh, recipient=fresh.recipient.uuid.hex)
+    audit(user, Action.INSTEMMING_UNREACHABLE_WITHDRAWN, opp, fresh, recipient=fresh.recipient.uuid.hex)
     return fresh
 
 
@@ -123,11 +124,11 @@ def invite_pupil(*, user, pupil: Pupil, school: School, younger_by_choice: bool 
     young = pupil.age_years < PUPIL_INVITATION_AGE
     if young and not younger_by_choice:
         raise ConsentError(_("%(name)s is jonger dan 12 jaar. Kies er bewust voor om deze leerling toch uit te "
-                             "nodigen.") % {"name": pupil.first_name})
+                             "nodigen.") % {"name": pupil.first_name}, field="younger_by_choice")
     invitation = PupilInvitation.objects.create(pupil=pupil, email=pupil.email.lower(),
                                                 kind=PupilInvitationKind.OWN_PAGE, younger_by_choice=young,
                                                 invited_by=user)
-    record(actor=user, action="pupil.invited", obj=invitation, on_behalf_of=f"school:{school.code}",
+    record(actor=user, action=Action.PUPIL_INVITED, obj=invitation, on_behalf_of=f"school:{school.code}",
            pupil_id=pupil.pk, details={"younger_by_choice": young})
     queue_email(pupil_invitation_message(invitation))
     return invitation

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from opp_portal.mail import latest_status_by_topic, queue_email
 from opp_portal.outbox.models import UNSENT, MailStatus
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
@@ -15,6 +16,7 @@ from plans.services import IB, IB_OR_LEADER, lock
 
 from ..emails import instemming_message, mail_topic, paper_decision_notice
 from ..models import (
+    LATEST_FIRST,
     Decision,
     Hearing,
     HearingMethod,
@@ -71,7 +73,7 @@ def record_oogo(
         discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
         parents_view=clean(parents_view), agreements=clean(agreements), recorded_by=user,
     )
-    audit(user, "oogo.recorded", fresh, meeting, held_on=held_on.isoformat(),
+    audit(user, Action.OOGO_RECORDED, fresh, meeting, held_on=held_on.isoformat(),
           handelingsdeel=meeting.discussed_handelingsdeel, uitstroomperspectief=meeting.discussed_uitstroomperspectief)
     return meeting
 
@@ -120,7 +122,7 @@ def record_hearing(
         fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
     hearing = Hearing.objects.create(opp=fresh, version=version, evaluation=evaluation, heard=bool(heard),
                                      source=HearingSource.SCHOOL, recorded_by=user, **fields)
-    audit(user, "hearing.recorded", fresh, hearing, heard=hearing.heard, method=hearing.method,
+    audit(user, Action.HEARING_RECORDED, fresh, hearing, heard=hearing.heard, method=hearing.method,
           version=version.number if version else None, evaluation=evaluation.pk if evaluation else None)
     return hearing
 
@@ -145,13 +147,14 @@ def request_instemming(
     open_for_instemming(version)
     reason = clean(reason)
     if not reason:
-        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."))
+        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."),
+                           field="reason")
     day = timezone.localdate()
     answer_by = answer_by or day + ANSWER_WITHIN
     if answer_by < day:
-        raise ConsentError(_("De datum waarvoor u graag antwoord hebt, ligt in het verleden."))
+        raise ConsentError(_("De datum waarvoor u graag antwoord hebt, ligt in het verleden."), field="answer_by")
     if answer_by > day + LATEST_ANSWER_BY:
-        raise ConsentError(_("Kies een datum binnen vier maanden voor het antwoord."))
+        raise ConsentError(_("Kies een datum binnen vier maanden voor het antwoord."), field="answer_by")
     parties = deciding_parties(opp.pupil, day)
     if not parties:
         raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
@@ -163,7 +166,7 @@ def request_instemming(
         raise ConsentError(_("Iedereen is al om instemming gevraagd voor deze versie. Stuur zo nodig een herinnering."))
     for recipient in unreached:  # asked, but the mail never arrived: the same request, mailed again
         queue_email(instemming_message(recipient), topic=mail_topic(recipient), school_id=opp.school_id)
-        audit(user, "instemming.mailed_again", opp, recipient, version=version.number)
+        audit(user, Action.INSTEMMING_MAILED_AGAIN, opp, recipient, version=version.number)
     if not new:
         return unreached[0].request
     request = InstemmingRequest.objects.create(version=version, requested_by=user, reason=reason, requested_on=day,
@@ -173,7 +176,7 @@ def request_instemming(
                                            email=p.email)
         for p in new
     ]
-    audit(user, "instemming.requested", opp, request, version=version.number, content_hash=version.content_hash,
+    audit(user, Action.INSTEMMING_REQUESTED, opp, request, version=version.number, content_hash=version.content_hash,
           recipients=[r.uuid.hex for r in recipients], adult_pupil=any(r.pupil_id for r in recipients))
     for recipient in recipients:
         if recipient.current_email:
@@ -215,7 +218,7 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     fresh.reminders_sent += 1
     fresh.last_reminder_at = timezone.now()
     fresh.save(update_fields=["reminders_sent", "last_reminder_at"])
-    audit(user, "instemming.reminded", opp, fresh, count=fresh.reminders_sent)
+    audit(user, Action.INSTEMMING_REMINDED, opp, fresh, count=fresh.reminders_sent)
     queue_email(instemming_message(fresh, reminder=True), topic=mail_topic(fresh), school_id=opp.school_id)
     recipient.refresh_from_db()
     return recipient
@@ -246,21 +249,23 @@ def record_paper_decision(
     reason = check_decision(decision, reason)
     if decision == Decision.AKKOORD and scan is None:
         raise ConsentError(_("Een akkoord legt u alleen vast met de scan van het door de ouder ondertekende formulier "
-                             "(of het ondertekende verslag van het gesprek). Voeg de scan toe."))
+                             "(of het ondertekende verslag van het gesprek). Voeg de scan toe."), field="scan")
     decided_at = decided_at or timezone.now()
     if decided_at > timezone.now() or decided_at < version.created_at:
-        raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."))
+        raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."),
+                           field="decided_on")
     own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE,
                                              recipient__guardian_id=recipient.guardian_id,
                                              recipient__pupil_id=recipient.pupil_id)
-           .order_by("-decided_at").first())
+           .order_by(*LATEST_FIRST).first())
     if own is not None and timezone.localdate(decided_at) <= timezone.localdate(own.decided_at):
         moment = timezone.localtime(own.decided_at)
         raise ConsentError(_(
             "%(name)s heeft op %(day)s om %(time)s zelf online beslist. Een besluit op papier of uit een gesprek "
             "van die datum of eerder kan dat besluit niet vervangen: de datum van het besluit moet later zijn. "
             "Heeft de ouder op dezelfde dag opnieuw besloten, vraag dan de ouder dit zelf online te doen."
-        ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")})
+        ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")},
+            field="decided_on")
     item = InstemmingDecision(
         recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=how, recorded_by=user, decided_at=decided_at,
@@ -268,7 +273,7 @@ def record_paper_decision(
     if scan is not None:
         item.scan.save(getattr(scan, "name", "scan") or "scan", scan, save=False)
     item.save()
-    audit(user, "instemming.decision_recorded", opp, item, decision=decision, how=how, version=version.number,
+    audit(user, Action.INSTEMMING_DECISION_RECORDED, opp, item, decision=decision, how=how, version=version.number,
           content_hash=version.content_hash, recipient=recipient.uuid.hex, scan=bool(scan),
           decided_at=decided_at.isoformat())
     notice = paper_decision_notice(item)

@@ -33,7 +33,8 @@ def send_for_instemming(
     about it are not asked twice (their earlier decisions on it still count); only new parties are asked.
     """
     if not (reason or "").strip():
-        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."))
+        raise ConsentError(_("Geef de reden van het verzoek, bijvoorbeeld: nieuw plan, of aangepast na de evaluatie."),
+                           field="reason")
     if not deciding_parties(opp.pupil, today()):
         raise ConsentError(_("Er is geen ouder met gezag bekend. Leg eerst vast wie het gezag heeft."))
     before = opp.latest_version

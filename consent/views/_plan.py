@@ -38,8 +38,8 @@ def my_decisions(user, opp: Opp):
 
 def current_decision(decisions, version: OppVersion | None) -> InstemmingDecision | None:
     """The user's latest decision on exactly this version (the latest by `decided_at` counts)."""
-    for item in decisions:  # newest first
-        if version is not None and item.version_id == version.pk and item.content_hash == version.content_hash:
+    for item in decisions:  # newest first (LATEST_FIRST)
+        if item.counts_for(version):
             return item
     return None
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.errors import show_on_form
 from plans.models import Opp, OppStatus
 from schools.models import Pupil
 
@@ -142,7 +143,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.NotAllowed:
             raise Http404 from None
         except services.ConsentError as error:
-            form.add_error("reason" if "waarom" in " ".join(error.messages) else "decision", error)
+            show_on_form(form, error, default="decision")
         else:
             messages.success(request, {
                 Decision.AKKOORD: _("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
@@ -173,7 +174,7 @@ def parent_view(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.NotAllowed:
             raise Http404 from None
         except services.ConsentError as error:
-            form.add_error("text", error)
+            show_on_form(form, error, default="text")
         else:
             messages.success(request, _("Dank u. Uw kijk op het plan is bewaard; de school leest het bij het plan."))
             return redirect(plan_url(opp, "uw-kijk"))

@@ -13,65 +13,13 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from opp_portal.audit.actions import ABOUT_YOU, ON_A_VERSION, READS, Action
 from opp_portal.audit.models import AuditEvent
 from schools.models import Guardian, Membership, Role, School
 
 from ..models import Decision, InstemmingRecipient
 
 PER_PAGE = 50
-# Reads: grouped per person per day. Everything else (a change, a decision) is a line of its own.
-READS = ("opp.viewed", "consent.viewed", "opp.pdf_downloaded", "opp.pdf_requested", "instemming.scan_viewed")
-
-PHRASES = {
-    "opp.viewed": N_("bekeek het plan"),
-    "consent.viewed": N_("bekeek het overleg, het hoorrecht en de instemming bij het plan"),
-    "opp.started": N_("begon een nieuw plan"),
-    "opp.draft_saved": N_("wijzigde het concept van het plan"),
-    "opp.overleg_started": N_("zette het plan klaar voor overleg met u"),
-    "opp.version_frozen": N_("stuurde een nieuwe versie van het plan naar de ouders"),
-    "opp.version_resent": N_("stuurde dezelfde versie van het plan opnieuw naar de ouders"),
-    "opp.adopted": N_("stelde het plan vast"),
-    "opp.evaluated": N_("legde een evaluatie van het plan vast"),
-    "opp.ended": N_("beëindigde het plan"),
-    "opp.commissie_advice_recorded": N_("legde het advies van de commissie vast"),
-    "opp.pdf_requested": N_("vroeg een PDF van het plan op"),
-    "opp.pdf_downloaded": N_("downloadde het plan als PDF"),
-    "opp.pdf_rendered": N_("maakte een PDF van het plan"),
-    "oogo.recorded": N_("legde een overleg met de ouders vast"),
-    "hearing.recorded": N_("legde vast hoe uw kind is gehoord over het plan"),
-    "hearing.pupil_view_added": N_("schreef op hoe hij of zij over het plan denkt"),
-    "instemming.requested": N_("vroeg de ouders om instemming met het plan"),
-    "instemming.reminded": N_("stuurde een herinnering over de instemming"),
-    "instemming.opened": N_("opende het verzoek om instemming"),
-    "instemming.decided": N_("gaf een besluit over de instemming"),
-    "instemming.decision_recorded": N_("legde een besluit over de instemming vast dat op papier of in een gesprek "
-                                       "is gegeven"),
-    "instemming.scan_viewed": N_("bekeek de scan van een besluit over de instemming"),
-    "parent_view.added": N_("schreef een kijk op het plan"),
-    "pupil.created": N_("zette de gegevens van uw kind in het portaal"),
-    "pupil.updated": N_("wijzigde de gegevens van uw kind"),
-    "enrolment.created": N_("legde een inschrijving van uw kind vast"),
-    "enrolment.updated": N_("wijzigde een inschrijving van uw kind"),
-    "guardian.added": N_("legde een ouder of verzorger van uw kind vast"),
-    "guardian.updated": N_("wijzigde de gegevens van een ouder of verzorger"),
-    "guardian.unlinked": N_("koppelde een ouder of verzorger los van uw kind"),
-    "guardian.account_linked": N_("logde voor het eerst in; het account is gekoppeld aan de gegevens van de school"),
-    "guardian.account_unlinked": N_("het account is losgekoppeld, omdat de school een ander e-mailadres heeft"),
-    "pupil.account_linked": N_("uw kind logde voor het eerst in met een eigen account"),
-    "pupil.account_unlinked": N_("het account van uw kind is losgekoppeld, omdat de school een ander e-mailadres "
-                                 "heeft"),
-    "pupil.invited": N_("nodigde uw kind uit voor een eigen pagina in het portaal"),
-    "instemming.unreachable_recorded": N_("legde vast dat een ouder met gezag niet bereikbaar is"),
-    "instemming.unreachable_confirmed": N_("bevestigde dat een ouder met gezag niet bereikbaar is"),
-    "instemming.unreachable_withdrawn": N_("trok in dat een ouder met gezag niet bereikbaar is"),
-}
-MINE = {
-    "instemming.reminded": N_("stuurde u een herinnering over de instemming"),
-    "instemming.decision_recorded": N_("legde uw besluit vast dat u op papier of in een gesprek gaf"),
-    "instemming.unreachable_recorded": N_("legde vast dat de school u niet kon bereiken"),
-    "instemming.unreachable_confirmed": N_("bevestigde dat de school u niet kon bereiken"),
-    "instemming.unreachable_withdrawn": N_("trok in dat de school u niet kon bereiken"),
-}
 DECISION_WORDS = {Decision.AKKOORD: N_("akkoord"), Decision.NIET_AKKOORD: N_("niet akkoord"),
                   Decision.GESPREK_GEWENST: N_("eerst een gesprek")}
 
@@ -95,24 +43,22 @@ def _family_user_ids(pupil) -> set[int]:
 
 
 def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipient_pks: set[str]) -> str:
-    action = event.action
     details = event.details or {}
+    try:
+        action = Action(event.action)
+    except ValueError:  # recorded by an earlier release under a name that is gone
+        return _("deed iets met de gegevens van uw kind (%(code)s)") % {"code": event.action}
     about_me = (
         (event.object_type == "consent.instemmingrecipient" and event.object_id in my_recipient_pks)
         or details.get("recipient") in my_recipients
     )
-    if action in MINE and about_me:
-        text = _(MINE[action])
-    elif action in PHRASES:
-        text = _(PHRASES[action])
-    else:
-        text = _("deed iets met de gegevens van uw kind (%(code)s)") % {"code": action}
-    if is_me and action == "instemming.decided" and details.get("decision") in DECISION_WORDS:
+    text = str(ABOUT_YOU[action]) if about_me and action in ABOUT_YOU else action.phrase
+    if is_me and action == Action.INSTEMMING_DECIDED and details.get("decision") in DECISION_WORDS:
         text = _("gaf uw besluit: %(decision)s") % {"decision": _(DECISION_WORDS[details["decision"]])}
-    if about_me and action == "instemming.decision_recorded" and details.get("decision") in DECISION_WORDS:
+    if about_me and action == Action.INSTEMMING_DECISION_RECORDED and details.get("decision") in DECISION_WORDS:
         text += ": " + _(DECISION_WORDS[details["decision"]])
     version = details.get("version") or details.get("number")
-    if version and action.startswith(("opp.", "instemming.")):
+    if version and action in ON_A_VERSION:
         text += " " + _("(versie %(n)s)") % {"n": version}
     return text
 
@@ -123,7 +69,8 @@ def log_rows(user, pupil, page_number):
     lines = (
         events.annotate(
             day=TruncDate("at"),
-            line=Case(When(action__in=READS, then=Value(0)), default=F("id"), output_field=BigIntegerField()),
+            line=Case(When(action__in=[a.value for a in READS], then=Value(0)), default=F("id"),
+                       output_field=BigIntegerField()),
         )
         .values("actor_id", "action", "on_behalf_of", "day", "line")
         .annotate(last_at=Max("at"), first_at=Min("at"), count=Count("id"), last_id=Max("id"))

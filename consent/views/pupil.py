@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opp_portal.errors import show_on_form
 from plans.models import Opp
 
 from .. import services
@@ -57,7 +58,7 @@ def pupil_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.NotAllowed:
             raise Http404 from None
         except services.ConsentError as error:
-            form.add_error("text", error)
+            show_on_form(form, error, default="text")
         else:
             messages.success(request, _("Dank je! De school leest wat je hebt geschreven."))
             return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#jouw-mening")

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record, record_plan_read
+from opp_portal.errors import field_of, show_on_form
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
@@ -103,7 +105,7 @@ def not_asked(opp: Opp, recipients) -> list[str]:
 
 def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
     # Every answer that shows these records (also a form shown again with its errors) records the read.
-    record_plan_read(request=request, opp=opp, what="consent", action="consent.viewed")
+    record_plan_read(request=request, opp=opp, what="consent", action=Action.CONSENT_VIEWED)
     user = request.user
     roles = school_roles(user, opp)
     is_ib = Role.IB in roles
@@ -176,7 +178,7 @@ def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het overleg met de ouders is vastgelegd."))
             return redirect(page_url(opp, "overleg"))
@@ -204,7 +206,7 @@ def record_hearing(request: HttpRequest, opp_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het hoorrecht van de leerling is vastgelegd."))
             return redirect(page_url(opp, "hoorrecht"))
@@ -228,8 +230,8 @@ def request_instemming(request: HttpRequest, opp_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                if "reden" in " ".join(error.messages).lower():
-                    form.add_error("reason", error)
+                if field_of(error) in form.fields:
+                    show_on_form(form, error)
                 else:  # e.g. everyone was asked already (the form sent twice): the form may not be on the page
                     messages.error(request, " ".join(error.messages))
                     return redirect(page_url(opp, "instemming"))
@@ -288,9 +290,7 @@ def paper_decision(request: HttpRequest, recipient_uuid) -> HttpResponse:
             except (services.RoleRequired, services.NotAllowed) as error:
                 return _refused(request, opp, error)
             except services.ConsentError as error:
-                text = " ".join(error.messages).lower()
-                field = "decided_on" if "datum" in text else "scan" if "scan" in text else None
-                form.add_error(field, error)
+                show_on_form(form, error)
             else:
                 told = _("%(name)s krijgt daarover een e-mail.") if recipient.current_email else _(
                     "Van %(name)s is geen e-mailadres bekend: laat de ouder zelf weten wat u hebt vastgelegd.")
@@ -319,7 +319,7 @@ def decision_scan(request: HttpRequest, decision_uuid) -> HttpResponse:
     except FileNotFoundError:
         raise Http404 from None
     as_staff = opp.school_id in reach_of(request.user).school_ids
-    record(actor=request.user, action="instemming.scan_viewed", obj=decision,
+    record(actor=request.user, action=Action.INSTEMMING_SCAN_VIEWED, obj=decision,
            on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}", pupil_id=opp.pupil_id)
     response = FileResponse(handle, content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
                             as_attachment=extension not in ("pdf", "png", "jpg", "jpeg"),

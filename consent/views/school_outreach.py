@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opp_portal.errors import show_on_form
+
 from .. import services
 from ..forms import InvitePupilForm, UnreachableForm, focus_first_error
 from ..models import Unreachability
@@ -29,7 +31,7 @@ def record_unreachable(request: HttpRequest, recipient_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error("attempts" if "poging" in " ".join(error.messages) else None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Vastgelegd dat %(name)s niet bereikbaar is. Een schoolleider bevestigt het; "
                                         "pas daarna volstaat het akkoord van de andere ouder.")
@@ -93,7 +95,7 @@ def invite_pupil(request: HttpRequest, opp_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error("younger_by_choice" if "12" in " ".join(error.messages) else None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("%(name)s krijgt een e-mail met een persoonlijke link naar de eigen pagina.")
                              % {"name": opp.pupil.first_name})

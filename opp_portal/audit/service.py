@@ -4,21 +4,23 @@ from typing import Any
 
 from django.db import models
 
+from .actions import Action
 from .models import AuditEvent
 
 
 def record(
     *,
     actor,
-    action: str,
+    action: Action,
     obj: models.Model,
     on_behalf_of: str = "",
     pupil_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Record one event. `action` must be an `Action` (a ValueError otherwise): each has the phrase a parent reads."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        action=Action(action).value,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         on_behalf_of=on_behalf_of,
@@ -44,7 +46,7 @@ def reader_role(user, school_id: int, pupil_id: int) -> str:
     return "unknown"
 
 
-def record_plan_read(*, request, opp, what: str, action: str = "opp.viewed", **details) -> AuditEvent | None:
+def record_plan_read(*, request, opp, what: str, action: Action = Action.OPP_VIEWED, **details) -> AuditEvent | None:
     """Every response that shows plan content records the read: who, in which role, which pupil, what, when.
 
     Once per plan per request, so a page drawn by several helpers (or again after a failed form) is one read.

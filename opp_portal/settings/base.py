@@ -200,6 +200,7 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 # queue message was lost) and marks it failed after the last attempt.
 JOB_SWEEP_EVERY_SECONDS = env.int("JOB_SWEEP_EVERY_SECONDS", default=60)
 PDF_MAX_ATTEMPTS = env.int("PDF_MAX_ATTEMPTS", default=4)
+PDF_RETRY_SECONDS = env.int("PDF_RETRY_SECONDS", default=30)  # doubles per attempt, as the exports' and the mail's
 PDF_STALE_SECONDS = env.int("PDF_STALE_SECONDS", default=5 * 60)
 PDF_TIME_LIMIT_SECONDS = env.int("PDF_TIME_LIMIT_SECONDS", default=3 * 60)
 ROD_EXPORT_MAX_RETRIES = env.int("ROD_EXPORT_MAX_RETRIES", default=3)  # attempts = retries + 1

@@ -3,12 +3,14 @@
 import calendar
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.errors import RuleViolation
 from schools.models import Role, School
 from schools.services import NotAllowed
 
@@ -17,8 +19,9 @@ from ..models import Opp
 __all__ = ["NotAllowed", "PlanRuleError", "ConflictError", "AdoptionBlocked", "RoleRequired"]
 
 
-class PlanRuleError(ValidationError):
-    """A rule of the law or of the lifecycle refuses the step; the message is Dutch and shown to the user."""
+class PlanRuleError(RuleViolation):
+    """A rule of the law or of the lifecycle refuses the step; the message is Dutch and shown to the user (next to
+    `field` when it names one)."""
 
 
 class RoleRequired(PermissionDenied):
@@ -63,7 +66,7 @@ LEADER = (Role.SCHOOL_LEADER,)
 IB_OR_LEADER = (Role.IB, Role.SCHOOL_LEADER)
 
 
-def audit(user, action: str, opp: Opp, obj=None, **details) -> None:
+def audit(user, action: Action, opp: Opp, obj=None, **details) -> None:
     record(
         actor=user, action=action, obj=obj or opp, on_behalf_of=f"school:{opp.school.code}",
         pupil_id=opp.pupil_id, details=details,
@@ -79,9 +82,9 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def not_in_future(day: datetime.date, what) -> None:
+def not_in_future(day: datetime.date, what, *, field: str | None = None) -> None:
     if day > today():
-        raise PlanRuleError(_("%(what)s kan niet in de toekomst liggen.") % {"what": what})
+        raise PlanRuleError(_("%(what)s kan niet in de toekomst liggen.") % {"what": what}, field=field)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
 from schools.models import Enrolment, Pupil, School
 
 from ..content import GOAL_FIELDS, content_hash, snapshot
@@ -99,7 +100,7 @@ def start_draft(
         raise PlanRuleError(_("Deze leerling heeft op deze school al een OPP dat loopt of in voorbereiding is "
                               "(regel 9).")) from exc
     carried = _carry_over(opp, previous) if previous else 0
-    audit(user, "opp.started", opp, kind=kind, carried_from=str(previous.uuid) if previous else None,
+    audit(user, Action.OPP_STARTED, opp, kind=kind, carried_from=str(previous.uuid) if previous else None,
           carried_goals=carried)
     return opp
 
@@ -134,7 +135,7 @@ def start_overleg(*, user, opp: Opp) -> Opp:
         raise PlanRuleError(_("Alleen een concept gaat in overleg."))
     fresh.status = OppStatus.IN_OVERLEG
     fresh.save(update_fields=["status", "updated_at"])
-    audit(user, "opp.overleg_started", fresh)
+    audit(user, Action.OPP_OVERLEG_STARTED, fresh)
     opp.refresh_from_db()
     return opp
 
@@ -241,7 +242,7 @@ def save_draft(*, user, opp: Opp, expected_revision: int, changes: Mapping[str, 
             setattr(fresh, name, clean[name])
     fresh.revision += 1
     fresh.save()
-    audit(user, "opp.draft_saved", fresh, fields=sorted(changed), revision=fresh.revision, status=fresh.status)
+    audit(user, Action.OPP_DRAFT_SAVED, fresh, fields=sorted(changed), revision=fresh.revision, status=fresh.status)
     opp.refresh_from_db()
     return opp
 
@@ -293,7 +294,7 @@ def freeze_version(*, user, opp: Opp, expected_revision: int, substantial_change
         if latest.pk == fresh.adopted_version_id:
             raise PlanRuleError(_("Er is niets veranderd ten opzichte van de geldende versie."))
         version = latest
-        audit(user, "opp.version_resent", fresh, version, number=version.number, content_hash=digest)
+        audit(user, Action.OPP_VERSION_RESENT, fresh, version, number=version.number, content_hash=digest)
     else:
         substantial = None
         if fresh.needs_commissie_advice and latest is not None:
@@ -302,7 +303,7 @@ def freeze_version(*, user, opp: Opp, expected_revision: int, substantial_change
             opp=fresh, number=(latest.number + 1) if latest else 1, content=content, content_hash=digest,
             created_by=user, substantial_change=substantial,
         )
-        audit(user, "opp.version_frozen", fresh, version, number=version.number, content_hash=digest,
+        audit(user, Action.OPP_VERSION_FROZEN, fresh, version, number=version.number, content_hash=digest,
               substantial_change=substantial)
     fresh.status = OppStatus.TER_INSTEMMING
     fresh.sent_at = fresh.sent_at or timezone.now()

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from opp_portal.audit.actions import Action
+
 from ..models import (
     Adoption,
     Commissie,
@@ -88,7 +90,7 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
     fresh.save()
     adoption = Adoption.objects.create(opp=fresh, version=version, adopted_on=day, adopted_by=user, first=first,
                                        checklist=[item.as_record() for item in items])
-    audit(user, "opp.adopted", fresh, version=version.number, adopted_on=day.isoformat(), first=first,
+    audit(user, Action.OPP_ADOPTED, fresh, version=version.number, adopted_on=day.isoformat(), first=first,
           content_hash=version.content_hash, adoption=str(adoption.uuid))
     opp.refresh_from_db()
     return opp
@@ -108,7 +110,7 @@ def begin_adjustment(user, opp: Opp, reason: str) -> None:
     opp.adjustment_reason = reason
     opp.revision += 1  # a form loaded before this step cannot save into the reopened draft unseen
     opp.save(update_fields=["status", "adjustment_reason", "revision", "updated_at"])
-    audit(user, "opp.adjustment_started", opp, reason=reason, from_status=previous, status=opp.status)
+    audit(user, Action.OPP_ADJUSTMENT_STARTED, opp, reason=reason, from_status=previous, status=opp.status)
 
 
 @transaction.atomic
@@ -140,7 +142,7 @@ def _end(user, opp: Opp, ended_on: datetime.date, reason: str) -> None:
     opp.end_reason = reason.strip()
     opp.next_evaluation_due = None
     opp.save()
-    audit(user, "opp.ended", opp, ended_on=ended_on.isoformat(), was_adopted=opp.adopted_on is not None)
+    audit(user, Action.OPP_ENDED, opp, ended_on=ended_on.isoformat(), was_adopted=opp.adopted_on is not None)
 
 
 @transaction.atomic
@@ -217,7 +219,7 @@ def record_evaluation(
         )
         for uuid, (outcome, note) in given.items()
     )
-    audit(user, "opp.evaluated", fresh, evaluation, version=version.number, decision=decision,
+    audit(user, Action.OPP_EVALUATED, fresh, evaluation, version=version.number, decision=decision,
           evaluated_on=evaluated_on.isoformat())
     if decision == EvaluationDecision.END:
         _end(user, fresh, evaluated_on, end_reason)
@@ -259,6 +261,6 @@ def record_commissie_advice(
         opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
         recorded_by=user,
     )
-    audit(user, "opp.commissie_advice_recorded", fresh, item, commissie=commissie, advised_on=advised_on.isoformat(),
+    audit(user, Action.OPP_COMMISSIE_ADVICE_RECORDED, fresh, item, commissie=commissie, advised_on=advised_on.isoformat(),
           version=version.number)
     return item

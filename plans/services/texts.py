@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.models import Board, Role, School
 from schools.services import NotAllowed
@@ -69,7 +70,7 @@ def add_standard_text(
         raise NotAllowed
     title, text = _check(kind, title, text)
     item = StandardText.objects.create(school=school, board=board, kind=kind, title=title, text=text)
-    record(actor=user, action="standard_text.created", obj=item, on_behalf_of=_owner(item),
+    record(actor=user, action=Action.STANDARD_TEXT_CREATED, obj=item, on_behalf_of=_owner(item),
            details={"kind": kind, "title": title})
     return item
 
@@ -93,7 +94,7 @@ def update_standard_text(*, user, item: StandardText, kind: str, title: str, tex
     if changed:
         fresh.kind, fresh.title, fresh.text = kind, title, text
         fresh.save(update_fields=["kind", "title", "text"])
-        record(actor=user, action="standard_text.updated", obj=fresh, on_behalf_of=_owner(fresh),
+        record(actor=user, action=Action.STANDARD_TEXT_UPDATED, obj=fresh, on_behalf_of=_owner(fresh),
                details={"fields": changed})
     item.refresh_from_db()
     return item
@@ -105,7 +106,7 @@ def archive_standard_text(*, user, item: StandardText) -> StandardText:
     fresh = _locked_manageable(user, item)
     fresh.active = False
     fresh.save(update_fields=["active"])
-    record(actor=user, action="standard_text.archived", obj=fresh, on_behalf_of=_owner(fresh),
+    record(actor=user, action=Action.STANDARD_TEXT_ARCHIVED, obj=fresh, on_behalf_of=_owner(fresh),
            details={"title": fresh.title})
     item.refresh_from_db()
     return item

@@ -1,15 +1,16 @@
 """Demo data for `manage.py seed_demo`: the same organisations, accounts and pupils on every run.
 
 `seed()` runs the schools step (organisations, accounts, pupils, guardians) and then every
-step other apps registered, in one transaction, and is safe to run again: it only adds what
-is missing and puts the demo accounts back as documented. Apps to the right of `schools`
-(plans, consent, registration) add their demo data without `schools` importing them:
+step other apps answered `DEMO_STEPS` with (`opp_portal.questions`), in one transaction, and is
+safe to run again: it only adds what is missing and puts the demo accounts back as documented.
+Apps to the right of `schools` (plans, consent, registration) add their demo data without
+`schools` importing them:
 
     # plans/apps.py
     def ready(self):
-        from schools.demo import register_step
+        from schools.demo import DEMO_STEPS
         from .demo import seed_plans          # def seed_plans(ctx: DemoContext) -> None
-        register_step("plans", seed_plans)
+        DEMO_STEPS.answer("plans", seed_plans)
 
 A step finds what it needs on the context (`ctx.schools["99AA00"]`, `ctx.accounts[email].user`,
 `ctx.pupils_at("99AB00")`), draws randomness from `ctx.rng("plans")`, keys its records on
@@ -24,26 +25,20 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
+from opp_portal.questions import Answers
 
 from . import dataset
 from .context import DemoAccount, DemoContext
 from .core import seed_schools
 from .dataset import DEMO_PASSWORD, AccountSpec
 
-__all__ = ["DEMO_PASSWORD", "AccountSpec", "DemoAccount", "DemoContext", "register_step", "seed", "summary"]
+__all__ = ["DEMO_PASSWORD", "DEMO_STEPS", "AccountSpec", "DemoAccount", "DemoContext", "seed", "summary"]
 
 Step = Callable[[DemoContext], None]
-_steps: dict[str, Step] = {}
-
-
-def register_step(name: str, step: Step) -> None:
-    """Run `step` after the schools step; steps run in the order they were first registered."""
-    _steps[name] = step
-
-
-def unregister_step(name: str) -> None:
-    _steps.pop(name, None)
+DEMO_STEPS: Answers[Step] = Answers(
+    "schools.demo_steps", doc="Steps run after the schools step, in the order the apps answered (plans, consent).")
 
 
 def seed(*, stdout: TextIO | None = None, today: datetime.date | None = None) -> DemoContext:
@@ -52,11 +47,11 @@ def seed(*, stdout: TextIO | None = None, today: datetime.date | None = None) ->
     ctx = DemoContext(today=today, dataset=dataset.build(today), stdout=stdout)
     with transaction.atomic():
         seed_schools(ctx)
-        for step in list(_steps.values()):
+        for step in DEMO_STEPS.values():
             step(ctx)
         if ctx.changed:
             AuditEvent.objects.create(
-                actor=None, action="demo.seeded", object_type="schools.demo", object_id=_school_year(ctx),
+                actor=None, action=Action.DEMO_SEEDED, object_type="schools.demo", object_id=_school_year(ctx),
                 on_behalf_of="system",
                 details={"created": dict(+ctx.created), "updated": dict(+ctx.updated), "totals": ctx.totals,
                          "accounts": sorted(ctx.accounts)},

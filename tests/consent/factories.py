@@ -66,7 +66,7 @@ class ConsentWorld(PlanWorld):
 
 class ConsentSteps:
     """The parents' and the pupil's steps on any plan, through the real consent services (for the plans tests,
-    which test the adoption registry exactly as it runs with consent)."""
+    which test the adoption requirements exactly as they run with consent)."""
 
     def ib(self, opp):
         return Membership.objects.filter(school=opp.school, role=Role.IB).order_by("pk").first().user

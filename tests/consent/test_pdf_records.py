@@ -7,7 +7,7 @@ from django.urls import reverse
 from consent import services
 from consent.models import Decision, UnreachableReason
 from plans import pdf
-from plans.documents import PdfRendering
+from plans.models import PdfRendering
 
 pytestmark = pytest.mark.django_db
 

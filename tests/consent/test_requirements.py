@@ -1,4 +1,4 @@
-"""Consent's answers in plans' adoption registry: OOGO (rule 1), instemming (rules 2-4), hearing (rule 5)."""
+"""Consent's answers to plans' adoption requirements: OOGO (rule 1), instemming (rules 2-4), hearing (rule 5)."""
 
 import datetime
 
@@ -24,7 +24,7 @@ def gap_keys(opp, version):
 
 def test_the_plans_checklist_shows_the_real_consent_requirements(world):
     for key in ("oogo", "hearing", "instemming"):
-        assert not requirements.is_placeholder(key)
+        assert requirements.REQUIREMENTS.is_answered(key)
     opp, version = world.sent()
     items = {item.key: item for item in checklist(opp)}
     assert [k for k in items if k in ("oogo", "hearing", "instemming")] == ["oogo", "hearing", "instemming"]
@@ -343,3 +343,65 @@ def test_the_overview_lists_each_objection_once_with_the_latest_decision_only(wo
     rows = objections(Opp.objects.filter(pk=opp.pk))
     assert [r["name"] for r in rows] == [world.guardian(world.father).full_name]
     assert all(r["key"].startswith("objection:") for r in rows)
+
+
+# --- each rule's per-plan check and its queryset form agree at every stage ------------------------------------
+
+def judged_version(opp):
+    """What the overview judges a plan on: the version sent while it waits, else the draft."""
+    return opp.latest_version if opp.status == OppStatus.TER_INSTEMMING else None
+
+
+def queryset_forms_agree(opp) -> bool:
+    from consent.requirements import oogo_status, plans_missing_hearing, plans_with_hearing, plans_with_oogo
+    from plans.models import Opp
+    from plans.requirements import with_judged_version
+
+    opp.refresh_from_db()
+    plan = with_judged_version(Opp.objects.filter(pk=opp.pk))
+    version = judged_version(opp)
+    heard = statuses(opp, version)["hearing"]
+    return (plans_with_hearing(plan).exists() == heard
+            and plans_missing_hearing(plan).exists() == (not heard)
+            and plans_with_oogo(plan).exists() == oogo_status(opp, version).met)
+
+
+def test_the_oogo_and_hearing_queries_agree_with_the_checklist_through_a_plans_life(world):
+    opp = world.fill(world.start())
+    assert queryset_forms_agree(opp)  # a draft: nothing recorded
+    world.oogo(opp, uitstroomperspectief=False)
+    assert queryset_forms_agree(opp)  # OOGO on one part only
+    world.oogo(opp, handelingsdeel=False)
+    world.hear(opp)
+    assert queryset_forms_agree(opp)  # both parts discussed, the pupil heard about the draft
+    assert statuses(opp)["hearing"] and statuses(opp)["oogo"]
+    result = world.send_and_ask(opp)
+    for parent in (world.mother, world.father):
+        world.decide(result.request, parent)
+    assert queryset_forms_agree(opp)  # sent and agreed
+    plan_services.adopt(user=world.leader, opp=opp)
+    opp = world.reopen(opp)
+    assert queryset_forms_agree(opp)  # an adjustment: what counted for version 1 no longer counts
+    assert not statuses(opp)["hearing"]
+    world.hear(opp, version=opp.adopted_version)
+    assert queryset_forms_agree(opp)  # a hearing about the version in force does not count either
+    version2 = world.send(change(world, opp))
+    assert queryset_forms_agree(opp)
+    world.hear(opp, version=version2)
+    world.oogo(opp)
+    assert queryset_forms_agree(opp)  # heard and discussed about the adjustment
+    assert statuses(opp, version2)["hearing"] and statuses(opp, version2)["oogo"]
+
+
+def test_the_queries_agree_when_the_evaluation_counts_as_the_overleg_and_the_hearing(world):
+    opp, _version, _request = world.ready_for_adoption()
+    OogoMeeting.objects.filter(opp=opp).update(held_on=TODAY - datetime.timedelta(days=40))
+    plan_services.adopt(user=world.leader, opp=opp, adopted_on=TODAY)
+    evaluate(world, opp, discussed_uitstroomperspectief=False)
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.BIJGESTELD
+    assert queryset_forms_agree(opp)  # heard at the evaluation; OOGO on the handelingsdeel only
+    world.send(change(world, opp))
+    assert queryset_forms_agree(opp)
+    world.oogo(opp, handelingsdeel=False)
+    assert queryset_forms_agree(opp)

@@ -215,6 +215,17 @@ def test_the_log_shows_staff_reads_and_changes_of_the_own_child_only(client, wor
     assert not any(str(other_opp.pk) in r.what for r in rows)
 
 
+def test_the_log_tells_every_step_in_words_never_as_a_code(client, world, asked):
+    opp, _version, _request = asked
+    plan_services.start_adjustment(user=world.ib, opp=opp, reason="Na het gesprek met de ouders.")
+    client.force_login(world.mother)
+    rows = client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid})).context["page"].rows
+    assert (world.ib.get_full_name(), "begon het plan aan te passen") in [(r.who, r.what) for r in rows]
+    codes = {event.action for event in AuditEvent.objects.filter(pupil_id=world.pupil.pk)}
+    assert "opp.adjustment_started" in codes
+    assert not any(code in r.what for r in rows for code in codes)
+
+
 def test_the_log_groups_repeated_reads_of_one_person_on_one_day(client, world, asked):
     opp, _version, _request = asked
     client.force_login(world.ib)

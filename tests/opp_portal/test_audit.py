@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 
+from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AppendOnlyError, AuditEvent
 from opp_portal.audit.service import record
 from tests.factories import EnrolmentFactory, SchoolFactory, UserFactory
@@ -15,13 +16,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event():
     enrolment = EnrolmentFactory()
-    return record(actor=UserFactory(), action="pupil.viewed", obj=enrolment.pupil, on_behalf_of="school:12AB00",
+    return record(actor=UserFactory(), action=Action.PUPIL_UPDATED, obj=enrolment.pupil, on_behalf_of="school:12AB00",
                   pupil_id=enrolment.pupil_id, details={"why": "test"})
 
 
 def test_record_stores_who_what_for_whom_and_when(event):
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert stored.action == "pupil.viewed"
+    assert stored.action == "pupil.updated"
     assert stored.object_type == "schools.pupil"
     assert stored.on_behalf_of == "school:12AB00"
     assert stored.actor is not None and stored.at is not None
@@ -30,13 +31,13 @@ def test_record_stores_who_what_for_whom_and_when(event):
 
 def test_record_by_an_anonymous_actor_keeps_no_user():
     school = SchoolFactory()
-    assert record(actor=AnonymousUser(), action="system.check", obj=school).actor is None
-    assert record(actor=None, action="system.check", obj=school).actor is None
+    assert record(actor=AnonymousUser(), action=Action.DEMO_SEEDED, obj=school).actor is None
+    assert record(actor=None, action=Action.DEMO_SEEDED, obj=school).actor is None
 
 
 def test_for_object_finds_the_events_of_one_object(event):
     other = EnrolmentFactory().pupil
-    record(actor=None, action="pupil.viewed", obj=other)
+    record(actor=None, action=Action.PUPIL_UPDATED, obj=other)
     pupil = EnrolmentFactory._meta.model.objects.get(pupil_id=event.pupil_id).pupil
     assert list(AuditEvent.objects.for_object(pupil)) == [event]
 
@@ -45,7 +46,7 @@ def test_an_event_cannot_be_saved_again(event):
     event.action = "pupil.deleted"
     with pytest.raises(AppendOnlyError):
         event.save()
-    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.updated"
 
 
 def test_an_event_cannot_be_deleted(event):
@@ -66,7 +67,7 @@ def test_events_cannot_be_updated_in_bulk(event):
         # bulk_update works inside the caller's transaction, so give each attempt its own savepoint.
         with pytest.raises(AppendOnlyError), transaction.atomic():
             attempt()
-    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.updated"
 
 
 def test_events_cannot_be_deleted_in_bulk(event):
@@ -97,7 +98,7 @@ def _raw(sql, params):
 def test_postgres_refuses_a_raw_update_of_an_event(postgres, event):
     with pytest.raises(DatabaseError, match="append-only"):
         _raw("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", event.pk])
-    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.viewed"
+    assert AuditEvent.objects.get(pk=event.pk).action == "pupil.updated"
 
 
 def test_postgres_refuses_a_raw_delete_of_an_event(postgres, event):

@@ -26,7 +26,7 @@ def test_after_redis_restarts_without_its_queues_the_sweepers_complete_queued_ma
     from opp_portal.mail import queue_email
     from opp_portal.outbox.models import MailStatus, OutgoingEmail
     from plans import pdf
-    from plans.documents import PdfStatus
+    from plans.models import PdfStatus
     from registration import services
     from registration.models import BatchState, ExportedPeriod
     from tests.conftest import mail_sent_by_workers

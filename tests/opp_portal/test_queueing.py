@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consent.models import Decision, InstemmingDecision, InstemmingRequest
 from opp_portal.outbox.models import MailStatus, OutgoingEmail
-from plans.documents import PdfRendering, PdfStatus
+from plans.models import PdfRendering, PdfStatus
 from registration.models import BatchState, ExportBatch
 from tests.conftest import mail_sent_by_workers, wait_until
 from tests.consent.factories import ConsentWorld

@@ -1,15 +1,7 @@
 import pytest
 
-from consent.requirements import register_consent_requirements
 from plans import requirements
 from tests.consent.factories import ConsentSteps, ConsentWorld
-
-
-@pytest.fixture(autouse=True)
-def real_consent_requirements():
-    """Plans are tested against consent's real answers to the adoption registry, whatever a test left behind."""
-    register_consent_requirements()
-    yield
 
 
 @pytest.fixture
@@ -20,12 +12,9 @@ def consent():
 
 @pytest.fixture
 def without_consent():
-    """The registry as plans leaves it before consent answers: OOGO, hearing and instemming stay missing."""
-    for key, label, order in requirements.CONSENT_KEYS:
-        requirements.unregister(key)
-        requirements.expect(key, label, order=order)
-    yield
-    register_consent_requirements()
+    """The requirements as plans leaves them before consent answers: OOGO, hearing and instemming stay missing."""
+    with requirements.REQUIREMENTS.unanswered(*(key for key, _label, _order in requirements.CONSENT_KEYS)):
+        yield
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from opp_portal.audit.models import AuditEvent
 from plans import calendar
-from plans.documents import CalendarFeed
-from plans.models import OppStatus
+from plans.models import CalendarFeed, OppStatus
 from schools.models import Membership
 from schools.services import NotAllowed
 from tests.factories import SchoolFactory, enrolled_pupil, parent_of, staff

@@ -118,3 +118,20 @@ def test_the_plan_page_and_the_overview_show_the_same_deadline_marks():
                          next_evaluation_due=today + datetime.timedelta(days=40))
     assert [(m.label, m.text, m.urgency) for m in deadlines.marks_for(running)] == [
         ("Uiterlijk evalueren", "over 40 dagen", "")]
+
+
+@pytest.mark.parametrize("earlier", [None, "adopted", "never_adopted"])
+@pytest.mark.parametrize("school_type", ["sbo", "bao"])
+def test_rule_7_the_start_form_names_the_date_the_new_plan_will_count_from(school_type, earlier):
+    """Asked before a plan exists (the start form) and after (the plan page, the overview), the answer is one."""
+    today = datetime.date.today()
+    school = SchoolFactory(school_type=school_type)
+    pupil = PupilFactory()
+    enrolment = EnrolmentFactory(pupil=pupil, school=school, enrolment_date=today - datetime.timedelta(days=800))
+    if earlier:
+        _ended_plan(school, pupil, started_days_ago=700, adopted=earlier == "adopted")
+    before = deadlines.start_counts_from_enrolment(pupil=pupil, school=school, enrolment=enrolment)
+    opp = OppFactory(school=school, pupil=pupil, support_start_date=today - datetime.timedelta(days=10))
+    after = deadlines.adoption_start(opp)
+    assert before == (after if after == enrolment.enrolment_date else None)
+    assert (before is not None) == (school_type == "sbo" and earlier != "adopted")

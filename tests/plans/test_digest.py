@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from consent.models import Decision
 from plans.digest import notify_leader, send_leader_digests
-from plans.notices import LeaderDigest
+from plans.models import LeaderDigest
 from tests.factories import SchoolFactory, staff
 
 pytestmark = pytest.mark.django_db

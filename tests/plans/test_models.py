@@ -1,5 +1,7 @@
 """Model-level guarantees: frozen versions, database checks, the seeded uitstroom options."""
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -88,3 +90,22 @@ def test_the_seeded_uitstroom_options_fit_each_school_type(db, school_type, expe
 def test_an_inactive_uitstroom_option_is_not_offered(db):
     UitstroomOption.objects.filter(code="havo").update(active=False)
     assert not UitstroomOption.objects.for_school_type("bao").filter(code="havo").exists()
+
+
+COMPLETE_GOAL = {"area": "Lezen", "description": "Leest AVI E5.", "approach": "Duolezen.", "responsible": "De leerkracht.",
+                 "due_by": datetime.date(2027, 1, 31), "measured_by": "AVI-toets."}
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"area": ""}, {"area": "   "}, {"description": "\n\t "}, {"approach": ""}, {"responsible": "  "},
+    {"due_by": None}, {"measured_by": ""}, {"measured_by": " x "},
+])
+def test_a_draft_goal_and_its_frozen_copy_are_complete_alike(world, change):
+    from plans.content import goal_content, goal_is_complete
+    from plans.models import Goal
+
+    goal = Goal.objects.create(opp=world.start(), **{**COMPLETE_GOAL, **change})
+    expected = all(str(value).strip() for value in {**COMPLETE_GOAL, **change}.values() if value is not None) and (
+        None not in change.values())
+    assert goal.is_complete is expected
+    assert goal_is_complete(goal_content(goal)) is expected

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from plans import deadlines, overview
+from plans import deadlines, overview, selectors
 from plans.models import Opp, OppStatus, OppVersion
 from tests.factories import (
     EnrolmentFactory,
@@ -119,8 +119,8 @@ def test_rule_7_the_queryset_due_date_matches_the_per_plan_rule(school_type):
     with_start = OppFactory(school=school, pupil=pupil, support_start_date=days(-20))
     without_start = OppFactory(school=school)
     for opp in (with_start, without_start):
-        annotated = overview.adoption_deadlines(Opp.objects.filter(pk=opp.pk)).get()
-        assert overview.adoption_due_from_start(annotated.adoption_start) == deadlines.adoption_due_date(opp)
+        annotated = selectors.adoption_deadlines(Opp.objects.filter(pk=opp.pk)).get()
+        assert selectors.adoption_due_from_start(annotated.adoption_start) == deadlines.adoption_due_date(opp)
 
 
 def test_rule_7_at_special_schools_the_window_counts_from_the_enrolment_before_the_plan_started():
@@ -129,7 +129,7 @@ def test_rule_7_at_special_schools_the_window_counts_from_the_enrolment_before_t
     EnrolmentFactory(pupil=pupil, school=school, enrolment_date=days(-50))
     EnrolmentFactory(pupil=pupil, school=school, enrolment_date=days(30), group="6")  # a later re-enrolment
     opp = OppFactory(school=school, pupil=pupil)
-    annotated = overview.adoption_deadlines(Opp.objects.filter(pk=opp.pk)).get()
+    annotated = selectors.adoption_deadlines(Opp.objects.filter(pk=opp.pk)).get()
     assert annotated.adoption_start == days(-50) == deadlines.adoption_start(opp)
 
 
@@ -161,11 +161,9 @@ def test_plans_waiting_for_instemming_longer_than_14_days_are_listed(client, sch
 
 @pytest.fixture
 def without_consent_filter():
-    """Plans on its own, as before the consent app registers its answer; restored afterwards."""
-    saved = overview._missing_hearing_filter
-    overview.unregister_missing_hearing_filter()
-    yield
-    overview._missing_hearing_filter = saved
+    """Plans on its own, as before the consent app answers; restored afterwards."""
+    with selectors.MISSING_HEARING.unanswered():
+        yield
 
 
 def test_plans_without_a_recorded_hearing_are_listed_until_consent_can_record_it(
@@ -187,9 +185,9 @@ def test_plans_without_a_recorded_hearing_are_listed_until_consent_can_record_it
 def test_the_consent_app_can_supply_the_missing_hearing_filter(client, school, ib, leader, without_consent_filter):
     heard = plan(school, ib, status=OppStatus.CONCEPT)
     not_heard = plan(school, ib, status=OppStatus.IN_OVERLEG)
-    overview.register_missing_hearing_filter(lambda plans: plans.exclude(pk=heard.pk))
     client.force_login(leader)
-    response = client.get(URL)
+    with selectors.MISSING_HEARING.answered_by(lambda plans: plans.exclude(pk=heard.pk)):
+        response = client.get(URL)
     assert rows(response, "hoorrecht") == [not_heard]
     assert not section(response, "hoorrecht").note
 

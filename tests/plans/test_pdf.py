@@ -13,8 +13,7 @@ from django.utils.formats import date_format
 
 from opp_portal.audit.models import AuditEvent
 from plans import pdf, services
-from plans.documents import PdfRendering, PdfStatus
-from plans.models import OppVersion
+from plans.models import OppVersion, PdfRendering, PdfStatus
 from plans.pdf import InstemmingRecord, PdfResourceRefused, static_file_for
 from plans.tasks import render_pdf
 from tests.conftest import wait_until
@@ -34,11 +33,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def no_instemming_provider():
-    # Plans on its own; the consent app's provider is put back for the tests after these.
-    saved = pdf._instemming_provider
-    pdf.register_instemming_provider(None)
-    yield
-    pdf.register_instemming_provider(saved)
+    # Plans on its own; the consent app's answer is put back for the tests after these.
+    with pdf.INSTEMMING_RECORDS.unanswered():
+        yield
 
 
 DEMO_GOALS = [
@@ -253,13 +250,13 @@ def test_without_a_provider_the_pdf_says_instemming_nog_niet_vastgelegd(world):
 def test_the_instemming_provider_fills_who_when_and_which_version(world):
     _opp, version = demo_plan(world)
     when = timezone.make_aware(datetime.datetime(2026, 3, 2, 19, 30))
-    pdf.register_instemming_provider(lambda v: [
+    with pdf.INSTEMMING_RECORDS.answered_by(lambda v: [
         InstemmingRecord(who="Fatima el Amrani (moeder)", agreed=True, decided_at=when,
                          version_number=v.number, content_hash=v.content_hash),
         InstemmingRecord(who="Mark de Vries (vader)", agreed=False, decided_at=when - datetime.timedelta(days=1),
                          version_number=v.number, content_hash=v.content_hash),
-    ])
-    html = pdf.version_html(version)
+    ]):
+        html = pdf.version_html(version)
     assert "nog niet vastgelegd" not in html
     assert "Fatima el Amrani (moeder)" in html and "ingestemd" in html and "niet ingestemd" in html
     assert "2 maart 2026, 19:30" in html
@@ -467,10 +464,8 @@ def test_a_real_worker_on_redis_renders_a_requested_pdf(celery_worker_on_redis, 
 @pytest.mark.django_db(transaction=True)
 def test_on_a_real_worker_a_failing_rendering_is_retried_then_marked_failed(
         celery_worker_on_redis, settings, tmp_path, monkeypatch):
-    from plans import tasks
-
     settings.MEDIA_ROOT = str(tmp_path / "worker-media")
-    monkeypatch.setattr(tasks, "backoff", lambda retries: 0)
+    settings.PDF_RETRY_SECONDS = 0
     attempts = []
 
     def broken(html):

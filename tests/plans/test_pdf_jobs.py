@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from plans import pdf, pdf_jobs
-from plans.documents import PdfRendering, PdfStatus
+from plans.models import PdfRendering, PdfStatus
 from plans.tasks import render_pdf
 from tests.conftest import wait_until
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from opp_portal.audit.models import AuditEvent
 from plans import pdf
-from plans.documents import PdfRendering, PdfStatus
+from plans.models import PdfRendering, PdfStatus
 from tests.factories import SchoolFactory, UserFactory, enrolled_pupil, parent_of, staff
 
 from .test_pdf import demo_plan

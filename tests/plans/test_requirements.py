@@ -1,7 +1,8 @@
-"""The adoption-requirements registry: the checklist the screen shows is the guard `adopt` uses."""
+"""The adoption requirements: the checklist the screen shows is the guard `adopt` uses."""
 
 import pytest
 
+from opp_portal.questions import AlreadyAnswered
 from plans import requirements, services
 from plans.requirements import MET, Requirement, checklist, missing
 
@@ -65,36 +66,30 @@ def test_rule_6_the_checklist_asks_for_commissie_advice_in_so_and_vso_only(world
     assert "commissie_advice" not in statuses(world_for("sbo").start())
 
 
-def test_registering_the_same_key_twice_is_refused_unless_replacing(db):
-    requirement = Requirement(key="test_twice", label="x", status=lambda opp, version: MET)
-    requirements.register(requirement)
-    try:
-        with pytest.raises(ValueError):
-            requirements.register(Requirement(key="test_twice", label="y", status=lambda opp, version: MET))
-        requirements.register(Requirement(key="test_twice", label="y", status=lambda o, v: MET), replace=True)
-    finally:
-        requirements.unregister("test_twice")
+def test_answering_a_requirement_twice_is_refused(db):
+    with pytest.raises(AlreadyAnswered):
+        requirements.REQUIREMENTS.answer("oogo", Requirement(key="oogo", label="OOGO", status=lambda o, v: MET))
+    with pytest.raises(AlreadyAnswered):
+        requirements.REQUIREMENTS.answer("goals", Requirement(key="goals", label="x", status=lambda o, v: MET))
 
 
-def test_a_consent_app_answers_the_placeholders_without_replace(db):
-    saved = next(r for r in requirements.registered() if r.key == "oogo")
-    requirements.unregister("oogo")
-    requirements.expect("oogo", saved.label, order=saved.order)
-    try:
-        assert requirements.is_placeholder("oogo")
-        requirements.register(Requirement(key="oogo", label="OOGO", status=lambda o, v: MET))
-        assert not requirements.is_placeholder("oogo")
-    finally:
-        requirements.register(saved, replace=True)
+def test_consents_requirements_are_missing_for_every_plan_until_consent_answers_them(world, consent, without_consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    assert {key: met for key, met in statuses(opp).items() if key in ("oogo", "hearing", "instemming")} == {
+        "oogo": False, "hearing": False, "instemming": False}
+    assert not requirements.ready_to_adopt(type(opp).objects.filter(pk=opp.pk)).exists()
+    with requirements.REQUIREMENTS.answered_by("oogo", Requirement(key="oogo", label="OOGO", status=lambda o, v: MET)):
+        assert statuses(opp)["oogo"] is True
+    assert statuses(opp)["oogo"] is False
 
 
 def test_a_non_blocking_requirement_shows_but_does_not_stop_adoption(world, consent):
-    requirements.register(Requirement(key="test_advisory", label="Advies", blocks_adoption=False,
-                                      status=lambda o, v: missing("Nog niet gedaan")))
-    try:
+    advisory = Requirement(key="test_advisory", label="Advies", blocks_adoption=False,
+                           status=lambda o, v: missing("Nog niet gedaan"))
+    with requirements.REQUIREMENTS.answered_by("test_advisory", advisory):
         opp, version = world.sent()
         consent.agree_all(opp, version)
         assert statuses(opp)["test_advisory"] is False
         assert services.adopt(user=world.leader, opp=opp).status == "vastgesteld"
-    finally:
-        requirements.unregister("test_advisory")
+    assert "test_advisory" not in requirements.REQUIREMENTS

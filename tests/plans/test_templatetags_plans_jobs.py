@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opp_portal.outbox.models import MailStatus, OutgoingEmail
-from plans.documents import PdfRendering, PdfStatus
+from plans.models import PdfRendering, PdfStatus
 
 from .factories import PlanWorld
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from opp_portal.audit.models import AuditEvent
-from schools.demo import DEMO_PASSWORD, dataset, register_step, seed, unregister_step
+from schools.demo import DEMO_PASSWORD, DEMO_STEPS, dataset, seed
 from schools.identifiers import is_valid_bsn, is_valid_onderwijsnummer
 from schools.models import (
     Board,
@@ -279,12 +279,9 @@ def test_a_registered_step_runs_after_the_schools_step_in_the_same_transaction()
         seen["pupils"] = ctx.pupils_at("99AA00", group="6").count()
         raise RuntimeError("step failed")
 
-    register_step("test-failing", failing_step)
-    try:
-        with pytest.raises(RuntimeError):
-            seed()
-    finally:
-        unregister_step("test-failing")
+    with DEMO_STEPS.answered_by("test-failing", failing_step), pytest.raises(RuntimeError):
+        seed()
+    assert "test-failing" not in DEMO_STEPS
     assert seen == {"schools": 7, "pupils": 8}
     assert not School.objects.exists() and not User.objects.exists()
     assert connection.in_atomic_block  # the test's own transaction is intact

@@ -15,13 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.models import Role, School
 
-from . import calendar
-from .models import Opp
-from .overview import build_ib_sections, build_sections, overview_plans
-from .terms import terms_for
+from .. import calendar
+from ..models import Opp
+from ..overview import build_ib_sections, build_sections
+from ..selectors import overview_plans
+from ..terms import terms_for
 
 
 # --- the overview -------------------------------------------------------------------------------------------
@@ -39,7 +41,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     sections = build_sections(overview_plans(request.user, school))
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
-    record(actor=request.user, action="overview.viewed", obj=school, on_behalf_of=f"school:{school.code}",
+    record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
            details={"rows": sum(section.count for section in sections)})
     context = {
         "schools": schools,
@@ -62,7 +64,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
         raise Http404
     plans = Opp.objects.visible_to(request.user).filter(school_id__in=ib_schools, created_by=request.user)
     sections = build_ib_sections(plans)
-    record(actor=request.user, action="overview.viewed", obj=request.user, on_behalf_of=f"user:{request.user.pk}",
+    record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=request.user, on_behalf_of=f"user:{request.user.pk}",
            details={"rows": sum(section.count for section in sections), "list": "my_plans"})
     school_types = set(School.objects.filter(pk__in=ib_schools).values_list("school_type", flat=True))
     context = {"sections": sections, "today": timezone.localdate(),

@@ -16,14 +16,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opp_portal.errors import show_on_form
 from opp_portal.views import refused
 from schools.models import Role
 
-from . import services
-from .content import snapshot
-from .diff import describe_changes
-from .forms_lifecycle import CommissieForm, EndForm, EvaluationForm, mark_invalid
-from .models import (
+from .. import services
+from ..content import snapshot
+from ..diff import describe_changes
+from ..forms import CommissieForm, EndForm, EvaluationForm, mark_invalid
+from ..models import (
     Adoption,
     CommissieAdvice,
     Evaluation,
@@ -32,18 +33,13 @@ from .models import (
     OppVersion,
     goal_title,
 )
-from .views import _audit_read, _decorate, _get_opp, _roles
+from .draft import _audit_read, _decorate, _get_opp, _roles
 
 OUTCOME_BADGES = {"reached": "text-bg-success", "partly": "text-bg-warning", "not_reached": "text-bg-danger"}
 
 
 def _day(value: datetime.date) -> str:
     return date_format(value, "j F Y")
-
-
-def _form_error(form, error: services.PlanRuleError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # --- evaluation ------------------------------------------------------------------------------------------
@@ -100,7 +96,7 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             return _after_evaluation(request, opp, data["decision"])
     mark_invalid(form)
@@ -155,7 +151,7 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het plan is beëindigd op %(day)s.") % {"day": _day(opp.ended_on)})
             return redirect("plans:draft", opp_uuid=opp.uuid)
@@ -207,7 +203,7 @@ def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het advies van de commissie is vastgelegd."))
             return redirect("plans:commissie_advice", opp_uuid=opp.uuid)
@@ -318,7 +314,7 @@ def _goal_summary(goal: dict) -> str:
 
 def side_by_side(old: dict, new: dict) -> list[dict]:
     """Every field that differs, with its section, its label and both texts."""
-    from .forms import KIND_LABELS
+    from ..forms import KIND_LABELS
 
     rows = []
 

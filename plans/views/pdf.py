@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opp_portal.access import reach_of
 
-from . import pdf
-from .documents import PdfRendering, PdfStatus
-from .models import Opp, OppVersion
+from .. import pdf
+from ..models import Opp, OppVersion, PdfRendering, PdfStatus
 
 
 def _staff_opps(user):

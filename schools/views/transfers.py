@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.access import reach_of
 
-from . import transfers
-from .models import Enrolment, School, TransferDecider
+from .. import transfers
+from ..models import Enrolment, School, TransferDecider
 
 CONFIRM, DECLINE = "bevestigen", "weigeren"
 

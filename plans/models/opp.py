@@ -1,9 +1,8 @@
-"""OPPs: the draft, its goals, frozen versions, evaluations, standard texts and commissie advice.
-
-Writes go through `plans.services`; reads through the `visible_to(user)` querysets.
-"""
+"""The OPP: the draft of both parts with its goals, and the configurable uitstroom destinations."""
 
 import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -12,8 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.access import reach_of
-from opp_portal.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet  # noqa: F401
-from schools.models import Board, Enrolment, Pupil, School, SchoolType
+from schools.models import Enrolment, Pupil, School, SchoolType
+
+if TYPE_CHECKING:
+    from .versions import Adoption, OppVersion
 
 MAX_EVALUATION_CYCLE_MONTHS = 12
 # Only regular schools write plans for pupils within basisondersteuning (DESIGN rule 10).
@@ -263,6 +264,22 @@ class Opp(models.Model):
         return self.adoptions.order_by("-pk").first()
 
 
+# The parts of a goal; a goal counts for adoption when every one is filled in (`goal_is_complete`).
+GOAL_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
+
+
+def goal_is_complete(values: Mapping[str, Any]) -> bool:
+    """Every part of the goal filled in: text that is more than spaces, and a date. The one definition, for a
+    draft's goal (`Goal.is_complete`) and a frozen version's (the checklist's "volledig doel") alike."""
+    return all(_filled(values.get(name)) for name in GOAL_FIELDS)
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    return bool(value.strip()) if isinstance(value, str) else True
+
+
 class Goal(models.Model):
     """A goal of the handelingsdeel."""
 
@@ -284,7 +301,7 @@ class Goal(models.Model):
         _("hoe gemeten"), blank=True, help_text=_("Waaraan zien we dat het doel bereikt is?"),
     )
 
-    COMPLETE_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
+    COMPLETE_FIELDS = GOAL_FIELDS
 
     class Meta:
         ordering = ["order", "pk"]
@@ -300,7 +317,7 @@ class Goal(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return all(getattr(self, name) not in (None, "") for name in self.COMPLETE_FIELDS)
+        return goal_is_complete({name: getattr(self, name) for name in GOAL_FIELDS})
 
 
 def goal_title(area: str, description: str) -> str:
@@ -308,240 +325,3 @@ def goal_title(area: str, description: str) -> str:
         return area.strip()
     text = description.strip()
     return text if len(text) <= 40 else text[:39] + "…"
-
-
-# --- frozen versions --------------------------------------------------------------------------------------
-
-class OppVersionQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user) -> "OppVersionQuerySet":
-        return self.filter(opp__in=Opp.objects.visible_to(user))
-
-
-class OppVersion(AppendOnlyModel):
-    """A frozen snapshot of both parts, as sent to the parents; never edited."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("versie"))
-    content = models.JSONField(_("inhoud"))
-    content_hash = models.CharField(_("controlegetal"), max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    # so/vso: whether the school called the change since the previous version substantial, so that the
-    # commissie advises again (rule 6). None for a first version or where no commissie advises.
-    substantial_change = models.BooleanField(_("ingrijpende wijziging"), null=True, editable=False)
-
-    objects = OppVersionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["opp", "number"]
-        constraints = [models.UniqueConstraint(fields=["opp", "number"], name="opp_version_number_unique")]
-        verbose_name = _("OPP-versie")
-        verbose_name_plural = _("OPP-versies")
-
-    def __str__(self) -> str:
-        return f"{self.opp} v{self.number}"
-
-    def hash_is_valid(self) -> bool:
-        from .content import content_hash
-
-        return content_hash(self.content) == self.content_hash
-
-    @property
-    def goals(self) -> list[dict]:
-        return self.content["handelingsdeel"]["goals"]
-
-
-class AdoptionQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user) -> "AdoptionQuerySet":
-        return self.filter(opp__in=Opp.objects.visible_to(user))
-
-
-class Adoption(AppendOnlyModel):
-    """One vaststelling: which version, from which day, by whom, and the checklist exactly as the guard saw it.
-
-    The plan's checklist for the version in force is this record, so it keeps showing what held when the
-    version was adopted (who agreed, when the pupil was heard), whatever changes later.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="adoptions")
-    version = models.ForeignKey(OppVersion, on_delete=models.PROTECT, related_name="adoptions")
-    adopted_on = models.DateField(_("vastgesteld op"))
-    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    first = models.BooleanField(_("eerste vaststelling"))
-    # [{"key", "label", "met", "blocks", "message", "detail"}, ...]; empty for adoptions recorded before this
-    # field existed (the checklist is then judged again).
-    checklist = models.JSONField(_("checklist bij vaststelling"), default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = AdoptionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["opp", "pk"]
-        verbose_name = _("vaststelling")
-        verbose_name_plural = _("vaststellingen")
-
-    def __str__(self) -> str:
-        return f"{self.opp} v{self.version.number} {self.adopted_on}"
-
-
-# --- evaluation ---------------------------------------------------------------------------------------------
-
-class EvaluationDecision(models.TextChoices):
-    CONTINUE = "continue", _("voortzetten")
-    ADJUST = "adjust", _("bijstellen")
-    END = "end", _("beëindigen")
-
-
-class GoalOutcome(models.TextChoices):
-    REACHED = "reached", _("bereikt")
-    PARTLY = "partly", _("deels bereikt")
-    NOT_REACHED = "not_reached", _("niet bereikt")
-
-
-class EvaluationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EvaluationQuerySet":
-        return self.filter(opp__in=Opp.objects.visible_to(user))
-
-
-class Evaluation(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="evaluations")
-    version = models.ForeignKey(OppVersion, on_delete=models.PROTECT, related_name="evaluations")
-    evaluated_on = models.DateField(_("datum evaluatie"))
-    parents_view = models.TextField(_("wat de ouders ervan vinden"))
-    pupil_view = models.TextField(
-        _("wat de leerling ervan vindt"), help_text=_("In de woorden van de leerling, of waarom dat niet lukte."),
-    )
-    decision = models.CharField(_("besluit"), max_length=10, choices=EvaluationDecision.choices)
-    # The evaluation is a conversation with the parents: it counts as the overleg (OOGO) on the parts discussed
-    # for an adjustment that follows it.
-    discussed_handelingsdeel = models.BooleanField(_("handelingsdeel besproken"), default=True)
-    discussed_uitstroomperspectief = models.BooleanField(_("uitstroomperspectief besproken"), default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = EvaluationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-evaluated_on", "-pk"]
-        verbose_name = _("evaluatie")
-        verbose_name_plural = _("evaluaties")
-
-    def __str__(self) -> str:
-        return f"{self.opp} – {self.evaluated_on}"
-
-
-class EvaluationOutcome(models.Model):
-    """Whether one goal of the evaluated version was reached."""
-
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="outcomes")
-    goal_uuid = models.UUIDField()
-    goal_title = models.CharField(_("doel"), max_length=120)
-    outcome = models.CharField(_("resultaat"), max_length=12, choices=GoalOutcome.choices)
-    note = models.TextField(_("toelichting"), blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["evaluation", "goal_uuid"], name="evaluation_outcome_one_per_goal")
-        ]
-        verbose_name = _("resultaat per doel")
-        verbose_name_plural = _("resultaten per doel")
-
-    def __str__(self) -> str:
-        return f"{self.goal_title}: {self.get_outcome_display()}"
-
-
-# --- standard texts and commissie advice ------------------------------------------------------------------
-
-class StandardTextKind(models.TextChoices):
-    SUPPORT = "support", _("ondersteuning")
-    APPROACH = "approach", _("aanpak")
-    GOAL = "goal", _("doel")
-
-
-class StandardTextQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "StandardTextQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        boards = School.objects.filter(pk__in=reach.school_ids).values("board_id")
-        return self.filter(
-            Q(school_id__in=reach.school_ids) | Q(board_id__in=boards) | Q(board_id__in=reach.board_ids)
-        )
-
-    def for_school(self, school: School) -> "StandardTextQuerySet":
-        return self.filter(Q(school=school) | Q(board_id=school.board_id), active=True)
-
-
-class StandardText(models.Model):
-    """A reusable text for support, an approach or a goal; kept by a school or by a board for all its schools."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="standard_texts")
-    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.CASCADE, related_name="standard_texts")
-    kind = models.CharField(_("soort"), max_length=10, choices=StandardTextKind.choices)
-    title = models.CharField(_("titel"), max_length=120)
-    text = models.TextField(_("tekst"))
-    active = models.BooleanField(_("actief"), default=True)
-
-    objects = StandardTextQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["kind", "title"]
-        constraints = [
-            models.CheckConstraint(
-                name="standard_text_school_or_board",
-                condition=Q(school__isnull=False, board__isnull=True) | Q(school__isnull=True, board__isnull=False),
-            )
-        ]
-        verbose_name = _("standaardtekst")
-        verbose_name_plural = _("standaardteksten")
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Commissie(models.TextChoices):
-    BEGELEIDING = "begeleiding", _("commissie voor de begeleiding")
-    ONDERZOEK = "onderzoek", _("commissie van onderzoek")
-
-
-class CommissieAdviceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CommissieAdviceQuerySet":
-        return self.filter(opp__in=Opp.objects.visible_to(user))
-
-
-class CommissieAdvice(models.Model):
-    """The advice of the commissie voor de begeleiding (cluster 3–4) or van onderzoek (1–2) in so and vso."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    opp = models.ForeignKey(Opp, on_delete=models.PROTECT, related_name="commissie_advices")
-    # The frozen version the commissie advised on (rule 6); empty only for advice recorded before versions
-    # were required.
-    version = models.ForeignKey(
-        OppVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="commissie_advices",
-        verbose_name=_("versie"),
-    )
-    advised_on = models.DateField(_("datum advies"))
-    commissie = models.CharField(_("commissie"), max_length=12, choices=Commissie.choices)
-    advice = models.TextField(_("advies"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = CommissieAdviceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-advised_on", "-pk"]
-        verbose_name = _("advies van de commissie")
-        verbose_name_plural = _("adviezen van de commissie")
-
-    def __str__(self) -> str:
-        return f"{self.get_commissie_display()} {self.advised_on}"
-
-
-# Kept in their own module to keep this one readable; imported so Django registers them.
-from .documents import CalendarFeed, PdfRendering, PdfStatus  # noqa: E402,F401
-from .notices import LeaderDigest  # noqa: E402,F401

@@ -17,18 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
-from opp_portal.views import refused
 from opp_portal.audit.service import record_plan_read
+from opp_portal.errors import show_on_form
+from opp_portal.views import refused
 from schools.models import Enrolment, Pupil, Role, School
 
-from . import services
-from .content import GOAL_FIELDS, snapshot
-from .deadlines import FROM_ENROLMENT, marks_for
-from .forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
-from .models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
-from .requirements import judge
-from .sending import send_url
-from .terms import terms_for
+from .. import services
+from ..content import GOAL_FIELDS, snapshot
+from ..deadlines import marks_for, start_counts_from_enrolment
+from ..forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
+from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
+from ..requirements import judge
+from ..sending import send_url
+from ..terms import terms_for
 
 STATUS_BADGES = {
     OppStatus.CONCEPT: "text-bg-secondary",
@@ -107,11 +108,7 @@ def _start_form(user, pupil: Pupil, data=None):
     if Opp.objects.filter(pupil=pupil, school=school).not_ended().exists():
         return school, None
     has_previous = Opp.objects.visible_to(user).filter(pupil=pupil).exists()
-    from_enrolment_on = None
-    if school.school_type in FROM_ENROLMENT and not Opp.objects.filter(
-        pupil=pupil, school=school, adopted_on__isnull=False, created_at__date__gte=enrolment.enrolment_date
-    ).exists():
-        from_enrolment_on = enrolment.enrolment_date
+    from_enrolment_on = start_counts_from_enrolment(pupil=pupil, school=school, enrolment=enrolment)
     return school, StartPlanForm(data, school_type=school.school_type, has_previous=has_previous,
                                  from_enrolment_on=from_enrolment_on)
 
@@ -153,7 +150,7 @@ def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Het concept is aangemaakt. Alles wat u typt wordt vanzelf bewaard."))
             return redirect("plans:draft", opp_uuid=opp.uuid)
@@ -303,7 +300,7 @@ def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
     except services.RoleRequired:
         raise Http404 from None
     except services.PlanRuleError as error:
-        form.add_error(None, error)
+        show_on_form(form, error)
         return _invalid(request, opp, form, goals)
 
     if request.htmx:

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 
-from .models import School
-from .pupil_csv import COLUMN_SPEC, MAX_ROWS, ImportFileError, parse_csv
-from .pupil_import import ImportConflict, ImportRejected, import_pupils
-from .services import NotAllowed
+from ..models import School
+from ..pupil_csv import COLUMN_SPEC, MAX_ROWS, ImportFileError, parse_csv
+from ..pupil_import import ImportConflict, ImportRejected, import_pupils
+from ..services import NotAllowed
 
 # A file with thousands of bad rows shows the first ones; fixing those usually fixes the rest.
 SHOWN_ERRORS = 500

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.errors import show_on_form
 from schools.models import School
 
-from . import services
-from .forms_lifecycle import StandardTextForm, mark_invalid
-from .models import StandardText
-from .services.texts import manageable_boards, manageable_schools
+from .. import services
+from ..forms import StandardTextForm, mark_invalid
+from ..models import StandardText
+from ..services.texts import manageable_boards, manageable_schools
 
 
 def _library(user):
@@ -101,8 +102,7 @@ def standard_text_add(request: HttpRequest) -> HttpResponse:
             services.add_standard_text(user=user, kind=data["kind"], title=data["title"], text=data["text"],
                                        **_owner_of(user, data["owner"]))
         except services.PlanRuleError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("De standaardtekst '%(title)s' is toegevoegd.") % {"title": data["title"]})
             return redirect("plans:standard_texts")
@@ -134,8 +134,7 @@ def standard_text_edit(request: HttpRequest, text_uuid) -> HttpResponse:
         except services.RoleRequired:
             raise Http404 from None
         except services.PlanRuleError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("De standaardtekst is opgeslagen."))
             return redirect("plans:standard_texts")

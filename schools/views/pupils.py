@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.errors import field_of, show_on_form
 
-from . import services, transfers
-from .forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
-from .models import Enrolment, Guardian, Guardianship, Pupil, School
+from .. import services, transfers
+from ..forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
+from ..models import Enrolment, Guardian, Guardianship, Pupil, School
 
 PAGE_SIZE = 50
 
@@ -241,7 +242,8 @@ def _show_errors(error: ValidationError | IntegrityError, *forms) -> None:
         forms[0].add_error(None, NOT_SAVED_MESSAGE)
         return
     if not hasattr(error, "error_dict"):
-        forms[0].add_error(None, error)
+        target = next((form for form in forms if field_of(error) in form.fields), None)
+        show_on_form(target or forms[0], error)
         return
     for field, errors in error.error_dict.items():
         target = next((form for form in forms if field in form.fields), None)

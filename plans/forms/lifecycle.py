@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
 
-from .forms import SHORT_TEXT, _describe, mark_invalid
-from .models import Commissie, EvaluationDecision, GoalOutcome, StandardTextKind, goal_title
+from .draft import SHORT_TEXT, _describe, mark_invalid
+from ..models import Commissie, EvaluationDecision, GoalOutcome, StandardTextKind, goal_title
 
 __all__ = ["CommissieForm", "EndForm", "EvaluationForm", "StandardTextForm", "mark_invalid"]
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
 
-from .content import GOAL_FIELDS
-from .models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
-from .terms import terms_for
+from ..content import GOAL_FIELDS
+from ..models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
+from ..terms import terms_for
 
 # Long enough for a real plan, short enough to keep it readable for parents.
 LONG_TEXT = 4000

@@ -1,0 +1,47 @@
+"""One family of errors for a rule that refuses a step, and one way a page shows them.
+
+Every app's rule errors derive from `RuleViolation`: `PlanRuleError` (plans), `ConsentError` (consent),
+`SchoolRuleError` (schools: pupils, guardians, transfers) and `ExportRuleError` (registration). The message is
+Dutch and meant for the user; `field` names the form field it belongs next to (None: the form as a whole), so a
+view never has to guess the field from the words of the message:
+
+    raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan."), field="attempts")
+
+    try:
+        services.record_unreachable(...)
+    except services.ConsentError as error:
+        show_on_form(form, error)
+
+A `RuleViolation` is a `django.core.exceptions.ValidationError`, so code that catches those keeps working.
+"""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class RuleViolation(ValidationError):
+    """A rule of the law, of a plan's lifecycle or of the data refuses the step; nothing was saved."""
+
+    def __init__(self, message, code=None, params=None, *, field: str | None = None):
+        super().__init__(message, code=code, params=params)
+        self.field = field
+
+
+def field_of(error: ValidationError) -> str | None:
+    return getattr(error, "field", None)
+
+
+def show_on_form(form: forms.BaseForm, error: ValidationError, *, default: str | None = None) -> None:
+    """Put the error's message(s) next to the field it names (or `default`), or above the form when the form has
+    no such field. A ValidationError with a dict of field errors puts each next to its own field."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    name = next((n for n in (field_of(error), default) if n and n in form.fields and n != NON_FIELD_ERRORS), None)
+    form.add_error(name, error)
+
+
+def message_of(error: ValidationError) -> str:
+    """The error's messages as one sentence, for a page that shows it as a notice rather than on a form."""
+    return " ".join(error.messages)

@@ -1,0 +1,258 @@
+"""Pupils, their enrolments and their guardians (with or without gezag), and who may see whom."""
+
+import datetime
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opp_portal.access import reach_of
+
+from ..identifiers import validate_bsn, validate_onderwijsnummer
+from .accounts import User
+from .organisations import School
+
+
+class PupilQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PupilQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        enrolments = Enrolment.objects.filter(reach.enrolment_q()).values("pupil_id")
+        q = Q(pk__in=enrolments)
+        if reach.family_pupil_ids:
+            q |= Q(pk__in=reach.family_pupil_ids)
+        return self.filter(q)
+
+    def editable_by(self, user) -> "PupilQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        return self.filter(pk__in=Enrolment.objects.filter(school_id__in=reach.editable_school_ids).values("pupil_id"))
+
+    def guardians_editable_by(self, user) -> "PupilQuerySet":
+        """Pupils whose guardians (and their gezag) the user may change: enrolled now at a school they edit.
+
+        A school the pupil left keeps reading its own records, but no longer decides who receives the
+        instemming mails of a child it no longer teaches.
+        """
+        reach = reach_of(user)
+        current = Enrolment.objects.current()
+        if not reach.everything:
+            current = current.filter(school_id__in=reach.editable_school_ids)
+        return self.filter(pk__in=current.values("pupil_id"))
+
+
+class Pupil(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=100)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, validators=[validate_bsn])
+    onderwijsnummer = models.CharField(
+        _("onderwijsnummer"), max_length=9, null=True, blank=True, validators=[validate_onderwijsnummer]
+    )
+    # The pupil's own address, for their own page (hoorrecht) and, once adult, their instemming. An account is
+    # linked to the pupil only while its address is this one (see opp_portal.access).
+    email = models.EmailField(_("e-mailadres van de leerling"), blank=True)
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupil_record")
+    # Set when a school without reach over the pupil already known by this number enrolled them: this record is
+    # that school's own (the answer looked exactly like adding a new pupil) until the pupil's current school or
+    # a parent confirms the transfer; then its enrolments move onto the record it points to (schools.transfers).
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="pupil_has_exactly_one_identifier",
+                condition=Q(bsn__isnull=False, onderwijsnummer__isnull=True)
+                | Q(bsn__isnull=True, onderwijsnummer__isnull=False),
+            ),
+            # One record per number is the pupil's own; the others are schools' records awaiting (or refused) a
+            # transfer, or merged into it. ROD registers per enrolment, so each enrolment keeps the number.
+            models.UniqueConstraint(
+                fields=["bsn"], condition=Q(duplicate_of__isnull=True), name="pupil_bsn_unique_per_pupil",
+            ),
+            models.UniqueConstraint(
+                fields=["onderwijsnummer"], condition=Q(duplicate_of__isnull=True),
+                name="pupil_onderwijsnummer_unique_per_pupil",
+            ),
+            models.CheckConstraint(name="pupil_duplicate_of_another_record", condition=~Q(duplicate_of=F("pk"))),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["bsn"], name="pupil_bsn_idx"),
+            models.Index(fields=["onderwijsnummer"], name="pupil_onderwijsnummer_idx"),
+        ]
+        verbose_name = _("leerling")
+        verbose_name_plural = _("leerlingen")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def sort_name(self) -> str:
+        prefix = f", {self.first_name} {self.name_prefix}".rstrip()
+        return f"{self.last_name}{prefix}"
+
+    @property
+    def identifier_label(self) -> str:
+        return _("BSN") if self.bsn else _("onderwijsnummer")
+
+    @property
+    def identifier(self) -> str:
+        return self.bsn or self.onderwijsnummer or ""
+
+    @property
+    def masked_identifier(self) -> str:
+        """Shown in lists and to roles that do not edit the pupil's record: a BSN never in full, at most its last
+        three digits."""
+        value = self.identifier
+        return f"••••••{value[-3:]}" if self.bsn else value
+
+    def age_on(self, day: datetime.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age_years(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_adult(self) -> bool:
+        return self.age_years >= 18
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EnrolmentQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        q = reach.enrolment_q()
+        if reach.family_pupil_ids:
+            q |= Q(pupil_id__in=reach.family_pupil_ids)
+        return self.filter(q)
+
+    def current(self, on: datetime.date | None = None) -> "EnrolmentQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(enrolment_date__lte=day).filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+
+
+class Enrolment(models.Model):
+    """A pupil's inschrijving at a school location, as the LAS knows it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("school"))
+    sequence_number = models.CharField(
+        _("inschrijvingvolgnummer"), max_length=20,
+        help_text=_("Het volgnummer van de inschrijving zoals het administratiesysteem van de school het kent."),
+    )
+    enrolment_date = models.DateField(_("inschrijfdatum"))
+    leaving_date = models.DateField(_("uitschrijfdatum"), null=True, blank=True)
+    group = models.CharField(_("groep/klas"), max_length=20, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-enrolment_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "sequence_number"], name="enrolment_sequence_unique_per_school"),
+            models.CheckConstraint(
+                name="enrolment_leaving_not_before_enrolment",
+                condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("enrolment_date")),
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "group"]), models.Index(fields=["pupil", "school"])]
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+
+    def __str__(self) -> str:
+        return f"{self.pupil} @ {self.school.code}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.enrolment_date <= today and (self.leaving_date is None or self.leaving_date >= today)
+
+
+class GuardianQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GuardianQuerySet":
+        reach = reach_of(user)
+        if reach.everything:
+            return self.all()
+        pupils = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
+        q = Q(guardianships__pupil_id__in=pupils)
+        if reach.child_ids:
+            # A parent sees the guardians of their own children; a pupil does not see their parents' details.
+            q |= Q(guardianships__pupil_id__in=reach.child_ids)
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class Guardian(models.Model):
+    """A parent or carer; `has_gezag` on the link to each child says whether they decide."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("voornaam"), max_length=100, blank=True)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=100)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    # One person may be recorded by several schools (a child at each); every record with their address links
+    # to their one account, and only while the address the school recorded is the account's (opp_portal.access).
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_records")
+
+    objects = GuardianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("ouder/verzorger")
+        verbose_name_plural = _("ouders/verzorgers")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "moeder", _("moeder")
+    FATHER = "vader", _("vader")
+    PARENT = "ouder", _("ouder")
+    GUARDIAN = "voogd", _("voogd")
+    CARER = "verzorger", _("verzorger")
+    OTHER = "anders", _("anders")
+
+
+class Guardianship(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    has_gezag = models.BooleanField(
+        _("heeft gezag"), default=True, help_text=_("Alleen ouders met gezag beslissen over instemming.")
+    )
+
+    class Meta:
+        ordering = ["-has_gezag", "guardian__last_name"]
+        constraints = [models.UniqueConstraint(fields=["pupil", "guardian"], name="guardianship_unique")]
+        verbose_name = _("gezagsrelatie")
+        verbose_name_plural = _("gezagsrelaties")
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.pupil}"
