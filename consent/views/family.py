@@ -72,7 +72,7 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> di
     return {
         "recipient": recipient,
         "can_decide": recipient is not None and asked and opp.status == OppStatus.TER_INSTEMMING,
-        "decision_form": form or DecisionForm(),
+        "decision_form": form or DecisionForm(initial={"version": version.uuid if version else None}),
         "decisions": decisions,
         "current": current,
         "help": help_after_refusal(opp) if refused else None,
@@ -135,7 +135,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
     if recipient is None:
         raise Http404
     form = DecisionForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.check_version(version):
         try:
             services.decide(user=user, recipient=recipient, decision=form.cleaned_data["decision"],
                             reason=form.cleaned_data["reason"])
@@ -151,9 +151,15 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
                 Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
                                             "contact met u op."),
             }[form.cleaned_data["decision"]])
+            # After a refusal or a wish to talk the page opens at the top: the banner with the state and where
+            # to get help (rule 4), which the message above points to.
+            anchor = "besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
             if is_parent:
-                return redirect(plan_url(opp, "besluit"))
-            return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#besluit")
+                return redirect(plan_url(opp, anchor))
+            url = reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
+            return redirect(f"{url}#{anchor}" if anchor else url)
+    form.data = form.data.copy()
+    form.data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
     focus_first_error(form)
     if is_parent:
         return _plan_page(request, opp, decision_form=form)

@@ -98,7 +98,7 @@ def test_a_replayed_post_does_not_override_the_refusal(client, world, refused):
     assert client.post(decide, {"decision": Decision.AKKOORD}).status_code == 404
     # The father replays it with his: it is his own decision that is recorded, never hers.
     client.force_login(world.father)
-    client.post(decide, {"decision": Decision.AKKOORD})
+    client.post(decide, {"decision": Decision.AKKOORD, "version": version.uuid})
     assert not InstemmingDecision.objects.filter(recipient=refusal.recipient, decided_by=world.father).exists()
     # A paper akkoord posted (and replayed) before the refusal was given, dated before it.
     client.force_login(world.ib)

@@ -62,9 +62,9 @@ def test_first_visit_marks_the_request_opened_once(client, world, asked):
 def test_parent_agrees_and_posting_twice_adds_a_second_record(client, world, asked):
     opp, version, request = asked
     client.force_login(world.mother)
-    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD})
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": version.uuid})
     assert response.status_code == 302
-    client.post(decide_url(opp), {"decision": Decision.GESPREK_GEWENST})
+    client.post(decide_url(opp), {"decision": Decision.GESPREK_GEWENST, "version": version.uuid})
     decisions = InstemmingDecision.objects.filter(recipient=world.recipient(request, world.mother))
     assert [d.decision for d in decisions.order_by("pk")] == [Decision.AKKOORD, Decision.GESPREK_GEWENST]
     assert all(d.content_hash == version.content_hash and d.how == "online" for d in decisions)
@@ -87,11 +87,13 @@ def test_a_refusal_requires_a_reason_shown_next_to_the_field(client, world, aske
 
 
 def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked):
-    opp, _version, _request = asked
+    opp, version, _request = asked
     world.school.swv.steunpunt_contact = "Steunpunt Passend Onderwijs, 010-1234567"
     world.school.swv.save()
     client.force_login(world.mother)
-    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen."})
+    response = client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen.",
+                                              "version": version.uuid})
+    assert response["Location"] == plan_url(opp)  # the top of the page: the banner, not the form below
     html = client.get(plan_url(opp)).content.decode()
     assert "U ging op" in html and "niet akkoord met versie 1" in html
     assert "Hier krijgt u gratis hulp" in html
@@ -101,9 +103,10 @@ def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked)
 
 
 def test_a_parent_decides_only_for_themself_and_sees_only_their_own_decision(client, world, asked):
-    opp, _version, request = asked
+    opp, version, request = asked
     client.force_login(world.mother)
-    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Moeder wil meer hulp."})
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Moeder wil meer hulp.",
+                                  "version": version.uuid})
     assert world.recipient(request, world.father).decisions.count() == 0
     client.force_login(world.father)
     html = client.get(plan_url(opp)).content.decode()
@@ -284,3 +287,22 @@ def test_a_decision_recorded_on_paper_shows_who_recorded_it(client, world, asked
 def test_recipient_rows_belong_to_the_right_parent(world, asked):
     _opp, _version, request = asked
     assert InstemmingRecipient.objects.filter(request=request).count() == 2
+
+
+def test_a_decision_form_left_open_never_decides_on_a_version_sent_after_it(client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    shown = client.get(plan_url(opp)).context["decision_form"]["version"].value()
+    assert str(shown) == str(version.uuid)
+    # Meanwhile the school changes the plan and sends version 2.
+    v2 = world.send(world.change(opp, {"support_and_guidance": "Drie keer per week leesbegeleiding."}))
+    world.ask(v2, reason="Aangepast")
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": shown})
+    assert response.status_code == 200
+    assert not InstemmingDecision.objects.exists()
+    assert "nieuwe versie van het plan gestuurd (versie 2)" in response.content.decode()
+    form = response.context["decision_form"]
+    assert form.fields["decision"].widget.attrs.get("autofocus")
+    assert str(form["version"].value()) == str(v2.uuid)  # a second try decides on what the page now shows
+    client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": form["version"].value()})
+    assert InstemmingDecision.objects.get().version == v2

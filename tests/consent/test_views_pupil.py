@@ -76,9 +76,24 @@ def test_the_adult_pupil_decides_on_their_own_page(client, world):
     assert response["Location"] == pupil_url(opp)
     html = client.get(pupil_url(opp)).content.decode()
     assert 'name="decision"' in html
-    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {"decision": Decision.AKKOORD})
+    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                {"decision": Decision.AKKOORD, "version": str(version.uuid)})
     decision = InstemmingDecision.objects.get()
     assert decision.recipient.pupil_id == world.pupil.pk and decision.decided_by == user
     # The parents are not asked any more.
     client.force_login(world.mother)
     assert 'name="decision"' not in client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).content.decode()
+
+
+def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(client, world):
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    world.ask(version)
+    client.force_login(user)
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {
+        "decision": Decision.NIET_AKKOORD, "reason": "Ik wil een andere stage.", "version": str(version.uuid)})
+    assert response["Location"] == pupil_url(opp)  # the top of the page, where the banner is
+    html = client.get(pupil_url(opp)).content.decode()  # and when they come back
+    assert "niet akkoord met versie 1" in html
+    assert "Hier krijgt u gratis hulp" in html and "Geschillencommissie passend onderwijs" in html
