@@ -8,7 +8,7 @@ same person on the same day (opening the plan, a PDF, a scan) are one line with 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -33,6 +33,7 @@ PHRASES = {
     "opp.adopted": N_("stelde het plan vast"),
     "opp.evaluated": N_("legde een evaluatie van het plan vast"),
     "opp.ended": N_("beëindigde het plan"),
+    "opp.adjustment_started": N_("begon het plan aan te passen"),
     "opp.commissie_advice_recorded": N_("legde het advies van de commissie vast"),
     "opp.pdf_requested": N_("vroeg een PDF van het plan op"),
     "opp.pdf_downloaded": N_("downloadde het plan als PDF"),
@@ -42,6 +43,7 @@ PHRASES = {
     "hearing.pupil_view_added": N_("schreef op hoe hij of zij over het plan denkt"),
     "instemming.requested": N_("vroeg de ouders om instemming met het plan"),
     "instemming.reminded": N_("stuurde een herinnering over de instemming"),
+    "instemming.mailed_again": N_("stuurde het verzoek om instemming opnieuw per e-mail"),
     "instemming.opened": N_("opende het verzoek om instemming"),
     "instemming.decided": N_("gaf een besluit over de instemming"),
     "instemming.decision_recorded": N_("legde een besluit over de instemming vast dat op papier of in een gesprek "
@@ -50,6 +52,12 @@ PHRASES = {
     "parent_view.added": N_("schreef een kijk op het plan"),
     "pupil.created": N_("zette de gegevens van uw kind in het portaal"),
     "pupil.updated": N_("wijzigde de gegevens van uw kind"),
+    "pupil.enrolled": N_("schreef uw kind in"),
+    "pupil_transfer.requested": N_("meldde dat uw kind naar een andere school overstapt; dat moet eerst bevestigd "
+                                   "worden"),
+    "pupil_transfer.confirmed": N_("bevestigde de overstap van uw kind naar een andere school"),
+    "pupil_transfer.declined": N_("gaf aan dat de overstap van uw kind niet klopt"),
+    "pupil_transfer.withdrawn": N_("trok de melding van een overstap van uw kind in"),
     "enrolment.created": N_("legde een inschrijving van uw kind vast"),
     "enrolment.updated": N_("wijzigde een inschrijving van uw kind"),
     "guardian.added": N_("legde een ouder of verzorger van uw kind vast"),
@@ -119,7 +127,10 @@ def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipie
 
 def log_rows(user, pupil, page_number):
     family = _family_user_ids(pupil) - {user.pk}
-    events = AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+    # Another family member's own steps stay out also once their account is no longer linked to the child (the
+    # school changed their address): what a person did for themself is recorded on their own behalf.
+    events = (AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+              .exclude(Q(on_behalf_of__startswith="user:") & ~Q(actor_id=user.pk)))
     lines = (
         events.annotate(
             day=TruncDate("at"),

@@ -1,11 +1,17 @@
 """The parents' pages: reading the plan sent to them, deciding, their view, the email link and the log."""
 
+import ast
+import pathlib
+import re
+
 import pytest
 from django.urls import reverse
 
 from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView
 from opp_portal.audit.models import AuditEvent
+from consent.views import log
 from plans import services as plan_services
+from schools import services as school_services
 from tests.factories import enrolled_pupil, parent_of, staff
 from tests.plans.factories import goal
 
@@ -216,6 +222,67 @@ def test_the_log_shows_staff_reads_and_changes_of_the_own_child_only(client, wor
     assert world.father.get_full_name() not in [r.who for r in rows]
     assert AuditEvent.objects.filter(pupil_id=other.pk).exists()
     assert not any(str(other_opp.pk) in r.what for r in rows)
+
+
+def test_the_log_keeps_the_other_parents_steps_out_also_after_the_school_changed_their_address(
+        client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.father)
+    client.get(plan_url(opp))
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Vader wil meer hulp.",
+                                  "version": version.uuid})
+    # The school records a new address for the father: his account no longer reaches the child.
+    link = world.pupil.guardianships.get(guardian__user=world.father)
+    guardian = link.guardian
+    school_services.update_guardian(user=world.ib, link=link, data=school_services.GuardianData(
+        first_name=guardian.first_name, name_prefix=guardian.name_prefix, last_name=guardian.last_name,
+        email="vader.nieuw@example.nl", phone=guardian.phone, relationship=link.relationship,
+        has_gezag=link.has_gezag))
+    client.force_login(world.father)  # his next sign-in lets go of the record whose address is no longer his
+    assert not world.pupil.guardianships.filter(guardian__user=world.father).exists()
+    client.force_login(world.mother)
+    rows = client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid})).context["page"].rows
+    assert world.father.get_full_name() not in [r.who for r in rows]
+    assert not any("beheerder" in r.role for r in rows)
+    assert any(r.who == world.ib.get_full_name() and "gegevens van een ouder" in r.what for r in rows)
+
+
+def test_every_step_recorded_about_a_child_reads_as_dutch_in_the_parents_log():
+    """A new kind of audit event about a child without a sentence here would show its code to parents."""
+    recorded = _actions_recorded_in_the_code()
+    assert {"opp.adjustment_started", "instemming.decided", "pupil_transfer.confirmed"} <= recorded
+    about_a_child = {a for a in recorded if a.split(".")[0] in CHILD_TOPICS}
+    assert sorted(about_a_child - set(log.PHRASES)) == []
+
+
+CHILD_TOPICS = {"opp", "instemming", "oogo", "hearing", "parent_view", "pupil", "pupil_transfer", "enrolment",
+                "guardian", "consent"}
+
+
+def _actions_recorded_in_the_code() -> set[str]:
+    """Every literal action name handed to the audit trail: `action=...`, `action = ...` and `audit(user, ...)`."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    found: set[str] = set()
+
+    def names(node):
+        return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and re.fullmatch(r"[a-z_]+\.[a-z_]+", n.value)}
+
+    for app in ("opp_portal", "schools", "plans", "consent", "registration"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call):
+                    for keyword in node.keywords:
+                        if keyword.arg == "action":
+                            found |= names(keyword.value)
+                    callee = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                    if callee in ("audit", "_audit") and len(node.args) >= 2:
+                        found |= names(node.args[1])
+                elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "action" for t in node.targets):
+                    found |= names(node.value)
+    return found
 
 
 def test_the_log_groups_repeated_reads_of_one_person_on_one_day(client, world, asked):
