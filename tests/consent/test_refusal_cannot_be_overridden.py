@@ -14,6 +14,7 @@ from consent.models import Decision, InstemmingDecision
 from plans import services as plan_services
 from plans.models import OppStatus
 from plans.requirements import checklist
+from schools.models import Guardian, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,33 @@ def test_the_admin_offers_no_way_to_add_or_change_a_decision(client, world, refu
                       "DELETE FROM consent_instemmingdecision WHERE id = %s"):
         with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [refusal.pk])
+    assert_refusal_stands(world, opp, refusal, client)
+
+
+def test_the_admin_cannot_give_itself_a_parents_sign_in(client, world, refused):
+    """A password the administrator sets (parents need no second factor) would let them decide as the parent."""
+    opp, version, request, refusal = refused
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    mother = world.mother
+    response = client.post(f"/beheer/schools/user/{mother.pk}/password/", {
+        "password1": "Overgenomen-2026!x", "password2": "Overgenomen-2026!x", "usable_password": "true"})
+    assert response.status_code == 302
+    mother.refresh_from_db()
+    assert not mother.check_password("Overgenomen-2026!x")
+    # Nor an account made with, or moved to, the address the school recorded for a parent (here the father's
+    # record gets an address nobody has signed in with yet).
+    Guardian.objects.filter(user=world.father).update(email="vader.nieuw@example.test", user=None)
+    response = client.post("/beheer/schools/user/add/", {
+        "email": "vader.nieuw@example.test", "full_name": "Vader", "usable_password": "true",
+        "password1": "Overgenomen-2026!x", "password2": "Overgenomen-2026!x",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "email" in response.context["adminform"].form.errors
+    response = client.post(f"/beheer/schools/user/{admin_user.pk}/change/", {
+        "email": "vader.nieuw@example.test", "full_name": "Beheer", "is_active": "on", "is_staff": "on",
+        "is_superuser": "on", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "email" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="vader.nieuw@example.test").exists()
     assert_refusal_stands(world, opp, refusal, client)
 
 
