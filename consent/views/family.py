@@ -77,7 +77,10 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> di
         "current": current,
         "help": help_after_refusal(opp) if refused else None,
         "banner": banner_for(opp, current, asked),
-        "unreachable": unreachable_notes(version, recipient, current),
+        # Also when nothing waits for them: the plan may have been adopted while the school could not reach them.
+        "unreachable": unreachable_notes(version, recipient or my_recipient(user, version), current,
+                                         adopted=not asked and version is not None
+                                         and opp.adopted_version_id == version.pk),
         "changes": changes_since(opp, version, decisions),
     }
 

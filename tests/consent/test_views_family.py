@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView
-from opp_portal.audit.models import AuditEvent
+from consent import services
+from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView, UnreachableReason
 from consent.views import log
+from opp_portal.audit.models import AuditEvent
 from plans import services as plan_services
 from schools import services as school_services
 from tests.factories import enrolled_pupil, parent_of, staff
@@ -373,3 +374,24 @@ def test_a_decision_form_left_open_never_decides_on_a_version_sent_after_it(clie
     assert str(form["version"].value()) == str(v2.uuid)  # a second try decides on what the page now shows
     client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": form["version"].value()})
     assert InstemmingDecision.objects.get().version == v2
+
+
+def test_an_unreachable_parent_who_signs_in_after_the_adoption_reads_that_it_went_ahead_without_them(client, world):
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    item = services.record_unreachable(user=world.ib, recipient=world.recipient(request, world.father),
+                                       reason=UnreachableReason.NO_ANSWER, attempts="Twee mails en een brief.")
+    services.confirm_unreachable(user=world.leader, unreachability=item)
+    plan_services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.father)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Het plan is vastgesteld zonder uw besluit" in html
+    assert "met het akkoord van de andere ouder met gezag" in html
+    assert "Geschillencommissie passend onderwijs" in html and world.ib.email in html
+    client.force_login(world.mother)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Daarom is het plan vastgesteld met uw akkoord." in html
+    assert "zonder uw besluit" not in html and "kan het plan zo niet worden vastgesteld" not in html
