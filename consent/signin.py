@@ -24,6 +24,7 @@ from opp_portal.access import forget_reach
 from opp_portal.audit.service import record
 from schools.models import Guardian, Guardianship, Pupil, User
 
+from .forms import focus_first_error
 from .outreach import PupilInvitation
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,11 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
         if email and getattr(self, "_user", None) is None:
             self._user = account_for_first_sign_in(email=email)
         return email
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self._errors:
+            focus_first_error(self)  # the cursor on the address with its message, as on every family form
 
 
 def send_code_to_recorded_address(request: HttpRequest, email: str) -> bool:

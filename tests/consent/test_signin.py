@@ -159,3 +159,11 @@ def test_a_stranger_asking_a_code_for_a_recorded_address_gets_nothing_in(
     assert client.get(reverse("schools:my_children")).status_code == 302  # still signed out
     mother.refresh_from_db()
     assert mother.user_id is None  # the account exists, but nothing is linked to it
+
+
+def test_an_empty_or_malformed_address_puts_the_cursor_on_the_field_with_its_message(client):
+    for address in ("", "geen-adres"):
+        response = client.post(reverse("account_request_login_code"), {"email": address})
+        assert response.status_code == 200
+        field = response.context["form"].fields["email"].widget.attrs
+        assert field.get("autofocus") and field.get("aria-invalid") == "true"
