@@ -29,7 +29,8 @@ def record_unreachable(request: HttpRequest, recipient_uuid) -> HttpResponse:
         except (services.RoleRequired, services.NotAllowed) as error:
             return _refused(request, opp, error)
         except services.ConsentError as error:
-            form.add_error("attempts" if "poging" in " ".join(error.messages) else None, error)
+            text = " ".join(error.messages)
+            form.add_error("attempts" if "poging" in text else "reason" if "herinnering" in text else None, error)
         else:
             messages.success(request, _("Vastgelegd dat %(name)s niet bereikbaar is. Een schoolleider bevestigt het; "
                                         "pas daarna volstaat het akkoord van de andere ouder.")

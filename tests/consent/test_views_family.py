@@ -383,7 +383,7 @@ def test_an_unreachable_parent_who_signs_in_after_the_adoption_reads_that_it_wen
     request = world.ask(version)
     world.decide(request, world.mother)
     item = services.record_unreachable(user=world.ib, recipient=world.recipient(request, world.father),
-                                       reason=UnreachableReason.NO_ANSWER, attempts="Twee mails en een brief.")
+                                       reason=UnreachableReason.ABROAD, attempts="Twee mails en een brief.")
     services.confirm_unreachable(user=world.leader, unreachability=item)
     plan_services.adopt(user=world.leader, opp=opp)
     client.force_login(world.father)
