@@ -135,8 +135,13 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
     is_parent = opp.pupil_id in reach_of(user).child_ids
     version, asked = shown_version(opp)
     recipient = my_recipient(user, version) if asked else None
+    own_page = plan_url(opp) if is_parent else reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
     if recipient is None:
-        raise Http404
+        # Their own plan, but nothing waits for their decision (any more): the page was left open while the school
+        # reopened or adopted the plan. Say so on their page rather than answer "niet gevonden".
+        messages.warning(request, _("Uw besluit is niet bewaard: er ligt op dit moment geen besluit voor u klaar. "
+                                    "Hieronder ziet u hoe het plan er nu voor staat."))
+        return redirect(own_page)
     form = DecisionForm(request.POST)
     if form.is_valid() and form.check_version(version):
         try:
@@ -156,11 +161,8 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
             }[form.cleaned_data["decision"]])
             # After a refusal or a wish to talk the page opens at the top: the banner with the state and where
             # to get help (rule 4), which the message above points to.
-            anchor = "besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
-            if is_parent:
-                return redirect(plan_url(opp, anchor))
-            url = reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
-            return redirect(f"{url}#{anchor}" if anchor else url)
+            anchor = "#besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
+            return redirect(own_page + anchor)
     form.data = form.data.copy()
     form.data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
     focus_first_error(form)

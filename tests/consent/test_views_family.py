@@ -395,3 +395,14 @@ def test_an_unreachable_parent_who_signs_in_after_the_adoption_reads_that_it_wen
     html = client.get(plan_url(opp)).content.decode()
     assert "Daarom is het plan vastgesteld met uw akkoord." in html
     assert "zonder uw besluit" not in html and "kan het plan zo niet worden vastgesteld" not in html
+
+
+def test_a_decision_sent_from_a_page_left_open_while_the_school_reopened_the_plan_is_not_lost_silently(
+        client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    world.reopen(opp, reason="We passen doel 1 aan.")
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": version.uuid}, follow=True)
+    assert response.redirect_chain[-1][0] == plan_url(opp)
+    assert "Uw besluit is niet bewaard" in response.content.decode()
+    assert not InstemmingDecision.objects.exists()

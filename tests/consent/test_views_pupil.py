@@ -56,7 +56,12 @@ def test_a_pupil_sees_only_their_own_plan(client, world):
     assert client.get(reverse("consent:school", kwargs={"opp_uuid": opp.uuid})).status_code == 404
     assert client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid})).status_code == 404
     assert client.get(reverse("consent:child", kwargs={"pupil_uuid": other.uuid})).status_code == 404
-    assert client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+    # A child does not decide: posting anyway records nothing and leads back to their own page.
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                           {"decision": Decision.AKKOORD, "version": version.uuid})
+    assert response.status_code == 302 and response["Location"] == pupil_url(opp)
+    assert not InstemmingDecision.objects.exists()
+    assert client.post(reverse("consent:decide", kwargs={"opp_uuid": other_opp.uuid}),
                        {"decision": Decision.AKKOORD}).status_code == 404
 
 
