@@ -163,8 +163,11 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
             # to get help (rule 4), which the message above points to.
             anchor = "#besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
             return redirect(own_page + anchor)
+    stale = getattr(form, "cleaned_data", {}).get("version") != version.uuid
     form.data = form.data.copy()
     form.data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
+    if stale:
+        form.data.pop("decision", None)  # chosen for another version: they choose again, after reading this one
     focus_first_error(form)
     if is_parent:
         return _plan_page(request, opp, decision_form=form)

@@ -372,6 +372,7 @@ def test_a_decision_form_left_open_never_decides_on_a_version_sent_after_it(clie
     form = response.context["decision_form"]
     assert form.fields["decision"].widget.attrs.get("autofocus")
     assert str(form["version"].value()) == str(v2.uuid)  # a second try decides on what the page now shows
+    assert not form["decision"].value()  # and nothing is chosen for them
     client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": form["version"].value()})
     assert InstemmingDecision.objects.get().version == v2
 
