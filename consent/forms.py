@@ -224,12 +224,24 @@ class DecisionForm(forms.Form):
     reason = _text(_("Toelichting"), required=False, rows=3,
                    help_text=_("Verplicht als u niet akkoord gaat. Schrijf op waarom; dan kan de school daarop "
                                "ingaan."))
+    # The version the page showed: a decision counts only for the exact version its maker read (rule 2), so a
+    # page left open while the school sent a new version never decides on that new one.
+    version = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == Decision.NIET_AKKOORD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Schrijf op waarom u niet akkoord gaat; dan kan de school daarop ingaan."))
         return data
+
+    def check_version(self, version) -> bool:
+        """False (with the message next to the choice) when the page showed another version than `version`."""
+        if self.cleaned_data.get("version") == version.uuid:
+            return True
+        self.add_error("decision", _(
+            "De school heeft u intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Uw besluit is nog "
+            "niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.") % {"n": version.number})
+        return False
 
 
 class ParentViewForm(forms.Form):

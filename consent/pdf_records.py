@@ -2,7 +2,8 @@
 
 The school's PDF (viewer None, or staff of the school) shows every decision; a parent's or pupil's PDF shows
 only their own (separated parents never see each other's decision). A guardian the school could not reach,
-confirmed by the leader, is said plainly in both: the other guardian's akkoord suffices (rule 3)."""
+confirmed by the leader, is said plainly in every PDF, the guardian's own included: the other guardian's akkoord
+suffices (rule 3)."""
 
 from django.utils.translation import gettext as _
 
@@ -41,11 +42,14 @@ def instemming_records(version: OppVersion, viewer=None) -> list[InstemmingRecor
     mine = set() if school else {r.party for r in InstemmingRecipient.objects.for_user(viewer)
                                  .filter(request__version=version)}
     for party, item in confirmed.items():
-        # Someone unreachable who decided after all: their decision counts, not the note; and a family member
-        # is not told about themself here (their own page says it).
-        if party in all_decided or party in mine:
+        # Someone unreachable who decided after all: their decision counts, not the note. The guardian it is about
+        # reads it in their own PDF too, by their own name: the plan may have been adopted without them.
+        if party in all_decided:
             continue
-        who = _("De andere ouder met gezag") if not school else f"{item.recipient.name} ({_('ouder')})"
+        if school or party in mine:
+            who = f"{item.recipient.name} ({_('ouder')})"
+        else:
+            who = _("De andere ouder met gezag")
         records.append(InstemmingRecord(
             who=who, agreed=False, decided_at=item.confirmed_at, version_number=version.number,
             content_hash=version.content_hash,

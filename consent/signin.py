@@ -25,6 +25,7 @@ from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.models import Guardian, Guardianship, Pupil, User
 
+from .forms import focus_first_error
 from .outreach import PupilInvitation
 
 logger = logging.getLogger(__name__)
@@ -71,15 +72,38 @@ def account_for_first_sign_in(*, email: str) -> User | None:
     return user
 
 
+def shared_records(email: str) -> tuple[set[int], set[int]]:
+    """Guardian and invited pupil records with this address that decide about a child together with another record
+    with the same address (two parents, or a parent and the child). Whoever reads the mailbox cannot be told apart,
+    so none of them is linked: one person would otherwise decide for both. The school's forms refuse such an
+    address; this holds for records that came in before or around them."""
+    holders: dict[int, set[tuple[str, int]]] = {}
+    for guardian_id, pupil_id in Guardianship.objects.filter(guardian__email__iexact=email).values_list(
+            "guardian_id", "pupil_id"):
+        holders.setdefault(pupil_id, set()).add(("guardian", guardian_id))
+    for pupil_id in _invited_pupils_with(email).values_list("pk", flat=True):
+        holders.setdefault(pupil_id, set()).add(("pupil", pupil_id))
+    shared = {record for records in holders.values() if len(records) > 1 for record in records}
+    return {pk for kind, pk in shared if kind == "guardian"}, {pk for kind, pk in shared if kind == "pupil"}
+
+
 @transaction.atomic
 def claim_records(*, user: User) -> list[tuple[str, int]]:
     """Link the account to every guardian record and invited pupil record that the school keeps with its
-    address, and let go of records whose address the school has changed. Returns what was linked."""
+    address, and let go of records whose address the school has changed or shares with another family member
+    (`shared_records`). Returns what was linked."""
     email = (user.email or "").strip().lower()
     linked: list[tuple[str, int]] = []
     if not email:
         return linked
-    for guardian in _guardians_with(email).exclude(user=user).select_for_update():
+    shared_guardians, shared_pupils = shared_records(email)
+    for guardian in Guardian.objects.filter(user=user, pk__in=shared_guardians).select_for_update():
+        guardian.user = None
+        guardian.save(update_fields=["user"])
+        for pupil_id in guardian.guardianships.values_list("pupil_id", flat=True):
+            record(actor=user, action=Action.GUARDIAN_ACCOUNT_UNLINKED, obj=guardian, on_behalf_of=f"user:{user.pk}",
+                   pupil_id=pupil_id, details={"reason": "address_shared"})
+    for guardian in _guardians_with(email).exclude(user=user).exclude(pk__in=shared_guardians).select_for_update():
         previous = guardian.user_id
         guardian.user = user
         guardian.save(update_fields=["user"])
@@ -94,14 +118,16 @@ def claim_records(*, user: User) -> list[tuple[str, int]]:
             record(actor=user, action=Action.GUARDIAN_ACCOUNT_UNLINKED, obj=guardian, on_behalf_of=f"user:{user.pk}",
                    pupil_id=pupil_id, details={"reason": "address_changed"})
     own = Pupil.objects.filter(user=user).first()
-    if own is not None and own.email.lower() != email:
+    if own is not None and (own.email.lower() != email or own.pk in shared_pupils):
         own.user = None
         own.save(update_fields=["user"])
         record(actor=user, action=Action.PUPIL_ACCOUNT_UNLINKED, obj=own, on_behalf_of=f"user:{user.pk}",
-               pupil_id=own.pk, details={"reason": "address_changed"})
+               pupil_id=own.pk,
+               details={"reason": "address_changed" if own.email.lower() != email else "address_shared"})
         own = None
     if own is None:
-        pupil = _invited_pupils_with(email).exclude(user=user).select_for_update().order_by("pk").first()
+        pupil = (_invited_pupils_with(email).exclude(user=user).exclude(pk__in=shared_pupils).select_for_update()
+                 .order_by("pk").first())
         if pupil is not None:
             previous = pupil.user_id
             pupil.user = user
@@ -120,9 +146,16 @@ def claim_on_sign_in(sender, request: HttpRequest | None, user: User, **kwargs) 
     except Exception:  # a failed link must never block the sign-in itself; it is retried at the next one
         logger.exception("Linking the records of user %s failed", user.pk)
         return
-    if linked and request is not None and hasattr(request, "_messages"):
+    if request is None or not hasattr(request, "_messages"):
+        return
+    if linked:
         messages.success(request, _("Welkom in het OPP-portaal. Uw account is gekoppeld aan de gegevens die de "
                                     "school van u heeft."))
+    if any(shared_records((user.email or "").strip().lower())):
+        messages.warning(request, _(
+            "De school heeft uw e-mailadres ook vastgelegd voor een ander gezinslid dat over hetzelfde kind "
+            "beslist. Iedereen beslist zelf, met een eigen e-mailadres; daarom ziet u dat kind hier nu niet. Geef de "
+            "school een eigen e-mailadres voor ieder van u door."))
 
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
@@ -133,6 +166,11 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
         if email and getattr(self, "_user", None) is None:
             self._user = account_for_first_sign_in(email=email)
         return email
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self._errors:
+            focus_first_error(self)  # the cursor on the address with its message, as on every family form
 
 
 def send_code_to_recorded_address(request: HttpRequest, email: str) -> bool:

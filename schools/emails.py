@@ -10,17 +10,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Guardian, School
+from opp_portal.accounts import PORTAL_NAME, portal_url, wrap_body
 
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+from .models import Guardian, School
 
 
 def _portal(path: str) -> str:
-    return getattr(settings, "OPP_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/") + path
+    return portal_url(path)
 
 
-def _message(subject: str, lines: list[str], to: str) -> EmailMultiAlternatives:
-    return EmailMultiAlternatives(subject=subject, body="\n".join(str(line) for line in lines),
+def _message(subject: str, lines: list[str], to: str, school: School) -> EmailMultiAlternatives:
+    """Like every mail to a family: the portal in the subject, short lines, signed by the school, no reply."""
+    lines = [*lines, "", _("Met vriendelijke groet,"), school.name, "",
+             _("Deze e-mail is verstuurd via het %(portal)s van %(school)s. U kunt niet op deze e-mail antwoorden.")
+             % {"portal": PORTAL_NAME, "school": school.name}]
+    return EmailMultiAlternatives(subject=f"[{PORTAL_NAME}] {subject}",
+                                  body=wrap_body("\n".join(str(line) for line in lines)),
                                   from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
 
 
@@ -42,7 +47,7 @@ def transfer_requested(*, guardian: Guardian, school: School) -> EmailMultiAlter
         _("U logt in met uw e-mailadres en een eenmalige code. Kent u deze school niet, kies dan ‘Dit klopt niet’ en "
           "neem contact op met de huidige school van uw kind."),
     ]
-    return _message(str(_("Bevestig de overstap van uw kind")), lines, guardian.email)
+    return _message(str(_("Bevestig de overstap van uw kind")), lines, guardian.email, school)
 
 
 GUARDIAN_CHANGES = {
@@ -65,4 +70,4 @@ def guardian_changed(*, guardian: Guardian, address: str, school: School, change
         lines += ["", _("Berichten over uw kind, zoals verzoeken om instemming, gaan voortaan naar het nieuwe "
                         "e-mailadres; dit adres ontvangt ze niet meer.")]
     lines += ["", _("Heeft u hier niet om gevraagd, of klopt het niet? Neem dan direct contact op met de school.")]
-    return _message(str(_("Uw gegevens in het OPP-portaal zijn gewijzigd")), lines, address)
+    return _message(str(_("Uw gegevens in het OPP-portaal zijn gewijzigd")), lines, address, school)

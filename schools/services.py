@@ -172,6 +172,7 @@ def update_pupil(
     renumbered = transfers.number_of(data) != (old_kind, old_number)
     existing = _renumber(user=user, pupil=pupil, data=data, school=enrolment.school) if renumbered else None
     was_principal = pupil.duplicate_of_id is None
+    _check_own_address(data.email, pupil=pupil, pupil_ids=[pupil.pk])
     _apply(pupil, data)
     if renumbered:
         pupil.duplicate_of = existing
@@ -205,9 +206,31 @@ def _school_of(user, pupil: Pupil) -> School:
     return enrolment.school
 
 
+def _check_own_address(email: str, *, pupil_ids, guardian: Guardian | None = None,
+                       pupil: Pupil | None = None) -> None:
+    """An address is the key to one person's decisions (it links the account at sign-in): two guardians of a child,
+    or a child and their guardian, never share one, or whoever reads that mailbox would decide for both."""
+    email = (email or "").strip()
+    if not email:
+        return
+    guardians = Guardianship.objects.filter(pupil_id__in=pupil_ids, guardian__email__iexact=email)
+    if guardian is not None:
+        guardians = guardians.exclude(guardian=guardian)
+    pupils = Pupil.objects.filter(pk__in=pupil_ids, email__iexact=email)
+    if pupil is not None:
+        pupils = pupils.exclude(pk=pupil.pk)
+    if guardians.exists() or pupils.exists():
+        raise ValidationError({"email": _(
+            "Dit e-mailadres is al vastgelegd voor een ander gezinslid (een ouder of de leerling). Iedere ouder met "
+            "gezag beslist zelf over het plan en logt in met een eigen e-mailadres; de leerling ook. Is er geen eigen "
+            "adres, laat het veld dan leeg: de school vraagt het besluit dan op papier."
+        )})
+
+
 @transaction.atomic
 def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
     school = _school_of(user, pupil)
+    _check_own_address(data.email, pupil_ids=[pupil.pk])
     guardian = Guardian(
         first_name=data.first_name, name_prefix=data.name_prefix, last_name=data.last_name,
         email=data.email.lower(), phone=data.phone,
@@ -248,6 +271,8 @@ def update_guardian(
     guardian = link.guardian
     _check_version(expected_version, guardian, link)
     before = _guardian_state(link)
+    _check_own_address(data.email, guardian=guardian,
+                       pupil_ids=list(guardian.guardianships.values_list("pupil_id", flat=True)) + [link.pupil_id])
     for name in ("first_name", "name_prefix", "last_name", "phone"):
         setattr(guardian, name, getattr(data, name))
     guardian.email = data.email.lower()

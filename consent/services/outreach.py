@@ -52,6 +52,11 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
                              "worden vastgesteld; vraag de instemming op papier of ga langs."))
     if reason not in UnreachableReason.values:
         raise ConsentError(_("Kies waarom de ouder niet bereikbaar is."), field="reason")
+    if reason == UnreachableReason.NO_ANSWER and fresh.current_email and not fresh.reminders_sent:
+        # "No answer, not even after reminders" while the portal sent none: the parent would be passed over
+        # before the school asked twice.
+        raise ConsentError(_("%(name)s heeft nog geen herinnering gekregen. Stuur eerst een herinnering; komt er dan "
+                             "nog steeds geen reactie, leg het daarna vast.") % {"name": fresh.name}, field="reason")
     attempts = clean(attempts)
     if not attempts:
         raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."), field="attempts")

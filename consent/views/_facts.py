@@ -61,18 +61,29 @@ def banner_for(opp: Opp, current: InstemmingDecision | None, asked: bool) -> Ban
 
 
 def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient | None,
-                      current: InstemmingDecision | None) -> dict:
-    """Said plainly on the family page: the school could not reach this person (they may still decide), or
-    could not reach the other guardian (so this person's akkoord suffices). The other is never named."""
+                      current: InstemmingDecision | None, *, adopted: bool = False) -> dict:
+    """Said plainly on the family page: the school could not reach this person (they may still decide; or, once
+    the plan was adopted on the other guardian's akkoord, where to turn), or could not reach the other guardian
+    (so this person's akkoord suffices). The other is never named."""
     if version is None or recipient is None:
         return {}
     confirmed, pending = unreachable_parties(version)
     notes = {}
     me = recipient.party
-    if current is None and (me in confirmed or me in pending):
+    if current is None and adopted and me in confirmed:
+        notes["me_adopted"] = _(
+            "De school kon u niet bereiken. Zij heeft vastgelegd wat zij heeft geprobeerd, en de schoolleider heeft "
+            "dat bevestigd. Daarom is dit plan vastgesteld met het akkoord van de andere ouder met gezag, zonder uw "
+            "besluit. Bent u het niet eens met het plan, of wilt u erover praten? Neem contact op met de school.")
+        notes["help"] = help_after_refusal(version.opp)
+    elif current is None and (me in confirmed or me in pending):
         notes["me"] = _("De school heeft vastgelegd dat zij u niet kon bereiken. U kunt nu alsnog zelf beslissen: "
                         "uw besluit telt, ook als u niet akkoord gaat.")
-    if any(key != me for key in confirmed):
+    if any(key != me for key in confirmed) and adopted:
+        notes["other"] = _("De school kon de andere ouder met gezag niet bereiken. Zij heeft vastgelegd wat zij "
+                           "heeft geprobeerd, en de schoolleider heeft dat bevestigd. Daarom is het plan vastgesteld "
+                           "met uw akkoord.")
+    elif any(key != me for key in confirmed):
         notes["other"] = _("De school kon de andere ouder met gezag niet bereiken. Zij heeft vastgelegd wat zij "
                            "heeft geprobeerd, en de schoolleider heeft dat bevestigd. Daarom is uw akkoord genoeg om "
                            "het plan vast te stellen. Gaat u niet akkoord, dan kan het plan zo niet worden "

@@ -73,12 +73,15 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> di
     return {
         "recipient": recipient,
         "can_decide": recipient is not None and asked and opp.status == OppStatus.TER_INSTEMMING,
-        "decision_form": form or DecisionForm(),
+        "decision_form": form or DecisionForm(initial={"version": version.uuid if version else None}),
         "decisions": decisions,
         "current": current,
         "help": help_after_refusal(opp) if refused else None,
         "banner": banner_for(opp, current, asked),
-        "unreachable": unreachable_notes(version, recipient, current),
+        # Also when nothing waits for them: the plan may have been adopted while the school could not reach them.
+        "unreachable": unreachable_notes(version, recipient or my_recipient(user, version), current,
+                                         adopted=not asked and version is not None
+                                         and opp.adopted_version_id == version.pk),
         "changes": changes_since(opp, version, decisions),
     }
 
@@ -133,10 +136,15 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
     is_parent = opp.pupil_id in reach_of(user).child_ids
     version, asked = shown_version(opp)
     recipient = my_recipient(user, version) if asked else None
+    own_page = plan_url(opp) if is_parent else reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
     if recipient is None:
-        raise Http404
+        # Their own plan, but nothing waits for their decision (any more): the page was left open while the school
+        # reopened or adopted the plan. Say so on their page rather than answer "niet gevonden".
+        messages.warning(request, _("Uw besluit is niet bewaard: er ligt op dit moment geen besluit voor u klaar. "
+                                    "Hieronder ziet u hoe het plan er nu voor staat."))
+        return redirect(own_page)
     form = DecisionForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.check_version(version):
         try:
             services.decide(user=user, recipient=recipient, decision=form.cleaned_data["decision"],
                             reason=form.cleaned_data["reason"])
@@ -152,9 +160,15 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
                 Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
                                             "contact met u op."),
             }[form.cleaned_data["decision"]])
-            if is_parent:
-                return redirect(plan_url(opp, "besluit"))
-            return redirect(reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid}) + "#besluit")
+            # After a refusal or a wish to talk the page opens at the top: the banner with the state and where
+            # to get help (rule 4), which the message above points to.
+            anchor = "#besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
+            return redirect(own_page + anchor)
+    stale = getattr(form, "cleaned_data", {}).get("version") != version.uuid
+    form.data = form.data.copy()
+    form.data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
+    if stale:
+        form.data.pop("decision", None)  # chosen for another version: they choose again, after reading this one
     focus_first_error(form)
     if is_parent:
         return _plan_page(request, opp, decision_form=form)

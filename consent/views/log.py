@@ -8,7 +8,7 @@ same person on the same day (opening the plan, a PDF, a scan) are one line with 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -65,7 +65,10 @@ def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipie
 
 def log_rows(user, pupil, page_number):
     family = _family_user_ids(pupil) - {user.pk}
-    events = AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+    # Another family member's own steps stay out also once their account is no longer linked to the child (the
+    # school changed their address): what a person did for themself is recorded on their own behalf.
+    events = (AuditEvent.objects.filter(pupil_id=pupil.pk).exclude(actor_id__in=family)
+              .exclude(Q(on_behalf_of__startswith="user:") & ~Q(actor_id=user.pk)))
     lines = (
         events.annotate(
             day=TruncDate("at"),

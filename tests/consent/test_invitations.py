@@ -37,7 +37,8 @@ def test_an_invited_guardian_without_an_account_signs_in_by_code_and_decides(
     mother.refresh_from_db()
     assert mother.user is not None and mother.user.email == mother.email and not mother.user.has_usable_password()
     recipient = InstemmingRecipient.objects.get(request=request, guardian=mother)
-    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {"decision": Decision.AKKOORD})
+    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                {"decision": Decision.AKKOORD, "version": request.version.uuid})
     decision = InstemmingDecision.objects.get()
     assert decision.recipient == recipient and decision.decided_by == mother.user
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from consent import services
 from consent.models import Decision, UnreachableReason
 from plans import pdf
+from plans import services as plan_services
 from plans.models import PdfRendering
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,20 @@ def test_an_unreachable_guardian_is_said_plainly_without_naming_them_to_the_othe
     # Once he decides after all, his decision is what counts, not the note.
     world.decide(request, world.father, Decision.NIET_AKKOORD, "Ik was op reis.")
     assert not any("niet bereikbaar" in r.decision for r in pdf.instemming_records(version))
+
+
+def test_the_unreachable_guardians_own_pdf_says_the_plan_went_ahead_on_the_other_guardians_akkoord(world):
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    item = services.record_unreachable(user=world.ib, recipient=world.recipient(request, world.father),
+                                       reason=UnreachableReason.ABROAD, attempts="Mail, brief en telefoon.")
+    services.confirm_unreachable(user=world.leader, unreachability=item)
+    plan_services.adopt(user=world.leader, opp=opp)
+    father = world.guardian(world.father).full_name
+    for_father = pdf.instemming_records(version, world.father)
+    assert [r.who for r in for_father] == [f"{father} (ouder)"]
+    assert "akkoord van de andere ouder volstaat" in for_father[0].decision
+    assert world.guardian(world.mother).full_name not in pdf.version_html(version, viewer=world.father)

@@ -14,6 +14,7 @@ from consent.models import Decision, InstemmingDecision
 from plans import services as plan_services
 from plans.models import OppStatus
 from plans.requirements import checklist
+from schools.models import Guardian, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,33 @@ def test_the_admin_offers_no_way_to_add_or_change_a_decision(client, world, refu
     assert_refusal_stands(world, opp, refusal, client)
 
 
+def test_the_admin_cannot_give_itself_a_parents_sign_in(client, world, refused):
+    """A password the administrator sets (parents need no second factor) would let them decide as the parent."""
+    opp, version, request, refusal = refused
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    mother = world.mother
+    response = client.post(f"/beheer/schools/user/{mother.pk}/password/", {
+        "password1": "Overgenomen-2026!x", "password2": "Overgenomen-2026!x", "usable_password": "true"})
+    assert response.status_code == 302
+    mother.refresh_from_db()
+    assert not mother.check_password("Overgenomen-2026!x")
+    # Nor an account made with, or moved to, the address the school recorded for a parent (here the father's
+    # record gets an address nobody has signed in with yet).
+    Guardian.objects.filter(user=world.father).update(email="vader.nieuw@example.test", user=None)
+    response = client.post("/beheer/schools/user/add/", {
+        "email": "vader.nieuw@example.test", "full_name": "Vader", "usable_password": "true",
+        "password1": "Overgenomen-2026!x", "password2": "Overgenomen-2026!x",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "email" in response.context["adminform"].form.errors
+    response = client.post(f"/beheer/schools/user/{admin_user.pk}/change/", {
+        "email": "vader.nieuw@example.test", "full_name": "Beheer", "is_active": "on", "is_staff": "on",
+        "is_superuser": "on", "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "email" in response.context["adminform"].form.errors
+    assert not User.objects.filter(email="vader.nieuw@example.test").exists()
+    assert_refusal_stands(world, opp, refusal, client)
+
+
 def test_a_replayed_post_does_not_override_the_refusal(client, world, refused):
     opp, version, request, refusal = refused
     # The ib replays the mother's own decision form with the ib's session: not her plan to decide on.
@@ -98,7 +126,7 @@ def test_a_replayed_post_does_not_override_the_refusal(client, world, refused):
     assert client.post(decide, {"decision": Decision.AKKOORD}).status_code == 404
     # The father replays it with his: it is his own decision that is recorded, never hers.
     client.force_login(world.father)
-    client.post(decide, {"decision": Decision.AKKOORD})
+    client.post(decide, {"decision": Decision.AKKOORD, "version": version.uuid})
     assert not InstemmingDecision.objects.filter(recipient=refusal.recipient, decided_by=world.father).exists()
     # A paper akkoord posted (and replayed) before the refusal was given, dated before it.
     client.force_login(world.ib)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from consent import services
-from consent.models import Decision, NoticeKind, PupilInvitation, StaffNotice, UnreachableReason
+from consent.models import Decision, NoticeKind, PupilInvitation, StaffNotice, Unreachability, UnreachableReason
 from plans.requirements import checklist
 from plans.services import RoleRequired
 from tests.factories import pupil_account, staff
@@ -36,8 +36,24 @@ def half(world):
 
 
 def record(world, recipient):
+    """No answer, after the reminder the school sends first."""
+    if not recipient.reminders_sent:
+        services.send_reminder(user=world.ib, recipient=recipient)
     return services.record_unreachable(user=world.ib, recipient=recipient, reason=UnreachableReason.NO_ANSWER,
                                        attempts=ATTEMPTS)
+
+
+def test_no_answer_is_not_recorded_before_the_school_sent_a_reminder(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    father = world.recipient(request, world.father)
+    with pytest.raises(services.ConsentError, match="nog geen herinnering"):
+        services.record_unreachable(user=world.ib, recipient=father, reason=UnreachableReason.NO_ANSWER,
+                                    attempts=ATTEMPTS)
+    assert not Unreachability.objects.exists()
+    # Once reminded, no answer can be recorded.
+    assert record(world, father).reason == UnreachableReason.NO_ANSWER
 
 
 def test_rule_3_once_the_leader_confirms_the_other_guardians_akkoord_suffices(world, half):

@@ -105,6 +105,49 @@ def test_records_of_one_person_at_two_schools_link_to_one_account(world):
     assert reach_of(user).child_ids == {here.pk, there.pk}
 
 
+def test_an_address_two_parents_of_one_child_share_links_neither_so_nobody_decides_for_the_other(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Recorded before the school's forms refused it (or in an import): the mother's address on the father too."""
+    pupil, (mother, father), opp, version = family_without_accounts(world)
+    world.ask(version)
+    ask_code(client, mother.email, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0])})
+    mother.refresh_from_db()
+    assert mother.user is not None
+    Guardian.objects.filter(pk=father.pk).update(email=mother.email.upper())
+    client.logout()
+    ask_code(client, mother.email, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0])},
+                               follow=True)
+    assert "ook vastgelegd voor een ander gezinslid" in response.content.decode()
+    mother.refresh_from_db()
+    father.refresh_from_db()
+    assert mother.user_id is None and father.user_id is None
+    assert client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).status_code == 404
+    # A record of the same person for a child nobody else decides on with that address still links.
+    other_child = enrolled_pupil(world.school)
+    alone = GuardianshipFactory(pupil=other_child, guardian=GuardianFactory(email=mother.email)).guardian
+    user = User.objects.get(email=mother.email)
+    assert claim_records(user=user) == [("guardian", alone.pk)]
+
+
+def test_a_pupil_invited_at_a_parents_address_is_linked_to_nobody(world):
+    parent = Guardian.objects.get(user=world.mother)
+    world.pupil.email = parent.email
+    world.pupil.save(update_fields=["email"])
+    PupilInvitation.objects.create(pupil=world.pupil, email=parent.email, invited_by=world.ib,
+                                   kind=PupilInvitationKind.OWN_PAGE)
+    claim_records(user=world.mother)
+    parent.refresh_from_db()
+    world.pupil.refresh_from_db()
+    assert parent.user_id is None and world.pupil.user_id is None
+    forget_reach(world.mother)
+    assert reach_of(world.mother).family_pupil_ids == frozenset()
+
+
 def test_a_stranger_asking_a_code_for_a_recorded_address_gets_nothing_in(
     client, world, django_capture_on_commit_callbacks
 ):
@@ -116,3 +159,11 @@ def test_a_stranger_asking_a_code_for_a_recorded_address_gets_nothing_in(
     assert client.get(reverse("schools:my_children")).status_code == 302  # still signed out
     mother.refresh_from_db()
     assert mother.user_id is None  # the account exists, but nothing is linked to it
+
+
+def test_an_empty_or_malformed_address_puts_the_cursor_on_the_field_with_its_message(client):
+    for address in ("", "geen-adres"):
+        response = client.post(reverse("account_request_login_code"), {"email": address})
+        assert response.status_code == 200
+        field = response.context["form"].fields["email"].widget.attrs
+        assert field.get("autofocus") and field.get("aria-invalid") == "true"

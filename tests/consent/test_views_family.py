@@ -1,11 +1,14 @@
 """The parents' pages: reading the plan sent to them, deciding, their view, the email link and the log."""
 
+
 import pytest
 from django.urls import reverse
 
-from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView
+from consent import services
+from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView, UnreachableReason
 from opp_portal.audit.models import AuditEvent
 from plans import services as plan_services
+from schools import services as school_services
 from tests.factories import enrolled_pupil, parent_of, staff
 from tests.plans.factories import goal
 
@@ -62,9 +65,9 @@ def test_first_visit_marks_the_request_opened_once(client, world, asked):
 def test_parent_agrees_and_posting_twice_adds_a_second_record(client, world, asked):
     opp, version, request = asked
     client.force_login(world.mother)
-    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD})
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": version.uuid})
     assert response.status_code == 302
-    client.post(decide_url(opp), {"decision": Decision.GESPREK_GEWENST})
+    client.post(decide_url(opp), {"decision": Decision.GESPREK_GEWENST, "version": version.uuid})
     decisions = InstemmingDecision.objects.filter(recipient=world.recipient(request, world.mother))
     assert [d.decision for d in decisions.order_by("pk")] == [Decision.AKKOORD, Decision.GESPREK_GEWENST]
     assert all(d.content_hash == version.content_hash and d.how == "online" for d in decisions)
@@ -87,11 +90,13 @@ def test_a_refusal_requires_a_reason_shown_next_to_the_field(client, world, aske
 
 
 def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked):
-    opp, _version, _request = asked
+    opp, version, _request = asked
     world.school.swv.steunpunt_contact = "Steunpunt Passend Onderwijs, 010-1234567"
     world.school.swv.save()
     client.force_login(world.mother)
-    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen."})
+    response = client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Te weinig hulp bij rekenen.",
+                                              "version": version.uuid})
+    assert response["Location"] == plan_url(opp)  # the top of the page: the banner, not the form below
     html = client.get(plan_url(opp)).content.decode()
     assert "U ging op" in html and "niet akkoord met versie 1" in html
     assert "Hier krijgt u gratis hulp" in html
@@ -101,9 +106,10 @@ def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked)
 
 
 def test_a_parent_decides_only_for_themself_and_sees_only_their_own_decision(client, world, asked):
-    opp, _version, request = asked
+    opp, version, request = asked
     client.force_login(world.mother)
-    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Moeder wil meer hulp."})
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Moeder wil meer hulp.",
+                                  "version": version.uuid})
     assert world.recipient(request, world.father).decisions.count() == 0
     client.force_login(world.father)
     html = client.get(plan_url(opp)).content.decode()
@@ -226,6 +232,30 @@ def test_the_log_tells_every_step_in_words_never_as_a_code(client, world, asked)
     assert not any(code in r.what for r in rows for code in codes)
 
 
+def test_the_log_keeps_the_other_parents_steps_out_also_after_the_school_changed_their_address(
+        client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.father)
+    client.get(plan_url(opp))
+    client.post(decide_url(opp), {"decision": Decision.NIET_AKKOORD, "reason": "Vader wil meer hulp.",
+                                  "version": version.uuid})
+    # The school records a new address for the father: his account no longer reaches the child.
+    link = world.pupil.guardianships.get(guardian__user=world.father)
+    guardian = link.guardian
+    school_services.update_guardian(user=world.ib, link=link, data=school_services.GuardianData(
+        first_name=guardian.first_name, name_prefix=guardian.name_prefix, last_name=guardian.last_name,
+        email="vader.nieuw@example.nl", phone=guardian.phone, relationship=link.relationship,
+        has_gezag=link.has_gezag))
+    client.force_login(world.father)  # his next sign-in lets go of the record whose address is no longer his
+    assert not world.pupil.guardianships.filter(guardian__user=world.father).exists()
+    client.force_login(world.mother)
+    rows = client.get(reverse("consent:log", kwargs={"pupil_uuid": world.pupil.uuid})).context["page"].rows
+    assert world.father.get_full_name() not in [r.who for r in rows]
+    assert not any("beheerder" in r.role for r in rows)
+    assert any(r.who == world.ib.get_full_name() and "gegevens van een ouder" in r.what for r in rows)
+
+
+
 def test_the_log_groups_repeated_reads_of_one_person_on_one_day(client, world, asked):
     opp, _version, _request = asked
     client.force_login(world.ib)
@@ -295,3 +325,55 @@ def test_a_decision_recorded_on_paper_shows_who_recorded_it(client, world, asked
 def test_recipient_rows_belong_to_the_right_parent(world, asked):
     _opp, _version, request = asked
     assert InstemmingRecipient.objects.filter(request=request).count() == 2
+
+
+def test_a_decision_form_left_open_never_decides_on_a_version_sent_after_it(client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    shown = client.get(plan_url(opp)).context["decision_form"]["version"].value()
+    assert str(shown) == str(version.uuid)
+    # Meanwhile the school changes the plan and sends version 2.
+    v2 = world.send(world.change(opp, {"support_and_guidance": "Drie keer per week leesbegeleiding."}))
+    world.ask(v2, reason="Aangepast")
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": shown})
+    assert response.status_code == 200
+    assert not InstemmingDecision.objects.exists()
+    assert "nieuwe versie van het plan gestuurd (versie 2)" in response.content.decode()
+    form = response.context["decision_form"]
+    assert form.fields["decision"].widget.attrs.get("autofocus")
+    assert str(form["version"].value()) == str(v2.uuid)  # a second try decides on what the page now shows
+    assert not form["decision"].value()  # and nothing is chosen for them
+    client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": form["version"].value()})
+    assert InstemmingDecision.objects.get().version == v2
+
+
+def test_an_unreachable_parent_who_signs_in_after_the_adoption_reads_that_it_went_ahead_without_them(client, world):
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    item = services.record_unreachable(user=world.ib, recipient=world.recipient(request, world.father),
+                                       reason=UnreachableReason.ABROAD, attempts="Twee mails en een brief.")
+    services.confirm_unreachable(user=world.leader, unreachability=item)
+    plan_services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.father)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Het plan is vastgesteld zonder uw besluit" in html
+    assert "met het akkoord van de andere ouder met gezag" in html
+    assert "Geschillencommissie passend onderwijs" in html and world.ib.email in html
+    client.force_login(world.mother)
+    html = client.get(plan_url(opp)).content.decode()
+    assert "Daarom is het plan vastgesteld met uw akkoord." in html
+    assert "zonder uw besluit" not in html and "kan het plan zo niet worden vastgesteld" not in html
+
+
+def test_a_decision_sent_from_a_page_left_open_while_the_school_reopened_the_plan_is_not_lost_silently(
+        client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    world.reopen(opp, reason="We passen doel 1 aan.")
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": version.uuid}, follow=True)
+    assert response.redirect_chain[-1][0] == plan_url(opp)
+    assert "Uw besluit is niet bewaard" in response.content.decode()
+    assert not InstemmingDecision.objects.exists()

@@ -56,7 +56,12 @@ def test_a_pupil_sees_only_their_own_plan(client, world):
     assert client.get(reverse("consent:school", kwargs={"opp_uuid": opp.uuid})).status_code == 404
     assert client.get(reverse("consent:request", kwargs={"request_uuid": request.uuid})).status_code == 404
     assert client.get(reverse("consent:child", kwargs={"pupil_uuid": other.uuid})).status_code == 404
-    assert client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+    # A child does not decide: posting anyway records nothing and leads back to their own page.
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                           {"decision": Decision.AKKOORD, "version": version.uuid})
+    assert response.status_code == 302 and response["Location"] == pupil_url(opp)
+    assert not InstemmingDecision.objects.exists()
+    assert client.post(reverse("consent:decide", kwargs={"opp_uuid": other_opp.uuid}),
                        {"decision": Decision.AKKOORD}).status_code == 404
 
 
@@ -76,9 +81,24 @@ def test_the_adult_pupil_decides_on_their_own_page(client, world):
     assert response["Location"] == pupil_url(opp)
     html = client.get(pupil_url(opp)).content.decode()
     assert 'name="decision"' in html
-    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {"decision": Decision.AKKOORD})
+    client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                {"decision": Decision.AKKOORD, "version": str(version.uuid)})
     decision = InstemmingDecision.objects.get()
     assert decision.recipient.pupil_id == world.pupil.pk and decision.decided_by == user
     # The parents are not asked any more.
     client.force_login(world.mother)
     assert 'name="decision"' not in client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).content.decode()
+
+
+def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(client, world):
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    world.ask(version)
+    client.force_login(user)
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {
+        "decision": Decision.NIET_AKKOORD, "reason": "Ik wil een andere stage.", "version": str(version.uuid)})
+    assert response["Location"] == pupil_url(opp)  # the top of the page, where the banner is
+    html = client.get(pupil_url(opp)).content.decode()  # and when they come back
+    assert "niet akkoord met versie 1" in html
+    assert "Hier krijgt u gratis hulp" in html and "Geschillencommissie passend onderwijs" in html

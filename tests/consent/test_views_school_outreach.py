@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from consent import services
 from consent.models import Decision, StaffNotice, Unreachability
 from schools.models import Guardian
 from tests.factories import SchoolFactory, enrolled_pupil, parent_of, staff
@@ -25,6 +26,7 @@ def half(world):
     opp, version = world.sent()
     request = world.ask(version)
     world.decide(request, world.mother)
+    services.send_reminder(user=world.ib, recipient=world.recipient(request, world.father))
     return opp, request, world.recipient(request, world.father)
 
 
@@ -119,3 +121,16 @@ def test_notices_show_a_refusal_until_the_ib_opens_the_plan(client, world):
     assert world.pupil.full_name not in client.get(reverse("consent:notices")).content.decode()
     client.force_login(world.mother)
     assert "Meldingen" not in client.get(reverse("schools:my_children")).content.decode()
+
+
+def test_no_answer_before_any_reminder_is_refused_next_to_the_reason(client, world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    father = world.recipient(request, world.father)
+    client.force_login(world.ib)
+    response = client.post(reverse("consent:record_unreachable", kwargs={"recipient_uuid": father.uuid}),
+                           {"reason": "geen_reactie", "attempts": "Eén mail gestuurd."})
+    assert response.status_code == 200
+    assert "nog geen herinnering" in " ".join(response.context["form"].errors["reason"])
+    assert not Unreachability.objects.exists()

@@ -57,12 +57,19 @@ def test_an_invited_guardian_signs_in_with_a_code_on_a_phone_and_refuses_with_a_
     assert page.evaluate("document.activeElement.name") == "reason"
     box = message.bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844  # in view without scrolling
+    assert contrast_on_screen(message) >= 4.5  # readable on the form's grey card (WCAG AA)
     assert not InstemmingDecision.objects.exists()
 
     page.keyboard.type("Wij willen ook hulp bij rekenen.")
     page.get_by_role("button", name="Besluit versturen").click()
     page.get_by_text("Uw besluit is bewaard: niet akkoord").wait_for()
-    assert page.get_by_role("heading", name=re.compile("niet akkoord met versie 1")).is_visible()
+    page.wait_for_load_state("load")
+    # She lands where the message points: the page opens at its top (no jump to the form below), where the
+    # state of her decision and where to get help fit on the first screen.
+    assert "#" not in page.url
+    for shown in (page.get_by_role("heading", name=re.compile("niet akkoord met versie 1")),
+                  page.get_by_text("Hier krijgt u gratis hulp")):
+        assert shown.evaluate("el => el.getBoundingClientRect().bottom + window.scrollY") <= 844
     decision = InstemmingDecision.objects.get()
     assert decision.decision == Decision.NIET_AKKOORD and decision.decided_by.email == mother.email
 
@@ -77,3 +84,22 @@ def test_an_invited_guardian_signs_in_with_a_code_on_a_phone_and_refuses_with_a_
         assert "Wij willen ook hulp bij rekenen." in row.inner_text()
     finally:
         context.close()
+
+
+def contrast_on_screen(locator) -> float:
+    """WCAG contrast of an element's text colour against the first opaque background behind it."""
+    return locator.evaluate("""(el) => {
+        const rgb = (value) => value.match(/[\\d.]+/g).map(Number);
+        const lum = ([r, g, b]) => {
+            const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+            return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        };
+        let node = el, background = [255, 255, 255];
+        while (node && node.nodeType === 1) {
+            const value = rgb(getComputedStyle(node).backgroundColor);
+            if (value.length < 4 || value[3] > 0) { background = value.slice(0, 3); break; }
+            node = node.parentElement;
+        }
+        const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+    }""")

@@ -108,7 +108,7 @@ def build_side(tag: str) -> Side:
     consent.decide(user=mother, recipient=mine, decision=Decision.AKKOORD, reason=f"{m}-reden-moeder")
     fathers = InstemmingRecipient.objects.for_user(father).get(request=request)
     # Before the father's paper decision the ib had recorded that he could not be reached (never confirmed).
-    unreachability = consent.record_unreachable(user=ib, recipient=fathers, reason=UnreachableReason.NO_ANSWER,
+    unreachability = consent.record_unreachable(user=ib, recipient=fathers, reason=UnreachableReason.ABROAD,
                                                 attempts=f"{m}-twee keer gebeld")
     invitation_token = make_link(mine.guardian, request=request)
     decision = consent.record_paper_decision(

@@ -1,6 +1,8 @@
 """allauth as the portal uses it (opp_portal/accounts.py): public links, short mail lines, school names, and the
 address that only the school changes."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -42,3 +44,37 @@ def test_nobody_changes_or_adds_an_address_themselves(client):
     assert response.status_code == 405
     user.refresh_from_db()
     assert user.email != "ander@example.test"
+
+
+INFORMAL = re.compile(r"\b(je|jij|jouw|jou|aanmeld\w*)\b", re.IGNORECASE)
+
+
+def visible_text(response) -> str:
+    html = response.content.decode()
+    main = html[html.index("<main"):html.index("</main>")]
+    return re.sub(r"<[^>]+>", " ", main)
+
+
+def test_every_sign_in_page_a_parent_meets_speaks_to_them_with_u(client):
+    """allauth's own Dutch says "je" and speaks of an "aanmeldcode"; the portal speaks to parents with "u"."""
+    parent = parent_of(enrolled_pupil(SchoolFactory()))
+    parent.set_unusable_password()
+    parent.save()
+    pages = {
+        reverse("account_request_login_code"): "Inloggen met een code",
+        reverse("account_reset_password"): "Wachtwoord vergeten",
+        reverse("account_reset_password_done"): "Kijk in uw e-mail",
+        reverse("account_reset_password_from_key", kwargs={"uidb36": "x", "key": "set-password"}):
+            "Deze link werkt niet meer",
+    }
+    for url, heading in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response)
+        assert heading in text and not INFORMAL.search(text), (url, INFORMAL.search(text))
+    client.force_login(parent)
+    for url, heading in {reverse("account_logout"): "Wilt u uitloggen?",
+                         reverse("account_set_password"): "Wachtwoord instellen"}.items():
+        response = client.get(url)
+        text = visible_text(response)
+        assert heading in text and not INFORMAL.search(text), (url, INFORMAL.search(text))

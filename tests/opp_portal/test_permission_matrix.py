@@ -150,7 +150,8 @@ ENTRIES = {
     "consent:child": Entry(pupil, get={"parent,other_guardian,pupil": REDIRECT}),
     "consent:log": Entry(pupil, get={"parent,other_guardian": PAGE}),
     "consent:plan": Entry(opp, get={"parent,other_guardian": PAGE}),
-    "consent:decide": Entry(opp, post={}),  # the plan is adopted: nobody is asked any more
+    # The plan is adopted: nobody is asked any more; a family member is sent back to their page with a message.
+    "consent:decide": Entry(opp, post={"parent,other_guardian,pupil": REDIRECT}),
     "consent:parent_view": Entry(opp, post={"parent,other_guardian": PAGE}),
     "consent:request": Entry(lambda s: {"request_uuid": s.request.uuid}, get={"parent,other_guardian": REDIRECT}),
     "consent:pupil_plans": Entry(none, get={"pupil": REDIRECT, EVERYONE: PAGE}, scoped=False),

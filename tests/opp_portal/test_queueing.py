@@ -34,7 +34,7 @@ def test_a_parent_who_decides_twice_while_the_broker_is_down_sees_no_error_and_o
     client.force_login(world.mother)
     url = reverse("consent:decide", kwargs={"opp_uuid": opp.uuid})
     for _ in range(2):  # the page seemed to hang, so she taps again
-        response = client.post(url, {"decision": Decision.AKKOORD, "reason": ""})
+        response = client.post(url, {"decision": Decision.AKKOORD, "reason": "", "version": version.uuid})
         assert response.status_code == 302
     assert client.get(response.url).status_code == 200
     recipient = world.recipient(request, world.mother)

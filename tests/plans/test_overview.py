@@ -270,6 +270,14 @@ def test_the_ib_sees_the_overview_of_their_school(client, school, ib):
     assert 'href="/overzicht/"' in response.content.decode()  # the nav link
 
 
+def test_the_per_ib_table_that_scrolls_sideways_on_a_phone_can_be_reached_by_keyboard(client, school, ib, leader):
+    running_plan(school, ib, evaluation_in=3)
+    client.force_login(leader)
+    html = client.get(URL).content.decode()
+    assert '<div class="table-responsive" tabindex="0" role="region" aria-labelledby="kop-per-ib">' in html
+    assert 'id="kop-per-ib"' in html
+
+
 @pytest.mark.parametrize("role", ["teacher", "board_admin", "swv", "parent", "nobody"])
 def test_outsiders_get_a_404(client, school, ib, role):
     running_plan(school, ib, evaluation_in=3)

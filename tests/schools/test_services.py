@@ -225,6 +225,36 @@ def test_update_guardian_records_which_fields_changed(ib, school):
                                                                           "has_gezag": False}
 
 
+def test_two_guardians_of_a_child_never_share_an_address_so_neither_decides_for_the_other(ib, school):
+    pupil = enrolled_pupil(school)
+    mother = GuardianshipFactory(pupil=pupil, guardian__email="moeder@example.test")
+    father = GuardianshipFactory(pupil=pupil, guardian__email="vader@example.test")
+    with pytest.raises(ValidationError) as added:
+        services.add_guardian(user=ib, pupil=pupil, data=guardian_data(email="Moeder@example.test"))
+    assert "eigen e-mailadres" in added.value.message_dict["email"][0]
+    with pytest.raises(ValidationError):
+        services.update_guardian(user=ib, link=father, data=guardian_data(
+            first_name=father.guardian.first_name, last_name=father.guardian.last_name, email="moeder@example.test"))
+    assert Guardian.objects.get(pk=father.guardian_id).email == "vader@example.test"
+    assert not AuditEvent.objects.exists()
+    # Nor a child and their guardian (the pupil's own page would be the parent's, an adult's decision too).
+    with pytest.raises(ValidationError) as own:
+        services.update_pupil(user=ib, pupil=pupil, data=pupil_data(
+            first_name=pupil.first_name, last_name=pupil.last_name, date_of_birth=pupil.date_of_birth,
+            bsn=pupil.bsn, onderwijsnummer=pupil.onderwijsnummer, email="MOEDER@example.test"),
+            enrolment=pupil.enrolments.get(), enrolment_data=enrolment_data(school))
+    assert "email" in own.value.message_dict
+    Pupil.objects.filter(pk=pupil.pk).update(email="kind@example.test")
+    with pytest.raises(ValidationError):
+        services.update_guardian(user=ib, link=mother, data=guardian_data(
+            first_name=mother.guardian.first_name, last_name=mother.guardian.last_name, email="kind@example.test"))
+    # A parent of two children keeps one address for both; an address of their own stays theirs to change.
+    sibling = enrolled_pupil(school)
+    services.add_guardian(user=ib, pupil=sibling, data=guardian_data(email="moeder@example.test"))
+    services.update_guardian(user=ib, link=mother, data=guardian_data(
+        first_name=mother.guardian.first_name, last_name=mother.guardian.last_name, email="Moeder@Example.test"))
+
+
 def test_update_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
     link = GuardianshipFactory(pupil=enrolled_pupil(school))
     name = link.guardian.last_name

@@ -535,6 +535,16 @@ def test_ib_adds_changes_and_unlinks_a_guardian(client, w):
         "guardian.added", "guardian.updated", "guardian.unlinked"]
 
 
+def test_the_second_parent_gets_a_message_next_to_the_address_field_when_it_is_the_first_parents(client, w):
+    client.force_login(w.ib_a)
+    add = {"first_name": "Joost", "last_name": "Kwakkelstein", "email": "Gerda.Kwakkelstein@example.test",
+           "relationship": "vader", "has_gezag": "on"}
+    response = client.post(url("guardian_add", w.pa.uuid), add)
+    assert response.status_code == 200
+    assert "eigen e-mailadres" in " ".join(response.context["form"].errors["email"])
+    assert not Guardian.objects.filter(first_name="Joost").exists()
+
+
 def test_guardian_remove_refuses_get(client, w):
     client.force_login(w.ib_a)
     assert client.get(url("guardian_remove", w.pa.uuid, w.ga.uuid)).status_code == 405
