@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
