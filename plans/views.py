@@ -5,6 +5,7 @@ One view answers with a full page or, for htmx autosave, with the partial `plans
 """
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -414,6 +415,13 @@ def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.Confl
     return _page(request, opp, form=form, goals=goals, conflict=conflict)
 
 
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 # --- adjusting and adoption ----------------------------------------------------------------------------------
 
 @login_required
@@ -448,7 +456,8 @@ def adjust(request: HttpRequest, opp_uuid) -> HttpResponse:
 @login_required
 @require_POST
 def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
-    """The school leader adopts on the date the page showed; if the day changed since, they confirm again."""
+    """The school leader adopts the version the page showed on the date it showed; if the day changed since,
+    or another version was sent meanwhile, they look and confirm again."""
     opp = _get_opp(request.user, opp_uuid)
     shown = request.POST.get("adopted_on", "")
     today = timezone.localdate()
@@ -456,8 +465,12 @@ def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
         messages.error(request, _("Controleer de datum: het plan wordt vastgesteld op %(day)s. Bevestig opnieuw.")
                        % {"day": date_format(today, "j F Y")})
         return redirect("plans:draft", opp_uuid=opp.uuid)
+    version = opp.versions.filter(uuid=_uuid_or_none(request.POST.get("version", ""))).first()
+    if version is None:
+        messages.error(request, _("Controleer welke versie u vaststelt en bevestig opnieuw."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
     try:
-        services.adopt(user=request.user, opp=opp, adopted_on=today)
+        services.adopt(user=request.user, opp=opp, adopted_on=today, expected_version=version)
     except services.AdoptionBlocked as blocked:
         return _page(request, opp, adopt_gaps=blocked.gaps, status=400)
     except services.RoleRequired:
