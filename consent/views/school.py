@@ -266,7 +266,7 @@ def send_reminder(request: HttpRequest, recipient_uuid) -> HttpResponse:
     except services.ConsentError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Er is een herinnering gestuurd aan %(name)s.") % {"name": recipient.name})
+        messages.success(request, _("Een herinnering wordt verstuurd aan %(name)s.") % {"name": recipient.name})
     return redirect(page_url(opp, "instemming"))
 
 
