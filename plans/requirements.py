@@ -240,8 +240,12 @@ def judge(opp: Opp) -> Judgement:
     if opp.status == OppStatus.VASTGESTELD or (opp.status == OppStatus.BEEINDIGD and adoption is not None):
         stage = Stage.IN_FORCE if opp.status == OppStatus.VASTGESTELD else Stage.ENDED
         version = adoption.version if adoption else opp.adopted_version
-        subject = _("de geldende versie %(n)s, vastgesteld op %(day)s") % {
-            "n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
+        facts = {"n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
+        if stage == Stage.ENDED:  # nothing is in force any more: say which version was, and until when
+            subject = _("versie %(n)s, vastgesteld op %(day)s, die gold tot het plan eindigde op %(end)s") % {
+                **facts, "end": day_text(opp.ended_on)}
+        else:
+            subject = _("de geldende versie %(n)s, vastgesteld op %(day)s") % facts
         if adoption is not None and adoption.checklist:
             items = [CheckItem.from_record(row) for row in adoption.checklist]
         else:

@@ -206,6 +206,10 @@ def _read_content(opp: Opp, roles) -> dict:
              for g in content["handelingsdeel"]["goals"]]
     if version is None:
         label = _("Concept: nog niet vastgelegd of voorgelegd.")
+    elif version.pk == opp.adopted_version_id and opp.status == OppStatus.BEEINDIGD:
+        label = _("Versie %(n)s, vastgesteld op %(day)s; gold tot het plan eindigde op %(end)s.") % {
+            "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y"),
+            "end": date_format(opp.ended_on, "j F Y")}
     elif version.pk == opp.adopted_version_id:
         label = _("Geldende versie %(n)s, vastgesteld op %(day)s.") % {
             "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y")}

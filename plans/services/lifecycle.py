@@ -104,6 +104,9 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None,
 def begin_adjustment(user, opp: Opp, reason: str) -> None:
     """Open the draft of a plan that was sent or adopted for a new version; `opp` is locked by the caller."""
     previous = opp.status
+    if opp.status == OppStatus.BEEINDIGD:
+        raise PlanRuleError(_("Dit plan is beëindigd en kan niet meer worden bijgesteld. Is er opnieuw een plan "
+                              "nodig, start dan een nieuw OPP."))
     if opp.status == OppStatus.VASTGESTELD:
         opp.status = OppStatus.BIJGESTELD
     elif opp.status == OppStatus.TER_INSTEMMING:

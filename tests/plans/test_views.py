@@ -597,3 +597,32 @@ def test_reading_the_draft_records_who_in_which_role_which_pupil_and_what_once(c
     assert (event.actor, event.pupil_id, event.on_behalf_of) == (world.leader, draft.pupil_id,
                                                                  f"school:{world.school.code}")
     assert event.details == {"role": "school_leader", "what": "draft"} and event.at is not None
+
+
+def test_an_ended_plan_says_when_it_ended_and_calls_no_version_in_force(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="De doelen zijn bereikt.")
+    today = date_format(timezone.localdate(), "j F Y")
+    for user in (world.ib, world.leader):
+        client.force_login(user)
+        body = client.get(draft_url(opp)).content.decode()
+        assert f"beëindigd op {today}" in body.split('id="termijnen"')[0].split("<h1")[1]
+        assert "Geldende versie" not in body and "de geldende versie" not in body
+        assert f"Versie 1, vastgesteld op {today}; gold tot het plan eindigde op {today}." in body
+
+
+def test_plan_bijstellen_on_an_ended_plan_says_it_ended_not_that_it_can_be_edited(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="Verhuisd.")
+    client.force_login(world.ib)
+    response = client.post(reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid}), {"reason": "Toch iets wijzigen"},
+                           follow=True)
+    body = response.content.decode()
+    assert "kunt u al aanpassen" not in body and "Dit plan is beëindigd en kan niet meer worden bijgesteld" in body
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.BEEINDIGD and opp.adjustment_reason == ""
+
