@@ -215,6 +215,9 @@ def test_the_rows_are_grouped_per_ib_and_counted_at_the_top(client, school, lead
     body = response.content.decode()
     assert body.index("Anna Aalders") < body.index("Bert Bakker")
     assert "<caption" in body and 'scope="rowgroup"' in body
+    # On a phone the per-ib table scrolls sideways: a keyboard reaches it, a screen reader names it.
+    assert '<div class="table-responsive" tabindex="0" role="region" aria-labelledby="kop-per-ib">' in body
+    assert 'id="kop-per-ib"' in body
 
 
 def test_the_group_column_shows_the_pupils_current_group(client, school, ib, leader):
