@@ -371,6 +371,21 @@ def test_an_ib_sees_their_own_plans_that_need_action_and_not_a_colleagues(client
     assert keys["opstellen"] == [mine] and keys["evalueren"] == [due]
 
 
+def test_my_plans_says_why_a_plan_in_preparation_has_no_term_instead_of_repeating_its_status(client, school, ib):
+    adjusting = running_plan(school, ib, evaluation_in=200)
+    version = OppVersion.objects.create(opp=adjusting, number=1, content={}, content_hash="0" * 64, created_by=ib)
+    Opp.objects.filter(pk=adjusting.pk).update(status=OppStatus.BIJGESTELD, adopted_version=version)
+    internal = plan(school, ib, kind="basisondersteuning")
+    sent_today = waiting_plan(school, ib, sent_days_ago=0)
+    client.force_login(ib)
+    response = client.get(MY_PLANS)
+    texts = {row.opp.pk: row.text for s in response.context["sections"] for row in s.rows if s.key == "opstellen"}
+    assert texts[adjusting.pk] == "geen termijn: de geldende versie blijft van kracht"
+    assert texts[internal.pk] == "geen termijn (intern plan)"
+    waiting = {row.opp.pk: row.text for row in section(response, "instemming").rows}
+    assert waiting[sent_today.pk] == "vandaag voorgelegd"
+
+
 @pytest.mark.parametrize("role", ["school_leader", "teacher", "board_admin"])
 def test_my_plans_is_for_ibs_only(client, school, role):
     user = staff(role, school=school if role != "board_admin" else None, board=school.board if role == "board_admin"
