@@ -152,6 +152,15 @@ def school_page(request: HttpRequest, opp_uuid) -> HttpResponse:
     return _page(request, opp)
 
 
+def _ended(request: HttpRequest, opp: Opp) -> HttpResponse | None:
+    """An ended plan shows no forms, so a form posted to it (an old tab, a replay) is answered with a message
+    instead of a page that silently shows nothing saved. The services refuse it too."""
+    if opp.status != OppStatus.BEEINDIGD:
+        return None
+    messages.error(request, _("Niet vastgelegd: dit plan is beëindigd."))
+    return redirect(page_url(opp))
+
+
 def _refused(request: HttpRequest, opp: Opp, error) -> HttpResponse:
     if isinstance(error, services.NotAllowed):
         raise Http404
@@ -163,6 +172,8 @@ def _refused(request: HttpRequest, opp: Opp, error) -> HttpResponse:
 @require_POST
 def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
+    if (ended := _ended(request, opp)) is not None:
+        return ended
     form = OogoForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -187,6 +198,8 @@ def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
 @require_POST
 def record_hearing(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
+    if (ended := _ended(request, opp)) is not None:
+        return ended
     form = HearingForm(request.POST, about_choices=_about_choices(opp))
     if form.is_valid():
         data = form.cleaned_data
