@@ -364,7 +364,9 @@ def _error_summary(form, goals) -> list[str]:
     lines = [str(e) for e in form.non_field_errors()]
     for name, errors in form.errors.items():
         if name != "__all__":
-            lines += [f"{form.fields[name].label}: {e}" for e in errors]
+            label = form.fields[name].label  # the hidden revision has none: a forged or broken form
+            lines += [f"{label}: {e}" if label else _("Laad het plan opnieuw: %(error)s") % {"error": e}
+                      for e in errors]
     for number, goal_form in enumerate(goals.forms, start=1):
         for name, errors in goal_form.errors.items():
             label = goal_form.fields[name].label if name in goal_form.fields else ""

@@ -626,3 +626,10 @@ def test_plan_bijstellen_on_an_ended_plan_says_it_ended_not_that_it_can_be_edite
     opp.refresh_from_db()
     assert opp.status == OppStatus.BEEINDIGD and opp.adjustment_reason == ""
 
+
+def test_a_forged_revision_in_autosave_says_to_reload_and_never_shows_none(client, world, draft):
+    client.force_login(world.ib)
+    for revision in ("abc", "-5"):
+        body = client.post(draft_url(draft), post_data(draft, revision=revision), **HTMX).content.decode()
+        assert "Niet opgeslagen" in body and "None:" not in body and "Laad het plan opnieuw" in body
+
