@@ -1,11 +1,15 @@
-"""The portal's own colours (static/css/portal.css) keep text readable (WCAG AA, 4.5:1) where Bootstrap's defaults
-do not: on the light grey boxes that hold the forms of 'Plan bijstellen' and the one-step send."""
+"""The portal's own CSS (static/css/portal.css): colours that keep text readable (WCAG AA, 4.5:1) where Bootstrap's
+defaults do not, on the light grey boxes that hold the forms of 'Plan bijstellen' and the one-step send; typed text
+that wraps on a phone instead of widening the page."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from consent import services as consent_services
 from plans import services
 from tests.consent.factories import ConsentSteps, ConsentWorld
+from tests.e2e.conftest import PHONE
 from tests.factories import enrolled_pupil, parent_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,3 +59,17 @@ def test_error_text_and_the_back_button_on_the_grey_form_boxes_have_enough_contr
     page.goto(live_server.url + reverse("consent:send", kwargs={"opp_uuid": draft.uuid}))
     assert page.evaluate(CONTRAST, "form .btn-outline-secondary") >= 4.5
 
+
+def test_a_long_unbroken_text_on_the_consent_page_wraps_on_a_phone(live_server, browser):
+    world = ConsentWorld("bao")
+    opp, _version = world.sent()
+    consent_services.record_oogo(
+        user=world.ib, opp=opp, held_on=timezone.localdate(), participants="Moeder, ib'er",
+        discussed_handelingsdeel=True, discussed_uitstroomperspectief=True, parents_view="Goed.",
+        agreements="https://example.nl/" + "a" * 600)
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, world.ib)
+    page.goto(live_server.url + reverse("consent:school", kwargs={"opp_uuid": opp.uuid}))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
