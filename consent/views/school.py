@@ -20,6 +20,7 @@ from opp_portal.audit.service import record, record_plan_read
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
+from plans.terms import terms_for
 from schools.models import Role
 
 from .. import services
@@ -140,6 +141,7 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "hearing_form": forms.get("hearing") or HearingForm(about_choices=_about_choices(opp)),
         "request_form": forms.get("request") or RequestForm(),
         "open_form": next(iter(forms), ""),
+        "terms": terms_for(opp.school_type),
     }
     return render(request, "consent/school.html", context, status=status)
 
