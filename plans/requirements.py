@@ -380,7 +380,11 @@ def commissie_status(opp: Opp, version: OppVersion | None) -> Status:
     number = version.number
     while True:
         if number in advices:
-            return met(_advice_text(advices[number]))
+            if number == version.number:
+                return met(_advice_text(advices[number]))
+            # The label says "over deze versie": say why advice on an earlier one counts.
+            return met(_("%(advice)s; de school noemde de wijzigingen sindsdien niet ingrijpend") % {
+                "advice": _advice_text(advices[number])})
         current = versions.get(number)
         if current is None or current.substantial_change is not False or number - 1 not in versions:
             break
