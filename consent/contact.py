@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plans.models import Opp
+from plans.terms import terms_for
 from schools.models import Membership, Role, User
 
 from .models import InstemmingRequest
@@ -42,7 +43,9 @@ def ib_contact(opp: Opp, request: InstemmingRequest | None = None) -> Contact | 
         user = membership.user if membership else None
     if user is None:
         return None
-    return Contact(name=user.get_full_name(), email=user.email, role=str(Role.IB.label), school=opp.school.name)
+    # A vo school's parents know the zorgcoördinator, a primary school's the intern begeleider.
+    return Contact(name=user.get_full_name(), email=user.email, role=terms_for(opp.school_type)["ib_title"],
+                   school=opp.school.name)
 
 
 # --- tappable contact details -------------------------------------------------------------------------------------

@@ -47,8 +47,8 @@ def _contact_lines(opp, request=None) -> list[str]:
     contact = ib_contact(opp, request)
     if contact is None:
         return [_("Heeft u vragen? Neem dan contact op met %(school)s.") % {"school": opp.school.name}]
-    return [_("Heeft u vragen? Neem dan contact op met %(name)s, intern begeleider van %(school)s: %(email)s.")
-            % {"name": contact.name, "school": opp.school.name, "email": contact.email}]
+    return [_("Heeft u vragen? Neem dan contact op met %(name)s, %(role)s van %(school)s: %(email)s.")
+            % {"name": contact.name, "role": contact.role, "school": opp.school.name, "email": contact.email}]
 
 
 def _greeting(recipient_is_pupil: bool) -> str:

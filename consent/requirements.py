@@ -22,6 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans.models import Evaluation, Opp, OppKind, OppVersion
 from plans.requirements import (
@@ -269,11 +270,17 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
         current = {p.key for p in parties}
         refused += [d.recipient.name for key, d in decisions.items()
                     if key not in current and key[0] == "guardian" and d.decision == Decision.NIET_AKKOORD]
+    # Both who refused and who asked for a conversation: the school talks to each of them.
+    talk = (ngettext("%(names)s wil eerst een gesprek.", "%(names)s willen eerst een gesprek.", len(conversation))
+            % {"names": _names(conversation)}) if conversation else ""
     if refused:
-        return missing(_("%(names)s stemt niet in met deze versie; het plan kan zo niet worden vastgesteld. Ga in "
-                         "gesprek of pas het plan aan.") % {"names": ", ".join(refused)})
+        refusal = ngettext(
+            "%(names)s stemt niet in met deze versie; het plan kan zo niet worden vastgesteld.",
+            "%(names)s stemmen niet in met deze versie; het plan kan zo niet worden vastgesteld.", len(refused),
+        ) % {"names": _names(refused)}
+        return missing(" ".join(filter(None, [refusal, talk, str(_("Ga in gesprek of pas het plan aan."))])))
     if conversation:
-        return missing(_("%(names)s wil eerst een gesprek.") % {"names": ", ".join(conversation)})
+        return missing(talk)
     if not_asked:
         return missing(_("Nog niet om instemming gevraagd: %(names)s.") % {"names": ", ".join(not_asked)})
     if waiting:

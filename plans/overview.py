@@ -20,7 +20,7 @@ from .deadlines import (
     due_from_start,
     mark,
 )
-from .models import EDITABLE_STATUSES, Opp
+from .models import EDITABLE_STATUSES, Opp, OppKind
 from .selectors import (  # noqa: F401  (overview_plans and ready_to_adopt re-exported for the pages and tests)
     INSTEMMING_WAITING_DAYS,
     adoption_deadlines,
@@ -107,9 +107,19 @@ def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days:
     return Row(opp=opp, day=day, days=m.days, text=m.text, urgency=m.urgency)
 
 
+def _no_term(opp: Opp) -> str:
+    if opp.adopted_version_id:
+        return _("geen termijn: de geldende versie blijft van kracht")
+    if opp.kind == OppKind.BASISONDERSTEUNING:
+        return _("geen termijn (intern plan)")
+    return _("geen termijn")
+
+
 def _sent_row(opp: Opp, today: datetime.date, *, text: str = "", urgency: str = "") -> Row:
     sent = timezone.localtime(opp.sent_version_at).date()
     days = (today - sent).days
+    if not text and days <= 0:
+        text = str(_("vandaag voorgelegd"))
     text = text or ngettext("wacht al %(n)d dag", "wacht al %(n)d dagen", days) % {"n": days}
     return Row(opp=opp, day=sent, days=-days, text=text, urgency=urgency)
 
@@ -165,8 +175,8 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
             start = getattr(due.get(opp.pk), "adoption_start", None)
             if start is not None:
                 drafts.append(_deadline_row(opp, due_from_start(start), today, ADOPTION_WARNING_DAYS))
-            else:
-                drafts.append(Row(opp=opp, day=None, days=None, text=opp.get_status_display(), urgency=""))
+            else:  # say why there is no term, rather than repeat the status
+                drafts.append(Row(opp=opp, day=None, days=None, text=str(_no_term(opp)), urgency=""))
     return Lists(ready=ready, objections=objections, adoptions=adoptions, evaluations=evaluations,
                  waiting=waiting, hearing=hearing, drafts=drafts)
 

@@ -274,8 +274,12 @@ def judge(opp: Opp) -> Judgement:
     if opp.status == OppStatus.VASTGESTELD or (opp.status == OppStatus.BEEINDIGD and adoption is not None):
         stage = Stage.IN_FORCE if opp.status == OppStatus.VASTGESTELD else Stage.ENDED
         version = adoption.version if adoption else opp.adopted_version
-        subject = _("de geldende versie %(n)s, vastgesteld op %(day)s") % {
-            "n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
+        facts = {"n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
+        if stage == Stage.ENDED:  # nothing is in force any more: say which version was, and until when
+            subject = _("versie %(n)s, vastgesteld op %(day)s, die gold tot het plan eindigde op %(end)s") % {
+                **facts, "end": day_text(opp.ended_on)}
+        else:
+            subject = _("de geldende versie %(n)s, vastgesteld op %(day)s") % facts
         if adoption is not None and adoption.checklist:
             items = [CheckItem.from_record(row) for row in adoption.checklist]
         else:
@@ -410,7 +414,11 @@ def commissie_status(opp: Opp, version: OppVersion | None) -> Status:
     number = version.number
     while True:
         if number in advices:
-            return met(_advice_text(advices[number]))
+            if number == version.number:
+                return met(_advice_text(advices[number]))
+            # The label says "over deze versie": say why advice on an earlier one counts.
+            return met(_("%(advice)s; de school noemde de wijzigingen sindsdien niet ingrijpend") % {
+                "advice": _advice_text(advices[number])})
         current = versions.get(number)
         if current is None or current.substantial_change is not False or number - 1 not in versions:
             break

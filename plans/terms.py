@@ -10,10 +10,12 @@ SECONDARY = (SchoolType.VO, SchoolType.VSO, SchoolType.PRO)
 PRIMARY_TERMS = {
     "group": _("groep"), "Group": _("Groep"), "teacher": _("leerkracht"), "Teacher": _("Leerkracht"),
     "ib": _("ib'er"), "Ib": _("Ib'er"), "ib_plural": _("ib'ers"),
+    "ib_title": _("intern begeleider"),  # how parents and pupils are told whom to ask
 }
 SECONDARY_TERMS = {
     "group": _("klas"), "Group": _("Klas"), "teacher": _("mentor"), "Teacher": _("Mentor"),
     "ib": _("zorgcoördinator"), "Ib": _("Zorgcoördinator"), "ib_plural": _("zorgcoördinatoren"),
+    "ib_title": _("zorgcoördinator"),
 }
 
 

@@ -22,6 +22,7 @@ from opp_portal.errors import field_of, show_on_form
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
+from plans.terms import terms_for
 from schools.models import Role
 
 from .. import services
@@ -142,6 +143,7 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "hearing_form": forms.get("hearing") or HearingForm(about_choices=_about_choices(opp)),
         "request_form": forms.get("request") or RequestForm(),
         "open_form": next(iter(forms), ""),
+        "terms": terms_for(opp.school_type),
     }
     return render(request, "consent/school.html", context, status=status)
 
@@ -152,6 +154,15 @@ def school_page(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
     services.mark_notices_read(user=request.user, opp=opp)
     return _page(request, opp)
+
+
+def _ended(request: HttpRequest, opp: Opp) -> HttpResponse | None:
+    """An ended plan shows no forms, so a form posted to it (an old tab, a replay) is answered with a message
+    instead of a page that silently shows nothing saved. The services refuse it too."""
+    if opp.status != OppStatus.BEEINDIGD:
+        return None
+    messages.error(request, _("Niet vastgelegd: dit plan is beëindigd."))
+    return redirect(page_url(opp))
 
 
 def _refused(request: HttpRequest, opp: Opp, error) -> HttpResponse:
@@ -165,6 +176,8 @@ def _refused(request: HttpRequest, opp: Opp, error) -> HttpResponse:
 @require_POST
 def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
+    if (ended := _ended(request, opp)) is not None:
+        return ended
     form = OogoForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -189,6 +202,8 @@ def record_oogo(request: HttpRequest, opp_uuid) -> HttpResponse:
 @require_POST
 def record_hearing(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = get_staff_opp(request.user, opp_uuid)
+    if (ended := _ended(request, opp)) is not None:
+        return ended
     form = HearingForm(request.POST, about_choices=_about_choices(opp))
     if form.is_valid():
         data = form.cleaned_data
@@ -268,7 +283,7 @@ def send_reminder(request: HttpRequest, recipient_uuid) -> HttpResponse:
     except services.ConsentError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Er is een herinnering gestuurd aan %(name)s.") % {"name": recipient.name})
+        messages.success(request, _("Een herinnering wordt verstuurd aan %(name)s.") % {"name": recipient.name})
     return redirect(page_url(opp, "instemming"))
 
 

@@ -36,8 +36,8 @@ class SendForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(
         label=_lazy("Reden van het verzoek"), max_length=300,
-        help_text=_lazy("Staat in de e-mail aan de ouders, zonder inhoud van het plan. Bijvoorbeeld: nieuw plan, "
-                        "of aangepast na de evaluatie."),
+        help_text=_lazy("De ouders lezen dit bij het plan in het portaal (niet in de e-mail). Schrijf waarom, niet "
+                        "wat: bijvoorbeeld nieuw plan, of aangepast na de evaluatie."),
         error_messages={"required": _lazy("Geef de reden van het verzoek."),
                         "max_length": _lazy("De reden is te lang: hoogstens %(limit_value)d tekens.")},
     )
@@ -105,7 +105,8 @@ def _confirmation(sent) -> str:
     parts = [_("Versie %(n)s is vastgelegd en ter instemming voorgelegd.") % {"n": n} if sent.new_version
              else _("Versie %(n)s ligt weer ter instemming.") % {"n": n}]
     if online:
-        parts.append(_("Een e-mail met een link naar het portaal is verstuurd aan %(names)s.")
+        # Queued in the outbox with this commit and sent after it (later, if the mail server fails): "wordt".
+        parts.append(_("Een e-mail met een link naar het portaal wordt verstuurd aan %(names)s.")
                      % {"names": ", ".join(f"{r.name} ({r.email})" for r in online)})
     if paper:
         parts.append(_("Op papier vragen: %(names)s (geen e-mailadres bekend). Geef het plan mee en leg het besluit "

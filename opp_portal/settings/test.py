@@ -1,5 +1,7 @@
 """Test settings: SQLite unless DATABASE_URL points elsewhere; fast hashing."""
 
+import tempfile
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
@@ -23,3 +25,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Serve static files straight from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# This run's task folders in a folder of its own: a worker a test starts empties its work folder, and where several
+# suites run at once on one machine (developers sharing it) the system's temp folder is everybody's.
+OPP_WORK_DIR = env("OPP_WORK_DIR", default="") or tempfile.mkdtemp(prefix="opp-test-work-")

@@ -53,10 +53,14 @@ def check_no_overlap(opp: Opp, *, begin: datetime.date, end: datetime.date | Non
 
 
 @transaction.atomic
-def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
+def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None,
+          expected_version: OppVersion | None = None) -> Opp:
     """The school leader adopts (vaststellen) the version sent to the parents, when every blocking
     requirement of the checklist is met. The first adoption date is the OPP's begin date; a later adoption
     (of an adjustment) sets the day the new version takes effect and keeps the begin date.
+
+    `expected_version` is the version the leader was shown: if another one was sent since (the page was
+    stale), nothing is adopted, so nobody adopts a text they never saw.
 
     The checklist as the guard saw it is kept with the adoption: the plan shows it for the version in force.
     """
@@ -66,6 +70,9 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
         raise PlanRuleError(_("Alleen een versie die ter instemming aan de ouders is voorgelegd kan worden "
                               "vastgesteld."))
     version = fresh.latest_version
+    if expected_version is not None and expected_version.pk != version.pk:
+        raise PlanRuleError(_("Er ligt intussen een andere versie voor: versie %(n)s. Er is niets vastgesteld; "
+                              "bekijk die versie en stel opnieuw vast.") % {"n": version.number})
     day = adopted_on or timezone.localdate()
     not_in_future(day, _("De datum van vaststelling"))
     if day < timezone.localtime(version.created_at).date():
@@ -99,6 +106,9 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None) -> Opp:
 def begin_adjustment(user, opp: Opp, reason: str) -> None:
     """Open the draft of a plan that was sent or adopted for a new version; `opp` is locked by the caller."""
     previous = opp.status
+    if opp.status == OppStatus.BEEINDIGD:
+        raise PlanRuleError(_("Dit plan is beëindigd en kan niet meer worden bijgesteld. Is er opnieuw een plan "
+                              "nodig, start dan een nieuw OPP."))
     if opp.status == OppStatus.VASTGESTELD:
         opp.status = OppStatus.BIJGESTELD
     elif opp.status == OppStatus.TER_INSTEMMING:

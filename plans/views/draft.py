@@ -5,6 +5,7 @@ One view answers with a full page or, for htmx autosave, with the partial `plans
 """
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -202,6 +203,10 @@ def _read_content(opp: Opp, roles) -> dict:
              for g in content["handelingsdeel"]["goals"]]
     if version is None:
         label = _("Concept: nog niet vastgelegd of voorgelegd.")
+    elif version.pk == opp.adopted_version_id and opp.status == OppStatus.BEEINDIGD:
+        label = _("Versie %(n)s, vastgesteld op %(day)s; gold tot het plan eindigde op %(end)s.") % {
+            "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y"),
+            "end": date_format(opp.ended_on, "j F Y")}
     elif version.pk == opp.adopted_version_id:
         label = _("Geldende versie %(n)s, vastgesteld op %(day)s.") % {
             "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y")}
@@ -356,7 +361,9 @@ def _error_summary(form, goals) -> list[str]:
     lines = [str(e) for e in form.non_field_errors()]
     for name, errors in form.errors.items():
         if name != "__all__":
-            lines += [f"{form.fields[name].label}: {e}" for e in errors]
+            label = form.fields[name].label  # the hidden revision has none: a forged or broken form
+            lines += [f"{label}: {e}" if label else _("Laad het plan opnieuw: %(error)s") % {"error": e}
+                      for e in errors]
     for number, goal_form in enumerate(goals.forms, start=1):
         for name, errors in goal_form.errors.items():
             label = goal_form.fields[name].label if name in goal_form.fields else ""
@@ -411,6 +418,13 @@ def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.Confl
     return _page(request, opp, form=form, goals=goals, conflict=conflict)
 
 
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 # --- adjusting and adoption ----------------------------------------------------------------------------------
 
 @login_required
@@ -445,7 +459,8 @@ def adjust(request: HttpRequest, opp_uuid) -> HttpResponse:
 @login_required
 @require_POST
 def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
-    """The school leader adopts on the date the page showed; if the day changed since, they confirm again."""
+    """The school leader adopts the version the page showed on the date it showed; if the day changed since,
+    or another version was sent meanwhile, they look and confirm again."""
     opp = _get_opp(request.user, opp_uuid)
     shown = request.POST.get("adopted_on", "")
     today = timezone.localdate()
@@ -453,8 +468,12 @@ def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
         messages.error(request, _("Controleer de datum: het plan wordt vastgesteld op %(day)s. Bevestig opnieuw.")
                        % {"day": date_format(today, "j F Y")})
         return redirect("plans:draft", opp_uuid=opp.uuid)
+    version = opp.versions.filter(uuid=_uuid_or_none(request.POST.get("version", ""))).first()
+    if version is None:
+        messages.error(request, _("Controleer welke versie u vaststelt en bevestig opnieuw."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
     try:
-        services.adopt(user=request.user, opp=opp, adopted_on=today)
+        services.adopt(user=request.user, opp=opp, adopted_on=today, expected_version=version)
     except services.AdoptionBlocked as blocked:
         return _page(request, opp, adopt_gaps=blocked.gaps, status=400)
     except services.RoleRequired:

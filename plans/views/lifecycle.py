@@ -232,7 +232,7 @@ def versions(request: HttpRequest, opp_uuid) -> HttpResponse:
     adoptions = _adoptions(opp)
     for index, version in enumerate(items):
         version.before = items[index - 1] if index else None
-        version.is_current = version.pk == opp.adopted_version_id
+        version.is_current = version.pk == opp.adopted_version_id and opp.status != OppStatus.BEEINDIGD
         version.adopted_day = adoptions.get(version.number)
     context = {"opp": _decorate(opp), "versions": list(reversed(items))}
     return render(request, "plans/versions.html", context)

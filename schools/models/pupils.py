@@ -119,10 +119,10 @@ class Pupil(models.Model):
 
     @property
     def masked_identifier(self) -> str:
-        """Shown in lists and to roles that do not edit the pupil's record: a BSN never in full, at most its last
-        three digits."""
+        """Shown in lists and to roles that do not edit the pupil's record: a BSN or onderwijsnummer never in
+        full, at most its last three digits (an onderwijsnummer in full would single out a pupil without a BSN)."""
         value = self.identifier
-        return f"••••••{value[-3:]}" if self.bsn else value
+        return f"••••••{value[-3:]}" if value else ""
 
     def age_on(self, day: datetime.date) -> int:
         dob = self.date_of_birth

@@ -1,6 +1,8 @@
 """Contact details a parent can tap on a phone, and the ib named as contact (consent/contact.py)."""
 
 import pytest
+from django.core import mail
+from django.urls import reverse
 
 from consent.contact import ib_contact, tappable
 from schools.models import Membership
@@ -28,3 +30,21 @@ def test_the_contact_is_the_ib_who_asked_while_they_are_still_ib_there(world):
     assert ib_contact(opp, request).email == world.ib.email
     Membership.objects.filter(user=world.ib).delete()
     assert ib_contact(opp, request) is None
+
+
+@pytest.mark.parametrize(("school_type", "title"), [("bao", "intern begeleider"), ("vo", "zorgcoördinator")])
+def test_parents_are_told_to_ask_the_ib_by_the_title_their_school_type_uses(
+    client, world_for, school_type, title, django_capture_on_commit_callbacks
+):
+    w = world_for(school_type)
+    opp = w.fill(w.start())
+    with django_capture_on_commit_callbacks(execute=True):
+        w.send_and_ask(opp)
+    name = w.ib.get_full_name()
+    assert mail.outbox and all(f"{name}, {title} van" in " ".join(m.body.split()) for m in mail.outbox)
+    client.force_login(w.mother)
+    body = client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).content.decode()
+    assert f"{name}, {title}" in body
+    other = "zorgcoördinator" if title == "intern begeleider" else "intern begeleider"
+    assert other not in body
+

@@ -132,6 +132,19 @@ def test_rule_4_a_refusal_blocks_adoption_with_a_message(world):
     assert opp.adopted_on is None
 
 
+def test_the_checklist_names_both_a_refusal_and_a_wish_to_talk_in_proper_dutch(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.mother, Decision.NIET_AKKOORD, "Te weinig begeleiding.")
+    world.decide(request, world.father, Decision.GESPREK_GEWENST, "Eerst praten.")
+    mother, father = world.guardian(world.mother).full_name, world.guardian(world.father).full_name
+    message = next(i for i in checklist(opp) if i.key == "instemming").status.message
+    assert f"{mother} stemt niet in met deze versie" in message and f"{father} wil eerst een gesprek." in message
+    world.decide(request, world.father, Decision.NIET_AKKOORD, "Toch niet.")
+    message = next(i for i in checklist(opp) if i.key == "instemming").status.message
+    assert message.startswith(f"{mother} en {father} stemmen niet in met deze versie")
+
+
 def test_rule_3_two_guardians_with_gezag_are_both_needed(world):
     opp, version = world.sent()
     world.oogo(opp)

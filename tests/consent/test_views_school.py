@@ -5,9 +5,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.forms import MAX_SCAN_BYTES
 from consent.models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
+from plans import services as plan_services
 from tests.factories import SchoolFactory, enrolled_pupil, parent_of, staff
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +93,23 @@ def test_oogo_form_errors_are_shown_next_to_the_fields(client, world, sent):
     assert {"held_on", "parts", "parents_view", "agreements"} <= set(errors)
     assert "Kies welk deel van het plan is besproken." in response.content.decode()
     assert not OogoMeeting.objects.exists()
+
+
+def test_a_form_posted_to_an_ended_plan_says_nothing_was_recorded(client, world, sent):
+    """The page of an ended plan has no forms; an old tab or a replay must not get a page that silently saved
+    nothing."""
+    opp, _version = sent
+    plan_services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="Verhuisd.")
+    client.force_login(world.ib)
+    posts = {
+        "record_oogo": {"held_on": timezone.localdate().isoformat(), "participants": "Moeder",
+                        "parts": ["handelingsdeel"], "parents_view": "Goed.", "agreements": "Niets."},
+        "record_hearing": {"about": "nu", "heard": "nee", "not_heard_reason": "Ziek."},
+    }
+    for name, data in posts.items():
+        response = client.post(reverse(f"consent:{name}", kwargs={"opp_uuid": opp.uuid}), data, follow=True)
+        assert "Niet vastgelegd: dit plan is beëindigd." in response.content.decode(), name
+    assert not OogoMeeting.objects.exists() and not Hearing.objects.exists()
 
 
 def test_ib_records_a_hearing_or_why_the_pupil_was_not_heard(client, world, sent):

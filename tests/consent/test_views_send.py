@@ -57,7 +57,7 @@ def test_one_step_freezes_asks_everyone_and_says_exactly_what_happened(
     body = response.content.decode()
     mother = Guardian.objects.get(user=world.mother)
     assert "Versie 1 is vastgelegd en ter instemming voorgelegd." in body
-    assert f"Een e-mail met een link naar het portaal is verstuurd aan {mother.full_name} ({mother.email})." in body
+    assert f"Een e-mail met een link naar het portaal wordt verstuurd aan {mother.full_name} ({mother.email})." in body
     assert "Op papier vragen:" in body
     draft.refresh_from_db()
     version = draft.latest_version
@@ -66,6 +66,31 @@ def test_one_step_freezes_asks_everyone_and_says_exactly_what_happened(
     assert [m.to for m in mail.outbox] == [[mother.email]]
     actions = set(AuditEvent.objects.filter(pupil_id=draft.pupil_id).values_list("action", flat=True))
     assert {"opp.version_frozen", "instemming.requested"} <= actions
+
+
+def test_the_preview_says_where_the_parents_read_the_reason_and_the_mail_indeed_leaves_it_out(
+    client, world, draft, django_capture_on_commit_callbacks
+):
+    """The reason is shown with the plan in the portal, never in the mail: the page must not promise otherwise."""
+    client.force_login(world.ib)
+    body = client.get(send_url(draft)).content.decode()
+    assert "alleen de reden hieronder" not in body and "Staat in de e-mail" not in body
+    assert "De reden hieronder lezen de ouders bij het plan in het portaal." in body
+    assert "De ouders lezen dit bij het plan in het portaal (niet in de e-mail)." in body
+    reason = "Aangepast na het gesprek van dinsdag"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send_url(draft), {"revision": draft.revision, "reason": reason})
+    assert mail.outbox and all(reason not in message.body for message in mail.outbox)
+    client.force_login(world.mother)
+    assert reason in client.get(reverse("consent:plan", kwargs={"opp_uuid": draft.uuid})).content.decode()
+
+
+def test_before_anything_was_sent_the_consent_pages_point_to_the_one_step_send(client, world, draft):
+    client.force_login(world.ib)
+    for url in (plan_url(draft), reverse("consent:school", kwargs={"opp_uuid": draft.uuid})):
+        body = client.get(url).content.decode()
+        assert "Versie vastleggen en ter instemming voorleggen" in body
+        assert "Verstuur het plan eerst" not in body and "zodra een versie naar de ouders is verstuurd" not in body
 
 
 def test_when_asking_fails_nothing_is_frozen_either(client, world, draft):

@@ -63,7 +63,7 @@ def test_the_ib_adjusts_after_an_evaluation_the_parent_agrees_and_the_leader_ado
     expect(ib.get_by_text("Sanne de Vries: online: een e-mail met een link")).to_be_visible()
     ib.get_by_role("button", name="Versie 2 vastleggen en ter instemming voorleggen").click()
     expect(ib.get_by_text("Versie 2 is vastgelegd en ter instemming voorgelegd.")).to_be_visible()
-    expect(ib.get_by_text(re.compile(r"Een e-mail met een link naar het portaal is verstuurd aan Sanne de Vries"))
+    expect(ib.get_by_text(re.compile(r"Een e-mail met een link naar het portaal wordt verstuurd aan Sanne de Vries"))
            ).to_be_visible()
     ib_context.close()
 

@@ -1,11 +1,14 @@
 """Temporary folders of tasks: gone on every exit path, and swept when a worker starts."""
 
 import os
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
-from opp_portal.workdir import sweep_task_folders, task_folder
+from opp_portal.workdir import sweep_task_folders, task_folder, work_dir
 
 
 @pytest.fixture
@@ -44,3 +47,9 @@ def test_the_periodic_sweep_only_removes_folders_untouched_for_longer_than_any_t
         os.utime(path, (long_ago, long_ago))
     assert sweep_task_folders(older_than=1800) == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_a_test_run_keeps_its_task_folders_out_of_the_shared_temp_folder():
+    """A worker started by a test in another suite on the same machine empties its work folder on start; with
+    the shared temp folder that removed this run's export folders mid-export."""
+    assert django_settings.OPP_WORK_DIR and work_dir() != Path(tempfile.gettempdir())

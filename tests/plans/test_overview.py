@@ -213,6 +213,9 @@ def test_the_rows_are_grouped_per_ib_and_counted_at_the_top(client, school, lead
     body = response.content.decode()
     assert body.index("Anna Aalders") < body.index("Bert Bakker")
     assert "<caption" in body and 'scope="rowgroup"' in body
+    # On a phone the per-ib table scrolls sideways: a keyboard reaches it, a screen reader names it.
+    assert '<div class="table-responsive" tabindex="0" role="region" aria-labelledby="kop-per-ib">' in body
+    assert 'id="kop-per-ib"' in body
 
 
 def test_the_group_column_shows_the_pupils_current_group(client, school, ib, leader):
@@ -372,6 +375,21 @@ def test_an_ib_sees_their_own_plans_that_need_action_and_not_a_colleagues(client
     assert mine in listed and due in listed and colleague not in listed
     keys = {s.key: [row.opp for row in s.rows] for s in response.context["sections"]}
     assert keys["opstellen"] == [mine] and keys["evalueren"] == [due]
+
+
+def test_my_plans_says_why_a_plan_in_preparation_has_no_term_instead_of_repeating_its_status(client, school, ib):
+    adjusting = running_plan(school, ib, evaluation_in=200)
+    version = OppVersion.objects.create(opp=adjusting, number=1, content={}, content_hash="0" * 64, created_by=ib)
+    Opp.objects.filter(pk=adjusting.pk).update(status=OppStatus.BIJGESTELD, adopted_version=version)
+    internal = plan(school, ib, kind="basisondersteuning")
+    sent_today = waiting_plan(school, ib, sent_days_ago=0)
+    client.force_login(ib)
+    response = client.get(MY_PLANS)
+    texts = {row.opp.pk: row.text for s in response.context["sections"] for row in s.rows if s.key == "opstellen"}
+    assert texts[adjusting.pk] == "geen termijn: de geldende versie blijft van kracht"
+    assert texts[internal.pk] == "geen termijn (intern plan)"
+    waiting = {row.opp.pk: row.text for row in section(response, "instemming").rows}
+    assert waiting[sent_today.pk] == "vandaag voorgelegd"
 
 
 @pytest.mark.parametrize("role", ["school_leader", "teacher", "board_admin"])

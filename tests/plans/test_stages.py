@@ -225,6 +225,9 @@ def test_ended_the_checklist_shows_the_version_that_was_in_force_and_no_list_hol
     opp.refresh_from_db()
     judgement = judge(opp)
     assert opp.status == OppStatus.BEEINDIGD and judgement.stage == Stage.ENDED and judgement.all_met
+    # Nothing is in force after the end: the checklist names the version that was, and until when.
+    assert "geldende" not in judgement.subject
+    assert judgement.subject == (f"versie 1, vastgesteld op {day()}, die gold tot het plan eindigde op {day()}")
     assert lists(opp, now=LONG_AGO) == set()
 
 

@@ -374,7 +374,8 @@ def test_leader_sees_a_disabled_vaststellen_with_the_reasons_and_a_replayed_post
     assert "disabled" in block and "Nog nodig" in block and "Instemming van de ouders" in block
     assert reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}) not in page
     today = timezone.localdate().isoformat()
-    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), {"adopted_on": today})
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
+                           {"adopted_on": today, "version": str(_version.uuid)})
     assert response.status_code == 400
     body = response.content.decode()
     assert "Het plan kan nog niet worden vastgesteld" in body and "Instemming van de ouders" in body
@@ -389,10 +390,10 @@ def test_leader_adopts_on_the_date_the_page_showed(client, world, consent):
     page = client.get(draft_url(opp)).content.decode()
     today = timezone.localdate()
     block = page.split('id="vaststellen"')[1].split("</form>")[0]
-    assert f'value="{today.isoformat()}"' in block
+    assert f'value="{today.isoformat()}"' in block and f'name="version" value="{version.uuid}"' in block
     assert f"De ingangsdatum van het plan wordt <strong>{date_format(today, 'j F Y')}</strong>" in block
     response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
-                           {"adopted_on": today.isoformat()}, follow=True)
+                           {"adopted_on": today.isoformat(), "version": str(version.uuid)}, follow=True)
     assert f"Het plan is vastgesteld. De ingangsdatum is {date_format(today, 'j F Y')}." in response.content.decode()
     opp.refresh_from_db()
     assert opp.status == OppStatus.VASTGESTELD and opp.adopted_on == today
@@ -403,11 +404,32 @@ def test_a_vaststellen_posted_with_another_date_than_today_is_not_recorded(clien
     consent.agree_all(opp, version)
     client.force_login(world.leader)
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    for data in ({"adopted_on": yesterday}, {}):
+    for data in ({"adopted_on": yesterday, "version": str(version.uuid)}, {}):
         response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), data, follow=True)
         assert "Controleer de datum" in response.content.decode()
     opp.refresh_from_db()
     assert opp.adopted_on is None
+
+
+def test_a_vaststellen_from_a_page_that_showed_another_version_adopts_nothing(client, world, consent):
+    """The leader's page offered version 1; meanwhile the ib sent version 2 and the parents agreed to it. The
+    stale form (or a replayed one) must not adopt a version the leader never saw."""
+    opp, first = world.sent()
+    consent.agree_all(opp, first)
+    world.change(opp, {"support_and_guidance": "Vaker extra instructie."})
+    second = world.send(opp)
+    consent.agree_all(opp, second)
+    client.force_login(world.leader)
+    today = timezone.localdate().isoformat()
+    url = reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid})
+    for shown in (str(first.uuid), "", "not-a-uuid", "\x00"):
+        body = client.post(url, {"adopted_on": today, "version": shown}, follow=True).content.decode()
+        assert "Er is niets vastgesteld" in body or "Controleer welke versie" in body
+        opp.refresh_from_db()
+        assert opp.status == OppStatus.TER_INSTEMMING and opp.adopted_on is None
+    body = client.post(url, {"adopted_on": today, "version": str(second.uuid)}, follow=True).content.decode()
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.VASTGESTELD and opp.adopted_version == second
 
 
 def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
@@ -415,7 +437,8 @@ def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
     consent.agree_all(opp, version)
     client.force_login(world.ib)
     response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}),
-                           {"adopted_on": timezone.localdate().isoformat()}, follow=True)
+                           {"adopted_on": timezone.localdate().isoformat(), "version": str(version.uuid)},
+                           follow=True)
     assert "Alleen de schoolleider" in response.content.decode()
     opp.refresh_from_db()
     assert opp.adopted_on is None
@@ -574,3 +597,39 @@ def test_reading_the_draft_records_who_in_which_role_which_pupil_and_what_once(c
     assert (event.actor, event.pupil_id, event.on_behalf_of) == (world.leader, draft.pupil_id,
                                                                  f"school:{world.school.code}")
     assert event.details == {"role": "school_leader", "what": "draft"} and event.at is not None
+
+
+def test_an_ended_plan_says_when_it_ended_and_calls_no_version_in_force(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="De doelen zijn bereikt.")
+    today = date_format(timezone.localdate(), "j F Y")
+    for user in (world.ib, world.leader):
+        client.force_login(user)
+        body = client.get(draft_url(opp)).content.decode()
+        assert f"beëindigd op {today}" in body.split('id="termijnen"')[0].split("<h1")[1]
+        assert "Geldende versie" not in body and "de geldende versie" not in body
+        assert f"Versie 1, vastgesteld op {today}; gold tot het plan eindigde op {today}." in body
+
+
+def test_plan_bijstellen_on_an_ended_plan_says_it_ended_not_that_it_can_be_edited(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    services.adopt(user=world.leader, opp=opp)
+    services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="Verhuisd.")
+    client.force_login(world.ib)
+    response = client.post(reverse("plans:adjust", kwargs={"opp_uuid": opp.uuid}), {"reason": "Toch iets wijzigen"},
+                           follow=True)
+    body = response.content.decode()
+    assert "kunt u al aanpassen" not in body and "Dit plan is beëindigd en kan niet meer worden bijgesteld" in body
+    opp.refresh_from_db()
+    assert opp.status == OppStatus.BEEINDIGD and opp.adjustment_reason == ""
+
+
+def test_a_forged_revision_in_autosave_says_to_reload_and_never_shows_none(client, world, draft):
+    client.force_login(world.ib)
+    for revision in ("abc", "-5"):
+        body = client.post(draft_url(draft), post_data(draft, revision=revision), **HTMX).content.decode()
+        assert "Niet opgeslagen" in body and "None:" not in body and "Laad het plan opnieuw" in body
+

@@ -326,6 +326,21 @@ def test_versions_page_lists_number_author_hash_and_adoption(client, world, cons
     assert "geldende versie" in body and "ja, op" in body
 
 
+def test_versions_page_links_every_versions_pdf_and_calls_none_in_force_once_the_plan_ended(client, world, consent):
+    """An older version's PDF (the one the parents agreed to last year) is reachable from the page; after the
+    end no version is 'geldend'."""
+    opp, first, second = two_versions(world)
+    consent.agree_all(opp, second)
+    services.adopt(user=world.leader, opp=opp)
+    client.force_login(world.ib)
+    body = client.get(url("versions", opp)).content.decode()
+    for version in (first, second):
+        assert reverse("plans:version_pdf", kwargs={"version_uuid": version.uuid}) in body
+    services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="De doelen zijn bereikt.")
+    body = client.get(url("versions", opp)).content.decode()
+    assert "geldende versie" not in body and "ja, op" in body
+
+
 def test_compare_defaults_to_the_last_two_versions_in_plain_dutch(client, world):
     opp, first, second = two_versions(world)
     client.force_login(staff("teacher", school=world.school, groups="5"))

@@ -353,6 +353,16 @@ def test_list_masks_the_bsn(client, w):
     assert w.pa.bsn not in body and f"••••••{w.pa.bsn[-3:]}" in body
 
 
+def test_a_teacher_never_sees_a_pupils_full_onderwijsnummer_either(client, w):
+    """A pupil without a BSN has an onderwijsnummer: in full beside masked BSNs it would single them out."""
+    nobsn = enrolled_pupil(w.a, group="5", first_name="Ilja", last_name="Zonneveld", bsn=None,
+                           onderwijsnummer=make_onderwijsnummer())
+    client.force_login(staff("teacher", school=w.a, groups="5"))
+    for page in (url("pupil_list"), url("pupil_detail", nobsn.uuid)):
+        body = client.get(page).content.decode()
+        assert nobsn.onderwijsnummer not in body and f"••••••{nobsn.onderwijsnummer[-3:]}" in body
+
+
 @pytest.mark.parametrize("params", [{"q": "x" * 500}, {"q": "a\x00b"}, {"school": "geen-uuid"}, {"pagina": "abc"},
                                     {"pagina": "999"}, {"left": "misschien"}])
 def test_odd_search_parameters_never_cause_an_error(client, w, params):
