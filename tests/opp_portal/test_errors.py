@@ -59,10 +59,10 @@ def test_a_service_refusal_lands_next_to_the_field_the_service_names():
     world = ConsentWorld("bao")
     request = world.send_and_ask(world.fill(world.start())).request
     recipient = world.recipient(request, world.father)
-    form = UnreachableForm({"reason": "geen_reactie", "attempts": "x", "explanation": ""})
+    form = UnreachableForm({"reason": "buitenland", "attempts": "x", "explanation": ""})
     form.is_valid()
     with pytest.raises(consent_services.ConsentError) as refused:
-        consent_services.record_unreachable(user=world.ib, recipient=recipient, reason="geen_reactie", attempts=" ",
+        consent_services.record_unreachable(user=world.ib, recipient=recipient, reason="buitenland", attempts=" ",
                                             explanation="")
     show_on_form(form, refused.value)
     assert list(form.errors) == ["attempts"] and "pogingen" in form.errors["attempts"][0]
