@@ -24,9 +24,11 @@ from opp_portal.views import refused
 from schools.models import Enrolment, Pupil, Role, School
 
 from .. import services
-from ..content import GOAL_FIELDS, snapshot
+from ..content import snapshot
 from ..deadlines import marks_for, start_counts_from_enrolment
+from ..format import CORE, Kind
 from ..forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
+from ..forms.draft import FORM_KINDS
 from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
 from ..requirements import judge
 from ..sending import send_url
@@ -162,18 +164,17 @@ def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
 # --- the draft ----------------------------------------------------------------------------------------------
 
 def _initial(opp: Opp) -> dict:
-    return {
-        "revision": opp.revision,
-        "support_and_guidance": opp.support_and_guidance,
-        "deviates_from_regular_programme": "ja" if opp.deviates_from_regular_programme else "nee",
-        "deviation_description": opp.deviation_description,
-        "uitstroom_option": opp.uitstroom_option.code if opp.uitstroom_option else None,
-        "uitstroom_justification": opp.uitstroom_justification,
-        "bevorderende_factoren": opp.bevorderende_factoren,
-        "belemmerende_factoren": opp.belemmerende_factoren,
-        "pupil_situation": opp.pupil_situation,
-        "support_needs": opp.support_needs,
-    }
+    """The draft as the form shows it: every field the format declares, in the form's terms."""
+    initial: dict = {"revision": opp.revision}
+    for item in CORE.fields:
+        if item.kind in FORM_KINDS:
+            value = getattr(opp, item.key, item.empty_value())
+            if item.kind == Kind.YES_NO:
+                value = "ja" if value else "nee"
+            elif item.kind == Kind.OPTION:
+                value = value.code if value else None
+            initial[item.key] = value
+    return initial
 
 
 def _standard_texts(user, opp: Opp) -> dict[str, list]:
@@ -388,18 +389,12 @@ def _show(value) -> str:
     return str(value)
 
 
-GOAL_LABELS = {
-    "area": "Gebied", "description": "Doel", "approach": "Aanpak", "responsible": "Wie doet wat",
-    "due_by": "Streefdatum", "measured_by": "Hoe gemeten",
-}
-
-
 def _show_goal(number: int, goal: dict) -> str:
     lines = [_("Doel %(n)s") % {"n": number}]
-    for name in GOAL_FIELDS:
-        value = goal.get(name)
+    for item in CORE.goal_fields:
+        value = goal.get(item.key)
         if value not in (None, ""):
-            lines.append(f"{_(GOAL_LABELS[name])}: {_show(value)}")
+            lines.append(f"{item.label}: {_show(value)}")
     return "\n".join(lines)
 
 
