@@ -55,7 +55,7 @@ SITUATIE = Section(
             PARENT: _("Hoe het nu gaat en wat uw kind nodig heeft"), FORM: _("Situatie en ondersteuningsbehoeften"),
             COMPARE: _("Situatie")},
     intros={FORM: _("Niet verplicht. Alleen wat nodig is om het plan te begrijpen.")},
-    order=30,
+    order=30, folded_on=(PARENT,),
     fields=(
         Field(
             key="pupil_situation", part=Part.SITUATIE, label=_("Situatie van de leerling (optioneel)"),
@@ -158,7 +158,7 @@ UITSTROOMPERSPECTIEF = Section(
             pages={STAFF: Wording(_("Verwachte bestemming:"), empty=_("nog niet gekozen")),
                    PDF: Wording(_("Verwachte bestemming:"), empty=_("nog niet gekozen")),
                    PARENT: Wording(_("Verwachte uitstroom"), empty=_("Nog niet ingevuld")),
-                   PUPIL: Wording(_("De school denkt dat dit bij je past:"))},
+                   PUPIL: Wording()},
         ),
         Field(
             key="uitstroom_justification", name="justification", part=Part.UITSTROOMPERSPECTIEF,

@@ -129,6 +129,7 @@ class Section:
     intros: Mapping[str, Any] = field(default_factory=dict)
     order: int = 100
     anchor: str = ""  # the id of its heading on the pages (`kop-<anchor>`); defaults to the key
+    folded_on: tuple[str, ...] = ()  # pages that show the part folded away, to be opened by the reader
 
     def __post_init__(self):
         if not self.anchor:
@@ -200,7 +201,7 @@ class Format:
         """Every section in declaration order, a core section with the fields the format adds to it."""
         core = tuple(
             Section(key=s.key, fields=s.fields + self.extra_fields.get(s.key, ()), content_key=s.content_key,
-                    titles=s.titles, intros=s.intros, order=s.order, anchor=s.anchor) if s.key in self.extra_fields else s
+                    titles=s.titles, intros=s.intros, order=s.order, anchor=s.anchor, folded_on=s.folded_on) if s.key in self.extra_fields else s
             for s in self.core_sections
         )
         return core + self.extra_sections

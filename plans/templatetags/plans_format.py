@@ -15,3 +15,11 @@ def form_sections(form, texts=None) -> list[dict]:
 def goal_rows(goal_form, texts=None) -> list[dict]:
     """A goal form's rows, each field with the standard texts it offers."""
     return goal_form.rows(texts)
+
+
+@register.filter
+def reading(content, page: str) -> list[dict]:
+    """A frozen content's parts as `page` ("staff", "parent", "pupil", "pdf") shows them (`plans.format.reading`)."""
+    from ..format.reading import reading as read
+
+    return read(content, page)
