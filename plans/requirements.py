@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from opp_portal.questions import Answers
 
 from .content import snapshot
-from .format import CORE, Kind, Section, filled, goal_is_complete
+from .format import CORE, Kind, Part, Section, filled, goal_is_complete
 from .format.fields import Field
 from .models import Adoption, CommissieAdvice, Opp, OppKind, OppStatus, OppVersion
 
@@ -362,7 +362,7 @@ def section_gaps(section: Section, content: dict) -> list[Field]:
 
 
 def handelingsdeel_status(opp: Opp, version: OppVersion | None) -> Status:
-    section = CORE.section_of("support_and_guidance")
+    section = CORE.section(Part.HANDELINGSDEEL)
     content = _content(opp, version)
     gaps = section_gaps(section, content)
     if gaps:
@@ -383,7 +383,7 @@ def goal_status(opp: Opp, version: OppVersion | None) -> Status:
 
 
 def uitstroom_status(opp: Opp, version: OppVersion | None) -> Status:
-    section = CORE.section_of("uitstroom_option")
+    section = CORE.section(Part.UITSTROOMPERSPECTIEF)
     content = _content(opp, version)
     gaps = section_gaps(section, content)
     if gaps:

@@ -8,7 +8,8 @@ say about it; a page that does not name a field in its `pages` leaves it out.
 """
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as declared
 from typing import Any
 
 
@@ -76,17 +77,17 @@ class Field:
     change: Any = ""
     change_set: Any = ""
     change_cleared: Any = ""
-    change_to: Mapping[str, Any] = field(default_factory=dict)
+    change_to: Mapping[str, Any] = declared(default_factory=dict)
     parent_change: Any = ""
     compare_label: Any = ""  # the staff's side-by-side of two versions; defaults to the staff page's label
     detail: str = ""  # a yes/no field: the text field that explains a yes
-    choices: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, Any] = declared(default_factory=dict)
     max_length: int | None = None
     too_long: Any = ""  # the form's message for a text over `max_length` (default: the long-text message)
     rows: int = 4  # 1: a one-line input
     standard_text: str = ""  # the kind of standard text (`StandardTextKind`) the form offers to insert here
     side_by_side_in_form: bool = False
-    pages: Mapping[str, Wording] = field(default_factory=dict)
+    pages: Mapping[str, Wording] = declared(default_factory=dict)
 
     def __post_init__(self):
         if not self.name:
@@ -125,8 +126,8 @@ class Section:
     key: str
     fields: tuple[Field, ...]
     content_key: str | None = None
-    titles: Mapping[str, Any] = field(default_factory=dict)
-    intros: Mapping[str, Any] = field(default_factory=dict)
+    titles: Mapping[str, Any] = declared(default_factory=dict)
+    intros: Mapping[str, Any] = declared(default_factory=dict)
     order: int = 100
     anchor: str = ""  # the id of its heading on the pages (`kop-<anchor>`); defaults to the key
     folded_on: tuple[str, ...] = ()  # pages that show the part folded away, to be opened by the reader
@@ -163,7 +164,7 @@ class Format:
     core_sections: tuple[Section, ...]
     goal_fields: tuple[Field, ...]
     extra_sections: tuple[Section, ...] = ()
-    extra_fields: Mapping[str, tuple[Field, ...]] = field(default_factory=dict)
+    extra_fields: Mapping[str, tuple[Field, ...]] = declared(default_factory=dict)
 
     def __post_init__(self):
         core_keys = {f.key for s in self.core_sections for f in s} | {s.key for s in self.core_sections}
@@ -219,6 +220,10 @@ class Format:
             if item.key == key:
                 return item
         raise KeyError(key)
+
+    def section(self, key: str) -> Section:
+        """A section by its key (a `Part` for the core's)."""
+        return next(s for s in self.sections if s.key == key)
 
     def section_of(self, key: str) -> Section:
         for section in self.sections:

@@ -7,6 +7,7 @@ the page leaves empty fields out), so versions frozen before a field existed sti
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from .core import CORE
@@ -28,7 +29,7 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _item(section: Section, part: dict, item: Field, page: str) -> dict | None:
+def _item(section: Section, part: Mapping[str, Any], item: Field, page: str) -> dict | None:
     wording = item.wording(page)
     if wording is None:
         return None
@@ -52,7 +53,7 @@ def _item(section: Section, part: dict, item: Field, page: str) -> dict | None:
         value = _date(part.get(item.name))
     elif item.kind == Kind.CHOICE:
         code = part.get(item.name)
-        value = item.choices.get(code, code)
+        value = item.choices.get(code, code) if code is not None else None
     else:
         value = part.get(item.name, "")
     if _empty(value) and wording.empty is None:

@@ -12,7 +12,7 @@ from opp_portal.audit.actions import Action
 from schools.models import Enrolment, Pupil, School
 
 from ..content import content_hash, same_content, snapshot
-from ..format import CORE, DRAFT_FIELDS, GOAL_FIELDS, Kind
+from ..format import CORE, DRAFT_FIELDS, GOAL_FIELDS, Kind, Part
 from ..models import (
     BASISONDERSTEUNING_SCHOOL_TYPES,
     MAX_EVALUATION_CYCLE_MONTHS,
@@ -28,7 +28,7 @@ from ._common import IB, ConflictError, PlanRuleError, audit, lock, require_role
 
 # The draft fields `save_draft` accepts besides "goals" are `DRAFT_FIELDS` (plans.format); a new plan that
 # starts from a previous one takes over the handelingsdeel's own fields (not its goals: those are chosen).
-CARRIED_FIELDS = tuple(f for f in CORE.section_of("support_and_guidance") if not f.is_goals)
+CARRIED_FIELDS = tuple(f for f in CORE.section(Part.HANDELINGSDEEL) if not f.is_goals)
 
 
 def check_kind(kind: str, school_type: str) -> None:
