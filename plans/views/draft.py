@@ -200,8 +200,6 @@ def _read_content(opp: Opp, roles) -> dict:
     elif opp.status == OppStatus.BEEINDIGD:
         version = opp.adopted_version or latest
     content = version.content if version is not None else snapshot(opp)
-    goals = [{**g, "due_by": datetime.date.fromisoformat(g["due_by"]) if g.get("due_by") else None}
-             for g in content["handelingsdeel"]["goals"]]
     if version is None:
         label = _("Concept: nog niet vastgelegd of voorgelegd.")
     elif version.pk == opp.adopted_version_id and opp.status == OppStatus.BEEINDIGD:
@@ -214,8 +212,8 @@ def _read_content(opp: Opp, roles) -> dict:
     else:
         label = _("Versie %(n)s, voorgelegd op %(day)s; nog niet vastgesteld.") % {
             "n": version.number, "day": date_format(timezone.localtime(version.created_at).date(), "j F Y")}
-    return {"version": version, "content": content, "goals": goals, "label": label,
-            "handelingsdeel": content["handelingsdeel"], "uitstroom": content["uitstroomperspectief"]}
+    # The template lays the content out as the plan's format declares it (`content|reading:"staff"`).
+    return {"version": version, "content": content, "label": label}
 
 
 def _adoption_offer(opp: Opp, roles, checklist_data: dict) -> dict | None:
