@@ -372,7 +372,7 @@ def handelingsdeel_status(opp: Opp, version: OppVersion | None) -> Status:
 
 
 def goal_status(opp: Opp, version: OppVersion | None) -> Status:
-    goals = _content(opp, version)["handelingsdeel"]["goals"]
+    goals = CORE.value(_content(opp, version), "goals")
     if not goals:
         return missing(_("Voeg minstens één doel toe."))
     complete = sum(1 for g in goals if goal_is_complete(g))
