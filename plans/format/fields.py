@@ -101,7 +101,7 @@ class Field:
         return self.pages.get(page)
 
     @property
-    def side_by_side_label(self) -> Any:
+    def label_in_comparison(self) -> Any:
         staff = self.pages.get(STAFF)
         return self.compare_label or (staff.label if staff else self.label)
 

@@ -320,7 +320,7 @@ def side_by_side(old: dict, new: dict, fmt: Format = CORE) -> list[dict]:
             if item.is_goals:
                 _goal_rows(add, section.part_of(old).get(item.name) or [], section.part_of(new).get(item.name) or [])
             else:
-                add(section.titles.get(COMPARE, ""), item.side_by_side_label, _shown(section, old, item),
+                add(section.titles.get(COMPARE, ""), item.label_in_comparison, _shown(section, old, item),
                     _shown(section, new, item))
     return rows
 
