@@ -23,6 +23,7 @@ from consent.models import (
 from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from plans.content import content_hash
+from plans.format import SCHEMA
 from plans.models import (
     COMMISSIE_SCHOOL_TYPES, Commissie, CommissieAdvice, EvaluationDecision, Evaluation, EvaluationOutcome, Goal,
     GoalOutcome, Opp, OppKind, OppStatus, OppVersion,
@@ -296,6 +297,7 @@ class PlanRecords:
         """What `plans.content.snapshot` freezes for this draft (a test checks the two agree)."""
         option = school.uitstroom
         return {
+            "schema": SCHEMA,
             "kind": kind,
             "school_type": school.school_type,
             "pupil_situation": draft["pupil_situation"],

@@ -6,26 +6,10 @@ from typing import Any
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
-from .models import OppKind, OppVersion, goal_title
-
-_TEXT_FIELDS = (
-    ("pupil_situation", None, N_("De beschrijving van de situatie van uw kind is veranderd.")),
-    ("support_needs", None, N_("Wat uw kind nodig heeft (de ondersteuningsbehoeften) is anders beschreven.")),
-    ("support_and_guidance", "handelingsdeel", N_("De ondersteuning en begeleiding die de school geeft is veranderd.")),
-    ("justification", "uitstroomperspectief", N_("De onderbouwing van het uitstroomperspectief is veranderd.")),
-    ("bevorderende_factoren", "uitstroomperspectief", N_("De bevorderende factoren (wat uw kind helpt) zijn veranderd.")),
-    ("belemmerende_factoren", "uitstroomperspectief",
-     N_("De belemmerende factoren (wat het uw kind moeilijker maakt) zijn veranderd.")),
-)
-
-_GOAL_FIELDS = (
-    ("description", N_("Het doel '%(goal)s' is anders geformuleerd.")),
-    ("approach", N_("De aanpak bij doel '%(goal)s' is veranderd.")),
-    ("responsible", N_("Wie wat doet bij doel '%(goal)s' is veranderd.")),
-    ("measured_by", N_("Hoe gemeten wordt of doel '%(goal)s' bereikt is, is veranderd.")),
-)
+from .format import CORE, Format, Kind, Section
+from .format.fields import Field
+from .models import OppVersion, goal_title
 
 
 def _content(version: OppVersion | dict[str, Any]) -> dict[str, Any]:
@@ -39,50 +23,61 @@ def _day(value: str | None) -> str:
         return date_format(datetime.date.fromisoformat(value), "j F Y")
 
 
-def _get(content: dict, part: str | None, name: str):
-    return (content[part] if part else content).get(name)
+def _text(value) -> str:
+    return (value or "").strip()
 
 
-def describe_changes(old_version: OppVersion | dict, new_version: OppVersion | dict) -> list[str]:
-    """Plain-Dutch sentences for every change from `old_version` to `new_version`; empty when nothing changed."""
+def _value(section: Section, content: dict, item: Field):
+    return section.part_of(content).get(item.name)
+
+
+def describe_changes(old_version: OppVersion | dict, new_version: OppVersion | dict, fmt: Format = CORE) -> list[str]:
+    """Plain-Dutch sentences for every change from `old_version` to `new_version`, in the order `fmt` declares
+    the fields (each field's own sentence); empty when nothing changed."""
     old, new = _content(old_version), _content(new_version)
     out: list[str] = []
-    if old["kind"] != new["kind"]:
-        out.append(_("Het plan is nu een OPP voor extra ondersteuning.") if new["kind"] == OppKind.EXTRA_SUPPORT
-                   else _("Het plan valt nu binnen de basisondersteuning (intern plan van de school)."))
-    for name, part, sentence in _TEXT_FIELDS[:3]:
-        if (_get(old, part, name) or "").strip() != (_get(new, part, name) or "").strip():
-            out.append(_(sentence))
-
-    old_h, new_h = old["handelingsdeel"], new["handelingsdeel"]
-    if old_h["deviates_from_regular_programme"] != new_h["deviates_from_regular_programme"]:
-        out.append(_("Uw kind volgt nu voor een deel een ander programma dan de klas.")
-                   if new_h["deviates_from_regular_programme"]
-                   else _("Uw kind volgt weer het gewone programma van de klas."))
-    elif new_h["deviates_from_regular_programme"] and old_h["deviation_description"] != new_h["deviation_description"]:
-        out.append(_("Hoe het programma van uw kind afwijkt van dat van de klas is veranderd."))
-    out.extend(_goal_changes(old_h["goals"], new_h["goals"]))
-
-    old_u, new_u = old["uitstroomperspectief"], new["uitstroomperspectief"]
-    if old_u["destination"] != new_u["destination"]:
-        if not old_u["destination"]:
-            out.append(_("Het verwachte uitstroomperspectief is nu %(new)s.") % {"new": new_u["destination_label"]})
-        elif not new_u["destination"]:
-            out.append(_("Het verwachte uitstroomperspectief (%(old)s) is weggehaald.")
-                       % {"old": old_u["destination_label"]})
-        else:
-            out.append(_("Het verwachte uitstroomperspectief is veranderd van %(old)s naar %(new)s.")
-                       % {"old": old_u["destination_label"], "new": new_u["destination_label"]})
-    for name, part, sentence in _TEXT_FIELDS[3:]:
-        if (_get(old, part, name) or "").strip() != (_get(new, part, name) or "").strip():
-            out.append(_(sentence))
+    for section in fmt.sections:
+        details = {item.detail for item in section if item.detail}
+        for item in section:
+            if item.key not in details:
+                out.extend(_field_changes(section, item, old, new, fmt))
     return out
 
 
-def _goal_changes(old_goals: list[dict], new_goals: list[dict]) -> list[str]:
+def _field_changes(section: Section, item: Field, old: dict, new: dict, fmt: Format) -> list[str]:
+    before, after = _value(section, old, item), _value(section, new, item)
+    if item.kind == Kind.GOALS:
+        return _goal_changes(before or [], after or [], fmt)
+    if item.kind == Kind.CHOICE:
+        return [str(item.change_to[after])] if before != after and after in item.change_to else []
+    if item.kind == Kind.YES_NO:
+        if bool(before) != bool(after):
+            return [str(item.change_set) if after else str(item.change_cleared)]
+        detail = next((f for f in section if f.key == item.detail), None)
+        if after and detail is not None and _text(_value(section, old, detail)) != _text(_value(section, new, detail)):
+            return [str(detail.change)]
+        return []
+    if item.kind == Kind.OPTION:
+        if before == after:
+            return []
+        labels = {"old": section.part_of(old).get(f"{item.name}_label"),
+                  "new": section.part_of(new).get(f"{item.name}_label")}
+        if not before:
+            return [str(item.change_set) % labels]
+        if not after:
+            return [str(item.change_cleared) % labels]
+        return [str(item.change) % labels]
+    if item.kind == Kind.DATE:
+        return [str(item.change) % {"old": _day(before), "new": _day(after)}] if before != after else []
+    return [str(item.change)] if _text(before) != _text(after) else []
+
+
+def _goal_changes(old_goals: list[dict], new_goals: list[dict], fmt: Format = CORE) -> list[str]:
     out: list[str] = []
     old_by_id = {g["uuid"]: g for g in old_goals}
     new_by_id = {g["uuid"]: g for g in new_goals}
+    # The texts first, then the dates, each sentence as the goal's field declares it.
+    described = sorted((f for f in fmt.goal_fields if f.change), key=lambda f: f.kind == Kind.DATE)
     for goal in new_goals:
         title = goal_title(goal["area"], goal["description"])
         before = old_by_id.get(goal["uuid"])
@@ -92,12 +87,13 @@ def _goal_changes(old_goals: list[dict], new_goals: list[dict]) -> list[str]:
         old_title = goal_title(before["area"], before["description"])
         if before["area"] != goal["area"] and before["area"] and goal["area"]:
             out.append(_("Het doel '%(old)s' heet nu '%(new)s'.") % {"old": old_title, "new": title})
-        for name, sentence in _GOAL_FIELDS:
-            if (before[name] or "").strip() != (goal[name] or "").strip():
-                out.append(_(sentence) % {"goal": old_title if name == "description" else title})
-        if before["due_by"] != goal["due_by"]:
-            out.append(_("De datum waarop doel '%(goal)s' bereikt moet zijn is veranderd van %(old)s naar %(new)s.")
-                       % {"goal": title, "old": _day(before["due_by"]), "new": _day(goal["due_by"])})
+        for item in described:
+            old_value, new_value = before.get(item.key), goal.get(item.key)
+            if item.kind == Kind.DATE:
+                if old_value != new_value:
+                    out.append(str(item.change) % {"goal": title, "old": _day(old_value), "new": _day(new_value)})
+            elif _text(old_value) != _text(new_value):
+                out.append(str(item.change) % {"goal": old_title if item.key == "description" else title})
     for goal in old_goals:
         if goal["uuid"] not in new_by_id:
             out.append(_("Doel '%(goal)s' is verwijderd.") % {"goal": goal_title(goal["area"], goal["description"])})

@@ -172,10 +172,6 @@ def _day(value) -> datetime.date | None:
     return value
 
 
-def _goals(content: dict) -> list[dict]:
-    return [{**goal, "due_by": _day(goal.get("due_by"))} for goal in content["handelingsdeel"]["goals"]]
-
-
 def _version_state(version: OppVersion) -> dict:
     """Whether the version is in force, was replaced, or is still a concept waiting for adoption."""
     opp = version.opp
@@ -221,10 +217,7 @@ def _context(opp: Opp, content: dict, version: OppVersion | None, viewer=None) -
         "school": opp.school,
         "pupil": opp.pupil,
         "version": version,
-        "content": content,
-        "handelingsdeel": content["handelingsdeel"],
-        "uitstroom": content["uitstroomperspectief"],
-        "goals": _goals(content),
+        "content": content,  # laid out as the plan's format declares it (`content|reading:"pdf"`)
         "is_internal": content["kind"] == OppKind.BASISONDERSTEUNING,
         "state": state,
         "instemming": instemming_records(version, viewer),

@@ -35,7 +35,9 @@ from django.utils.translation import ngettext
 
 from opp_portal.questions import Answers
 
-from .content import goal_is_complete, snapshot
+from .content import snapshot
+from .format import CORE, Kind, Part, Section, filled, goal_is_complete
+from .format.fields import Field
 from .models import Adoption, CommissieAdvice, Opp, OppKind, OppStatus, OppVersion
 
 
@@ -343,17 +345,34 @@ def _content(opp: Opp, version: OppVersion | None) -> dict:
     return version.content if version is not None else snapshot(opp)
 
 
+def section_gaps(section: Section, content: dict) -> list[Field]:
+    """The fields of `section` that adoption needs and the content leaves empty, in their declared order (a
+    field `needed_when` a yes/no field only when that says yes)."""
+    part = section.part_of(content)
+    by_key = {item.key: item for item in section}
+    gaps = []
+    for item in section:
+        if not item.needed or item.kind == Kind.GOALS:
+            continue
+        if item.needed_when and not part.get(by_key[item.needed_when].name):
+            continue
+        if not filled(part.get(item.name)):
+            gaps.append(item)
+    return gaps
+
+
 def handelingsdeel_status(opp: Opp, version: OppVersion | None) -> Status:
-    part = _content(opp, version)["handelingsdeel"]
-    if not part["support_and_guidance"].strip():
-        return missing(_("Beschrijf de ondersteuning en begeleiding die de school geeft."))
-    if part["deviates_from_regular_programme"] and not part["deviation_description"].strip():
-        return missing(_("Beschrijf hoe het programma afwijkt van het reguliere programma."))
-    return met(_("met afwijking van het reguliere programma") if part["deviates_from_regular_programme"] else "")
+    section = CORE.section(Part.HANDELINGSDEEL)
+    content = _content(opp, version)
+    gaps = section_gaps(section, content)
+    if gaps:
+        return missing(gaps[0].missing)
+    deviates = section.part_of(content)["deviates_from_regular_programme"]
+    return met(_("met afwijking van het reguliere programma") if deviates else "")
 
 
 def goal_status(opp: Opp, version: OppVersion | None) -> Status:
-    goals = _content(opp, version)["handelingsdeel"]["goals"]
+    goals = CORE.value(_content(opp, version), "goals")
     if not goals:
         return missing(_("Voeg minstens één doel toe."))
     complete = sum(1 for g in goals if goal_is_complete(g))
@@ -364,34 +383,29 @@ def goal_status(opp: Opp, version: OppVersion | None) -> Status:
 
 
 def uitstroom_status(opp: Opp, version: OppVersion | None) -> Status:
-    part = _content(opp, version)["uitstroomperspectief"]
-    gaps = []
-    if not part["destination"]:
-        gaps.append(_("de verwachte bestemming"))
-    if not part["justification"].strip():
-        gaps.append(_("de onderbouwing"))
-    if not part["bevorderende_factoren"].strip():
-        gaps.append(_("de bevorderende factoren"))
-    if not part["belemmerende_factoren"].strip():
-        gaps.append(_("de belemmerende factoren"))
+    section = CORE.section(Part.UITSTROOMPERSPECTIEF)
+    content = _content(opp, version)
+    gaps = section_gaps(section, content)
     if gaps:
-        return missing(_("Nog invullen: %(gaps)s.") % {"gaps": ", ".join(str(g) for g in gaps)})
-    return met(part.get("destination_label") or "")
+        return missing(_("Nog invullen: %(gaps)s.") % {"gaps": ", ".join(str(g.missing) for g in gaps)})
+    return met(section.part_of(content).get("destination_label") or "")
 
 
 def _frozen_content_filter(plans: QuerySet) -> QuerySet:
-    """Handelingsdeel and uitstroomperspectief of the judged version filled in (the draft stores texts stripped,
-    so empty means empty). A complete goal needs no filter: `freeze_version` refuses a version without one."""
-    complete = OppVersion.objects.filter(pk=OuterRef("judged_version_id")).exclude(
-        content__handelingsdeel__support_and_guidance=""
-    ).exclude(
-        Q(content__handelingsdeel__deviates_from_regular_programme=True)
-        & Q(content__handelingsdeel__deviation_description="")
-    ).exclude(content__uitstroomperspectief__destination=None).exclude(
-        content__uitstroomperspectief__justification=""
-    ).exclude(content__uitstroomperspectief__bevorderende_factoren="").exclude(
-        content__uitstroomperspectief__belemmerende_factoren=""
-    )
+    """Every needed field of the judged version filled in, as `section_gaps` judges it (the draft stores texts
+    stripped, so empty means empty). A complete goal needs no filter: `freeze_version` refuses a version without
+    one."""
+    complete = OppVersion.objects.filter(pk=OuterRef("judged_version_id"))
+    for section in CORE.sections:
+        prefix = "content__" + (f"{section.content_key}__" if section.content_key else "")
+        by_key = {item.key: item for item in section}
+        for item in section:
+            if not item.needed or item.kind == Kind.GOALS:
+                continue
+            empty = Q(**{prefix + item.name: None if item.kind == Kind.OPTION else ""})
+            if item.needed_when:
+                empty &= Q(**{prefix + by_key[item.needed_when].name: True})
+            complete = complete.exclude(empty)
     return plans.filter(Exists(complete))
 
 

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
+from plans.format import CORE, PARENT, Field, Format, Kind
 from plans.models import OppVersion, goal_title
 
 # A word with the space after it, so a run of changed words is marked as one piece.
@@ -68,65 +68,70 @@ def _text(out: list[Change], title: str, old: str, new: str) -> None:
     out.append(Change(title=title, old=left, new=right))
 
 
-def compare(old_version: OppVersion, new_version: OppVersion) -> list[Change]:
-    """Every change from `old_version` to `new_version`, handelingsdeel first, in the order a parent reads."""
+def compare(old_version: OppVersion, new_version: OppVersion, fmt: Format = CORE) -> list[Change]:
+    """Every change from `old_version` to `new_version`, in the order a parent reads the plan (handelingsdeel
+    first), each titled as the plan's format declares it for the parent (`Field.parent_change`)."""
     old, new = old_version.content, new_version.content
     out: list[Change] = []
-    oh, nh = old["handelingsdeel"], new["handelingsdeel"]
-    _text(out, _("De hulp en begeleiding die de school geeft"), oh.get("support_and_guidance"),
-          nh.get("support_and_guidance"))
-    old_dev = oh.get("deviation_description", "") if oh.get("deviates_from_regular_programme") else ""
-    new_dev = nh.get("deviation_description", "") if nh.get("deviates_from_regular_programme") else ""
-    _text(out, _("Anders dan de rest van de klas"), old_dev, new_dev)
-    out.extend(_goals(oh["goals"], nh["goals"]))
-    ou, nu = old["uitstroomperspectief"], new["uitstroomperspectief"]
-    _text(out, _("De verwachte uitstroom"), ou.get("destination_label"), nu.get("destination_label"))
-    _text(out, _("Waarom deze uitstroom"), ou.get("justification"), nu.get("justification"))
-    _text(out, _("Wat uw kind helpt"), ou.get("bevorderende_factoren"), nu.get("bevorderende_factoren"))
-    _text(out, _("Wat het moeilijker maakt"), ou.get("belemmerende_factoren"), nu.get("belemmerende_factoren"))
-    _text(out, _("Hoe het nu gaat"), old.get("pupil_situation"), new.get("pupil_situation"))
-    _text(out, _("Wat uw kind nodig heeft"), old.get("support_needs"), new.get("support_needs"))
+    for section in fmt.on_pages():
+        old_part, new_part = section.part_of(old), section.part_of(new)
+        shown_when = {item.detail: item for item in section if item.detail}
+        for item in section:
+            if item.is_goals:
+                out.extend(_goals(old_part.get(item.name) or [], new_part.get(item.name) or [], fmt))
+            elif item.parent_change:
+                _text(out, str(item.parent_change), _value(old_part, item, shown_when),
+                      _value(new_part, item, shown_when))
     return out
 
 
-_GOAL_PARTS = (
-    ("description", N_("Het doel '%(goal)s'")),
-    ("approach", N_("Zo werken we aan doel '%(goal)s'")),
-    ("responsible", N_("Wie wat doet bij doel '%(goal)s'")),
-    ("measured_by", N_("Zo zien we of doel '%(goal)s' gelukt is")),
-)
+def _value(part: dict, item: Field, shown_when: dict[str, Field]) -> str:
+    """A field as the parent reads it: an option by its label, a date as a date, and a text that explains a yes
+    only when the answer is yes."""
+    if item.kind == Kind.OPTION:
+        return part.get(f"{item.name}_label") or ""
+    if item.kind == Kind.DATE:
+        return _day(part.get(item.name))
+    condition = shown_when.get(item.key)
+    if condition is not None and not part.get(condition.name):
+        return ""
+    return part.get(item.name, "") or ""
 
 
-def _goal_text(goal: dict) -> str:
+def _goal_text(goal: dict, fmt: Format = CORE) -> str:
     lines = [goal.get("description", "")]
-    for name, label in (("approach", _("Zo werken we eraan")), ("responsible", _("Wie doet wat")),
-                        ("measured_by", _("Zo zien we of het gelukt is"))):
-        if goal.get(name):
-            lines.append(f"{label}: {goal[name]}")
+    for item in fmt.goal_fields:
+        wording = item.wording(PARENT)
+        if wording is not None and item.kind != Kind.DATE and goal.get(item.key):
+            lines.append(f"{wording.label}: {goal[item.key]}")
     if goal.get("due_by"):
         lines.append(_("Uiterlijk %(day)s") % {"day": _day(goal["due_by"])})
     return "\n".join(line for line in lines if line)
 
 
-def _goals(old_goals: list[dict], new_goals: list[dict]) -> list[Change]:
+def _goals(old_goals: list[dict], new_goals: list[dict], fmt: Format = CORE) -> list[Change]:
     out: list[Change] = []
     old_by_id = {g["uuid"]: g for g in old_goals}
     new_ids = {g["uuid"] for g in new_goals}
+    # The texts first, then the dates, each titled as the goal's field declares it for the parent.
+    parts = sorted((f for f in fmt.goal_fields if f.parent_change), key=lambda f: f.kind == Kind.DATE)
     for goal in new_goals:
         title = goal_title(goal["area"], goal["description"])
         before = old_by_id.get(goal["uuid"])
         if before is None:
             out.append(Change(title=_("Doel '%(goal)s' is toegevoegd.") % {"goal": title}, old=mark_safe(""),
-                              new=mark_safe(f"<ins>{escape(_goal_text(goal))}</ins>")))
+                              new=mark_safe(f"<ins>{escape(_goal_text(goal, fmt))}</ins>")))
             continue
-        for name, label in _GOAL_PARTS:
-            _text(out, _(label) % {"goal": title}, before.get(name), goal.get(name))
-        if before.get("due_by") != goal.get("due_by"):
-            _text(out, _("Wanneer doel '%(goal)s' bereikt moet zijn") % {"goal": title}, _day(before.get("due_by")),
-                  _day(goal.get("due_by")))
+        for item in parts:
+            heading = str(item.parent_change) % {"goal": title}
+            if item.kind == Kind.DATE:
+                if before.get(item.key) != goal.get(item.key):
+                    _text(out, heading, _day(before.get(item.key)), _day(goal.get(item.key)))
+            else:
+                _text(out, heading, before.get(item.key), goal.get(item.key))
     for goal in old_goals:
         if goal["uuid"] not in new_ids:
             title = goal_title(goal["area"], goal["description"])
             out.append(Change(title=_("Doel '%(goal)s' is verwijderd.") % {"goal": title},
-                              old=mark_safe(f"<del>{escape(_goal_text(goal))}</del>"), new=mark_safe("")))
+                              old=mark_safe(f"<del>{escape(_goal_text(goal, fmt))}</del>"), new=mark_safe("")))
     return out

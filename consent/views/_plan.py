@@ -1,7 +1,5 @@
 """What the family pages share: which version the family sees, their own recipient row and decisions, and
-the version's content prepared for reading (dates as dates, handelingsdeel first)."""
-
-import datetime
+the version's content for reading."""
 
 from opp_portal.access import reach_of
 from opp_portal.audit.service import record_plan_read
@@ -61,27 +59,12 @@ def changes_since(opp: Opp, version: OppVersion | None, decisions) -> dict | Non
     return {"since": base, "agreed": False, "items": compare(base, version)}
 
 
-def _date(value):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def readable(version: OppVersion | None) -> dict | None:
-    """The frozen content as the templates read it."""
+    """The frozen content the family pages read; the templates lay it out as the plan's format declares it
+    (`plans.format.reading`), whichever schema it was frozen with."""
     if version is None:
         return None
-    content = version.content
-    goals = [{**goal, "due_by": _date(goal.get("due_by"))} for goal in content["handelingsdeel"]["goals"]]
-    return {
-        "handelingsdeel": {**content["handelingsdeel"], "goals": goals},
-        "uitstroomperspectief": content["uitstroomperspectief"],
-        "pupil_situation": content.get("pupil_situation", ""),
-        "support_needs": content.get("support_needs", ""),
-    }
+    return version.content
 
 
 def audit_family_read(request, opp: Opp, version: OppVersion | None) -> None:

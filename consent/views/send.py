@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from plans import services as plan_services
-from plans.content import content_hash, snapshot
+from plans.content import same_content, snapshot
 from plans.models import OppStatus
 from plans.requirements import content_gaps
 from schools.models import Role
@@ -64,8 +64,7 @@ def _plan_url(opp) -> str:
 
 def _preview(opp) -> dict:
     latest = opp.latest_version
-    same = latest is not None and latest.pk != opp.adopted_version_id and latest.content_hash == content_hash(
-        snapshot(opp))
+    same = latest is not None and latest.pk != opp.adopted_version_id and same_content(latest.content, snapshot(opp))
     number = latest.number if same else (latest.number + 1 if latest else 1)
     return {
         "latest": latest,

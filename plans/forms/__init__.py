@@ -1,9 +1,9 @@
 """The plans forms: the draft, its goals, starting and adjusting a plan (`draft`); evaluating, ending, the
 commissie's advice and the standard texts (`lifecycle`)."""
 
+from ..format import SHORT_TEXT
 from .draft import (
     KIND_LABELS,
-    SHORT_TEXT,
     AdjustForm,
     DraftForm,
     GoalForm,

@@ -5,18 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
 
-from ..content import GOAL_FIELDS
+from ..format import CORE, FORM, GOAL_FIELDS, LONG_TEXT, Field, Format, Kind
 from ..models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
 from ..terms import terms_for
 
-# Long enough for a real plan, short enough to keep it readable for parents.
-LONG_TEXT = 4000
-SHORT_TEXT = 1500
-
-KIND_LABELS = {
-    OppKind.EXTRA_SUPPORT: _("OPP (extra ondersteuning)"),
-    OppKind.BASISONDERSTEUNING: _("intern plan (basisondersteuning)"),
-}
+KIND_LABELS = dict(CORE.field("kind").choices)
 
 
 def kind_label(kind: str, school_type: str) -> str:
@@ -113,117 +106,124 @@ class AdjustForm(forms.Form):
 YES_NO = (("nee", _("Nee")), ("ja", _("Ja")))
 
 
+def form_field(item: Field) -> forms.Field:
+    """The form field for a declared field, by what it holds."""
+    if item.kind == Kind.YES_NO:
+        return forms.ChoiceField(label=item.label, choices=YES_NO, initial="nee", help_text=item.help_text,
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    if item.kind == Kind.CHOICE:
+        return forms.ChoiceField(label=item.label, choices=list(item.choices.items()), required=False,
+                                 help_text=item.help_text, widget=forms.Select(attrs={"class": "form-select"}))
+    if item.kind == Kind.OPTION:
+        return forms.ModelChoiceField(
+            label=item.label, queryset=UitstroomOption.objects.none(), required=False, to_field_name="code",
+            empty_label=_("— kies een bestemming —"), widget=forms.Select(attrs={"class": "form-select"}),
+            help_text=item.help_text,
+            error_messages={"invalid_choice": _("Kies een uitstroombestemming die bij deze schoolsoort past.")},
+        )
+    if item.kind == Kind.DATE:
+        return SensibleDateField(
+            label=item.label, required=False, help_text=item.help_text,
+            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            error_messages={"invalid": _("Vul een geldige datum in.")},
+        )
+    if item.rows == 1:
+        return forms.CharField(
+            label=item.label, required=False, max_length=item.max_length, help_text=item.help_text,
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+            error_messages={"max_length": item.too_long} if item.too_long else None,
+        )
+    return _text(item.label, item.help_text, max_length=item.max_length or LONG_TEXT, rows=item.rows)
+
+
+# Typed in on the draft form; the kind of plan is chosen when it starts.
+FORM_KINDS = (Kind.TEXT, Kind.YES_NO, Kind.OPTION, Kind.DATE)
+
+
+def _form_fields(fmt: Format) -> list[Field]:
+    return [f for section in fmt.on_pages() for f in section if f.kind in FORM_KINDS]
+
+
+def form_rows(form: forms.Form, fields, texts: dict | None) -> list[dict]:
+    """The rows a form shows for declared `fields`: one field, two side by side (`pair`), or the goals."""
+    texts = texts or {}
+    rows: list[dict] = []
+    for item in fields:
+        if item.is_goals:
+            rows.append({"goals": True, "label": item.label})
+        elif item.key in form.fields:
+            entry = {"field": form[item.key], "texts": texts.get(item.standard_text)}
+            if item.side_by_side_in_form and rows and rows[-1].get("pair") and len(rows[-1]["items"]) < 2:
+                rows[-1]["items"].append(entry)
+            elif item.side_by_side_in_form:
+                rows.append({"pair": True, "items": [entry]})
+            else:
+                rows.append(entry)
+    return rows
+
+
 class DraftForm(forms.Form):
-    """Both parts of the law, handelingsdeel first; the goals are a formset beside it."""
+    """Every typed-in field of the plan's format (`plans.format`), handelingsdeel first; the goals are a
+    formset beside it."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    support_and_guidance = _text(
-        _("Ondersteuning en begeleiding"),
-        _("Welke ondersteuning en begeleiding geeft de school, hoe vaak en door wie. Geen diagnoses of "
-          "testuitslagen: die horen in het dossier."), rows=5,
-    )
-    deviates_from_regular_programme = forms.ChoiceField(
-        label=_("Wijkt het programma af van het reguliere programma?"), choices=YES_NO, initial="nee",
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        help_text=_("Ja als de leerling voor een of meer vakken een eigen leerlijn of een ander programma volgt."),
-    )
-    deviation_description = _text(
-        _("Hoe wijkt het programma af?"),
-        _("Voor welke vakken of onderdelen, en hoe. Leeg laten als het programma niet afwijkt."), rows=3,
-    )
-    uitstroom_option = forms.ModelChoiceField(
-        label=_("Verwachte uitstroombestemming"), queryset=UitstroomOption.objects.none(), required=False,
-        to_field_name="code", empty_label=_("— kies een bestemming —"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-        help_text=_("Waar gaat de leerling naar verwachting heen na deze school? Alleen bestemmingen die bij "
-                    "deze schoolsoort passen."),
-        error_messages={"invalid_choice": _("Kies een uitstroombestemming die bij deze schoolsoort past.")},
-    )
-    uitstroom_justification = _text(
-        _("Onderbouwing"),
-        _("Waarom deze bestemming past: resultaten, ontwikkeling en wat ouders en leerling zeggen. "
-          "Geen lijst met alle toetsscores."),
-    )
-    bevorderende_factoren = _text(
-        _("Bevorderende factoren"),
-        _("Wat helpt de leerling om het perspectief te halen? Bijvoorbeeld motivatie, steun thuis, sterke kanten."),
-        max_length=SHORT_TEXT, rows=3,
-    )
-    belemmerende_factoren = _text(
-        _("Belemmerende factoren"),
-        _("Wat maakt het de leerling moeilijker? Beschrijf het zakelijk, zonder oordeel."),
-        max_length=SHORT_TEXT, rows=3,
-    )
-    pupil_situation = _text(
-        _("Situatie van de leerling (optioneel)"),
-        _("Kort: wat gaat goed en wat is lastig. Geen medische details die niet nodig zijn."), rows=3,
-    )
-    support_needs = _text(
-        _("Ondersteuningsbehoeften (optioneel)"),
-        _("Wat heeft de leerling nodig om verder te komen? Schrijf het vanuit de leerling: 'Ik heb nodig…'."),
-        rows=3,
-    )
 
-    SERVICE_FIELDS = (
-        "support_and_guidance", "deviates_from_regular_programme", "deviation_description", "uitstroom_option",
-        "uitstroom_justification", "bevorderende_factoren", "belemmerende_factoren", "pupil_situation",
-        "support_needs",
-    )
-
-    def __init__(self, *args, school_type: str, **kwargs):
+    def __init__(self, *args, school_type: str, fmt: Format = CORE, **kwargs):
         super().__init__(*args, **kwargs)
+        self.format = fmt
+        for item in _form_fields(fmt):
+            self.fields[item.key] = form_field(item)
         self.fields["uitstroom_option"].queryset = UitstroomOption.objects.for_school_type(school_type)
         _describe(self)
 
+    def sections(self, texts: dict | None = None) -> list[dict]:
+        """The form's fields by part, in the order the page shows them, each with the standard texts it offers
+        (`texts`, by kind) and whether it stands beside its neighbour."""
+        out = []
+        for section in self.format.on_pages():
+            rows = form_rows(self, section.fields, texts)
+            if rows:
+                out.append({"anchor": section.anchor, "title": section.titles.get(FORM, ""),
+                            "intro": section.intros.get(FORM, ""), "rows": rows})
+        return out
+
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {name: data[name] for name in self.SERVICE_FIELDS}
-        changes["deviates_from_regular_programme"] = data["deviates_from_regular_programme"] == "ja"
+        changes = {}
+        for item in _form_fields(self.format):
+            changes[item.key] = data[item.key] == "ja" if item.kind == Kind.YES_NO else data[item.key]
         return changes
 
 
 class GoalForm(forms.Form):
-    uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    area = forms.CharField(
-        label=_("Gebied"), required=False, max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-        help_text=_("Eén woord of een paar: lezen, rekenen, werkhouding, sociaal."),
-        error_messages={"max_length": _("Het gebied is te lang: hoogstens %(limit_value)d tekens.")},
-    )
-    description = _text(
-        _("Doel"), _("Het doel in gewone woorden: wat kan de leerling straks? Eén doel per blok."),
-        max_length=SHORT_TEXT, rows=2,
-    )
-    approach = _text(_("Aanpak"), _("Hoe werken we aan dit doel? Concreet: wat, hoe vaak, hoe lang."),
-                     max_length=SHORT_TEXT, rows=3)
-    responsible = _text(_("Wie doet wat"), _("Wat doen de leerkracht, de ib'er, de ouders en de leerling?"),
-                        max_length=SHORT_TEXT, rows=2)
-    RESPONSIBLE_HELP = _("Wat doen de %(teacher)s, de %(ib)s, de ouders en de leerling?")
-    due_by = SensibleDateField(
-        label=_("Streefdatum"), required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        help_text=_("De datum waarop we kijken of het doel bereikt is."),
-        error_messages={"invalid": _("Vul een geldige datum in.")},
-    )
-    measured_by = _text(_("Hoe gemeten"), _("Waaraan zien we dat het doel bereikt is? Een toets, een observatie…"),
-                        max_length=SHORT_TEXT, rows=2)
+    """A goal's parts as `plans.format` declares them."""
 
-    def __init__(self, *args, lenient: bool = False, school_type: str = "", **kwargs):
+    uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    RESPONSIBLE_HELP = _("Wat doen de %(teacher)s, de %(ib)s, de ouders en de leerling?")
+
+    def __init__(self, *args, lenient: bool = False, school_type: str = "", fmt: Format = CORE, **kwargs):
         # Autosave is lenient: a new goal without its text yet waits instead of blocking the whole save.
         self.lenient = lenient
         self.pending = False
+        self.goal_keys = fmt.goal_keys
+        self.goal_fields = fmt.goal_fields
         super().__init__(*args, **kwargs)
+        for item in fmt.goal_fields:
+            self.fields[item.key] = form_field(item)
         if school_type:
             terms = terms_for(school_type)
             self.fields["responsible"].help_text = self.RESPONSIBLE_HELP % {"teacher": terms["teacher"],
                                                                             "ib": terms["ib"]}
         _describe(self)
 
+    def rows(self, texts: dict | None = None) -> list[dict]:
+        return form_rows(self, self.goal_fields, texts)
+
     @property
     def is_blank(self) -> bool:
         """A new goal block nobody typed in yet: skipped, not an error."""
         data = getattr(self, "cleaned_data", {})
-        return not data.get("uuid") and all(data.get(name) in (None, "") for name in GOAL_FIELDS)
+        return not data.get("uuid") and all(data.get(name) in (None, "") for name in self.goal_keys)
 
     def clean(self):
         data = super().clean()
@@ -238,7 +238,7 @@ class GoalForm(forms.Form):
 
     def goal(self) -> dict:
         data = self.cleaned_data
-        return {"uuid": data.get("uuid"), **{name: data.get(name) for name in GOAL_FIELDS}}
+        return {"uuid": data.get("uuid"), **{name: data.get(name) for name in self.goal_keys}}
 
 
 class BaseGoalFormSet(forms.BaseFormSet):

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
 
-from .draft import SHORT_TEXT, _describe, mark_invalid
+from ..format import SHORT_TEXT
 from ..models import Commissie, EvaluationDecision, GoalOutcome, StandardTextKind, goal_title
+from .draft import _describe, mark_invalid
 
 __all__ = ["CommissieForm", "EndForm", "EvaluationForm", "StandardTextForm", "mark_invalid"]
 

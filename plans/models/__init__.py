@@ -12,7 +12,6 @@ from .opp import (
     BASISONDERSTEUNING_SCHOOL_TYPES,
     COMMISSIE_SCHOOL_TYPES,
     EDITABLE_STATUSES,
-    GOAL_FIELDS,
     MAX_EVALUATION_CYCLE_MONTHS,
     Goal,
     Opp,
@@ -21,7 +20,6 @@ from .opp import (
     OppStatus,
     UitstroomOption,
     UitstroomOptionQuerySet,
-    goal_is_complete,
     goal_title,
     validate_school_type_list,
 )
@@ -37,11 +35,11 @@ from .versions import (
 )
 
 __all__ = [
-    "BASISONDERSTEUNING_SCHOOL_TYPES", "COMMISSIE_SCHOOL_TYPES", "EDITABLE_STATUSES", "GOAL_FIELDS",
+    "BASISONDERSTEUNING_SCHOOL_TYPES", "COMMISSIE_SCHOOL_TYPES", "EDITABLE_STATUSES",
     "MAX_EVALUATION_CYCLE_MONTHS",
     "Adoption", "AdoptionQuerySet", "AppendOnlyError", "CalendarFeed", "Commissie", "CommissieAdvice",
     "CommissieAdviceQuerySet", "Evaluation", "EvaluationDecision", "EvaluationOutcome", "EvaluationQuerySet", "Goal",
     "GoalOutcome", "LeaderDigest", "Opp", "OppKind", "OppQuerySet", "OppStatus", "OppVersion", "OppVersionQuerySet",
     "PdfRendering", "PdfStatus", "StandardText", "StandardTextKind", "StandardTextQuerySet", "UitstroomOption",
-    "UitstroomOptionQuerySet", "goal_is_complete", "goal_title", "validate_school_type_list",
+    "UitstroomOptionQuerySet", "goal_title", "validate_school_type_list",
 ]

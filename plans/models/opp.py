@@ -1,8 +1,7 @@
 """The OPP: the draft of both parts with its goals, and the configurable uitstroom destinations."""
 
 import uuid
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -264,22 +263,6 @@ class Opp(models.Model):
         return self.adoptions.order_by("-pk").first()
 
 
-# The parts of a goal; a goal counts for adoption when every one is filled in (`goal_is_complete`).
-GOAL_FIELDS = ("area", "description", "approach", "responsible", "due_by", "measured_by")
-
-
-def goal_is_complete(values: Mapping[str, Any]) -> bool:
-    """Every part of the goal filled in: text that is more than spaces, and a date. The one definition, for a
-    draft's goal (`Goal.is_complete`) and a frozen version's (the checklist's "volledig doel") alike."""
-    return all(_filled(values.get(name)) for name in GOAL_FIELDS)
-
-
-def _filled(value) -> bool:
-    if value is None:
-        return False
-    return bool(value.strip()) if isinstance(value, str) else True
-
-
 class Goal(models.Model):
     """A goal of the handelingsdeel."""
 
@@ -301,8 +284,6 @@ class Goal(models.Model):
         _("hoe gemeten"), blank=True, help_text=_("Waaraan zien we dat het doel bereikt is?"),
     )
 
-    COMPLETE_FIELDS = GOAL_FIELDS
-
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("doel")
@@ -317,7 +298,13 @@ class Goal(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        return goal_is_complete({name: getattr(self, name) for name in GOAL_FIELDS})
+        """Complete as the format defines it, the same definition the checklist applies to a frozen goal."""
+        from ..format import (  # the format imports the models: import it when asked
+            CORE,
+            goal_is_complete,
+        )
+
+        return goal_is_complete({name: getattr(self, name) for name in CORE.goal_keys})
 
 
 def goal_title(area: str, description: str) -> str:

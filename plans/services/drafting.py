@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.audit.actions import Action
 from schools.models import Enrolment, Pupil, School
 
-from ..content import GOAL_FIELDS, content_hash, snapshot
+from ..content import content_hash, same_content, snapshot
+from ..format import CORE, DRAFT_FIELDS, GOAL_FIELDS, Kind, Part
 from ..models import (
     BASISONDERSTEUNING_SCHOOL_TYPES,
     MAX_EVALUATION_CYCLE_MONTHS,
@@ -25,22 +26,9 @@ from ..models import (
 )
 from ._common import IB, ConflictError, PlanRuleError, audit, lock, require_role
 
-# The draft fields `save_draft` accepts, besides "goals".
-DRAFT_FIELDS = (
-    "kind",
-    "support_start_date",
-    "evaluation_cycle_months",
-    "pupil_situation",
-    "support_needs",
-    "support_and_guidance",
-    "deviates_from_regular_programme",
-    "deviation_description",
-    "uitstroom_option",
-    "uitstroom_justification",
-    "bevorderende_factoren",
-    "belemmerende_factoren",
-)
-CARRIED_FIELDS = ("support_and_guidance", "deviates_from_regular_programme", "deviation_description")
+# The draft fields `save_draft` accepts besides "goals" are `DRAFT_FIELDS` (plans.format); a new plan that
+# starts from a previous one takes over the handelingsdeel's own fields (not its goals: those are chosen).
+CARRIED_FIELDS = tuple(f for f in CORE.section(Part.HANDELINGSDEEL) if not f.is_goals)
 
 
 def check_kind(kind: str, school_type: str) -> None:
@@ -109,9 +97,9 @@ def _carry_over(opp: Opp, previous: Opp) -> int:
     """Copy the support and the still-relevant goals; a goal reached at the last evaluation stays behind."""
     source = previous.adopted_version.content if previous.adopted_version_id else snapshot(previous)
     part = source["handelingsdeel"]
-    for name in CARRIED_FIELDS:
-        setattr(opp, name, part[name])
-    opp.save(update_fields=[*CARRIED_FIELDS, "updated_at"])
+    for item in CARRIED_FIELDS:
+        setattr(opp, item.key, part.get(item.name, item.empty_value()))
+    opp.save(update_fields=[*(item.key for item in CARRIED_FIELDS), "updated_at"])
     last = previous.evaluations.order_by("-evaluated_on", "-pk").first()
     reached = (
         {str(u) for u in last.outcomes.filter(outcome=GoalOutcome.REACHED).values_list("goal_uuid", flat=True)}
@@ -119,7 +107,7 @@ def _carry_over(opp: Opp, previous: Opp) -> int:
     )
     goals = [
         Goal(opp=opp, order=index, due_by=None,
-             **{name: goal[name] or "" for name in GOAL_FIELDS if name != "due_by"})
+             **{f.key: goal.get(f.key) or "" for f in CORE.goal_fields if f.kind != Kind.DATE})
         for index, goal in enumerate(g for g in part["goals"] if g["uuid"] not in reached)
     ]
     Goal.objects.bulk_create(goals)
@@ -154,15 +142,17 @@ def _clean_goals(submitted) -> list[dict[str, Any]]:
         if unknown:
             raise ValueError(f"Unknown goal fields: {sorted(unknown)}")
         goal = {"uuid": str(item["uuid"]) if item.get("uuid") else None}
-        for name in GOAL_FIELDS:
-            value = item.get(name, None if name == "due_by" else "")
-            if name == "due_by" and isinstance(value, str):
-                value = datetime.date.fromisoformat(value) if value else None
-            elif name != "due_by":
+        for field in CORE.goal_fields:
+            value = item.get(field.key, field.empty_value())
+            if field.kind == Kind.DATE:
+                value = (datetime.date.fromisoformat(value) if value else None) if isinstance(value, str) else value
+            else:
                 value = (value or "").strip()
-            goal[name] = value
-        if len(goal["area"]) > 100:
-            raise PlanRuleError(_("Het gebied van een doel is te lang (hoogstens 100 tekens)."))
+            goal[field.key] = value
+        area = CORE.goal_field("area")
+        if area.max_length and len(goal["area"]) > area.max_length:
+            raise PlanRuleError(_("Het gebied van een doel is te lang (hoogstens %(n)d tekens).") % {
+                "n": area.max_length})
         goals.append(goal)
     return goals
 
@@ -175,25 +165,32 @@ def _clean(opp: Opp, changes: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         if name == "goals":
             clean[name] = _clean_goals(value)
-        elif name == "kind":
-            check_kind(value, opp.school_type)
-            clean[name] = value
         elif name == "evaluation_cycle_months":
             check_cycle(value)
             clean[name] = value
-        elif name == "uitstroom_option":
-            if isinstance(value, str) and value:
-                value = UitstroomOption.objects.filter(code=value).first() or value
-            if value is not None and not (isinstance(value, UitstroomOption) and value.fits(opp.school_type)):
-                raise PlanRuleError(_("Kies een uitstroombestemming die bij deze schoolsoort past."))
-            clean[name] = value
-        elif name in ("deviates_from_regular_programme",):
-            clean[name] = bool(value)
         elif name == "support_start_date":
             clean[name] = datetime.date.fromisoformat(value) if isinstance(value, str) and value else (value or None)
         else:
-            clean[name] = (value or "").strip()
+            clean[name] = _clean_value(opp, CORE.field(name).kind, name, value)
     return clean
+
+
+def _clean_value(opp: Opp, kind: str, name: str, value: Any) -> Any:
+    """One content field's value as the draft stores it, by what the field holds."""
+    if kind == Kind.CHOICE:
+        check_kind(value, opp.school_type)
+        return value
+    if kind == Kind.OPTION:
+        if isinstance(value, str) and value:
+            value = UitstroomOption.objects.filter(code=value).first() or value
+        if value is not None and not (isinstance(value, UitstroomOption) and value.fits(opp.school_type)):
+            raise PlanRuleError(_("Kies een uitstroombestemming die bij deze schoolsoort past."))
+        return value
+    if kind == Kind.YES_NO:
+        return bool(value)
+    if kind == Kind.DATE:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) and value else (value or None)
+    return (value or "").strip()
 
 
 def _differs(current: Any, submitted: Any, name: str) -> bool:
@@ -290,11 +287,12 @@ def freeze_version(*, user, opp: Opp, expected_revision: int, substantial_change
     content = snapshot(fresh)
     digest = content_hash(content)
     latest = fresh.latest_version
-    if latest is not None and latest.content_hash == digest:
+    if latest is not None and same_content(latest.content, content):
         if latest.pk == fresh.adopted_version_id:
             raise PlanRuleError(_("Er is niets veranderd ten opzichte van de geldende versie."))
         version = latest
-        audit(user, Action.OPP_VERSION_RESENT, fresh, version, number=version.number, content_hash=digest)
+        audit(user, Action.OPP_VERSION_RESENT, fresh, version, number=version.number,
+              content_hash=version.content_hash)
     else:
         substantial = None
         if fresh.needs_commissie_advice and latest is not None:

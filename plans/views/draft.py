@@ -24,9 +24,11 @@ from opp_portal.views import refused
 from schools.models import Enrolment, Pupil, Role, School
 
 from .. import services
-from ..content import GOAL_FIELDS, snapshot
+from ..content import snapshot
 from ..deadlines import marks_for, start_counts_from_enrolment
+from ..format import CORE, Kind
 from ..forms import AdjustForm, DraftForm, StartPlanForm, goal_formset, kind_label, mark_invalid
+from ..forms.draft import FORM_KINDS
 from ..models import Opp, OppKind, OppStatus, StandardText, StandardTextKind, UitstroomOption
 from ..requirements import judge
 from ..sending import send_url
@@ -162,18 +164,17 @@ def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
 # --- the draft ----------------------------------------------------------------------------------------------
 
 def _initial(opp: Opp) -> dict:
-    return {
-        "revision": opp.revision,
-        "support_and_guidance": opp.support_and_guidance,
-        "deviates_from_regular_programme": "ja" if opp.deviates_from_regular_programme else "nee",
-        "deviation_description": opp.deviation_description,
-        "uitstroom_option": opp.uitstroom_option.code if opp.uitstroom_option else None,
-        "uitstroom_justification": opp.uitstroom_justification,
-        "bevorderende_factoren": opp.bevorderende_factoren,
-        "belemmerende_factoren": opp.belemmerende_factoren,
-        "pupil_situation": opp.pupil_situation,
-        "support_needs": opp.support_needs,
-    }
+    """The draft as the form shows it: every field the format declares, in the form's terms."""
+    initial: dict = {"revision": opp.revision}
+    for item in CORE.fields:
+        if item.kind in FORM_KINDS:
+            value = getattr(opp, item.key, item.empty_value())
+            if item.kind == Kind.YES_NO:
+                value = "ja" if value else "nee"
+            elif item.kind == Kind.OPTION:
+                value = value.code if value else None
+            initial[item.key] = value
+    return initial
 
 
 def _standard_texts(user, opp: Opp) -> dict[str, list]:
@@ -199,8 +200,6 @@ def _read_content(opp: Opp, roles) -> dict:
     elif opp.status == OppStatus.BEEINDIGD:
         version = opp.adopted_version or latest
     content = version.content if version is not None else snapshot(opp)
-    goals = [{**g, "due_by": datetime.date.fromisoformat(g["due_by"]) if g.get("due_by") else None}
-             for g in content["handelingsdeel"]["goals"]]
     if version is None:
         label = _("Concept: nog niet vastgelegd of voorgelegd.")
     elif version.pk == opp.adopted_version_id and opp.status == OppStatus.BEEINDIGD:
@@ -213,8 +212,8 @@ def _read_content(opp: Opp, roles) -> dict:
     else:
         label = _("Versie %(n)s, voorgelegd op %(day)s; nog niet vastgesteld.") % {
             "n": version.number, "day": date_format(timezone.localtime(version.created_at).date(), "j F Y")}
-    return {"version": version, "content": content, "goals": goals, "label": label,
-            "handelingsdeel": content["handelingsdeel"], "uitstroom": content["uitstroomperspectief"]}
+    # The template lays the content out as the plan's format declares it (`content|reading:"staff"`).
+    return {"version": version, "content": content, "label": label}
 
 
 def _adoption_offer(opp: Opp, roles, checklist_data: dict) -> dict | None:
@@ -388,18 +387,12 @@ def _show(value) -> str:
     return str(value)
 
 
-GOAL_LABELS = {
-    "area": "Gebied", "description": "Doel", "approach": "Aanpak", "responsible": "Wie doet wat",
-    "due_by": "Streefdatum", "measured_by": "Hoe gemeten",
-}
-
-
 def _show_goal(number: int, goal: dict) -> str:
     lines = [_("Doel %(n)s") % {"n": number}]
-    for name in GOAL_FIELDS:
-        value = goal.get(name)
+    for item in CORE.goal_fields:
+        value = goal.get(item.key)
         if value not in (None, ""):
-            lines.append(f"{_(GOAL_LABELS[name])}: {_show(value)}")
+            lines.append(f"{item.label}: {_show(value)}")
     return "\n".join(lines)
 
 

@@ -23,6 +23,8 @@ from schools.models import Role
 from .. import services
 from ..content import snapshot
 from ..diff import describe_changes
+from ..format import COMPARE, CORE, Format, Kind, Section
+from ..format.fields import Field
 from ..forms import CommissieForm, EndForm, EvaluationForm, mark_invalid
 from ..models import (
     Adoption,
@@ -284,71 +286,61 @@ def _due(value) -> str:
     return _day(datetime.date.fromisoformat(value)) if value else ""
 
 
-FIELDS = (
-    (_("Plan"), None, "kind", _("Soort plan")),
-    (_("Situatie"), None, "pupil_situation", _("Situatie van de leerling")),
-    (_("Situatie"), None, "support_needs", _("Ondersteuningsbehoeften")),
-    (_("Handelingsdeel"), "handelingsdeel", "support_and_guidance", _("Ondersteuning en begeleiding")),
-    (_("Handelingsdeel"), "handelingsdeel", "deviates_from_regular_programme", _("Wijkt af van het reguliere programma")),
-    (_("Handelingsdeel"), "handelingsdeel", "deviation_description", _("Hoe het programma afwijkt")),
-)
-UITSTROOM_FIELDS = (
-    ("destination_label", _("Verwachte uitstroombestemming")),
-    ("justification", _("Onderbouwing")),
-    ("bevorderende_factoren", _("Bevorderende factoren")),
-    ("belemmerende_factoren", _("Belemmerende factoren")),
-)
-GOAL_LABELS = (
-    ("area", _("Gebied")), ("description", _("Doel")), ("approach", _("Aanpak")), ("responsible", _("Wie doet wat")),
-    ("due_by", _("Streefdatum")), ("measured_by", _("Hoe gemeten")),
-)
-
-
-def _goal_value(goal: dict, name: str) -> str:
-    return _due(goal.get(name)) if name == "due_by" else _text(goal.get(name))
+def _goal_value(goal: dict, item: Field) -> str:
+    return _due(goal.get(item.key)) if item.kind == Kind.DATE else _text(goal.get(item.key))
 
 
 def _goal_summary(goal: dict) -> str:
-    return "\n".join(f"{label}: {_goal_value(goal, name)}" for name, label in GOAL_LABELS if goal.get(name))
+    return "\n".join(f"{item.label}: {_goal_value(goal, item)}" for item in CORE.goal_fields if goal.get(item.key))
 
 
-def side_by_side(old: dict, new: dict) -> list[dict]:
-    """Every field that differs, with its section, its label and both texts."""
-    from ..forms import KIND_LABELS
+def _shown(section: Section, content: dict, item: Field) -> str:
+    """A field of a frozen content as the side-by-side shows it: an option by its label, a choice by its name."""
+    part = section.part_of(content)
+    if item.kind == Kind.OPTION:
+        return _text(part.get(f"{item.name}_label"))
+    value = part.get(item.name)
+    if item.kind == Kind.CHOICE:
+        return _text(str(item.choices.get(value, value)) if value is not None else None)
+    if item.kind == Kind.DATE:
+        return _due(value)
+    return _text(value)
 
+
+def side_by_side(old: dict, new: dict, fmt: Format = CORE) -> list[dict]:
+    """Every field that differs, with its section, its label and both texts, in the order `fmt` declares them."""
     rows = []
 
     def add(section, label, before, after):
         if (before or "").strip() != (after or "").strip():
             rows.append({"section": section, "label": label, "old": before, "new": after})
 
-    for section, part, name, label in FIELDS:
-        before = (old[part] if part else old).get(name)
-        after = (new[part] if part else new).get(name)
-        if name == "kind":
-            before, after = str(KIND_LABELS.get(before, before)), str(KIND_LABELS.get(after, after))
-        add(section, label, _text(before), _text(after))
+    for section in fmt.sections:
+        for item in section:
+            if item.is_goals:
+                _goal_rows(add, section.part_of(old).get(item.name) or [], section.part_of(new).get(item.name) or [])
+            else:
+                add(section.titles.get(COMPARE, ""), item.label_in_comparison, _shown(section, old, item),
+                    _shown(section, new, item))
+    return rows
 
-    old_goals = {g["uuid"]: g for g in old["handelingsdeel"]["goals"]}
-    new_goals = {g["uuid"]: g for g in new["handelingsdeel"]["goals"]}
-    for goal in new["handelingsdeel"]["goals"]:
+
+def _goal_rows(add, old: list[dict], new: list[dict]) -> None:
+    old_goals = {g["uuid"]: g for g in old}
+    new_goals = {g["uuid"]: g for g in new}
+    for goal in new:
         title = goal_title(goal["area"] or "", goal["description"] or "")
         before = old_goals.get(goal["uuid"])
         section = _("Doel '%(goal)s'") % {"goal": title}
         if before is None:
             add(section, _("Nieuw doel"), "", _goal_summary(goal))
             continue
-        for name, label in GOAL_LABELS:
-            add(section, label, _goal_value(before, name), _goal_value(goal, name))
-    for goal in old["handelingsdeel"]["goals"]:
+        for item in CORE.goal_fields:
+            add(section, item.label, _goal_value(before, item), _goal_value(goal, item))
+    for goal in old:
         if goal["uuid"] not in new_goals:
             title = goal_title(goal["area"] or "", goal["description"] or "")
             add(_("Doel '%(goal)s'") % {"goal": title}, _("Verwijderd doel"), _goal_summary(goal), "")
-
-    for name, label in UITSTROOM_FIELDS:
-        add(_("Uitstroomperspectief"), label, _text(old["uitstroomperspectief"].get(name)),
-            _text(new["uitstroomperspectief"].get(name)))
-    return rows
 
 
 def compare_url(opp, old: OppVersion, new: OppVersion | None) -> str:
