@@ -7,6 +7,7 @@ this module turns them into rows grouped per ib.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -61,7 +62,7 @@ class Row:
 
 @dataclass
 class IbGroup:
-    ib: object  # a User, or None when the plan's author is unknown
+    ib: Any  # a User, or None when the plan's author is unknown
     rows: list[Row] = field(default_factory=list)
     unknown_label: str = ""
 
@@ -109,14 +110,14 @@ def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days:
 
 def _no_term(opp: Opp) -> str:
     if opp.adopted_version_id:
-        return _("geen termijn: de geldende versie blijft van kracht")
+        return str(_("geen termijn: de geldende versie blijft van kracht"))
     if opp.kind == OppKind.BASISONDERSTEUNING:
-        return _("geen termijn (intern plan)")
-    return _("geen termijn")
+        return str(_("geen termijn (intern plan)"))
+    return str(_("geen termijn"))
 
 
 def _sent_row(opp: Opp, today: datetime.date, *, text: str = "", urgency: str = "") -> Row:
-    sent = timezone.localtime(opp.sent_version_at).date()
+    sent = timezone.localtime(opp.sent_version_at).date()  # type: ignore[attr-defined]  (with_sent_at)
     days = (today - sent).days
     if not text and days <= 0:
         text = str(_("vandaag voorgelegd"))
@@ -154,8 +155,8 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
     ]
     settled = {row.opp.pk for row in ready} | set(by_pk)
     adoptions = [
-        _deadline_row(opp, due_from_start(opp.adoption_start), today, ADOPTION_WARNING_DAYS)
-        for opp in adoptions_due(rows, today=today)
+        _deadline_row(opp, adopt_by, today, ADOPTION_WARNING_DAYS)
+        for opp in adoptions_due(rows, today=today) if (adopt_by := due_from_start(opp.adoption_start)) is not None
     ]
     evaluations = [
         _deadline_row(opp, opp.next_evaluation_due, today, EVALUATION_WARNING_DAYS)
@@ -172,9 +173,9 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
     if with_drafts:
         due = {opp.pk: opp for opp in adoption_deadlines(rows.filter(status__in=EDITABLE_STATUSES))}
         for opp in rows.filter(status__in=EDITABLE_STATUSES).order_by("created_at", "pk"):
-            start = getattr(due.get(opp.pk), "adoption_start", None)
-            if start is not None:
-                drafts.append(_deadline_row(opp, due_from_start(start), today, ADOPTION_WARNING_DAYS))
+            day = due_from_start(getattr(due.get(opp.pk), "adoption_start", None))
+            if day is not None:
+                drafts.append(_deadline_row(opp, day, today, ADOPTION_WARNING_DAYS))
             else:  # say why there is no term, rather than repeat the status
                 drafts.append(Row(opp=opp, day=None, days=None, text=str(_no_term(opp)), urgency=""))
     return Lists(ready=ready, objections=objections, adoptions=adoptions, evaluations=evaluations,

@@ -26,13 +26,13 @@ from django.utils import timezone
 from opp_portal.questions import Question
 from schools.models import Enrolment, School
 
-from .deadlines import EVALUATION_WARNING_DAYS, due_from_start, with_adoption_start
-from .models import Opp, OppStatus, OppVersion
+from .deadlines import EVALUATION_WARNING_DAYS, with_adoption_start
+from .models import Opp, OppQuerySet, OppStatus, OppVersion
 from .requirements import ready_to_adopt
 
 __all__ = [
     "HEARING_STATUSES", "INSTEMMING_WAITING_DAYS", "MISSING_HEARING", "OBJECTIONS", "adoption_deadlines",
-    "adoption_due_from_start", "adoptions_due", "evaluation_deadlines", "evaluations_due", "objection_rows",
+    "adoptions_due", "evaluation_deadlines", "evaluations_due", "objection_rows",
     "overview_plans", "ready_keys", "ready_to_adopt", "waiting_for_instemming", "with_row_data", "with_sent_at",
     "without_hearing",
 ]
@@ -61,7 +61,7 @@ def overview_plans(user, school: School) -> QuerySet:
 
 # --- rule 7: adoption within six weeks -------------------------------------------------------------------
 
-def adoption_deadlines(plans: QuerySet) -> QuerySet:
+def adoption_deadlines(plans: OppQuerySet) -> QuerySet:
     """Plans not yet adopted and not ended that have a rule-7 deadline, earliest first."""
     return (
         with_adoption_start(plans.filter(adopted_on__isnull=True, ended_on__isnull=True).not_ended())
@@ -75,12 +75,9 @@ def adoptions_due(plans: QuerySet, *, today: datetime.date | None = None) -> Que
     return adoption_deadlines(plans).filter(adoption_start__lte=_today(today))
 
 
-adoption_due_from_start = due_from_start
-
-
 # --- rule 8: evaluation at least once a year ---------------------------------------------------------------
 
-def evaluation_deadlines(plans: QuerySet) -> QuerySet:
+def evaluation_deadlines(plans: OppQuerySet) -> QuerySet:
     """Running plans with a next evaluation date, earliest first."""
     return plans.running().filter(next_evaluation_due__isnull=False).order_by("next_evaluation_due", "pk")
 
