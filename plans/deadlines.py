@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from schools.models import Enrolment, SchoolType
 
-from .models import Opp, OppKind
+from .models import Opp, OppKind, OppQuerySet
 
 ADOPTION_WINDOW = datetime.timedelta(weeks=6)
 # The portal warns this long before a deadline falls due, and flags it after.
@@ -41,7 +41,7 @@ def _day(field: str):
 
 # --- rule 7: the one implementation --------------------------------------------------------------------------
 
-def with_adoption_start(plans: QuerySet) -> QuerySet:
+def with_adoption_start(plans: OppQuerySet) -> OppQuerySet:
     """Annotate `adoption_start`, the day rule 7's six weeks start (NULL: no legal deadline), and
     `enrolled_on`, the enrolment the plan belongs to.
 

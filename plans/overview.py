@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +20,7 @@ from .deadlines import (
     due_from_start,
     mark,
 )
-from .models import EDITABLE_STATUSES, Opp, OppKind
+from .models import EDITABLE_STATUSES, Opp, OppKind, OppQuerySet
 from .selectors import (  # noqa: F401  (overview_plans and ready_to_adopt re-exported for the pages and tests)
     INSTEMMING_WAITING_DAYS,
     adoption_deadlines,
@@ -117,7 +116,7 @@ def _no_term(opp: Opp) -> str:
 
 
 def _sent_row(opp: Opp, today: datetime.date, *, text: str = "", urgency: str = "") -> Row:
-    sent = timezone.localtime(opp.sent_version_at).date()  # type: ignore[attr-defined]  (with_sent_at)
+    sent = timezone.localtime(opp.sent_version_at).date()  # type: ignore[attr-defined]  # annotated by with_sent_at
     days = (today - sent).days
     if not text and days <= 0:
         text = str(_("vandaag voorgelegd"))
@@ -138,7 +137,7 @@ class Lists:
     drafts: list[Row] = field(default_factory=list)
 
 
-def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: datetime.datetime | None = None,
+def build_lists(plans: OppQuerySet, *, today: datetime.date | None = None, now: datetime.datetime | None = None,
                 waiting_days: int = INSTEMMING_WAITING_DAYS, with_drafts: bool = False) -> Lists:
     today = _today(today)
     now = now or timezone.now()
@@ -182,7 +181,7 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
                  waiting=waiting, hearing=hearing, drafts=drafts)
 
 
-def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
+def build_sections(plans: OppQuerySet, *, today: datetime.date | None = None,
                    now: datetime.datetime | None = None) -> list[Section]:
     """The school leader's sections for `plans` (already limited to what the user may see)."""
     lists = build_lists(plans, today=today, now=now)
@@ -208,7 +207,7 @@ def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
     ]
 
 
-def build_ib_sections(plans: QuerySet, *, today: datetime.date | None = None) -> list[Section]:
+def build_ib_sections(plans: OppQuerySet, *, today: datetime.date | None = None) -> list[Section]:
     """The ib's own list: plans in preparation, objections, ready, everything waiting, evaluations, hearings."""
     lists = build_lists(plans, today=today, waiting_days=0, with_drafts=True)
     return [

@@ -102,7 +102,7 @@ class ExportBatch(models.Model):
 
     @property
     def scope_code(self) -> str:
-        return self.school.code if self.school_id else "bestuur"
+        return self.school.code if self.school is not None else "bestuur"
 
     @property
     def file_stem(self) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.datefields import SensibleDateField
 
 from .identifiers import validate_bsn, validate_onderwijsnummer
-from .models import Enrolment, Guardianship, Pupil, School
+from .models import Enrolment, Pupil, Relationship, School
 
 
 class DateInput(forms.DateInput):
@@ -136,7 +136,7 @@ class GuardianForm(forms.Form):
         help_text=_("Hierop ontvangt de ouder verzoeken om instemming en de inlogcode."),
     )
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
-    relationship = forms.ChoiceField(label=_("Relatie tot de leerling"), choices=Guardianship._meta.get_field("relationship").choices)
+    relationship = forms.ChoiceField(label=_("Relatie tot de leerling"), choices=Relationship.choices)
     has_gezag = forms.BooleanField(
         label=_("Heeft gezag"), required=False, initial=True,
         help_text=_("Alleen ouders met gezag beslissen over instemming met het handelingsdeel."),

@@ -48,7 +48,7 @@ def version_of(*objs: models.Model) -> str:
 def _check_version(expected: str | None, *objs: models.Model) -> None:
     if expected is None:
         return
-    fresh = [type(obj).objects.select_for_update().get(pk=obj.pk) for obj in objs]
+    fresh = [type(obj)._default_manager.select_for_update().get(pk=obj.pk) for obj in objs]
     if version_of(*fresh) != expected:
         raise Conflict
 

@@ -107,7 +107,7 @@ def start_draft(
 
 def _carry_over(opp: Opp, previous: Opp) -> int:
     """Copy the support and the still-relevant goals; a goal reached at the last evaluation stays behind."""
-    source = previous.adopted_version.content if previous.adopted_version_id else snapshot(previous)
+    source = previous.adopted_version.content if previous.adopted_version is not None else snapshot(previous)
     part = source["handelingsdeel"]
     for name in CARRIED_FIELDS:
         setattr(opp, name, part[name])
@@ -161,7 +161,7 @@ def _clean_goals(submitted) -> list[dict[str, Any]]:
             elif name != "due_by":
                 value = (value or "").strip()
             goal[name] = value
-        if len(goal["area"]) > 100:
+        if len(goal["area"] or "") > 100:
             raise PlanRuleError(_("Het gebied van een doel is te lang (hoogstens 100 tekens)."))
         goals.append(goal)
     return goals

@@ -20,6 +20,7 @@ natural keys so a rerun adds nothing, and reports with `ctx.tally(...)`.
 import datetime
 import time
 from collections.abc import Callable
+from io import TextIOBase
 from typing import TextIO
 
 from django.db import transaction
@@ -41,7 +42,7 @@ DEMO_STEPS: Answers[Step] = Answers(
     "schools.demo_steps", doc="Steps run after the schools step, in the order the apps answered (plans, consent).")
 
 
-def seed(*, stdout: TextIO | None = None, today: datetime.date | None = None) -> DemoContext:
+def seed(*, stdout: TextIO | TextIOBase | None = None, today: datetime.date | None = None) -> DemoContext:
     started = time.monotonic()
     today = today or timezone.localdate()
     ctx = DemoContext(today=today, dataset=dataset.build(today), stdout=stdout)

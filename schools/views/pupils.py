@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.http import HtmxHttpRequest
 from opp_portal.errors import field_of, show_on_form
 
 from .. import services, transfers
@@ -57,7 +60,7 @@ def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     schools = School.objects.visible_to(user).order_by("name")
     form = PupilSearchForm(request.GET or None, schools=schools)
@@ -270,7 +273,8 @@ def _enrolment_data(data: dict) -> services.EnrolmentData:
 
 def _guardian_data(data: dict) -> services.GuardianData:
     names = services.GuardianData.__dataclass_fields__
-    return services.GuardianData(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in names})
+    fields: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in names}
+    return services.GuardianData(**fields)
 
 
 def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
