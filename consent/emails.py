@@ -160,7 +160,7 @@ def _school_of(pupil: Pupil, user: User | None) -> str:
     return first.school.name if first else PORTAL_NAME
 
 
-# --- to the school -----------------------------------------------------------------------------------------------------
+# --- to the school ---------------------------------------------------------------------------------------------
 
 def _school_link(opp) -> str:
     return portal_url(reverse("consent:school", kwargs={"opp_uuid": opp.uuid}))

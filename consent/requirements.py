@@ -361,7 +361,8 @@ def objections(plans: QuerySet) -> list[dict]:
         .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
     )
     return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],
-             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"], "key": f"objection:{r['uuid']}"}
+             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"],
+             "key": f"objection:{r['uuid']}"}
             for r in rows]
 
 

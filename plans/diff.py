@@ -15,7 +15,8 @@ _TEXT_FIELDS = (
     ("support_needs", None, N_("Wat uw kind nodig heeft (de ondersteuningsbehoeften) is anders beschreven.")),
     ("support_and_guidance", "handelingsdeel", N_("De ondersteuning en begeleiding die de school geeft is veranderd.")),
     ("justification", "uitstroomperspectief", N_("De onderbouwing van het uitstroomperspectief is veranderd.")),
-    ("bevorderende_factoren", "uitstroomperspectief", N_("De bevorderende factoren (wat uw kind helpt) zijn veranderd.")),
+    ("bevorderende_factoren", "uitstroomperspectief",
+     N_("De bevorderende factoren (wat uw kind helpt) zijn veranderd.")),
     ("belemmerende_factoren", "uitstroomperspectief",
      N_("De belemmerende factoren (wat het uw kind moeilijker maakt) zijn veranderd.")),
 )

@@ -493,7 +493,8 @@ for _key, _label, _order in CONSENT_KEYS:
 
 
 __all__ = [
-    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps",
+    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status",
+    "Window", "blocking_gaps",
     "checklist", "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "registered", "window",
     "with_judged_version",
 ]

@@ -116,7 +116,8 @@ class EnrolmentForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=self._get_validation_exclusions())
         except forms.ValidationError:
             self.add_error(
-                "sequence_number", _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
+                "sequence_number",
+                _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling."),
             )
 
     def clean(self):
@@ -157,7 +158,8 @@ class PupilSearchForm(forms.Form):
         help_text=_("Naam, groep of klas, BSN of onderwijsnummer"),
     )
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"), to_field_name="uuid"
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"),
+        to_field_name="uuid",
     )
     left = forms.BooleanField(label=_("Ook uitgeschreven leerlingen"), required=False)
 

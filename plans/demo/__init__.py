@@ -241,9 +241,10 @@ class PlanMaker:
     def adjust(self, opp: Opp, *, days_ago: int) -> Opp:
         """After an evaluation that decided to adjust: a changed goal and one more hour of support."""
         opp.refresh_from_db()
-        goals: list[dict[str, Any]] = [{"uuid": str(g.uuid), "area": g.area, "description": g.description, "approach": g.approach,
-                  "responsible": g.responsible, "due_by": g.due_by, "measured_by": g.measured_by}
-                 for g in opp.goals.order_by("order", "pk")]
+        goals: list[dict[str, Any]] = [
+            {"uuid": str(g.uuid), "area": g.area, "description": g.description, "approach": g.approach,
+             "responsible": g.responsible, "due_by": g.due_by, "measured_by": g.measured_by}
+            for g in opp.goals.order_by("order", "pk")]
         goals[0]["description"] = goals[0]["description"].rstrip(".") + ", ook in een drukke klas."
         goals[0]["due_by"] = self.clock.day(days_ago) + datetime.timedelta(days=180)
         support = opp.support_and_guidance + " Vanaf nu ook één uur per week begeleiding in de middag."

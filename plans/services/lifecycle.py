@@ -228,7 +228,8 @@ def record_evaluation(
     )
     EvaluationOutcome.objects.bulk_create(
         EvaluationOutcome(
-            evaluation=evaluation, goal_uuid=uuid, goal_title=goal_title(goals[uuid]["area"], goals[uuid]["description"]),
+            evaluation=evaluation, goal_uuid=uuid,
+            goal_title=goal_title(goals[uuid]["area"], goals[uuid]["description"]),
             outcome=outcome, note=(note or "").strip(),
         )
         for uuid, (outcome, note) in given.items()
@@ -276,6 +277,6 @@ def record_commissie_advice(
         opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
         recorded_by=user,
     )
-    audit(user, Action.OPP_COMMISSIE_ADVICE_RECORDED, fresh, item, commissie=commissie, advised_on=advised_on.isoformat(),
-          version=version.number)
+    audit(user, Action.OPP_COMMISSIE_ADVICE_RECORDED, fresh, item, commissie=commissie,
+          advised_on=advised_on.isoformat(), version=version.number)
     return item

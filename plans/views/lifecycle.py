@@ -219,7 +219,7 @@ def _versions(user, opp) -> list[OppVersion]:
 
 def _adoptions(opp) -> dict[int, datetime.date]:
     """Version number → the day it was adopted (every adoption, not only the last)."""
-    return {number: day for number, day in Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on")}
+    return dict(Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on"))
 
 
 @login_required
@@ -289,7 +289,8 @@ FIELDS = (
     (_("Situatie"), None, "pupil_situation", _("Situatie van de leerling")),
     (_("Situatie"), None, "support_needs", _("Ondersteuningsbehoeften")),
     (_("Handelingsdeel"), "handelingsdeel", "support_and_guidance", _("Ondersteuning en begeleiding")),
-    (_("Handelingsdeel"), "handelingsdeel", "deviates_from_regular_programme", _("Wijkt af van het reguliere programma")),
+    (_("Handelingsdeel"), "handelingsdeel", "deviates_from_regular_programme",
+     _("Wijkt af van het reguliere programma")),
     (_("Handelingsdeel"), "handelingsdeel", "deviation_description", _("Hoe het programma afwijkt")),
 )
 UITSTROOM_FIELDS = (

@@ -72,7 +72,8 @@ def summary(ctx: DemoContext, *, seconds: float | None = None) -> str:
     if not ctx.changed:
         lines.append("Niets gewijzigd: alles was er al.")
     for label, total in ctx.totals.items():
-        extra = [f"{n} nieuw" for n in [ctx.created[label]] if n] + [f"{n} bijgewerkt" for n in [ctx.updated[label]] if n]
+        extra = ([f"{n} nieuw" for n in [ctx.created[label]] if n]
+                 + [f"{n} bijgewerkt" for n in [ctx.updated[label]] if n])
         lines.append(f"  {label:<24}{total:>5}" + (f"  ({', '.join(extra)})" if extra else ""))
     lines += ["", f"Demo-accounts (wachtwoord: {DEMO_PASSWORD}):"]
     width = max(len(email) for email in ctx.accounts) + 2

@@ -95,7 +95,8 @@ def _accounts(ctx: DemoContext) -> None:
     memberships = 0
     for spec in ACCOUNTS:
         if spec.role == "parent":
-            children = [pupils[link.pupil] for link in ctx.dataset.links if link.guardian == spec.email and link.has_gezag]
+            children = [pupils[link.pupil] for link in ctx.dataset.links
+                        if link.guardian == spec.email and link.has_gezag]
             where = ", ".join(f"{_name(c)} ({c.school}, groep {c.group})" for c in children)
             ctx.ensure_account(spec, role=str(Role.PARENT.label), where=where)
             continue
@@ -179,7 +180,8 @@ def _guardianships(ctx: DemoContext, pupil_ids: dict[str, int], guardian_ids: di
                                     has_gezag=link.has_gezag))
         elif link.guardian in ctx.accounts and have[key][1:] != (link.relationship, link.has_gezag):
             # The demo parents reach exactly the children the README names.
-            Guardianship.objects.filter(pk=have[key][0]).update(relationship=link.relationship, has_gezag=link.has_gezag)
+            Guardianship.objects.filter(pk=have[key][0]).update(relationship=link.relationship,
+                                                                has_gezag=link.has_gezag)
             updated += 1
     Guardianship.objects.bulk_create(new)
     ctx.tally("gezagsrelaties", total=len(links), created=len(new), updated=updated)

@@ -85,7 +85,8 @@ class Membership(models.Model):
     )
     # A teacher reads the pupils of the groups they teach; empty means none.
     groups = models.CharField(
-        _("groepen/klassen"), max_length=200, blank=True, help_text=_("Gescheiden door komma's, alleen voor leerkrachten.")
+        _("groepen/klassen"), max_length=200, blank=True,
+        help_text=_("Gescheiden door komma's, alleen voor leerkrachten."),
     )
 
     class Meta:
@@ -93,14 +94,16 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_role_matches_organisation",
                 condition=(
-                    Q(role__in=["ib", "teacher", "school_leader"], school__isnull=False, board__isnull=True, swv__isnull=True)
+                    Q(role__in=["ib", "teacher", "school_leader"], school__isnull=False, board__isnull=True,
+                      swv__isnull=True)
                     | Q(role="board_admin", school__isnull=True, board__isnull=False, swv__isnull=True)
                     | Q(role="swv", school__isnull=True, board__isnull=True, swv__isnull=False)
                 ),
             ),
             # One constraint per kind of organisation: NULLs never collide in a plain unique index.
             models.UniqueConstraint(
-                fields=["user", "role", "school"], condition=Q(school__isnull=False), name="membership_unique_school_role"
+                fields=["user", "role", "school"], condition=Q(school__isnull=False),
+                name="membership_unique_school_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "board"], condition=Q(board__isnull=False), name="membership_unique_board_role"

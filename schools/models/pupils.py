@@ -244,7 +244,8 @@ class Relationship(models.TextChoices):
 class Guardianship(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
-    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices,
+                                    default=Relationship.PARENT)
     has_gezag = models.BooleanField(
         _("heeft gezag"), default=True, help_text=_("Alleen ouders met gezag beslissen over instemming.")
     )

@@ -82,7 +82,8 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
     pupils = pupils.prefetch_related(
-        Prefetch("enrolments", queryset=enrolments.select_related("school").order_by("-enrolment_date"), to_attr="shown_enrolments")
+        Prefetch("enrolments", queryset=enrolments.select_related("school").order_by("-enrolment_date"),
+                 to_attr="shown_enrolments")
     ).order_by("last_name", "first_name", "pk")
     page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
@@ -149,7 +150,8 @@ CONFLICT_MESSAGE = _lazy(
     "hieronder staan uw invoer en de melding; controleer alles en sla opnieuw op."
 )
 NOT_SAVED_MESSAGE = _lazy(
-    "De gegevens konden niet worden opgeslagen, omdat ze intussen elders zijn gewijzigd. Controleer ze en probeer het opnieuw."
+    "De gegevens konden niet worden opgeslagen, omdat ze intussen elders zijn gewijzigd. "
+    "Controleer ze en probeer het opnieuw."
 )
 
 
@@ -283,7 +285,8 @@ def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
 
 
 def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
-    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil, guardian__uuid=guardian_uuid)
+    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil,
+                             guardian__uuid=guardian_uuid)
 
 
 @login_required
@@ -299,7 +302,8 @@ def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
         else:
             messages.success(request, _("De ouder/verzorger is toegevoegd."))
             return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
-    return render(request, "schools/guardian_form.html", {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
+    return render(request, "schools/guardian_form.html",
+                  {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
 
 
 @login_required
