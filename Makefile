@@ -1,4 +1,4 @@
-# Two commands: `make run` (demo on SQLite, no other service) and `make test`.
+# Two commands: `make run` (demo on SQLite, no other service) and `make test`; `make lint` checks the code.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # manage.py defaults to the production settings; the demo targets ask for the demo settings explicitly.
 DEMO := DJANGO_SETTINGS_MODULE=opp_portal.settings.local
 
-.PHONY: run test migrate demo clean bench
+.PHONY: run test lint migrate demo clean bench
 
 $(STAMP): pyproject.toml
 	@PYTHON="$$(scripts/find-python)" || exit 1; \
@@ -28,6 +28,12 @@ run: demo
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The checks that keep the code's shape (docs/architecture.md): ruff (pyflakes, pycodestyle, import order, Django
+# rules) and mypy with django-stubs. `.ci/run` runs them before the tests.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The benchmark (bench/README.md): `make bench` (about 17 minutes) or `make bench QUICK=1` (3-5 minutes).
 bench: $(STAMP)

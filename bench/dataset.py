@@ -206,7 +206,8 @@ class Grower:
                                         f"{self.rng.choice(texts.LAST_NAMES)}", password=UNUSABLE_PASSWORD)
             for email, _role, _org in specs
         ])
-        Membership.objects.bulk_create([Membership(user=u, role=role, **org) for u, (_e, role, org) in zip(users, specs)])
+        Membership.objects.bulk_create([Membership(user=u, role=role, **org)
+                                        for u, (_e, role, org) in zip(users, specs)])
 
     def delivery_batch(self, board: Board) -> int:
         """A delivered full export: the periods it carried are what DUO has, as after a year of use."""

@@ -1,6 +1,6 @@
 """The rows of one plan's history, as the services would have left them: the draft and its goals, OOGO, the
-pupil's hearing, the commissie's advice (so, vso), the frozen version, instemming, adoption, evaluations, the end, the audit trail and, at bao and
-vo schools, the period DUO already has.
+pupil's hearing, the commissie's advice (so, vso), the frozen version, instemming, adoption, evaluations, the end,
+the audit trail and, at bao and vo schools, the period DUO already has.
 
 Each status has a timeline in days before today that keeps every rule the database and the services check
 (begin not before enrolment, OOGO and hearing before sending, decisions after sending, end not before begin).
@@ -229,7 +229,8 @@ class PlanRecords:
             content = self._content(kind, school, draft, goals)
             version_hash = content_hash(content)
             batch.add(OppVersion, VERSION, (version_id, opp_id, 1, content, version_hash, self.at(sent, 20), ib))
-            event(sent, 20, Action.OPP_VERSION_FROZEN, "plans.oppversion", version_id, number=1, content_hash=version_hash)
+            event(sent, 20, Action.OPP_VERSION_FROZEN, "plans.oppversion", version_id, number=1,
+                  content_hash=version_hash)
             self._instemming(batch, opp_id, ib, pupil, version_id, version_hash, sent=sent, adopted=adopted,
                              event=event)
         elif status == OppStatus.IN_OVERLEG and started >= 10 and rng.random() < 0.5:
@@ -322,8 +323,8 @@ class PlanRecords:
         meeting_id = self.next_id(OogoMeeting)
         batch.add(OogoMeeting, OOGO, (meeting_id, opp_id, self.day(days_ago), "Ouders, leerkracht en ib'er", True, both,
                                       texts.PARENTS_VIEW, texts.AGREEMENTS, ib, self.at(days_ago, 30)))
-        event(days_ago, 30, Action.OOGO_RECORDED, "consent.oogomeeting", meeting_id, held_on=self.day(days_ago).isoformat(),
-              handelingsdeel=True, uitstroomperspectief=both)
+        event(days_ago, 30, Action.OOGO_RECORDED, "consent.oogomeeting", meeting_id,
+              held_on=self.day(days_ago).isoformat(), handelingsdeel=True, uitstroomperspectief=both)
 
     def _hearing(self, batch: Batch, opp_id: int, ib: int, days_ago: int, *, evaluation_id, event) -> None:
         method = self.rng.choice((HearingMethod.GESPREK, HearingMethod.TEKENING, HearingMethod.VRAGENLIJST))
@@ -349,9 +350,9 @@ class PlanRecords:
             batch.add(InstemmingRecipient, RECIPIENT, (recipient_id, request_id, guardian_id, name, email, opened))
             if i < deciding:
                 decision_id = self.next_id(InstemmingDecision)
-                batch.add(InstemmingDecision, DECISION, (decision_id, recipient_id, version_id, version_hash, Decision.AKKOORD,
-                                                         HowGiven.OP_PAPIER, ib, self.at(decided, 45),
-                                                         self.at(decided, 46)))
+                batch.add(InstemmingDecision, DECISION, (decision_id, recipient_id, version_id, version_hash,
+                                                         Decision.AKKOORD, HowGiven.OP_PAPIER, ib,
+                                                         self.at(decided, 45), self.at(decided, 46)))
                 event(decided, 46, Action.INSTEMMING_DECISION_RECORDED, "consent.instemmingdecision", decision_id,
                       how="op_papier", scan=False, version=1, decision="akkoord", content_hash=version_hash)
 

@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.profile ib_plan --requests 50 --html /tmp/plan.html
 
 Signs in as the page's user, asks the page once (warm), then profiles `--requests` requests in this process with
-pyinstrument and prints the call tree, the query count and the slowest queries of one request. In-process, without load: the cost per request, not
-the queueing; run it again after a change to see what moved.
+pyinstrument and prints the call tree, the query count and the slowest queries of one request. In-process, without
+load: the cost per request, not the queueing; run it again after a change to see what moved.
 """
 
 import argparse

@@ -3,8 +3,8 @@
     python -m bench.rod_export 98001
 
 Prints one JSON line: periods, seconds, peak_rss_mb (the kernel's high-water mark of resident memory, VmHWM,
-not a Python-level estimate like tracemalloc) and baseline_rss_mb (the process before the export, Django loaded). Run by `make bench`
-with the benchmark's environment; builds the batch synchronously, as the Celery task does.
+not a Python-level estimate like tracemalloc) and baseline_rss_mb (the process before the export, Django loaded).
+Run by `make bench` with the benchmark's environment; builds the batch synchronously, as the Celery task does.
 """
 
 import json

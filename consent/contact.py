@@ -60,7 +60,8 @@ _TOKENS = re.compile(f"(?P<email>{_EMAIL})|(?P<web>{_WEB})|(?P<phone>{_PHONE})")
 def tappable(text: str) -> SafeString:
     """Escape `text` and turn email addresses, web addresses and phone numbers into mailto:, https: and tel:
     links, so a parent on a phone can tap them."""
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in _TOKENS.finditer(text or ""):
         out.append(escape(text[last:match.start()]))
         value = match.group(0)

@@ -116,7 +116,7 @@ def _known_addresses(ctx: DemoContext, told: dict[tuple[str, str, bool], Opp]) -
             continue
         guardians = list(Guardian.objects.filter(guardianships__pupil=opp.pupil, guardianships__has_gezag=True,
                                                  user__isnull=True).order_by("pk"))
-        if which < len(guardians) and not Guardian.objects.filter(email=email).exists():
+        if isinstance(which, int) and which < len(guardians) and not Guardian.objects.filter(email=email).exists():
             Guardian.objects.filter(pk=guardians[which].pk).update(email=email)
             changed += 1
     ctx.tally("bekende e-mailadressen (uitnodiging)", total=len(KNOWN_ADDRESSES), updated=changed)
@@ -190,7 +190,8 @@ class Stories:
         if only is not None:
             recipients = recipients[only:only + 1]
         for i, recipient in enumerate(recipients):
-            user = recipient.guardian.user if recipient.guardian_id and recipient.guardian.user_id else None
+            guardian = recipient.guardian
+            user = guardian.user if guardian is not None and guardian.user_id else None
             with self.clock.at(days_ago):
                 if user is not None:
                     services.decide(user=user, recipient=recipient, decision=decision, reason=reason)
@@ -263,7 +264,7 @@ class Stories:
         self.hear(opp, days_ago=30, evaluation=evaluation)
         return opp
 
-    def ended(self, pupil: Pupil) -> list[Opp]:
+    def ended(self, pupil: Pupil) -> Opp | list[Opp]:
         """Ended at the evaluation; at a school where every pupil has an OPP a new plan follows on from it."""
         if self.ctx.schools[self.spec.school].school_type == "bao":
             opp = self.adopted_plan(pupil, days_ago=740)

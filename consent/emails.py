@@ -110,7 +110,7 @@ def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternative
     school, child = opp.school.name, opp.pupil.first_name
     own = recipient.pupil_id is not None
     words = {Decision.AKKOORD: _("akkoord"), Decision.NIET_AKKOORD: _("niet akkoord"),
-             Decision.GESPREK_GEWENST: _("eerst een gesprek")}[decision.decision]
+             Decision.GESPREK_GEWENST: _("eerst een gesprek")}[Decision(decision.decision)]
     plan = _("uw plan") if own else _("het plan van %(child)s") % {"child": child}
     moment = timezone.localtime(decision.decided_at)
     lines = [
@@ -160,7 +160,7 @@ def _school_of(pupil: Pupil, user: User | None) -> str:
     return first.school.name if first else PORTAL_NAME
 
 
-# --- to the school -----------------------------------------------------------------------------------------------------
+# --- to the school ---------------------------------------------------------------------------------------------
 
 def _school_link(opp) -> str:
     return portal_url(reverse("consent:school", kwargs={"opp_uuid": opp.uuid}))

@@ -43,8 +43,8 @@ def child_states(user, pupils) -> dict[int, ChildState]:
             chosen[plan.pupil_id] = plan
     asked = [p for p in chosen.values() if p.status == OppStatus.TER_INSTEMMING]
     latest: dict[int, OppVersion] = {}
-    for version in OppVersion.objects.filter(opp__in=asked).order_by("opp_id", "-number"):
-        latest.setdefault(version.opp_id, version)
+    for each in OppVersion.objects.filter(opp__in=asked).order_by("opp_id", "-number"):
+        latest.setdefault(each.opp_id, each)
     recipients = {r.request.version_id: r for r in InstemmingRecipient.objects.for_user(user)
                   .filter(request__version__in=latest.values()).select_related("request").order_by("pk")}
     decisions: dict[int, InstemmingDecision] = {}

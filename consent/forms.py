@@ -60,7 +60,8 @@ class OogoForm(forms.Form):
         ("uitstroomperspectief", _("het uitstroomperspectief (waar de leerling naar verwachting heen gaat)")),
     )
     held_on = SensibleDateField(label=_("Datum van het overleg"), widget=DateInput())
-    participants = _text(_("Wie waren erbij"), rows=2, help_text=_("Namen en rollen, bijvoorbeeld: moeder, vader, ib'er."))
+    participants = _text(_("Wie waren erbij"), rows=2,
+                         help_text=_("Namen en rollen, bijvoorbeeld: moeder, vader, ib'er."))
     parts = forms.MultipleChoiceField(label=_("Wat is besproken"), choices=PARTS, widget=forms.CheckboxSelectMultiple,
                                       error_messages={"required": _("Kies welk deel van het plan is besproken.")})
     parents_view = _text(_("Wat vinden de ouders"), help_text=_("In de woorden van de ouders."))

@@ -89,7 +89,9 @@ def read_token(token: str) -> Invitation:
     if link.created_at < timezone.now() - MAX_AGE:
         raise InvalidInvitation(expired=True)
     person = link.guardian or link.pupil
-    if not person.email or not constant_time_compare(address_fingerprint(person.email), link.address_fingerprint):
+    if person is None or not person.email:
+        raise InvalidInvitation
+    if not constant_time_compare(address_fingerprint(person.email), link.address_fingerprint):
         raise InvalidInvitation
     return Invitation(person=person, request=link.request)
 

@@ -266,7 +266,10 @@ class InstemmingRecipient(models.Model):
     @property
     def party(self) -> tuple[str, int]:
         """Who decides, the same across requests: ("guardian", id) or ("pupil", id)."""
-        return ("guardian", self.guardian_id) if self.guardian_id else ("pupil", self.pupil_id)
+        if self.guardian_id:
+            return ("guardian", self.guardian_id)
+        assert self.pupil_id is not None  # a recipient is a guardian or a pupil (a check constraint)
+        return ("pupil", self.pupil_id)
 
     @property
     def person(self):

@@ -20,7 +20,10 @@ class Party:
 
     @property
     def key(self) -> tuple[str, int]:
-        return ("guardian", self.guardian.pk) if self.guardian else ("pupil", self.pupil.pk)
+        if self.guardian:
+            return ("guardian", self.guardian.pk)
+        assert self.pupil is not None  # a party is a guardian or the adult pupil
+        return ("pupil", self.pupil.pk)
 
     @property
     def person(self):

@@ -227,7 +227,8 @@ def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
     each by party key."""
     items = (Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
              .select_related("recipient", "recorded_by", "confirmed_by"))
-    confirmed, pending = {}, {}
+    confirmed: dict[tuple[str, int], Unreachability] = {}
+    pending: dict[tuple[str, int], Unreachability] = {}
     for item in items:
         (confirmed if item.confirmed_at else pending)[item.recipient.party] = item
     return confirmed, pending
@@ -245,7 +246,13 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
     decisions = latest_decisions(version)
     asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
     unreachable, to_confirm = unreachable_parties(version)
-    refused, conversation, waiting, not_asked, excused, unconfirmed, agreed = [], [], [], [], [], [], []
+    refused: list[str] = []
+    conversation: list[str] = []
+    waiting: list[str] = []
+    not_asked: list[str] = []
+    excused: list[str] = []
+    unconfirmed: list[str] = []
+    agreed: list = []
     for party in parties:
         decision = decisions.get(party.key)
         if decision is None:
@@ -354,7 +361,8 @@ def objections(plans: QuerySet) -> list[dict]:
         .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
     )
     return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],
-             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"], "key": f"objection:{r['uuid']}"}
+             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"],
+             "key": f"objection:{r['uuid']}"}
             for r in rows]
 
 

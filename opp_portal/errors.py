@@ -38,8 +38,8 @@ def show_on_form(form: forms.BaseForm, error: ValidationError, *, default: str |
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
         return
-    name = next((n for n in (field_of(error), default) if n and n in form.fields and n != NON_FIELD_ERRORS), None)
-    form.add_error(name, error)
+    field = next((n for n in (field_of(error), default) if n and n in form.fields and n != NON_FIELD_ERRORS), None)
+    form.add_error(field, error)
 
 
 def message_of(error: ValidationError) -> str:

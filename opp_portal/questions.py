@@ -69,7 +69,7 @@ class Question(Generic[A]):
         return self.default
 
     def __call__(self, *args, **kwargs):
-        return self.get()(*args, **kwargs)  # type: ignore[operator]
+        return self.get()(*args, **kwargs)
 
     @contextmanager
     def answered_by(self, value: A) -> Iterator[A]:

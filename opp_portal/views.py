@@ -70,6 +70,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin has no sign-in of its own: it would take a password alone, without the second factor and
     without the rate limits. Every method (a POSTed password too) is sent to the portal's sign-in."""
     target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         target = reverse("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -26,7 +26,8 @@ from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
 from .models import CalendarFeed, Opp
-from .selectors import adoption_deadlines, adoption_due_from_start, evaluation_deadlines
+from .deadlines import due_from_start
+from .selectors import adoption_deadlines, evaluation_deadlines
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 64
@@ -114,8 +115,8 @@ def feed_events(feed: CalendarFeed, *, base_url: str, host: str) -> list[Event]:
     plans = feed_plans(feed.user)
     events = []
     for opp in adoption_deadlines(plans):
-        events.append(_event(opp, "vaststellen", adoption_due_from_start(opp.adoption_start),
-                             _("Uiterste datum vaststellen OPP"), base_url, host))
+        if (due := due_from_start(opp.adoption_start)) is not None:
+            events.append(_event(opp, "vaststellen", due, _("Uiterste datum vaststellen OPP"), base_url, host))
     for opp in evaluation_deadlines(plans):
         events.append(_event(opp, "evaluatie", opp.next_evaluation_due, _("OPP-evaluatie gepland"),
                              base_url, host))

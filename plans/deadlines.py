@@ -3,6 +3,7 @@
 Rule 7 has one implementation: `with_adoption_start`, a queryset annotation. The overview and the calendar use
 it for any number of plans in one query; the plan page asks it for one plan (`adoption_due_date`); the start
 form asks the same rule (`adopted_since_enrolment`) before the plan exists (`start_counts_from_enrolment`).
+The due date is `due_from_start` and the warning or flag is `mark`, for one plan and for a list alike.
 
 Six weeks count from the enrolment (or placement) for a pupil's first plan at an sbo, so, vso or pro school,
 and from the start of extra support otherwise: at bao and vo, and for every follow-up plan after a plan of the
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 
 from schools.models import Enrolment, SchoolType
 
-from .models import Opp, OppKind
+from .models import Opp, OppKind, OppQuerySet
 
 ADOPTION_WINDOW = datetime.timedelta(weeks=6)
 # The portal warns this long before a deadline falls due, and flags it after.
@@ -40,7 +41,7 @@ def _day(field: str):
 
 # --- rule 7: the one implementation --------------------------------------------------------------------------
 
-def with_adoption_start(plans: QuerySet) -> QuerySet:
+def with_adoption_start(plans: OppQuerySet) -> OppQuerySet:
     """Annotate `adoption_start`, the day rule 7's six weeks start (NULL: no legal deadline), and
     `enrolled_on`, the enrolment the plan belongs to.
 
@@ -110,36 +111,10 @@ def adoption_due_date(opp: Opp) -> datetime.date | None:
     return due_from_start(adoption_start(opp))
 
 
-def adoption_is_overdue(opp: Opp, *, today: datetime.date | None = None) -> bool:
-    due = adoption_due_date(opp)
-    return opp.adopted_on is None and opp.ended_on is None and due is not None and _today(today) > due
-
-
-def adoption_due_soon(opp: Opp, *, today: datetime.date | None = None, days: int = ADOPTION_WARNING_DAYS) -> bool:
-    due = adoption_due_date(opp)
-    if opp.adopted_on is not None or opp.ended_on is not None or due is None:
-        return False
-    return _today(today) <= due <= _today(today) + datetime.timedelta(days=days)
-
-
-# --- rule 8 --------------------------------------------------------------------------------------------------
-
-def evaluation_is_overdue(opp: Opp, *, today: datetime.date | None = None) -> bool:
-    return opp.is_running and opp.next_evaluation_due is not None and _today(today) > opp.next_evaluation_due
-
-
-def evaluation_due_soon(opp: Opp, *, today: datetime.date | None = None, days: int = EVALUATION_WARNING_DAYS) -> bool:
-    if not opp.is_running or opp.next_evaluation_due is None:
-        return False
-    return _today(today) <= opp.next_evaluation_due <= _today(today) + datetime.timedelta(days=days)
-
-
-def is_overdue(opp: Opp, *, today: datetime.date | None = None) -> bool:
-    """Past a deadline of rule 7 or rule 8."""
-    return adoption_is_overdue(opp, today=today) or evaluation_is_overdue(opp, today=today)
-
-
 # --- how a deadline is shown, on the overview and on the plan page alike ------------------------------------
+# Warning before and flagging after (rules 7 and 8) is `mark`: the plan page (`marks_for`), the overview's rows
+# and the ib's list all ask it, so "soon" and "late" mean the same everywhere. Which plans have a deadline at
+# all is, for many plans at once, `plans.selectors.adoption_deadlines` and `evaluation_deadlines`.
 
 def days_text(days: int) -> str:
     """Plain Dutch for a distance to a deadline: "over 5 dagen", "vandaag", "12 dagen te laat"."""

@@ -7,8 +7,8 @@ this module turns them into rows grouped per ib.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +20,7 @@ from .deadlines import (
     due_from_start,
     mark,
 )
-from .models import EDITABLE_STATUSES, Opp, OppKind
+from .models import EDITABLE_STATUSES, Opp, OppKind, OppQuerySet
 from .selectors import (  # noqa: F401  (overview_plans and ready_to_adopt re-exported for the pages and tests)
     INSTEMMING_WAITING_DAYS,
     adoption_deadlines,
@@ -61,7 +61,7 @@ class Row:
 
 @dataclass
 class IbGroup:
-    ib: object  # a User, or None when the plan's author is unknown
+    ib: Any  # a User, or None when the plan's author is unknown
     rows: list[Row] = field(default_factory=list)
     unknown_label: str = ""
 
@@ -109,14 +109,14 @@ def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days:
 
 def _no_term(opp: Opp) -> str:
     if opp.adopted_version_id:
-        return _("geen termijn: de geldende versie blijft van kracht")
+        return str(_("geen termijn: de geldende versie blijft van kracht"))
     if opp.kind == OppKind.BASISONDERSTEUNING:
-        return _("geen termijn (intern plan)")
-    return _("geen termijn")
+        return str(_("geen termijn (intern plan)"))
+    return str(_("geen termijn"))
 
 
 def _sent_row(opp: Opp, today: datetime.date, *, text: str = "", urgency: str = "") -> Row:
-    sent = timezone.localtime(opp.sent_version_at).date()
+    sent = timezone.localtime(opp.sent_version_at).date()  # type: ignore[attr-defined]  # annotated by with_sent_at
     days = (today - sent).days
     if not text and days <= 0:
         text = str(_("vandaag voorgelegd"))
@@ -137,7 +137,7 @@ class Lists:
     drafts: list[Row] = field(default_factory=list)
 
 
-def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: datetime.datetime | None = None,
+def build_lists(plans: OppQuerySet, *, today: datetime.date | None = None, now: datetime.datetime | None = None,
                 waiting_days: int = INSTEMMING_WAITING_DAYS, with_drafts: bool = False) -> Lists:
     today = _today(today)
     now = now or timezone.now()
@@ -154,8 +154,8 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
     ]
     settled = {row.opp.pk for row in ready} | set(by_pk)
     adoptions = [
-        _deadline_row(opp, due_from_start(opp.adoption_start), today, ADOPTION_WARNING_DAYS)
-        for opp in adoptions_due(rows, today=today)
+        _deadline_row(opp, adopt_by, today, ADOPTION_WARNING_DAYS)
+        for opp in adoptions_due(rows, today=today) if (adopt_by := due_from_start(opp.adoption_start)) is not None
     ]
     evaluations = [
         _deadline_row(opp, opp.next_evaluation_due, today, EVALUATION_WARNING_DAYS)
@@ -172,16 +172,16 @@ def build_lists(plans: QuerySet, *, today: datetime.date | None = None, now: dat
     if with_drafts:
         due = {opp.pk: opp for opp in adoption_deadlines(rows.filter(status__in=EDITABLE_STATUSES))}
         for opp in rows.filter(status__in=EDITABLE_STATUSES).order_by("created_at", "pk"):
-            start = getattr(due.get(opp.pk), "adoption_start", None)
-            if start is not None:
-                drafts.append(_deadline_row(opp, due_from_start(start), today, ADOPTION_WARNING_DAYS))
+            day = due_from_start(getattr(due.get(opp.pk), "adoption_start", None))
+            if day is not None:
+                drafts.append(_deadline_row(opp, day, today, ADOPTION_WARNING_DAYS))
             else:  # say why there is no term, rather than repeat the status
                 drafts.append(Row(opp=opp, day=None, days=None, text=str(_no_term(opp)), urgency=""))
     return Lists(ready=ready, objections=objections, adoptions=adoptions, evaluations=evaluations,
                  waiting=waiting, hearing=hearing, drafts=drafts)
 
 
-def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
+def build_sections(plans: OppQuerySet, *, today: datetime.date | None = None,
                    now: datetime.datetime | None = None) -> list[Section]:
     """The school leader's sections for `plans` (already limited to what the user may see)."""
     lists = build_lists(plans, today=today, now=now)
@@ -207,7 +207,7 @@ def build_sections(plans: QuerySet, *, today: datetime.date | None = None,
     ]
 
 
-def build_ib_sections(plans: QuerySet, *, today: datetime.date | None = None) -> list[Section]:
+def build_ib_sections(plans: OppQuerySet, *, today: datetime.date | None = None) -> list[Section]:
     """The ib's own list: plans in preparation, objections, ready, everything waiting, evaluations, hearings."""
     lists = build_lists(plans, today=today, waiting_days=0, with_drafts=True)
     return [

@@ -193,7 +193,8 @@ def _version_state(version: OppVersion) -> dict:
 def _fmt(day) -> str:
     from django.utils.formats import date_format
 
-    return date_format(_day(day), "j F Y") if day else ""
+    shown = _day(day)
+    return date_format(shown, "j F Y") if shown else ""
 
 
 def _next_evaluation(opp: Opp, version: OppVersion | None) -> str:

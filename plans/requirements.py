@@ -276,6 +276,7 @@ def judge(opp: Opp) -> Judgement:
     if opp.status == OppStatus.VASTGESTELD or (opp.status == OppStatus.BEEINDIGD and adoption is not None):
         stage = Stage.IN_FORCE if opp.status == OppStatus.VASTGESTELD else Stage.ENDED
         version = adoption.version if adoption else opp.adopted_version
+        assert version is not None  # an adopted plan has its version in force
         facts = {"n": version.number, "day": day_text(adoption.adopted_on if adoption else opp.version_adopted_on)}
         if stage == Stage.ENDED:  # nothing is in force any more: say which version was, and until when
             subject = _("versie %(n)s, vastgesteld op %(day)s, die gold tot het plan eindigde op %(end)s") % {
@@ -289,19 +290,21 @@ def judge(opp: Opp) -> Judgement:
         return Judgement(stage, version, adoption, str(subject), items)
     if opp.status == OppStatus.TER_INSTEMMING:
         stage = Stage.ADJUSTMENT_SENT if adoption else Stage.SENT
+        assert latest is not None  # a plan waiting for instemming has the version it was sent with
         subject = _sent_text(latest)
         if adoption:
             subject = _("de bijstelling: %(sent)s (versie %(n)s blijft gelden tot de nieuwe is vastgesteld)") % {
                 "sent": subject, "n": adoption.version.number}
         return Judgement(stage, latest, adoption, str(subject), checklist(opp, latest))
     if opp.status == OppStatus.BIJGESTELD:
+        assert opp.adopted_version is not None  # only an adopted plan is adjusted
         subject = _("de bijstelling (concept); versie %(n)s blijft gelden tot de nieuwe is vastgesteld") % {
             "n": opp.adopted_version.number}
         return Judgement(Stage.ADJUSTMENT, None, adoption, str(subject), checklist(opp, None))
     if opp.status == OppStatus.BEEINDIGD:
         return Judgement(Stage.ENDED, latest, None, str(_("het plan, dat is beëindigd zonder vaststelling")),
                          checklist(opp, latest))
-    subject = _("het concept")
+    subject = str(_("het concept"))
     if latest is not None:
         subject = _("het concept; versie %(n)s werd voorgelegd en wordt nu aangepast") % {"n": latest.number}
     return Judgement(Stage.DRAFT, None, None, str(subject), checklist(opp, None))
@@ -410,6 +413,7 @@ def _frozen_content_filter(plans: QuerySet) -> QuerySet:
 
 
 def _advice_text(advice: CommissieAdvice) -> str:
+    assert advice.version is not None  # advice without a version (recorded before versions) is never shown here
     return str(_("%(commissie)s, %(day)s, over versie %(n)s") % {
         "commissie": advice.get_commissie_display(), "day": day_text(advice.advised_on), "n": advice.version.number})
 
@@ -424,6 +428,7 @@ def commissie_status(opp: Opp, version: OppVersion | None) -> Status:
     advices = {}
     for advice in (CommissieAdvice.objects.filter(opp=opp, version__number__lte=version.number)
                    .select_related("version").order_by("advised_on", "pk")):
+        assert advice.version is not None  # filtered on the version's number
         advices[advice.version.number] = advice
     number = version.number
     while True:
@@ -502,7 +507,8 @@ for _key, _label, _order in CONSENT_KEYS:
 
 
 __all__ = [
-    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status", "Window", "blocking_gaps",
+    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status",
+    "Window", "blocking_gaps",
     "checklist", "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "registered", "window",
     "with_judged_version",
 ]

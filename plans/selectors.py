@@ -26,13 +26,13 @@ from django.utils import timezone
 from opp_portal.questions import Question
 from schools.models import Enrolment, School
 
-from .deadlines import EVALUATION_WARNING_DAYS, due_from_start, with_adoption_start
-from .models import Opp, OppStatus, OppVersion
+from .deadlines import EVALUATION_WARNING_DAYS, with_adoption_start
+from .models import Opp, OppQuerySet, OppStatus, OppVersion
 from .requirements import ready_to_adopt
 
 __all__ = [
     "HEARING_STATUSES", "INSTEMMING_WAITING_DAYS", "MISSING_HEARING", "OBJECTIONS", "adoption_deadlines",
-    "adoption_due_from_start", "adoptions_due", "evaluation_deadlines", "evaluations_due", "objection_rows",
+    "adoptions_due", "evaluation_deadlines", "evaluations_due", "objection_rows",
     "overview_plans", "ready_keys", "ready_to_adopt", "waiting_for_instemming", "with_row_data", "with_sent_at",
     "without_hearing",
 ]
@@ -54,14 +54,14 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def overview_plans(user, school: School) -> QuerySet:
+def overview_plans(user, school: School) -> OppQuerySet:
     """The plans of `school` that `user` may read; the overview's starting point."""
     return Opp.objects.visible_to(user).filter(school=school)
 
 
 # --- rule 7: adoption within six weeks -------------------------------------------------------------------
 
-def adoption_deadlines(plans: QuerySet) -> QuerySet:
+def adoption_deadlines(plans: OppQuerySet) -> OppQuerySet:
     """Plans not yet adopted and not ended that have a rule-7 deadline, earliest first."""
     return (
         with_adoption_start(plans.filter(adopted_on__isnull=True, ended_on__isnull=True).not_ended())
@@ -70,23 +70,20 @@ def adoption_deadlines(plans: QuerySet) -> QuerySet:
     )
 
 
-def adoptions_due(plans: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+def adoptions_due(plans: OppQuerySet, *, today: datetime.date | None = None) -> OppQuerySet:
     """Adoptions whose six-week window has started (due within it) or has passed."""
     return adoption_deadlines(plans).filter(adoption_start__lte=_today(today))
 
 
-adoption_due_from_start = due_from_start
-
-
 # --- rule 8: evaluation at least once a year ---------------------------------------------------------------
 
-def evaluation_deadlines(plans: QuerySet) -> QuerySet:
+def evaluation_deadlines(plans: OppQuerySet) -> OppQuerySet:
     """Running plans with a next evaluation date, earliest first."""
     return plans.running().filter(next_evaluation_due__isnull=False).order_by("next_evaluation_due", "pk")
 
 
-def evaluations_due(plans: QuerySet, *, today: datetime.date | None = None,
-                    days: int = EVALUATION_WARNING_DAYS) -> QuerySet:
+def evaluations_due(plans: OppQuerySet, *, today: datetime.date | None = None,
+                    days: int = EVALUATION_WARNING_DAYS) -> OppQuerySet:
     """Evaluations due within `days` days, and overdue ones."""
     return evaluation_deadlines(plans).filter(
         next_evaluation_due__lte=_today(today) + datetime.timedelta(days=days)
@@ -100,16 +97,16 @@ def with_sent_at(plans: QuerySet) -> QuerySet:
     return plans.annotate(sent_version_at=Subquery(latest))
 
 
-def ready_keys(plans: QuerySet) -> list[str]:
+def ready_keys(plans: OppQuerySet) -> list[str]:
     """Neutral keys of the plans ready to adopt, one per version ("ready:<plan uuid>:<version>")."""
     return [f"ready:{uuid}:{number}" for uuid, number in ready_to_adopt(plans).values_list("uuid", "judged_number")]
 
 
-def objection_rows(plans: QuerySet) -> list[dict]:
+def objection_rows(plans: OppQuerySet) -> list[dict]:
     return OBJECTIONS(plans)
 
 
-def waiting_for_instemming(plans: QuerySet, *, now: datetime.datetime | None = None,
+def waiting_for_instemming(plans: OppQuerySet, *, now: datetime.datetime | None = None,
                            days: int = INSTEMMING_WAITING_DAYS, exclude=()) -> QuerySet:
     """Plans ter instemming whose latest version was sent more than `days` days ago; longest waiting first."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
@@ -120,7 +117,7 @@ def waiting_for_instemming(plans: QuerySet, *, now: datetime.datetime | None = N
     )
 
 
-def without_hearing(plans: QuerySet) -> QuerySet:
+def without_hearing(plans: OppQuerySet) -> OppQuerySet:
     """Plans whose pupil has no recorded hearing yet; see the module docstring for the unanswered case."""
     return MISSING_HEARING(plans.filter(status__in=HEARING_STATUSES))
 
@@ -132,7 +129,7 @@ def hearing_is_recorded_in_portal() -> bool:
 
 # --- the rows of a list -------------------------------------------------------------------------------------
 
-def with_row_data(plans: QuerySet) -> QuerySet:
+def with_row_data(plans: OppQuerySet) -> OppQuerySet:
     """Everything a row shows, in the same query: pupil, ib, school and the pupil's current group."""
     group = (
         Enrolment.objects.current().filter(pupil_id=OuterRef("pupil_id"), school_id=OuterRef("school_id"))

@@ -102,7 +102,7 @@ class ExportBatch(models.Model):
 
     @property
     def scope_code(self) -> str:
-        return self.school.code if self.school_id else "bestuur"
+        return self.school.code if self.school is not None else "bestuur"
 
     @property
     def file_stem(self) -> str:
@@ -171,6 +171,9 @@ class ExportedPeriod(PeriodFields):
         verbose_name = _("geëxporteerde OPP-periode")
         verbose_name_plural = _("geëxporteerde OPP-perioden")
 
+    def __str__(self) -> str:
+        return f"{self.mutatie} {self.brin}{self.vestiging} {self.sequence_number}: {self.begin}–{self.end or ''}"
+
 
 class DeliveredPeriod(PeriodFields):
     """The period as DUO has it: the last delivered export that carried it."""
@@ -182,6 +185,9 @@ class DeliveredPeriod(PeriodFields):
         indexes = [models.Index(fields=["school", "enrolment_key", "begin", "opp_key"])]
         verbose_name = _("aangeleverde OPP-periode")
         verbose_name_plural = _("aangeleverde OPP-perioden")
+
+    def __str__(self) -> str:
+        return f"{self.brin}{self.vestiging} {self.sequence_number}: {self.begin}–{self.end or ''}"
 
 
 class HeldBackRecord(models.Model):
@@ -202,3 +208,6 @@ class HeldBackRecord(models.Model):
         indexes = [models.Index(fields=["batch", "school"])]
         verbose_name = _("tegengehouden OPP-periode")
         verbose_name_plural = _("tegengehouden OPP-perioden")
+
+    def __str__(self) -> str:
+        return f"{self.code}: OPP {self.opp_key}"

@@ -7,6 +7,7 @@ is not delivered yet (name, group and dates: identifiers and dates only, never p
 """
 
 import datetime
+from typing import Any
 from dataclasses import dataclass
 
 from django.db import models
@@ -78,7 +79,7 @@ def figures_for(schools) -> list[SchoolFigures]:
     pending, overdue = _pending_q(today)
     schools = list(schools)
     registering = [s.pk for s in schools if s.school_type in REGISTERING_SCHOOL_TYPES]
-    counts = {
+    counts: dict[int, Any] = {
         row["school_id"]: row
         for row in Opp.objects.filter(
             school_id__in=registering, kind=OppKind.EXTRA_SUPPORT, adopted_on__isnull=False,
@@ -143,6 +144,7 @@ def pending_for(school: School, *, today: datetime.date | None = None, limit: in
         end_pending = opp.ended_on is not None and not opp.end_done
         what = "both" if begin_pending and end_pending else ("begin" if begin_pending else "end")
         since = opp.adopted_on if begin_pending else opp.ended_on
+        assert opp.adopted_on is not None and since is not None  # the query keeps adopted plans only
         rows.append(PendingRow(pupil_name=opp.pupil.full_name, group=opp.group or "", begin=opp.adopted_on,
                                end=opp.ended_on, what=what, known_since=since, days=(today - since).days))
     return sorted(rows, key=lambda r: (-r.days, r.pupil_name))

@@ -114,7 +114,7 @@ def batch_progress(request: HttpRequest, batch_uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def batch_download(request: HttpRequest, batch_uuid, fmt: str) -> HttpResponse:
+def batch_download(request: HttpRequest, batch_uuid, fmt: str) -> FileResponse:
     batch = _batch(request, batch_uuid)
     field = {"csv": batch.csv_file, "xml": batch.xml_file}.get(fmt)
     if field is None or not field or batch.state not in (BatchState.READY, BatchState.DELIVERED):

@@ -96,7 +96,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password", "full_name")}),
         ("Rechten", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+    )
     filter_horizontal = ()
     list_filter = ("is_active", "is_staff")
 

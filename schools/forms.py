@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.datefields import SensibleDateField
 
 from .identifiers import validate_bsn, validate_onderwijsnummer
-from .models import Enrolment, Guardianship, Pupil, School
+from .models import Enrolment, Pupil, Relationship, School
 
 
 class DateInput(forms.DateInput):
@@ -116,7 +116,8 @@ class EnrolmentForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=self._get_validation_exclusions())
         except forms.ValidationError:
             self.add_error(
-                "sequence_number", _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
+                "sequence_number",
+                _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling."),
             )
 
     def clean(self):
@@ -136,7 +137,7 @@ class GuardianForm(forms.Form):
         help_text=_("Hierop ontvangt de ouder verzoeken om instemming en de inlogcode."),
     )
     phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
-    relationship = forms.ChoiceField(label=_("Relatie tot de leerling"), choices=Guardianship._meta.get_field("relationship").choices)
+    relationship = forms.ChoiceField(label=_("Relatie tot de leerling"), choices=Relationship.choices)
     has_gezag = forms.BooleanField(
         label=_("Heeft gezag"), required=False, initial=True,
         help_text=_("Alleen ouders met gezag beslissen over instemming met het handelingsdeel."),
@@ -157,7 +158,8 @@ class PupilSearchForm(forms.Form):
         help_text=_("Naam, groep of klas, BSN of onderwijsnummer"),
     )
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"), to_field_name="uuid"
+        label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("Alle scholen"),
+        to_field_name="uuid",
     )
     left = forms.BooleanField(label=_("Ook uitgeschreven leerlingen"), required=False)
 

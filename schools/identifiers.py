@@ -35,7 +35,8 @@ def is_valid_vestiging(value: str) -> bool:
 
 def validate_bsn(value: str) -> None:
     if not is_valid_bsn(value):
-        raise ValidationError(_("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan."), code="bsn")
+        raise ValidationError(_("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan."),
+                              code="bsn")
 
 
 def validate_onderwijsnummer(value: str) -> None:
@@ -48,7 +49,8 @@ def validate_onderwijsnummer(value: str) -> None:
 
 def validate_brin(value: str) -> None:
     if not is_valid_brin(value):
-        raise ValidationError(_("Een BRIN bestaat uit twee cijfers en twee hoofdletters, bijvoorbeeld 12AB."), code="brin")
+        raise ValidationError(_("Een BRIN bestaat uit twee cijfers en twee hoofdletters, bijvoorbeeld 12AB."),
+                              code="brin")
 
 
 def validate_vestiging(value: str) -> None:

@@ -114,10 +114,10 @@ class _State:
         for chunk in _chunks(keys):
             bsns = [v for kind, v in chunk if kind == "bsn"]
             numbers = [v for kind, v in chunk if kind == "onderwijsnummer"]
-            by_number = Q(bsn__in=bsns) | Q(onderwijsnummer__in=numbers)
-            for pupil in editable.filter(by_number).order_by(F("duplicate_of").asc(nulls_first=True), "pk"):
+            known = Q(bsn__in=bsns) | Q(onderwijsnummer__in=numbers)
+            for pupil in editable.filter(known).order_by(F("duplicate_of").asc(nulls_first=True), "pk"):
                 pupils.setdefault(_number(pupil), pupil)
-            for pupil in Pupil.objects.filter(by_number, duplicate_of__isnull=True):
+            for pupil in Pupil.objects.filter(known, duplicate_of__isnull=True):
                 if _number(pupil) not in pupils:
                     outside[_number(pupil)] = pupil
         by_number: dict[str, Enrolment] = {}
@@ -141,7 +141,7 @@ class _State:
 
 
 def _number(pupil: Pupil) -> tuple[str, str]:
-    return ("bsn", pupil.bsn) if pupil.bsn else ("onderwijsnummer", pupil.onderwijsnummer)
+    return ("bsn", pupil.bsn) if pupil.bsn else ("onderwijsnummer", pupil.onderwijsnummer or "")
 
 
 def _any_identifier(row: ImportRow) -> tuple[str, str] | None:
@@ -202,7 +202,7 @@ def _plan(rows: Sequence[ImportRow], state: _State) -> list[_Plan]:
             )
         if (
             enrolment is not None and not reasons and "uitschrijfdatum" not in row.columns
-            and enrolment.leaving_date and row.enrolment_date > enrolment.leaving_date
+            and enrolment.leaving_date and row.enrolment_date and row.enrolment_date > enrolment.leaving_date
         ):
             reasons.append(
                 _("De inschrijfdatum ligt na de uitschrijfdatum die in het portaal staat (%(date)s). Neem de kolom "
@@ -226,7 +226,7 @@ class _Updates:
     """
 
     def __init__(self):
-        self.changes: dict[type, dict[int, tuple[Model, dict[str, Any]]]] = defaultdict(dict)
+        self.changes: dict[type[Model], dict[int, tuple[Model, dict[str, Any]]]] = defaultdict(dict)
 
     def set(self, obj: Model, name: str, value, changes: list[str], label: str | None = None) -> None:
         if getattr(obj, name) != value:
@@ -234,7 +234,7 @@ class _Updates:
             self.changes[type(obj)].setdefault(obj.pk, (obj, {}))[1][name] = value
             changes.append(label or name)
 
-    def save(self, extra: dict[type, dict[str, Any]]) -> None:
+    def save(self, extra: dict[type[Model], dict[str, Any]]) -> None:
         """Write the changes; `extra` holds values every changed record of a model gets (updated_at)."""
         for model, changed in self.changes.items():
             groups: dict[tuple, list[int]] = defaultdict(list)
@@ -243,9 +243,9 @@ class _Updates:
             shared = sorted(groups.items(), key=lambda item: -len(item[1]))[:GROUPED_UPDATES]
             if len(groups) > GROUPED_UPDATES:
                 shared = [(values, pks) for values, pks in shared if len(pks) > 1]  # lone changes go in bulk
-            for values, pks in shared:
+            for grouped, pks in shared:
                 for chunk in _chunks(pks):
-                    model.objects.filter(pk__in=chunk).update(**dict(values))
+                    model._default_manager.filter(pk__in=chunk).update(**dict(grouped))
             done = {pk for _values, pks in shared for pk in pks}
             rest = [(obj, values) for pk, (obj, values) in changed.items() if pk not in done]
             if rest:
@@ -253,10 +253,10 @@ class _Updates:
                     for name, value in values.items():
                         setattr(obj, name, value)
                 fields = sorted({name for _obj, values in rest for name in values})
-                model.objects.bulk_update([obj for obj, _values in rest], fields, batch_size=UPDATE_BATCH)
+                model._default_manager.bulk_update([obj for obj, _values in rest], fields, batch_size=UPDATE_BATCH)
             if also := extra.get(model):
                 for chunk in _chunks(list(changed)):
-                    model.objects.filter(pk__in=chunk).update(**also)
+                    model._default_manager.filter(pk__in=chunk).update(**also)
 
 
 def _apply_pupil(updates: _Updates, pupil: Pupil, row: ImportRow, changes: list[str]) -> None:
@@ -366,7 +366,9 @@ def _write(*, user, school: School, plans: list[_Plan], state: _State) -> Import
     for plan in plans:
         row = plan.row
         if plan.pupil is None:
-            existing = state.outside.get(_any_identifier(row))
+            key = _any_identifier(row)
+            existing = state.outside.get(key) if key else None
+            assert row.date_of_birth is not None  # a row without one was refused with its reason
             plan.pupil = Pupil(
                 first_name=row.first_name, name_prefix=row.name_prefix, last_name=row.last_name,
                 date_of_birth=row.date_of_birth, bsn=row.bsn, onderwijsnummer=row.onderwijsnummer,
@@ -402,10 +404,12 @@ def _write(*, user, school: School, plans: list[_Plan], state: _State) -> Import
     )
 
     Pupil.objects.bulk_create(new_pupils)
+    # A row that enrols has its enrolment date: one without was refused with its reason.
     Enrolment.objects.bulk_create([
         Enrolment(
             pupil=plan.pupil, school=school, sequence_number=plan.row.sequence_number,
-            enrolment_date=plan.row.enrolment_date, leaving_date=plan.row.leaving_date, group=plan.row.group,
+            enrolment_date=plan.row.enrolment_date,  # type: ignore[misc]
+            leaving_date=plan.row.leaving_date, group=plan.row.group,
         )
         for plan in plans if plan.enrolment is None
     ])
@@ -443,6 +447,7 @@ def _events(user, school: School, plans: list[_Plan], import_uuid: str) -> list[
             action = Action.PUPIL_UPDATED
         else:
             continue
+        assert plan.pupil is not None  # every planned row has its pupil once written
         events.append(AuditEvent(
             actor=actor, action=action, object_type=Pupil._meta.label_lower, object_id=str(plan.pupil.pk),
             on_behalf_of=_on_behalf(school), pupil_id=plan.pupil.pk,

@@ -59,8 +59,8 @@ _MISSING = {
 @dataclass(frozen=True)
 class ColumnInfo:
     name: str
-    required: str
-    format: str
+    required: str | Promise  # lazy: shown in the user's language
+    format: str | Promise
     example: str
 
 

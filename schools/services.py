@@ -48,7 +48,7 @@ def version_of(*objs: models.Model) -> str:
 def _check_version(expected: str | None, *objs: models.Model) -> None:
     if expected is None:
         return
-    fresh = [type(obj).objects.select_for_update().get(pk=obj.pk) for obj in objs]
+    fresh = [type(obj)._default_manager.select_for_update().get(pk=obj.pk) for obj in objs]
     if version_of(*fresh) != expected:
         raise Conflict
 
@@ -117,11 +117,13 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
         obj.duplicate_of = existing
         obj.full_clean()
         obj.save()
-        record(actor=user, action=Action.PUPIL_CREATED, obj=obj, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+        record(actor=user, action=Action.PUPIL_CREATED, obj=obj, on_behalf_of=_on_behalf(enrolment.school),
+               pupil_id=obj.pk)
     enr = Enrolment(pupil=obj, **vars(enrolment))
     enr.full_clean()
     enr.save()
-    record(actor=user, action=Action.ENROLMENT_CREATED, obj=enr, on_behalf_of=_on_behalf(enrolment.school), pupil_id=obj.pk)
+    record(actor=user, action=Action.ENROLMENT_CREATED, obj=enr, on_behalf_of=_on_behalf(enrolment.school),
+           pupil_id=obj.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=obj, school=enrolment.school)
     return obj
@@ -189,7 +191,8 @@ def update_pupil(
         actor=user, action=Action.PUPIL_UPDATED, obj=pupil, on_behalf_of=_on_behalf(enrolment.school),
         pupil_id=pupil.pk, details={"fields": changed},
     )
-    record(actor=user, action=Action.ENROLMENT_UPDATED, obj=enrolment, on_behalf_of=_on_behalf(enrolment.school), pupil_id=pupil.pk)
+    record(actor=user, action=Action.ENROLMENT_UPDATED, obj=enrolment, on_behalf_of=_on_behalf(enrolment.school),
+           pupil_id=pupil.pk)
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=pupil, school=enrolment.school)
     return pupil

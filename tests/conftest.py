@@ -18,6 +18,19 @@ def wait_until(condition, *, timeout: float = 20.0, interval: float = 0.1) -> bo
     return condition()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true a skipped test is a failed one: CI has every service, so a skip there hides a test that never
+    ran (a plain `pytest.skip` or `skipif` that bypasses `require_or_skip`). An expected failure (xfail) stays
+    what it is."""
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped although CI=true (every test must run in CI): {reason}"
+    return report
+
+
 def require_or_skip(available: bool, what: str) -> None:
     """Skip a test whose service is missing locally; in CI a missing service is a failure."""
     if available:
@@ -25,6 +38,14 @@ def require_or_skip(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required when CI=true but is not available")
     pytest.skip(f"{what} not available")
+
+
+@pytest.fixture
+def postgresql() -> None:
+    """For a test of what only PostgreSQL has (the append-only triggers): skipped locally on SQLite, run in CI."""
+    from django.db import connection
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
 
 
 @pytest.fixture

@@ -43,7 +43,8 @@ def not_in_future(day: datetime.date | None, what, *, field: str | None = None) 
 def open_for_instemming(version: OppVersion) -> None:
     """Only the latest version of a plan that waits for instemming can be decided on."""
     opp = version.opp
-    if opp.status != OppStatus.TER_INSTEMMING or opp.latest_version.pk != version.pk:
+    latest = opp.latest_version
+    if opp.status != OppStatus.TER_INSTEMMING or latest is None or latest.pk != version.pk:
         raise ConsentError(_("Over deze versie kan niet (meer) worden beslist: er is een nieuwere versie of het "
                              "plan wacht niet op instemming."))
 

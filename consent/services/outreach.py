@@ -93,7 +93,8 @@ def confirm_unreachable(*, user, unreachability: Unreachability) -> Unreachabili
     fresh.confirmed_by = user
     fresh.confirmed_at = timezone.now()
     fresh.save(update_fields=["confirmed_by", "confirmed_at"])
-    audit(user, Action.INSTEMMING_UNREACHABLE_CONFIRMED, opp, fresh, recipient=recipient.uuid.hex, version=version.number)
+    audit(user, Action.INSTEMMING_UNREACHABLE_CONFIRMED, opp, fresh, recipient=recipient.uuid.hex,
+          version=version.number)
     StaffNotice.objects.filter(opp=opp, kind=NoticeKind.CONFIRM_UNREACHABLE, read_at__isnull=True).update(
         read_at=timezone.now())
     return fresh

@@ -254,9 +254,9 @@ def record_paper_decision(
     if decided_at > timezone.now() or decided_at < version.created_at:
         raise ConsentError(_("De datum van het besluit ligt niet tussen het versturen van de versie en nu."),
                            field="decided_on")
-    own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE,
-                                             recipient__guardian_id=recipient.guardian_id,
-                                             recipient__pupil_id=recipient.pupil_id)
+    # The party's own columns, the empty one included (None filters as IS NULL).
+    party = {"recipient__guardian_id": recipient.guardian_id, "recipient__pupil_id": recipient.pupil_id}
+    own = (InstemmingDecision.objects.filter(version=version, how=HowGiven.ONLINE, **party)
            .order_by(*LATEST_FIRST).first())
     if own is not None and timezone.localdate(decided_at) <= timezone.localdate(own.decided_at):
         moment = timezone.localtime(own.decided_at)

@@ -36,7 +36,8 @@ class Change:
 def marked(old: str, new: str) -> tuple[SafeString, SafeString]:
     """Both texts escaped, with the words that differ wrapped in <del> (old) and <ins> (new)."""
     a, b = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    left, right = [], []
+    left: list[str] = []
+    right: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         gone, came = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if tag == "equal":
@@ -60,7 +61,7 @@ def _day(value) -> str:
     return date_format(datetime.date.fromisoformat(value) if isinstance(value, str) else value, "j F Y")
 
 
-def _text(out: list[Change], title: str, old: str, new: str) -> None:
+def _text(out: list[Change], title: str, old: str | None, new: str | None) -> None:
     old, new = (old or "").strip(), (new or "").strip()
     if old == new:
         return

@@ -68,7 +68,7 @@ def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient
     if version is None or recipient is None:
         return {}
     confirmed, pending = unreachable_parties(version)
-    notes = {}
+    notes: dict[str, object] = {}
     me = recipient.party
     if current is None and adopted and me in confirmed:
         notes["me_adopted"] = _(

@@ -105,7 +105,7 @@ def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=
         **plan_facts(user, opp),
         "request_reason": block["recipient"].request.reason if block["recipient"] else "",
         "view_form": view_form or ParentViewForm(),
-        "my_views": ParentView.objects.filter(opp=opp, author=user).select_related("version"),
+        "my_views": ParentView.objects.filter(opp=opp, author=user).select_related("version"),  # type: ignore[misc]
         "school_changing": opp.status in (OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD),
         **block,
     }
@@ -137,7 +137,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
     version, asked = shown_version(opp)
     recipient = my_recipient(user, version) if asked else None
     own_page = plan_url(opp) if is_parent else reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
-    if recipient is None:
+    if recipient is None or version is None:
         # Their own plan, but nothing waits for their decision (any more): the page was left open while the school
         # reopened or adopted the plan. Say so on their page rather than answer "niet gevonden".
         messages.warning(request, _("Uw besluit is niet bewaard: er ligt op dit moment geen besluit voor u klaar. "
@@ -165,10 +165,11 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
             anchor = "#besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""
             return redirect(own_page + anchor)
     stale = getattr(form, "cleaned_data", {}).get("version") != version.uuid
-    form.data = form.data.copy()
-    form.data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
+    data = request.POST.copy()
+    data["version"] = str(version.uuid)  # a second try decides on the version the page now shows
     if stale:
-        form.data.pop("decision", None)  # chosen for another version: they choose again, after reading this one
+        data.pop("decision", None)  # chosen for another version: they choose again, after reading this one
+    form.data = data
     focus_first_error(form)
     if is_parent:
         return _plan_page(request, opp, decision_form=form)

@@ -116,7 +116,7 @@ def _role(event: AuditEvent, memberships: list[Membership], schools: dict) -> st
     code = event.on_behalf_of.split(":", 1)[1] if event.on_behalf_of.startswith("school:") else ""
     school = schools.get(code)
     at_school = [m for m in memberships if school is not None and m.school_id == school.pk]
-    chosen = (at_school or memberships or [None])[0]
+    chosen = next(iter(at_school or memberships), None)
     if chosen is None:
         return school.name if school else _("beheerder van het portaal")
     label = Role(chosen.role).label if chosen.role in Role.values else chosen.role

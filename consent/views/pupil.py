@@ -34,7 +34,8 @@ def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None,
         "content": readable(version),
         "form": form or PupilViewForm(),
         **plan_facts(request.user, opp),
-        "my_answers": Hearing.objects.filter(opp=opp, source=HearingSource.PUPIL, recorded_by=request.user),
+        "my_answers": Hearing.objects.filter(  # type: ignore[misc]
+            opp=opp, source=HearingSource.PUPIL, recorded_by=request.user),
         **block,
     }
     return render(request, "consent/pupil_plan.html", context, status=status)

@@ -321,7 +321,7 @@ def paper_decision(request: HttpRequest, recipient_uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def decision_scan(request: HttpRequest, decision_uuid) -> HttpResponse:
+def decision_scan(request: HttpRequest, decision_uuid) -> FileResponse:
     """The scan of a decision given on paper: only through this view, for whoever may see the decision."""
     decision = get_object_or_404(
         InstemmingDecision.objects.visible_to(request.user).exclude(scan="")

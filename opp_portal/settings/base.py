@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -279,7 +280,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUPIL_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -15,6 +15,7 @@ someone started yet (`plans_seeded`), so a rerun, on any day, adds nothing.
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count
 
@@ -45,7 +46,7 @@ COLLEAGUES = (
     ("99AG00", Role.IB, "Lieke Blom", "l.blom@hetklaverblad.example.nl"),
     ("99AG00", Role.SCHOOL_LEADER, "Johan Verhoeven", "j.verhoeven@hetklaverblad.example.nl"),
 )
-DEMO_STAFF = {
+DEMO_STAFF: dict[tuple[str, str], str] = {
     ("99AA00", Role.IB): "ib@bao.demo.opp",
     ("99AA00", Role.SCHOOL_LEADER): "directeur@bao.demo.opp",
     ("99AC00", Role.IB): "ib@so.demo.opp",
@@ -150,7 +151,8 @@ class PupilPicker:
             if spec.adult != is_adult:
                 continue
             self.used.add(pupil.pk)
-            pupil.demo_days_enrolled = (self.ctx.today - enrolment.enrolment_date).days
+            pupil.demo_days_enrolled = (  # type: ignore[attr-defined]  # read by the stories
+                self.ctx.today - enrolment.enrolment_date).days
             return pupil
         return None
 
@@ -186,7 +188,7 @@ class PlanMaker:
 
     def partial(self, opp: Opp, *, days_ago: int) -> Opp:
         """A concept someone just began: the support and one goal, half filled in."""
-        goal = dict(GOALS[family_of(opp.school_type)][0])
+        goal: dict[str, Any] = dict(GOALS[family_of(opp.school_type)][0])
         goal.update(responsible="", due_by=None, measured_by="")
         with self.clock.at(days_ago):
             return services.save_draft(
@@ -211,9 +213,11 @@ class PlanMaker:
     def commissie(self, opp: Opp, *, days_ago: int) -> None:
         """The commissie advises on the version waiting for adoption (rule 6)."""
         opp.refresh_from_db()
+        version = opp.latest_version
+        assert version is not None  # the demo sends a plan before the commissie advises on it
         with self.clock.at(days_ago) as day:
             services.record_commissie_advice(
-                user=self.staff.ib(opp.school.code), opp=opp, version=opp.latest_version, advised_on=day,
+                user=self.staff.ib(opp.school.code), opp=opp, version=version, advised_on=day,
                 commissie="begeleiding",
                 advice="De commissie voor de begeleiding adviseert het plan vast te stellen. Let op voldoende "
                        "rustmomenten en bespreek de voortgang over drie maanden opnieuw.",
@@ -222,6 +226,7 @@ class PlanMaker:
     def evaluate(self, opp: Opp, *, days_ago: int, decision: str, outcomes=("partly", "reached"),
                  end_reason: str = ""):
         opp.refresh_from_db()
+        assert opp.adopted_version is not None  # the demo evaluates adopted plans
         goals = opp.adopted_version.goals
         given = {g["uuid"]: (outcomes[i % len(outcomes)], "Gaat vooruit, nog niet altijd zelfstandig.")
                  for i, g in enumerate(goals)}
@@ -236,9 +241,10 @@ class PlanMaker:
     def adjust(self, opp: Opp, *, days_ago: int) -> Opp:
         """After an evaluation that decided to adjust: a changed goal and one more hour of support."""
         opp.refresh_from_db()
-        goals = [{"uuid": str(g.uuid), "area": g.area, "description": g.description, "approach": g.approach,
-                  "responsible": g.responsible, "due_by": g.due_by, "measured_by": g.measured_by}
-                 for g in opp.goals.order_by("order", "pk")]
+        goals: list[dict[str, Any]] = [
+            {"uuid": str(g.uuid), "area": g.area, "description": g.description, "approach": g.approach,
+             "responsible": g.responsible, "due_by": g.due_by, "measured_by": g.measured_by}
+            for g in opp.goals.order_by("order", "pk")]
         goals[0]["description"] = goals[0]["description"].rstrip(".") + ", ook in een drukke klas."
         goals[0]["due_by"] = self.clock.day(days_ago) + datetime.timedelta(days=180)
         support = opp.support_and_guidance + " Vanaf nu ook één uur per week begeleiding in de middag."

@@ -1,6 +1,7 @@
 """What the demo plans say, and the standard texts of the demo school and board."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Q
 
@@ -95,7 +96,7 @@ def plan_content(opp: Opp, *, variant: int, start: datetime.date, goals: int = 2
     """Both parts of a complete plan, chosen by `variant` from the texts for the school type."""
     family = family_of(opp.school_type)
     pool = GOALS[family]
-    chosen = [dict(pool[(variant + i) % len(pool)]) for i in range(min(goals, len(pool)))]
+    chosen: list[dict[str, Any]] = [dict(pool[(variant + i) % len(pool)]) for i in range(min(goals, len(pool)))]
     for i, goal in enumerate(chosen):
         goal["due_by"] = start + datetime.timedelta(days=150 + 30 * i)
     deviates = variant % 3 == 1

@@ -219,11 +219,13 @@ class Opp(models.Model):
             ),
             models.CheckConstraint(
                 name="opp_end_not_before_begin",
-                condition=Q(ended_on__isnull=True) | Q(adopted_on__isnull=True) | Q(ended_on__gte=models.F("adopted_on")),
+                condition=(Q(ended_on__isnull=True) | Q(adopted_on__isnull=True)
+                           | Q(ended_on__gte=models.F("adopted_on"))),
             ),
             # Rule 9: at most one plan that is not ended per pupil and school.
             models.UniqueConstraint(
-                fields=["pupil", "school"], condition=~Q(status=OppStatus.BEEINDIGD), name="opp_one_open_per_pupil_school"
+                fields=["pupil", "school"], condition=~Q(status=OppStatus.BEEINDIGD),
+                name="opp_one_open_per_pupil_school",
             ),
         ]
         indexes = [

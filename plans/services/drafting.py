@@ -95,7 +95,7 @@ def start_draft(
 
 def _carry_over(opp: Opp, previous: Opp) -> int:
     """Copy the support and the still-relevant goals; a goal reached at the last evaluation stays behind."""
-    source = previous.adopted_version.content if previous.adopted_version_id else snapshot(previous)
+    source = previous.adopted_version.content if previous.adopted_version is not None else snapshot(previous)
     part = source["handelingsdeel"]
     for item in CARRIED_FIELDS:
         setattr(opp, item.key, part.get(item.name, item.empty_value()))

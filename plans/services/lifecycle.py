@@ -44,6 +44,7 @@ def check_no_overlap(opp: Opp, *, begin: datetime.date, end: datetime.date | Non
         pk=opp.pk
     )
     for other in others.only("adopted_on", "ended_on"):
+        assert other.adopted_on is not None  # the query keeps adopted plans only
         starts_before_other_ends = other.ended_on is None or begin <= other.ended_on
         ends_after_other_starts = end is None or end >= other.adopted_on
         if starts_before_other_ends and ends_after_other_starts:
@@ -70,6 +71,7 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None,
         raise PlanRuleError(_("Alleen een versie die ter instemming aan de ouders is voorgelegd kan worden "
                               "vastgesteld."))
     version = fresh.latest_version
+    assert version is not None  # a plan waiting for instemming has the version it was sent with
     if expected_version is not None and expected_version.pk != version.pk:
         raise PlanRuleError(_("Er ligt intussen een andere versie voor: versie %(n)s. Er is niets vastgesteld; "
                               "bekijk die versie en stel opnieuw vast.") % {"n": version.number})
@@ -87,6 +89,7 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None,
         fresh.adopted_on = day
         fresh.next_evaluation_due = add_months(day, fresh.evaluation_cycle_months)
     else:
+        assert fresh.version_adopted_on is not None  # adopted before
         if day < fresh.version_adopted_on:
             raise PlanRuleError(_("De nieuwe versie kan niet eerder ingaan dan de versie die nu geldt."))
         fresh.next_evaluation_due = fresh.next_evaluation_due or add_months(day, fresh.evaluation_cycle_months)
@@ -192,6 +195,7 @@ def record_evaluation(
     if not fresh.is_running:
         raise PlanRuleError(_("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."))
     version = fresh.adopted_version
+    assert version is not None and fresh.adopted_on is not None  # a running plan was adopted
     not_in_future(evaluated_on, _("De datum van de evaluatie"))
     if evaluated_on < fresh.adopted_on:
         raise PlanRuleError(_("De evaluatie kan niet vóór de ingangsdatum van het plan liggen."))
@@ -224,7 +228,8 @@ def record_evaluation(
     )
     EvaluationOutcome.objects.bulk_create(
         EvaluationOutcome(
-            evaluation=evaluation, goal_uuid=uuid, goal_title=goal_title(goals[uuid]["area"], goals[uuid]["description"]),
+            evaluation=evaluation, goal_uuid=uuid,
+            goal_title=goal_title(goals[uuid]["area"], goals[uuid]["description"]),
             outcome=outcome, note=(note or "").strip(),
         )
         for uuid, (outcome, note) in given.items()
@@ -257,6 +262,7 @@ def record_commissie_advice(
         raise PlanRuleError(_("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "
                               "Leg het plan eerst vast en voor; daarna legt u het advies over die versie vast."))
     latest = fresh.latest_version
+    assert latest is not None  # a plan waiting for instemming has the version it was sent with
     if version.opp_id != fresh.pk or version.pk != latest.pk:
         raise PlanRuleError(_("Het advies gaat over versie %(n)s, de versie die nu voorligt.") % {"n": latest.number})
     if commissie not in Commissie.values:
@@ -271,6 +277,6 @@ def record_commissie_advice(
         opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
         recorded_by=user,
     )
-    audit(user, Action.OPP_COMMISSIE_ADVICE_RECORDED, fresh, item, commissie=commissie, advised_on=advised_on.isoformat(),
-          version=version.number)
+    audit(user, Action.OPP_COMMISSIE_ADVICE_RECORDED, fresh, item, commissie=commissie,
+          advised_on=advised_on.isoformat(), version=version.number)
     return item

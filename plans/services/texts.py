@@ -46,7 +46,10 @@ def may_manage(user, *, school: School | None = None, board: Board | None = None
 
 
 def _owner(item: StandardText) -> str:
-    return f"school:{item.school.code}" if item.school_id else f"board:{item.board.number}"
+    if item.school is not None:
+        return f"school:{item.school.code}"
+    assert item.board is not None  # a text belongs to a school or to a board (a check constraint)
+    return f"board:{item.board.number}"
 
 
 def _check(kind: str, title: str, text: str) -> tuple[str, str]:

@@ -221,7 +221,7 @@ def _versions(user, opp) -> list[OppVersion]:
 
 def _adoptions(opp) -> dict[int, datetime.date]:
     """Version number → the day it was adopted (every adoption, not only the last)."""
-    return {number: day for number, day in Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on")}
+    return dict(Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on"))
 
 
 @login_required

@@ -5,11 +5,13 @@ Reads go through `visible_to(user)`: anything out of reach is a 404. Every downl
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opp_portal.access import reach_of
+from opp_portal.http import HtmxHttpRequest
 
 from .. import pdf
 from ..models import Opp, OppVersion, PdfRendering, PdfStatus
@@ -35,7 +37,7 @@ def _can_open_plan(user, opp: Opp) -> bool:
 
 @login_required
 @require_GET
-def draft_pdf(request: HttpRequest, opp_uuid) -> HttpResponse:
+def draft_pdf(request: HttpRequest, opp_uuid) -> FileResponse:
     opp = get_object_or_404(_staff_opps(request.user), uuid=opp_uuid)
     data = pdf.render_draft_pdf(opp)
     pdf.record_download(user=request.user, opp=opp, version=None)
@@ -63,7 +65,7 @@ def _status_context(request, version: OppVersion, rendering: PdfRendering | None
     }
 
 
-def _family_pdf(request: HttpRequest, version: OppVersion) -> HttpResponse:
+def _family_pdf(request: HttpRequest, version: OppVersion) -> FileResponse:
     """A parent or pupil never gets the school's stored PDF: theirs shows only their own decisions."""
     data = pdf.family_version_pdf(user=request.user, version=version)
     pdf.record_download(user=request.user, opp=version.opp, version=version)
@@ -72,7 +74,7 @@ def _family_pdf(request: HttpRequest, version: OppVersion) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_pdf(request: HtmxHttpRequest, version_uuid) -> HttpResponseBase:
     """GET starts the rendering when needed and shows its progress; htmx polls the status partial;
     POST is "probeer opnieuw" after a failure."""
     version = _version(request.user, version_uuid)
@@ -92,7 +94,7 @@ def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def version_pdf_file(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_pdf_file(request: HttpRequest, version_uuid) -> HttpResponseBase:
     version = _version(request.user, version_uuid)
     if pdf.is_family_viewer(request.user, version.opp):
         return _family_pdf(request, version)
@@ -100,4 +102,4 @@ def version_pdf_file(request: HttpRequest, version_uuid) -> HttpResponse:
     if rendering is None or not pdf.is_current(rendering):
         return redirect("plans:version_pdf", version_uuid=version.uuid)
     pdf.record_download(user=request.user, opp=version.opp, version=version)
-    return _pdf_response(default_storage.open(rendering.file.name, "rb"), f"opp-versie-{version.number}.pdf")
+    return _pdf_response(default_storage.open(str(rendering.file.name), "rb"), f"opp-versie-{version.number}.pdf")

@@ -20,6 +20,7 @@ natural keys so a rerun adds nothing, and reports with `ctx.tally(...)`.
 import datetime
 import time
 from collections.abc import Callable
+from io import TextIOBase
 from typing import TextIO
 
 from django.db import transaction
@@ -41,7 +42,7 @@ DEMO_STEPS: Answers[Step] = Answers(
     "schools.demo_steps", doc="Steps run after the schools step, in the order the apps answered (plans, consent).")
 
 
-def seed(*, stdout: TextIO | None = None, today: datetime.date | None = None) -> DemoContext:
+def seed(*, stdout: TextIO | TextIOBase | None = None, today: datetime.date | None = None) -> DemoContext:
     started = time.monotonic()
     today = today or timezone.localdate()
     ctx = DemoContext(today=today, dataset=dataset.build(today), stdout=stdout)
@@ -71,7 +72,8 @@ def summary(ctx: DemoContext, *, seconds: float | None = None) -> str:
     if not ctx.changed:
         lines.append("Niets gewijzigd: alles was er al.")
     for label, total in ctx.totals.items():
-        extra = [f"{n} nieuw" for n in [ctx.created[label]] if n] + [f"{n} bijgewerkt" for n in [ctx.updated[label]] if n]
+        extra = ([f"{n} nieuw" for n in [ctx.created[label]] if n]
+                 + [f"{n} bijgewerkt" for n in [ctx.updated[label]] if n])
         lines.append(f"  {label:<24}{total:>5}" + (f"  ({', '.join(extra)})" if extra else ""))
     lines += ["", f"Demo-accounts (wachtwoord: {DEMO_PASSWORD}):"]
     width = max(len(email) for email in ctx.accounts) + 2

@@ -4,6 +4,7 @@ import datetime
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from io import TextIOBase
 from typing import TextIO
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -24,7 +25,7 @@ class DemoAccount:
 class DemoContext:
     today: datetime.date
     dataset: Dataset
-    stdout: TextIO | None = None
+    stdout: TextIO | TextIOBase | None = None
     swvs: dict[str, Samenwerkingsverband] = field(default_factory=dict)  # by code
     boards: dict[str, Board] = field(default_factory=dict)  # by number
     schools: dict[str, School] = field(default_factory=dict)  # by BRIN + vestiging, e.g. 99AA00

@@ -7,13 +7,15 @@ Natural keys: a pupil's BSN or onderwijsnummer, an enrolment's pupil and school,
 e-mail address, a guardianship's pupil and guardian.
 """
 
+from typing import Any
+
 from django.db.models import Q
 
 from ..models import Board, Enrolment, Guardian, Guardianship, Pupil, Role, Samenwerkingsverband, School
 from .context import DemoContext
 from .dataset import ACCOUNTS, BOARDS, SCHOOLS, SWVS
 
-_NO_DB_CHECKS = {"validate_unique": False, "validate_constraints": False}
+_NO_DB_CHECKS: dict[str, Any] = {"validate_unique": False, "validate_constraints": False}
 
 
 def seed_schools(ctx: DemoContext) -> None:
@@ -26,10 +28,10 @@ def seed_schools(ctx: DemoContext) -> None:
 
 
 def _organisations(ctx: DemoContext) -> None:
-    for s in SWVS:
-        values = {"name": s.name, "sector": s.sector, "funding_model": s.funding_model,
-                  "steunpunt_contact": s.steunpunt_contact}
-        ctx.swvs[s.code] = ctx.ensure(Samenwerkingsverband, "samenwerkingsverbanden", {"code": s.code}, values)
+    for swv in SWVS:
+        values: dict[str, object] = {"name": swv.name, "sector": swv.sector, "funding_model": swv.funding_model,
+                                     "steunpunt_contact": swv.steunpunt_contact}
+        ctx.swvs[swv.code] = ctx.ensure(Samenwerkingsverband, "samenwerkingsverbanden", {"code": swv.code}, values)
     for b in BOARDS:
         ctx.boards[b.number] = ctx.ensure(Board, "besturen", {"number": b.number}, {"name": b.name})
     for s in SCHOOLS:
@@ -49,7 +51,7 @@ def _pupils(ctx: DemoContext) -> dict[str, int]:
         bsns = [p.bsn for p in specs if p.bsn]
         numbers = [p.onderwijsnummer for p in specs if p.onderwijsnummer]
         rows = Pupil.objects.filter(Q(bsn__in=bsns) | Q(onderwijsnummer__in=numbers))
-        return {bsn or number: pk for pk, bsn, number in rows.values_list("pk", "bsn", "onderwijsnummer")}
+        return {bsn or number or "": pk for pk, bsn, number in rows.values_list("pk", "bsn", "onderwijsnummer")}
 
     ids = existing()
     new = []
@@ -93,7 +95,8 @@ def _accounts(ctx: DemoContext) -> None:
     memberships = 0
     for spec in ACCOUNTS:
         if spec.role == "parent":
-            children = [pupils[link.pupil] for link in ctx.dataset.links if link.guardian == spec.email and link.has_gezag]
+            children = [pupils[link.pupil] for link in ctx.dataset.links
+                        if link.guardian == spec.email and link.has_gezag]
             where = ", ".join(f"{_name(c)} ({c.school}, groep {c.group})" for c in children)
             ctx.ensure_account(spec, role=str(Role.PARENT.label), where=where)
             continue
@@ -177,7 +180,8 @@ def _guardianships(ctx: DemoContext, pupil_ids: dict[str, int], guardian_ids: di
                                     has_gezag=link.has_gezag))
         elif link.guardian in ctx.accounts and have[key][1:] != (link.relationship, link.has_gezag):
             # The demo parents reach exactly the children the README names.
-            Guardianship.objects.filter(pk=have[key][0]).update(relationship=link.relationship, has_gezag=link.has_gezag)
+            Guardianship.objects.filter(pk=have[key][0]).update(relationship=link.relationship,
+                                                                has_gezag=link.has_gezag)
             updated += 1
     Guardianship.objects.bulk_create(new)
     ctx.tally("gezagsrelaties", total=len(links), created=len(new), updated=updated)

@@ -101,7 +101,10 @@ SCHOOLS = (
     ),
     SchoolSpec(
         "99AC", "00", "De Kompasroos, school voor speciaal onderwijs (cluster 4)", "so", "99001", SWV_PO, "Ede",
-        (GroupSpec("Bovenbouw", (9, 10, 11), 6), GroupSpec("Middenbouw", (7, 8), 6), GroupSpec("Onderbouw", (4, 5, 6), 6)),
+        (
+            GroupSpec("Bovenbouw", (9, 10, 11), 6), GroupSpec("Middenbouw", (7, 8), 6),
+            GroupSpec("Onderbouw", (4, 5, 6), 6),
+        ),
         4, 2,
     ),
     SchoolSpec("99AD", "00", "Grebbeland College", "vo", "99001", SWV_VO, "Veenendaal", _vo_classes(5), 12),
@@ -113,7 +116,8 @@ SCHOOLS = (
         "99AF", "00", "VSO De Vuurtoren", "vso", "99001", SWV_VO, "Ede",
         (
             GroupSpec("Dagbesteding", (17, 18, 19), 4), GroupSpec("Arbeid 2", (17, 18), 4),
-            GroupSpec("Arbeid 1", (15, 16), 4), GroupSpec("Vervolg 2", (14, 15), 4), GroupSpec("Vervolg 1", (12, 13), 4),
+            GroupSpec("Arbeid 1", (15, 16), 4), GroupSpec("Vervolg 2", (14, 15), 4),
+            GroupSpec("Vervolg 1", (12, 13), 4),
         ),
         12, 2,
     ),

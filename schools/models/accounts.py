@@ -2,6 +2,7 @@
 samenwerkingsverbanden."""
 
 import uuid
+from typing import ClassVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -18,7 +19,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = cast("User", self.model(email=self.normalize_email(email).lower(), **fields))
         if password:
             user.set_password(password)
         else:
@@ -42,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -84,7 +85,8 @@ class Membership(models.Model):
     )
     # A teacher reads the pupils of the groups they teach; empty means none.
     groups = models.CharField(
-        _("groepen/klassen"), max_length=200, blank=True, help_text=_("Gescheiden door komma's, alleen voor leerkrachten.")
+        _("groepen/klassen"), max_length=200, blank=True,
+        help_text=_("Gescheiden door komma's, alleen voor leerkrachten."),
     )
 
     class Meta:
@@ -92,14 +94,16 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_role_matches_organisation",
                 condition=(
-                    Q(role__in=["ib", "teacher", "school_leader"], school__isnull=False, board__isnull=True, swv__isnull=True)
+                    Q(role__in=["ib", "teacher", "school_leader"], school__isnull=False, board__isnull=True,
+                      swv__isnull=True)
                     | Q(role="board_admin", school__isnull=True, board__isnull=False, swv__isnull=True)
                     | Q(role="swv", school__isnull=True, board__isnull=True, swv__isnull=False)
                 ),
             ),
             # One constraint per kind of organisation: NULLs never collide in a plain unique index.
             models.UniqueConstraint(
-                fields=["user", "role", "school"], condition=Q(school__isnull=False), name="membership_unique_school_role"
+                fields=["user", "role", "school"], condition=Q(school__isnull=False),
+                name="membership_unique_school_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "board"], condition=Q(board__isnull=False), name="membership_unique_board_role"

@@ -78,7 +78,7 @@ class SchoolQuerySet(models.QuerySet):
         q = Q(pk__in=reach.school_ids) | Q(board_id__in=reach.board_ids) | Q(swv_id__in=reach.swv_ids)
         if reach.family_pupil_ids:
             q |= Q(enrolments__pupil_id__in=reach.family_pupil_ids)
-            return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
         return self.filter(q)
 
     def editable_by(self, user) -> "SchoolQuerySet":

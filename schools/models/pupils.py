@@ -51,8 +51,9 @@ class Pupil(models.Model):
     name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=100)
     date_of_birth = models.DateField(_("geboortedatum"))
-    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, validators=[validate_bsn])
-    onderwijsnummer = models.CharField(
+    # NULL, not "", for a missing number: the numbers are unique, and only NULLs may repeat.
+    bsn = models.CharField(_("BSN"), max_length=9, null=True, blank=True, validators=[validate_bsn])  # noqa: DJ001
+    onderwijsnummer = models.CharField(  # noqa: DJ001
         _("onderwijsnummer"), max_length=9, null=True, blank=True, validators=[validate_onderwijsnummer]
     )
     # The pupil's own address, for their own page (hoorrecht) and, once adult, their instemming. An account is
@@ -111,7 +112,7 @@ class Pupil(models.Model):
 
     @property
     def identifier_label(self) -> str:
-        return _("BSN") if self.bsn else _("onderwijsnummer")
+        return str(_("BSN") if self.bsn else _("onderwijsnummer"))
 
     @property
     def identifier(self) -> str:
@@ -200,7 +201,7 @@ class GuardianQuerySet(models.QuerySet):
         if reach.child_ids:
             # A parent sees the guardians of their own children; a pupil does not see their parents' details.
             q |= Q(guardianships__pupil_id__in=reach.child_ids)
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+        return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
 
 
 class Guardian(models.Model):
@@ -243,7 +244,8 @@ class Relationship(models.TextChoices):
 class Guardianship(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
-    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices, default=Relationship.PARENT)
+    relationship = models.CharField(_("relatie"), max_length=20, choices=Relationship.choices,
+                                    default=Relationship.PARENT)
     has_gezag = models.BooleanField(
         _("heeft gezag"), default=True, help_text=_("Alleen ouders met gezag beslissen over instemming.")
     )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
+from opp_portal.http import HtmxHttpRequest
 from opp_portal.errors import field_of, show_on_form
 
 from .. import services, transfers
@@ -57,7 +60,7 @@ def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def pupil_list(request: HttpRequest) -> HttpResponse:
+def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     schools = School.objects.visible_to(user).order_by("name")
     form = PupilSearchForm(request.GET or None, schools=schools)
@@ -79,7 +82,8 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
     pupils = pupils.prefetch_related(
-        Prefetch("enrolments", queryset=enrolments.select_related("school").order_by("-enrolment_date"), to_attr="shown_enrolments")
+        Prefetch("enrolments", queryset=enrolments.select_related("school").order_by("-enrolment_date"),
+                 to_attr="shown_enrolments")
     ).order_by("last_name", "first_name", "pk")
     page = Paginator(pupils, PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
@@ -146,7 +150,8 @@ CONFLICT_MESSAGE = _lazy(
     "hieronder staan uw invoer en de melding; controleer alles en sla opnieuw op."
 )
 NOT_SAVED_MESSAGE = _lazy(
-    "De gegevens konden niet worden opgeslagen, omdat ze intussen elders zijn gewijzigd. Controleer ze en probeer het opnieuw."
+    "De gegevens konden niet worden opgeslagen, omdat ze intussen elders zijn gewijzigd. "
+    "Controleer ze en probeer het opnieuw."
 )
 
 
@@ -270,7 +275,8 @@ def _enrolment_data(data: dict) -> services.EnrolmentData:
 
 def _guardian_data(data: dict) -> services.GuardianData:
     names = services.GuardianData.__dataclass_fields__
-    return services.GuardianData(**{k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in names})
+    fields: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in names}
+    return services.GuardianData(**fields)
 
 
 def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
@@ -279,7 +285,8 @@ def _editable_pupil(request: HttpRequest, pupil_uuid) -> Pupil:
 
 
 def _guardian_link(pupil: Pupil, guardian_uuid) -> Guardianship:
-    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil, guardian__uuid=guardian_uuid)
+    return get_object_or_404(Guardianship.objects.select_related("guardian", "pupil"), pupil=pupil,
+                             guardian__uuid=guardian_uuid)
 
 
 @login_required
@@ -295,7 +302,8 @@ def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
         else:
             messages.success(request, _("De ouder/verzorger is toegevoegd."))
             return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
-    return render(request, "schools/guardian_form.html", {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
+    return render(request, "schools/guardian_form.html",
+                  {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
 
 
 @login_required

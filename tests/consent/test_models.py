@@ -28,8 +28,7 @@ def test_rule_2_instemming_records_cannot_be_edited_or_deleted(world):
     assert InstemmingDecision.objects.get(pk=decision.pk).decision == Decision.AKKOORD
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-def test_rule_2_the_database_refuses_to_rewrite_a_decision_even_with_raw_sql(world):
+def test_rule_2_the_database_refuses_to_rewrite_a_decision_even_with_raw_sql(postgresql, world):
     decision = a_decision(world)
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE consent_instemmingdecision SET decision = 'niet_akkoord' WHERE id = %s", [decision.pk])

@@ -30,32 +30,35 @@ def test_rule_7_adoption_is_due_six_weeks_after_the_start_of_extra_support_at_ba
     assert deadlines.adoption_due_date(opp) == D(2026, 11, 12)
 
 
+def _marks(opp, today) -> list[tuple[str, str]]:
+    """The plan page's deadline marks (label, urgency) on `today`: the same `mark` the overview's rows use."""
+    return [(m.label, m.urgency) for m in deadlines.marks_for(opp, today=today)]
+
+
 def test_rule_7_a_basisondersteuning_plan_has_no_legal_deadline():
     opp = OppFactory(kind="basisondersteuning", support_start_date=D(2026, 10, 1))
     assert deadlines.adoption_due_date(opp) is None
-    assert not deadlines.is_overdue(opp, today=D(2030, 1, 1))
+    assert _marks(opp, D(2030, 1, 1)) == []
 
 
 def test_rule_7_the_portal_warns_before_and_flags_after_the_deadline():
     opp = OppFactory(support_start_date=D(2026, 10, 1))  # due 12 November
-    assert not deadlines.adoption_due_soon(opp, today=D(2026, 10, 20))
-    assert deadlines.adoption_due_soon(opp, today=D(2026, 11, 1))
-    assert not deadlines.adoption_is_overdue(opp, today=D(2026, 11, 12))
-    assert deadlines.adoption_is_overdue(opp, today=D(2026, 11, 13))
-    assert deadlines.is_overdue(opp, today=D(2026, 11, 13))
+    assert _marks(opp, D(2026, 10, 20)) == [("Uiterlijk vaststellen", "")]
+    assert _marks(opp, D(2026, 11, 1)) == [("Uiterlijk vaststellen", "soon")]
+    assert _marks(opp, D(2026, 11, 12)) == [("Uiterlijk vaststellen", "soon")]
+    assert _marks(opp, D(2026, 11, 13)) == [("Uiterlijk vaststellen", "late")]
     opp.adopted_on = D(2026, 11, 10)
-    assert not deadlines.adoption_is_overdue(opp, today=D(2026, 11, 13))
+    assert _marks(opp, D(2026, 11, 13)) == []
 
 
 def test_rule_8_an_evaluation_is_due_soon_within_thirty_days_and_overdue_after():
     opp = OppFactory(adopted_on=D(2025, 12, 1), next_evaluation_due=D(2026, 12, 1), status="vastgesteld")
-    assert not deadlines.evaluation_due_soon(opp, today=D(2026, 10, 31))
-    assert deadlines.evaluation_due_soon(opp, today=D(2026, 11, 1))
-    assert not deadlines.evaluation_is_overdue(opp, today=D(2026, 12, 1))
-    assert deadlines.evaluation_is_overdue(opp, today=D(2026, 12, 2))
-    assert deadlines.is_overdue(opp, today=D(2026, 12, 2))
+    assert _marks(opp, D(2026, 10, 31)) == [("Uiterlijk evalueren", "")]
+    assert _marks(opp, D(2026, 11, 1)) == [("Uiterlijk evalueren", "soon")]
+    assert _marks(opp, D(2026, 12, 1)) == [("Uiterlijk evalueren", "soon")]
+    assert _marks(opp, D(2026, 12, 2)) == [("Uiterlijk evalueren", "late")]
     opp.ended_on = D(2026, 11, 30)
-    assert not deadlines.evaluation_is_overdue(opp, today=D(2026, 12, 2))
+    assert _marks(opp, D(2026, 12, 2)) == []
 
 
 # --- one implementation, follow-up plans ----------------------------------------------------------------------

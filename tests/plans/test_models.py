@@ -29,8 +29,7 @@ def test_rule_2_a_frozen_version_can_never_be_changed_or_deleted(world):
     assert stored.hash_is_valid()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-def test_the_database_refuses_to_rewrite_a_version_even_with_raw_sql(world):
+def test_the_database_refuses_to_rewrite_a_version_even_with_raw_sql(postgresql, world):
     opp, version = world.sent()
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE plans_oppversion SET content_hash = 'x' WHERE id = %s", [version.pk])

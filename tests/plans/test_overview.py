@@ -120,7 +120,7 @@ def test_rule_7_the_queryset_due_date_matches_the_per_plan_rule(school_type):
     without_start = OppFactory(school=school)
     for opp in (with_start, without_start):
         annotated = selectors.adoption_deadlines(Opp.objects.filter(pk=opp.pk)).get()
-        assert selectors.adoption_due_from_start(annotated.adoption_start) == deadlines.adoption_due_date(opp)
+        assert deadlines.due_from_start(annotated.adoption_start) == deadlines.adoption_due_date(opp)
 
 
 def test_rule_7_at_special_schools_the_window_counts_from_the_enrolment_before_the_plan_started():
