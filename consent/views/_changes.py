@@ -5,6 +5,8 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -86,7 +88,7 @@ def compare(old_version: OppVersion, new_version: OppVersion, fmt: Format = CORE
     return out
 
 
-def _value(part: dict, item: Field, shown_when: dict[str, Field]) -> str:
+def _value(part: Mapping[str, Any], item: Field, shown_when: dict[str, Field]) -> str:
     """A field as the parent reads it: an option by its label, a date as a date, and a text that explains a yes
     only when the answer is yes."""
     if item.kind == Kind.OPTION:

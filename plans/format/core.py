@@ -91,7 +91,8 @@ HANDELINGSDEEL = Section(
         Field(
             key="support_and_guidance", part=Part.HANDELINGSDEEL, label=_("Ondersteuning en begeleiding"),
             help_text=_("Welke ondersteuning en begeleiding geeft de school, hoe vaak en door wie. Geen diagnoses "
-                        "of testuitslagen: die horen in het dossier."), rows=5, max_length=LONG_TEXT, standard_text="support",
+                        "of testuitslagen: die horen in het dossier."),
+        rows=5, max_length=LONG_TEXT, standard_text="support",
             needed=True, missing=_("Beschrijf de ondersteuning en begeleiding die de school geeft."),
             change=_("De ondersteuning en begeleiding die de school geeft is veranderd."),
             parent_change=_("De hulp en begeleiding die de school geeft"),
@@ -200,12 +201,14 @@ UITSTROOMPERSPECTIEF = Section(
 # A goal's parts: a goal counts as complete (and for adoption) when every needed one is filled in.
 GOAL = (
     Field(
-        key="area", part=Part.HANDELINGSDEEL, label=_("Gebied"), max_length=100, rows=1, needed=True, side_by_side_in_form=True,
+        key="area", part=Part.HANDELINGSDEEL, label=_("Gebied"), max_length=100, rows=1, needed=True,
+        side_by_side_in_form=True,
         too_long=_("Het gebied is te lang: hoogstens %(limit_value)d tekens."),
         help_text=_("Eén woord of een paar: lezen, rekenen, werkhouding, sociaal."),
     ),
     Field(
-        key="description", part=Part.HANDELINGSDEEL, label=_("Doel"), max_length=SHORT_TEXT, rows=2, needed=True, side_by_side_in_form=True,
+        key="description", part=Part.HANDELINGSDEEL, label=_("Doel"), max_length=SHORT_TEXT, rows=2, needed=True,
+        side_by_side_in_form=True,
         standard_text="goal",
         help_text=_("Het doel in gewone woorden: wat kan de leerling straks? Eén doel per blok."),
         change=_("Het doel '%(goal)s' is anders geformuleerd."), parent_change=_("Het doel '%(goal)s'"),

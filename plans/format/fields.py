@@ -202,7 +202,8 @@ class Format:
         """Every section in declaration order, a core section with the fields the format adds to it."""
         core = tuple(
             Section(key=s.key, fields=s.fields + self.extra_fields.get(s.key, ()), content_key=s.content_key,
-                    titles=s.titles, intros=s.intros, order=s.order, anchor=s.anchor, folded_on=s.folded_on) if s.key in self.extra_fields else s
+                    titles=s.titles, intros=s.intros, order=s.order, anchor=s.anchor, folded_on=s.folded_on)
+            if s.key in self.extra_fields else s
             for s in self.core_sections
         )
         return core + self.extra_sections

@@ -150,7 +150,7 @@ def _clean_goals(submitted) -> list[dict[str, Any]]:
                 value = (value or "").strip()
             goal[field.key] = value
         area = CORE.goal_field("area")
-        if area.max_length and len(goal["area"]) > area.max_length:
+        if area.max_length and len(goal["area"] or "") > area.max_length:
             raise PlanRuleError(_("Het gebied van een doel is te lang (hoogstens %(n)d tekens).") % {
                 "n": area.max_length})
         goals.append(goal)
