@@ -12,7 +12,7 @@ from plans.models import Opp, OppStatus, OppVersion
 
 from .models import LATEST_FIRST, Decision, InstemmingDecision, InstemmingRecipient
 from .parties import HelpInfo, help_after_refusal
-from .views._access import child_opps, own_opps
+from .access import child_opps, own_opps
 
 
 @dataclass(frozen=True)

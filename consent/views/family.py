@@ -22,7 +22,7 @@ from .. import services
 from ..forms import DecisionForm, ParentViewForm, focus_first_error
 from ..models import Decision, InstemmingRecipient, ParentView
 from ..parties import help_after_refusal
-from ._access import child_opps, own_opps
+from ..access import child_opps, own_opps
 from ._facts import banner_for, evaluation_per_goal, plan_facts, unreachable_notes, with_evaluations
 from ._plan import (
     audit_family_read,

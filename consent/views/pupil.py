@@ -18,7 +18,7 @@ from plans.models import Opp
 from .. import services
 from ..forms import PupilViewForm, focus_first_error
 from ..models import Hearing, HearingSource
-from ._access import own_opps
+from ..access import own_opps
 from ._facts import plan_facts
 from ._plan import audit_family_read, my_recipient, readable, shown_version
 from .family import _decision_block

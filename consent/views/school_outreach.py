@@ -13,7 +13,7 @@ from opp_portal.errors import show_on_form
 from .. import services
 from ..forms import InvitePupilForm, UnreachableForm, focus_first_error
 from ..models import Unreachability
-from ._access import get_staff_opp, staff_opps
+from ..access import get_staff_opp, staff_opps
 from .school import _page, _refused, _staff_recipient, page_url
 
 

@@ -9,19 +9,15 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opp_portal.access import reach_of
 
 from .. import pdf
+from ..access import opp_access, school_opps_for
 from ..models import Opp, OppVersion, PdfRendering, PdfStatus
 
 
 def _staff_opps(user):
     """The draft is the school's working copy: staff of the plan's school only, never the family."""
-    reach = reach_of(user)
-    opps = Opp.objects.visible_to(user)
-    if not reach.everything:
-        opps = opps.filter(school_id__in=reach.school_ids)
-    return opps.select_related("school", "pupil", "uitstroom_option")
+    return school_opps_for(user).select_related("school", "pupil", "uitstroom_option")
 
 
 def _version(user, version_uuid) -> OppVersion:
@@ -30,7 +26,7 @@ def _version(user, version_uuid) -> OppVersion:
 
 
 def _can_open_plan(user, opp: Opp) -> bool:
-    return _staff_opps(user).filter(pk=opp.pk).exists()
+    return opp_access(user, opp).can_download_pdf
 
 
 @login_required
