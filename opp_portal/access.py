@@ -127,3 +127,43 @@ def _compute_reach(user) -> Reach:
         is_parent=bool(children),
         is_pupil=bool(own),
     )
+
+
+# --- the pages a user has: the navigation, the start page and the guard of each page without an object ---------
+
+@dataclass(frozen=True)
+class PageCaps:
+    """Which of the portal's own pages (those that name no object) a user may open, and so which menu items
+    they see. Pages about one plan, pupil or batch ask the policy of their domain (plans.access, …)."""
+
+    my_plans: bool = False  # the ib's own plans
+    overview: bool = False  # deadlines and plans of the schools the user leads or supports (ib, leader)
+    pupils: bool = False  # the pupil list of their schools or boards
+    schools: bool = False
+    standard_texts: bool = False
+    rod: bool = False  # ROD registration: the board's export, a leader's figures
+    calendar: bool = False  # a calendar feed of plan deadlines: staff who read plans at a school
+    calendar_in_menu: bool = False  # a teacher's own agenda; ib and leader reach it from their overview
+    outbox: bool = False  # outgoing mail: the superuser's, a school leader's of their school
+    notices: bool = False  # staff who keep or read consent records
+    family: bool = False  # my children / my own data
+    is_parent: bool = False
+
+
+def page_caps(user) -> PageCaps:
+    reach = reach_of(user)
+    led = bool(reach.schools_with_role("school_leader"))
+    return PageCaps(
+        my_plans=bool(reach.schools_with_role("ib")),
+        overview=bool(reach.editable_school_ids),
+        pupils=bool(reach.editable_school_ids or reach.teacher_groups or reach.board_ids or reach.everything),
+        schools=bool(reach.school_ids or reach.board_ids or reach.swv_ids or reach.everything),
+        standard_texts=bool(reach.everything or reach.editable_school_ids or reach.board_ids),
+        rod=bool(reach.everything or reach.board_ids or led),
+        calendar=bool(reach.editable_school_ids or reach.teacher_groups),
+        calendar_in_menu=bool(reach.teacher_groups and not reach.editable_school_ids),
+        outbox=bool(reach.everything or led),
+        notices=bool(reach.editable_school_ids or reach.everything),
+        family=bool(reach.family_pupil_ids),
+        is_parent=reach.is_parent,
+    )

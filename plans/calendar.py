@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
+from opp_portal.access import page_caps, reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.services import NotAllowed
@@ -38,8 +38,7 @@ PRODID = "-//OPP-portaal//Deadlines//NL"
 
 def may_have_feed(user) -> bool:
     """Staff who read plans at a school: ib and school leader, and teachers for the pupils they teach."""
-    reach = reach_of(user)
-    return bool(reach.editable_school_ids or reach.teacher_groups)
+    return page_caps(user).calendar
 
 
 def active_feeds(user):

@@ -76,7 +76,7 @@ def notices_nav(context):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    reach = context.get("reach")
-    if user is None or reach is None or not (reach.editable_school_ids or reach.everything):
+    pages = context.get("pages")
+    if user is None or pages is None or not pages.notices:
         return {"show": False}
     return {"show": True, "unread": StaffNotice.objects.visible_to(user).unread().count(), "request": request}

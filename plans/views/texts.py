@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.access import reach_of
+from opp_portal.access import page_caps, reach_of
 from opp_portal.errors import show_on_form
 from schools.models import School
 
@@ -29,7 +29,7 @@ def _library(user):
     reach = reach_of(user)
     if reach.everything:
         return StandardText.objects.filter(active=True).select_related("school", "board")
-    if not (reach.editable_school_ids or reach.board_ids):
+    if not page_caps(user).standard_texts:
         raise Http404
     boards = set(School.objects.filter(pk__in=reach.editable_school_ids).values_list("board_id", flat=True))
     boards |= set(reach.board_ids)
