@@ -148,13 +148,16 @@ class PageCaps:
     notices: bool = False  # staff who keep or read consent records
     family: bool = False  # my children / my own data
     is_parent: bool = False
+    # Where the user starts after sign-in (a URL name), None when the portal has nothing for them.
+    start: str | None = None
 
 
 def page_caps(user) -> PageCaps:
     reach = reach_of(user)
     led = bool(reach.schools_with_role("school_leader"))
+    ib = bool(reach.schools_with_role("ib"))
     return PageCaps(
-        my_plans=bool(reach.schools_with_role("ib")),
+        my_plans=ib,
         overview=bool(reach.editable_school_ids),
         pupils=bool(reach.editable_school_ids or reach.teacher_groups or reach.board_ids or reach.everything),
         schools=bool(reach.school_ids or reach.board_ids or reach.swv_ids or reach.everything),
@@ -166,4 +169,25 @@ def page_caps(user) -> PageCaps:
         notices=bool(reach.editable_school_ids or reach.everything),
         family=bool(reach.family_pupil_ids),
         is_parent=reach.is_parent,
+        start=_start_page(reach, led=led, ib=ib),
     )
+
+
+def _start_page(reach: Reach, *, led: bool, ib: bool) -> str | None:
+    """The page a role starts from: the leader the overview of deadlines and plans ready to adopt, an ib their
+    own plans that need action, a teacher their pupils, a board administrator the ROD registration."""
+    if reach.everything:
+        return "schools:pupil_list"
+    if led:
+        return "plans:overview"
+    if ib:
+        return "plans:my_plans"
+    if reach.editable_school_ids or reach.teacher_groups:
+        return "schools:pupil_list"
+    if reach.board_ids:
+        return "registration:index"
+    if reach.swv_ids or reach.school_ids:
+        return "schools:school_list"
+    if reach.family_pupil_ids:
+        return "schools:my_children"
+    return None

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from opp_portal.access import Reach, reach_of
-from schools.models import Enrolment, Pupil, Role
+from opp_portal.access import Reach, page_caps, reach_of
+from schools.models import Board, Enrolment, Pupil, Role, School
 from schools.services import NotAllowed
 
-from .models import EDITABLE_STATUSES, Opp
+from .models import EDITABLE_STATUSES, Opp, StandardText
 
 NOTHING = Q(pk__in=[])
 IB = frozenset({Role.IB})
@@ -138,6 +138,9 @@ class Caps:
     as_family: bool = False  # a child's or one's own plan, sent to the family
     as_parent: bool = False  # a child over whom the user has gezag
     works_at_school: bool = False  # any membership at the plan's school: a refused step is a 403, not a 404
+    # Reads on behalf of the school (works there, or superuser): every decision, the school's stored PDF.
+    # Anyone else reads as family, with only their own decisions.
+    as_school: bool = False
     can_read_content: bool = False
     can_see_checklist: bool = False  # the ib's and leader's tool; a teacher reads the plan itself
     can_keep_consent: bool = False  # the school's consent page: OOGO, hearing, instemming records
@@ -214,6 +217,7 @@ def opp_access(user, opp: Opp) -> Caps:
         **roles,
         can_see=can_see,
         as_staff=as_staff,
+        as_school=reach.everything or roles["works_at_school"],
         as_family=as_family,
         as_parent=as_family and opp.pupil_id in reach.child_ids,
         can_read_content=can_see,
@@ -234,3 +238,41 @@ def require(caps: Caps, capability: str) -> None:
 
 def require_for(user, opp: Opp, capability: str) -> None:
     require(opp_access(user, opp), capability)
+
+
+# --- the library of standard texts ---------------------------------------------------------------------------
+# A school's texts are kept by its ib's and its school leader; a board's texts (for all its schools) by a school
+# leader of any of its schools or the board's administration. An ib reads and uses board texts.
+
+def manageable_schools(user) -> QuerySet:
+    """Schools whose texts `user` keeps (ib or school leader there)."""
+    return School.objects.filter(pk__in=reach_of(user).schools_with_role(*IB_OR_LEADER))
+
+
+def manageable_boards(user) -> QuerySet:
+    """Boards whose board-wide texts `user` keeps: a school leader of one of its schools, or its board_admin."""
+    reach = reach_of(user)
+    led = School.objects.filter(pk__in=reach.schools_with_role(*LEADER)).values("board_id")
+    return Board.objects.filter(Q(pk__in=led) | Q(pk__in=reach.board_ids))
+
+
+def may_manage(user, *, school: School | None = None, board: Board | None = None) -> bool:
+    if school is not None:
+        return manageable_schools(user).filter(pk=school.pk).exists()
+    if board is not None:
+        return manageable_boards(user).filter(pk=board.pk).exists()
+    return False
+
+
+def text_library_for(user) -> QuerySet | None:
+    """Active texts of the schools where the user is ib or leader, and of their boards (and of a board the
+    user administers). None: the user has no library (a 404)."""
+    reach = reach_of(user)
+    if reach.everything:
+        return StandardText.objects.filter(active=True)
+    if not page_caps(user).standard_texts:
+        return None
+    boards = set(School.objects.filter(pk__in=reach.editable_school_ids).values_list("board_id", flat=True))
+    boards |= set(reach.board_ids)
+    return (StandardText.objects.visible_to(user)
+            .filter(Q(school_id__in=reach.editable_school_ids) | Q(board_id__in=boards), active=True))
