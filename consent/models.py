@@ -14,12 +14,11 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.access import record_q, scoped, staff_record_q
 from opp_portal.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet  # noqa: F401
 from plans.models import Evaluation, Opp, OppVersion
 from schools.models import Guardian, Pupil
 
-
+from .access import record_q, scoped, staff_record_q
 
 # --- OOGO ---------------------------------------------------------------------------------------------------
 

@@ -27,6 +27,18 @@ def schools_q(user) -> Q | None:
     return q
 
 
+def may_edit_school(user, school_id: int) -> bool:
+    """The user may change pupil data at the school (ib, school leader; a superuser everywhere)."""
+    reach = reach_of(user)
+    return reach.everything or school_id in reach.editable_school_ids
+
+
+def editable_school_ids(user) -> frozenset[int] | None:
+    """The schools where the user may change pupil data; None: every school (superuser)."""
+    reach = reach_of(user)
+    return None if reach.everything else reach.editable_school_ids
+
+
 def editable_school_ids_q(user) -> Q | None:
     """Schools where the user may change pupil data (ib, school leader; a superuser everywhere)."""
     reach = reach_of(user)
@@ -95,6 +107,20 @@ def scoped(queryset: QuerySet, q: Q | None) -> QuerySet:
 
 def pupils_for(user) -> QuerySet:
     return scoped(Pupil.objects.all(), pupils_q(user))
+
+
+def family_pupils_for(user) -> QuerySet:
+    """The user's children (gezag) and their own pupil record: the family pages."""
+    return pupils_for(user).filter(pk__in=reach_of(user).family_pupil_ids)
+
+
+def children_for(user) -> QuerySet:
+    """Only the children over whom the user has gezag (their log, their guardians)."""
+    return pupils_for(user).filter(pk__in=reach_of(user).child_ids)
+
+
+def is_child_of(user, pupil_id: int) -> bool:
+    return pupil_id in reach_of(user).child_ids
 
 
 def schools_for(user) -> QuerySet:

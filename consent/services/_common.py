@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
-from plans.models import Opp, OppStatus, OppVersion
 from plans.access import RoleRequired, caps_at_school, require, require_for
+from plans.models import Opp, OppStatus, OppVersion
 from schools.services import NotAllowed
 
 from ..models import Decision

@@ -23,7 +23,15 @@ from ..outreach import (
     UnreachableReason,
 )
 from ..parties import deciding_parties
-from ._common import ConsentError, audit, caps_at_school, clean, open_for_instemming, require, require_for
+from ._common import (
+    ConsentError,
+    audit,
+    caps_at_school,
+    clean,
+    open_for_instemming,
+    require,
+    require_for,
+)
 
 PUPIL_INVITATION_AGE = 12
 

@@ -5,8 +5,8 @@ from django import template
 
 from plans.models import OppStatus
 
-from ..models import Hearing, OogoMeeting, ParentView
 from ..access import opp_access
+from ..models import Hearing, OogoMeeting, ParentView
 from ..views.school import not_asked, recipients_of
 
 register = template.Library()

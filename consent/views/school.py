@@ -24,6 +24,7 @@ from plans.models import Evaluation, Opp, OppStatus
 from plans.terms import terms_for
 
 from .. import services
+from ..access import get_staff_opp, opp_access, staff_opps
 from ..emails import mail_topic
 from ..forms import (
     SCAN_CONTENT_TYPES,
@@ -47,7 +48,6 @@ from ..models import (
     Unreachability,
 )
 from ..parties import asking_channels, deciding_parties
-from ..access import get_staff_opp, opp_access, staff_opps
 
 STATE_BADGES = {
     RecipientState.NOT_OPENED: "text-bg-secondary",

@@ -22,8 +22,8 @@ from plans.models import OppStatus
 from plans.requirements import content_gaps
 
 from .. import services
-from ..sending import invitation_routes
 from ..access import get_staff_opp, opp_access
+from ..sending import invitation_routes
 
 SUBSTANTIAL = (
     ("ja", _lazy("Ja: de commissie adviseert opnieuw over deze versie")),

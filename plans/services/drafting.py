@@ -23,7 +23,15 @@ from ..models import (
     OppVersion,
     UitstroomOption,
 )
-from ._common import ConflictError, PlanRuleError, audit, caps_at_school, lock, require, require_for
+from ._common import (
+    ConflictError,
+    PlanRuleError,
+    audit,
+    caps_at_school,
+    lock,
+    require,
+    require_for,
+)
 
 # The draft fields `save_draft` accepts, besides "goals".
 DRAFT_FIELDS = (

@@ -9,7 +9,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-
 from .. import pdf
 from ..access import opp_access, school_opps_for
 from ..models import Opp, OppVersion, PdfRendering, PdfStatus
