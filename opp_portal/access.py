@@ -1,7 +1,15 @@
-"""Who can reach what: one place that turns a user's memberships into query filters.
+"""Who can reach what: the foundation of the access policy, turning a user's memberships into ids.
 
-Every `visible_to(user)` queryset asks `reach_of(user)`; views never filter by
-role themselves, so a rule about access lives here and only here.
+The policy has one layer per domain on top of this `Reach`:
+- `plans.access`: `opps_for(user)` (the one queryset of plans a user may see), `opp_access(user, opp) -> Caps`
+  (what they may do with one plan) and `require(caps, "can_…")` for the services;
+- `consent.access`: consent records filter through the plans of `plans.access`;
+- `schools.access`: schools, pupils, enrolments, guardians and `pupil_access(user, pupil)`;
+- `registration.access`: the board's ROD pages and batches;
+- `page_caps(user)` below: the pages that name no object, and so the navigation and the start page.
+The models' `visible_to(user)` delegate to these; views, services, template tags and the menu ask them and
+never filter by role themselves. A new role or sharing rule is added in these modules only; the permission
+matrix (tests/opp_portal/test_permission_matrix.py) derives its expectations from them.
 """
 
 from dataclasses import dataclass, field

@@ -244,6 +244,15 @@ def require_for(user, opp: Opp, capability: str) -> None:
 # A school's texts are kept by its ib's and its school leader; a board's texts (for all its schools) by a school
 # leader of any of its schools or the board's administration. An ib reads and uses board texts.
 
+def texts_q(user) -> Q | None:
+    """Texts of the schools where the user works and of their boards, and of a board they administer."""
+    reach = reach_of(user)
+    if reach.everything:
+        return None
+    boards = School.objects.filter(pk__in=reach.school_ids).values("board_id")
+    return Q(school_id__in=reach.school_ids) | Q(board_id__in=boards) | Q(board_id__in=reach.board_ids)
+
+
 def manageable_schools(user) -> QuerySet:
     """Schools whose texts `user` keeps (ib or school leader there)."""
     return School.objects.filter(pk__in=reach_of(user).schools_with_role(*IB_OR_LEADER))

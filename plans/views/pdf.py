@@ -14,11 +14,6 @@ from ..access import opp_access, school_opps_for
 from ..models import Opp, OppVersion, PdfRendering, PdfStatus
 
 
-def _staff_opps(user):
-    """The draft is the school's working copy: staff of the plan's school only, never the family."""
-    return school_opps_for(user).select_related("school", "pupil", "uitstroom_option")
-
-
 def _version(user, version_uuid) -> OppVersion:
     versions = OppVersion.objects.visible_to(user).select_related("opp__school", "opp__pupil", "opp__adopted_version")
     return get_object_or_404(versions, uuid=version_uuid)
@@ -31,7 +26,9 @@ def _can_open_plan(user, opp: Opp) -> bool:
 @login_required
 @require_GET
 def draft_pdf(request: HttpRequest, opp_uuid) -> HttpResponse:
-    opp = get_object_or_404(_staff_opps(request.user), uuid=opp_uuid)
+    # The draft is the school's working copy: staff of the plan's school only, never the family.
+    opp = get_object_or_404(school_opps_for(request.user).select_related("school", "pupil", "uitstroom_option"),
+                            uuid=opp_uuid)
     data = pdf.render_draft_pdf(opp)
     pdf.record_download(user=request.user, opp=opp, version=None)
     return _pdf_response(data, "opp-concept.pdf")

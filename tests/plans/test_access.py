@@ -138,7 +138,7 @@ def test_a_teacher_sees_only_plans_of_pupils_in_their_groups(world, plans):
     assert not caps(teacher, sent).can_edit and not caps(teacher, sent).can_adopt and not caps(teacher, sent).can_end
 
 
-def test_a_board_admin_may_read_but_not_edit_a_plan_nor_see_it(world, plans):
+def test_a_board_admin_neither_reads_nor_edits_a_plan(world, plans):
     """Board staff see figures and identifiers, never plan content: no plan is theirs to open or change."""
     sent, draft, elsewhere = plans
     admin = staff("board_admin", board=world.school.board)
