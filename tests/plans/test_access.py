@@ -202,3 +202,16 @@ def test_caps_for_many_plans_of_one_school_take_a_fixed_number_of_queries(world,
             seen = [caps(fresh, opp).can_see for opp in opps]
         if user is teacher:
             assert seen == [bool(i % 2) for i in range(20)]
+
+
+def test_opp_access_agrees_with_the_querysets_for_every_role(world, plans):
+    users = [world.ib, world.leader, world.mother, world.father, pupil_account(world.pupil),
+             staff("teacher", school=world.school, groups="5"), staff("teacher", school=world.school, groups="6"),
+             staff("board_admin", board=world.school.board), staff("swv", swv=world.school.swv), UserFactory(),
+             UserFactory(is_superuser=True)]
+    for user in users:
+        for opp in plans:
+            c = caps(user, opp)
+            assert c.can_see == access.opps_for(user).filter(pk=opp.pk).exists(), (user, opp)
+            assert c.as_staff == access.school_opps_for(user).filter(pk=opp.pk).exists(), (user, opp)
+            assert c.can_keep_consent == access.consent_keeper_opps_for(user).filter(pk=opp.pk).exists()
