@@ -33,17 +33,16 @@ def staff_record_q(user, prefix: str = "opp__") -> Q | None:
 
 
 def record_q(user, prefix: str = "opp__", *, parents: bool = True, pupil: bool = False) -> Q | None:
-    """Records of a plan: its school's staff; with `parents` the parents (gezag) once the plan was sent; with
-    `pupil` the pupil's own records, sent or not (they were there when they were heard). None: everything."""
+    """Records of a plan the user may see (`plans.access.opps_for`): its school's staff; with `parents` the
+    parents (gezag) and with `pupil` the pupil themself, once the plan was sent to them. None: everything."""
     reach = reach_of(user)
     q = staff_plan_q(reach, prefix)
     if q is None:
         return None
     if parents:
         q |= family_plan_q(reach, prefix, pupil_ids=reach.child_ids)
-    own = own_pupil_ids(user) if pupil else frozenset()
-    if own:
-        q |= Q(**{f"{prefix}pupil_id__in": own})
+    if pupil:
+        q |= family_plan_q(reach, prefix, pupil_ids=own_pupil_ids(user))
     return q
 
 
