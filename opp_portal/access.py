@@ -181,6 +181,12 @@ def page_caps(user) -> PageCaps:
     )
 
 
+def mail_school_ids(user) -> frozenset[int] | None:
+    """Schools whose outgoing mail the user sees (the outbox page): those they lead. None: all (superuser)."""
+    reach = reach_of(user)
+    return None if reach.everything else reach.schools_with_role("school_leader")
+
+
 def _start_page(reach: Reach, *, led: bool, ib: bool) -> str | None:
     """The page a role starts from: the leader the overview of deadlines and plans ready to adopt, an ib their
     own plans that need action, a teacher their pupils, a board administrator the ROD registration."""
