@@ -8,6 +8,7 @@ role. A new role or sharing rule is added here (and its test in tests/plans/test
 """
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -19,6 +20,7 @@ from schools.services import NotAllowed
 from .models import EDITABLE_STATUSES, Opp, StandardText
 
 NOTHING = Q(pk__in=[])
+QS = TypeVar("QS", bound="QuerySet[Any]")
 IB = frozenset({Role.IB})
 LEADER = frozenset({Role.SCHOOL_LEADER})
 IB_OR_LEADER = frozenset({Role.IB, Role.SCHOOL_LEADER})
@@ -70,7 +72,8 @@ def plan_q(user, prefix: str = "") -> Q | None:
     return staff | family_plan_q(reach, prefix)
 
 
-def scoped(queryset: QuerySet, q: Q | None) -> QuerySet:
+def scoped(queryset: QS, q: Q | None) -> QS:
+    """The queryset narrowed to `q`; None (a superuser) leaves it whole."""
     return queryset.all() if q is None else queryset.filter(q)
 
 

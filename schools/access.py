@@ -6,6 +6,7 @@ querysets, and `pupil_access(user, pupil)` says what the user may do with one pu
 """
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils import timezone
 from opp_portal.access import reach_of
 
 from .models import Enrolment, Guardian, Pupil, School
+
+QS = TypeVar("QS", bound="QuerySet[Any]")
 
 # --- schools -----------------------------------------------------------------------------------------------
 
@@ -101,7 +104,8 @@ def guardians_q(user) -> Q | None:
     return Q(pk__in=Guardian.objects.filter(q).values("pk"))
 
 
-def scoped(queryset: QuerySet, q: Q | None) -> QuerySet:
+def scoped(queryset: QS, q: Q | None) -> QS:
+    """The queryset narrowed to `q`; None (a superuser) leaves it whole."""
     return queryset.all() if q is None else queryset.filter(q)
 
 
