@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from opp_portal.access import reach_of
 from plans.models import Opp, OppStatus, OppVersion
 
+from .access import child_opps, own_opps
 from .models import LATEST_FIRST, Decision, InstemmingDecision, InstemmingRecipient
 from .parties import HelpInfo, help_after_refusal
-from .views._access import child_opps, own_opps
 
 
 @dataclass(frozen=True)

@@ -14,55 +14,18 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
 from opp_portal.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet  # noqa: F401
 from plans.models import Evaluation, Opp, OppVersion
-from schools.models import Enrolment, Guardian, Pupil
+from schools.models import Guardian, Pupil
 
-NOTHING = Q(pk__in=[])
-
-
-# --- who reaches which records ------------------------------------------------------------------------------
-
-def staff_plan_q(user, prefix: str = "opp__") -> Q | None:
-    """Plans the user reaches as school staff: ib and school leader all of their school, a teacher those
-    of the pupils in their groups. None means everything (superuser)."""
-    reach = reach_of(user)
-    if reach.everything:
-        return None
-    q = Q(**{f"{prefix}school_id__in": reach.editable_school_ids})
-    taught_q = reach.enrolment_q(include_board=False)
-    for school_id, groups in reach.teacher_groups.items():
-        if groups:
-            taught = Enrolment.objects.filter(taught_q, school_id=school_id).values("pupil_id")
-            q |= Q(**{f"{prefix}school_id": school_id, f"{prefix}pupil_id__in": taught})
-    return q
-
-
-def parent_plan_q(user, prefix: str = "opp__") -> Q:
-    """Plans of the user's children (gezag) once a version was sent to the parents."""
-    reach = reach_of(user)
-    if not reach.child_ids:
-        return NOTHING
-    return Q(**{f"{prefix}pupil_id__in": reach.child_ids, f"{prefix}sent_at__isnull": False})
-
-
-def own_pupil_ids(user) -> frozenset[int]:
-    reach = reach_of(user)
-    return reach.family_pupil_ids - reach.child_ids if reach.is_pupil else frozenset()
-
-
-def _scoped(queryset, q: Q | None):
-    return queryset.all() if q is None else queryset.filter(q)
-
+from .access import record_q, scoped, staff_record_q
 
 # --- OOGO ---------------------------------------------------------------------------------------------------
 
 class OogoQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OogoQuerySet":
         """School staff who see the plan; the parents once the plan was sent. Not the pupil."""
-        staff = staff_plan_q(user)
-        return _scoped(self, None if staff is None else staff | parent_plan_q(user))
+        return scoped(self, record_q(user))
 
 
 class OogoMeeting(models.Model):
@@ -115,14 +78,7 @@ class HearingSource(models.TextChoices):
 class HearingQuerySet(models.QuerySet):
     def visible_to(self, user) -> "HearingQuerySet":
         """School staff who see the plan; the parents once the plan was sent; the pupil only their own."""
-        staff = staff_plan_q(user)
-        if staff is None:
-            return self.all()
-        own = own_pupil_ids(user)
-        q = staff | parent_plan_q(user)
-        if own:
-            q |= Q(opp__pupil_id__in=own)
-        return self.filter(q)
+        return scoped(self, record_q(user, pupil=True))
 
 
 class Hearing(models.Model):
@@ -167,7 +123,7 @@ class Hearing(models.Model):
 
 class InstemmingRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> "InstemmingRequestQuerySet":
-        staff = staff_plan_q(user, "version__opp__")
+        staff = staff_record_q(user, "version__opp__")
         if staff is None:
             return self.all()
         mine = InstemmingRecipient.objects.for_user(user).values("request_id")
@@ -224,7 +180,7 @@ class InstemmingRecipientQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "InstemmingRecipientQuerySet":
         """School staff who see the plan see every row; a parent or adult pupil only their own."""
-        staff = staff_plan_q(user, "request__version__opp__")
+        staff = staff_record_q(user, "request__version__opp__")
         if staff is None:
             return self.all()
         if getattr(user, "is_authenticated", False):
@@ -410,8 +366,7 @@ class InstemmingDecision(AppendOnlyModel):
 class ParentViewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ParentViewQuerySet":
         """School staff who see the plan; the parents of the child. Not the pupil."""
-        staff = staff_plan_q(user)
-        return _scoped(self, None if staff is None else staff | parent_plan_q(user))
+        return scoped(self, record_q(user))
 
 
 class ParentView(models.Model):

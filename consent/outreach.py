@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from plans.models import Opp
 from schools.models import Pupil
 
-from .models import InstemmingRecipient, staff_plan_q
+from .access import staff_record_q
+from .models import InstemmingRecipient
 
 
 # --- a guardian the school could not reach ---------------------------------------------------------------------
@@ -29,7 +30,7 @@ class UnreachableReason(models.TextChoices):
 class UnreachabilityQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UnreachabilityQuerySet":
         """School staff who see the plan; the guardian it is about (their own record), never the other one."""
-        staff = staff_plan_q(user, "recipient__request__version__opp__")
+        staff = staff_record_q(user, "recipient__request__version__opp__")
         if staff is None:
             return self.all()
         if getattr(user, "is_authenticated", False):
@@ -167,7 +168,7 @@ class StaffNoticeQuerySet(models.QuerySet):
         """The user's own notices, about plans they still reach as staff."""
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
-        staff = staff_plan_q(user)
+        staff = staff_record_q(user)
         mine = self.filter(user=user)
         return mine if staff is None else mine.filter(staff)
 

@@ -7,7 +7,7 @@ suffices (rule 3)."""
 
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
+from plans.access import opp_access
 from plans.models import OppVersion
 from plans.pdf import InstemmingRecord
 
@@ -18,8 +18,7 @@ from .requirements import unreachable_parties
 def _is_school(viewer, version: OppVersion) -> bool:
     if viewer is None:
         return True
-    reach = reach_of(viewer)
-    return reach.everything or version.opp.school_id in reach.school_ids
+    return opp_access(viewer, version.opp).as_school
 
 
 def instemming_records(version: OppVersion, viewer=None) -> list[InstemmingRecord]:

@@ -1,7 +1,15 @@
-"""Who can reach what: one place that turns a user's memberships into query filters.
+"""Who can reach what: the foundation of the access policy, turning a user's memberships into ids.
 
-Every `visible_to(user)` queryset asks `reach_of(user)`; views never filter by
-role themselves, so a rule about access lives here and only here.
+The policy has one layer per domain on top of this `Reach`:
+- `plans.access`: `opps_for(user)` (the one queryset of plans a user may see), `opp_access(user, opp) -> Caps`
+  (what they may do with one plan) and `require(caps, "can_…")` for the services;
+- `consent.access`: consent records filter through the plans of `plans.access`;
+- `schools.access`: schools, pupils, enrolments, guardians and `pupil_access(user, pupil)`;
+- `registration.access`: the board's ROD pages and batches;
+- `page_caps(user)` below: the pages that name no object, and so the navigation and the start page.
+The models' `visible_to(user)` delegate to these; views, services, template tags and the menu ask them and
+never filter by role themselves. A new role or sharing rule is added in these modules only; the permission
+matrix (tests/opp_portal/test_permission_matrix.py) derives its expectations from them.
 """
 
 from dataclasses import dataclass, field
@@ -127,3 +135,73 @@ def _compute_reach(user) -> Reach:
         is_parent=bool(children),
         is_pupil=bool(own),
     )
+
+
+# --- the pages a user has: the navigation, the start page and the guard of each page without an object ---------
+
+@dataclass(frozen=True)
+class PageCaps:
+    """Which of the portal's own pages (those that name no object) a user may open, and so which menu items
+    they see. Pages about one plan, pupil or batch ask the policy of their domain (plans.access, …)."""
+
+    my_plans: bool = False  # the ib's own plans
+    overview: bool = False  # deadlines and plans of the schools the user leads or supports (ib, leader)
+    pupils: bool = False  # the pupil list of their schools or boards
+    schools: bool = False
+    standard_texts: bool = False
+    rod: bool = False  # ROD registration: the board's export, a leader's figures
+    calendar: bool = False  # a calendar feed of plan deadlines: staff who read plans at a school
+    calendar_in_menu: bool = False  # a teacher's own agenda; ib and leader reach it from their overview
+    outbox: bool = False  # outgoing mail: the superuser's, a school leader's of their school
+    notices: bool = False  # staff who keep or read consent records
+    family: bool = False  # my children / my own data
+    is_parent: bool = False
+    # Where the user starts after sign-in (a URL name), None when the portal has nothing for them.
+    start: str | None = None
+
+
+def page_caps(user) -> PageCaps:
+    reach = reach_of(user)
+    led = bool(reach.schools_with_role("school_leader"))
+    ib = bool(reach.schools_with_role("ib"))
+    return PageCaps(
+        my_plans=ib,
+        overview=bool(reach.editable_school_ids),
+        pupils=bool(reach.editable_school_ids or reach.teacher_groups or reach.board_ids or reach.everything),
+        schools=bool(reach.school_ids or reach.board_ids or reach.swv_ids or reach.everything),
+        standard_texts=bool(reach.everything or reach.editable_school_ids or reach.board_ids),
+        rod=bool(reach.everything or reach.board_ids or led),
+        calendar=bool(reach.editable_school_ids or reach.teacher_groups),
+        calendar_in_menu=bool(reach.teacher_groups and not reach.editable_school_ids),
+        outbox=bool(reach.everything or led),
+        notices=bool(reach.editable_school_ids or reach.everything),
+        family=bool(reach.family_pupil_ids),
+        is_parent=reach.is_parent,
+        start=_start_page(reach, led=led, ib=ib),
+    )
+
+
+def mail_school_ids(user) -> frozenset[int] | None:
+    """Schools whose outgoing mail the user sees (the outbox page): those they lead. None: all (superuser)."""
+    reach = reach_of(user)
+    return None if reach.everything else reach.schools_with_role("school_leader")
+
+
+def _start_page(reach: Reach, *, led: bool, ib: bool) -> str | None:
+    """The page a role starts from: the leader the overview of deadlines and plans ready to adopt, an ib their
+    own plans that need action, a teacher their pupils, a board administrator the ROD registration."""
+    if reach.everything:
+        return "schools:pupil_list"
+    if led:
+        return "plans:overview"
+    if ib:
+        return "plans:my_plans"
+    if reach.editable_school_ids or reach.teacher_groups:
+        return "schools:pupil_list"
+    if reach.board_ids:
+        return "registration:index"
+    if reach.swv_ids or reach.school_ids:
+        return "schools:school_list"
+    if reach.family_pupil_ids:
+        return "schools:my_children"
+    return None

@@ -1,6 +1,8 @@
-from .access import reach_of
+from .access import page_caps, reach_of
 
 
 def navigation(request) -> dict:
-    reach = reach_of(getattr(request, "user", None))
-    return {"reach": reach, "user_roles": reach.roles}
+    """The menu asks the policy which pages the user has (`pages`), never their roles."""
+    user = getattr(request, "user", None)
+    reach = reach_of(user)
+    return {"reach": reach, "user_roles": reach.roles, "pages": page_caps(user)}

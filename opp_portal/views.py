@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from . import health
-from .access import reach_of
+from .access import page_caps, reach_of
 
 
 @login_required
@@ -19,21 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each user to the page their role starts from: the school leader to the overview of deadlines and
     plans ready to adopt, an ib to their own plans that need action, a teacher to their pupils, a board
     administrator to the ROD registration."""
-    reach = reach_of(request.user)
-    if reach.everything:
-        return redirect("schools:pupil_list")
-    if reach.schools_with_role("school_leader"):
-        return redirect("plans:overview")
-    if reach.schools_with_role("ib"):
-        return redirect("plans:my_plans")
-    if reach.editable_school_ids or reach.teacher_groups:
-        return redirect("schools:pupil_list")
-    if reach.board_ids:
-        return redirect("registration:index")
-    if reach.swv_ids or reach.school_ids:
-        return redirect("schools:school_list")
-    if reach.family_pupil_ids:
-        return redirect("schools:my_children")
+    start = page_caps(request.user).start
+    if start:
+        return redirect(start)
     return render(request, "no_access.html")
 
 

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
+from opp_portal.access import page_caps
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
+from .access import school_opps_for
 from .models import CalendarFeed, Opp
 from .deadlines import due_from_start
 from .selectors import adoption_deadlines, evaluation_deadlines
@@ -39,8 +40,7 @@ PRODID = "-//OPP-portaal//Deadlines//NL"
 
 def may_have_feed(user) -> bool:
     """Staff who read plans at a school: ib and school leader, and teachers for the pupils they teach."""
-    reach = reach_of(user)
-    return bool(reach.editable_school_ids or reach.teacher_groups)
+    return page_caps(user).calendar
 
 
 def active_feeds(user):
@@ -103,11 +103,7 @@ class Event:
 
 def feed_plans(user):
     """The plans whose deadlines the feed shows: those the owner reads as staff of the plan's school."""
-    reach = reach_of(user)
-    plans = Opp.objects.visible_to(user)
-    if not reach.everything:
-        plans = plans.filter(school_id__in=reach.school_ids)
-    return plans.select_related("school")
+    return school_opps_for(user).select_related("school")
 
 
 def feed_events(feed: CalendarFeed, *, base_url: str, host: str) -> list[Event]:

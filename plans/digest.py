@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.mail import queue_email
 from schools.models import Membership, Role
 
-from .models import LeaderDigest, Opp
+from .access import opps_for, school_ids_where
+from .models import LeaderDigest
 from .selectors import objection_rows, ready_keys
 
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
@@ -46,8 +46,8 @@ class Digest:
 
 def digest_for(user, already: set[str]) -> Digest:
     """What the leader's overview lists now (for every school they lead), and what is new since `already`."""
-    led = reach_of(user).schools_with_role(Role.SCHOOL_LEADER)
-    plans = Opp.objects.visible_to(user).filter(school_id__in=led)
+    led = school_ids_where(user, "can_adopt")
+    plans = opps_for(user).filter(school_id__in=led)
     ready = set(ready_keys(plans))
     objections = {row["key"] for row in objection_rows(plans)}
     return Digest(ready=ready, objections=objections, new_ready=len(ready - already),

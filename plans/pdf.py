@@ -43,6 +43,7 @@ from opp_portal.audit.service import record
 from opp_portal.questions import Question
 from opp_portal.queueing import enqueue_on_commit
 
+from .access import opp_access
 from .content import snapshot
 from .models import Opp, OppKind, OppStatus, OppVersion, PdfRendering, PdfStatus
 
@@ -331,9 +332,9 @@ def build_stored_pdf(rendering: PdfRendering) -> PdfRendering:
 # --- services for the views -------------------------------------------------------------------------------------
 
 def _on_behalf_of(user, opp: Opp) -> str:
-    reach = reach_of(user)
-    if reach.everything or opp.school_id in reach.school_ids:
+    if opp_access(user, opp).as_school:
         return f"school:{opp.school.code}"
+    reach = reach_of(user)
     if opp.pupil_id in reach.family_pupil_ids:
         return "parent" if reach.is_parent else "pupil"
     return ""
@@ -389,8 +390,7 @@ def request_version_pdf(*, user, version: OppVersion) -> PdfRendering:
 
 def is_family_viewer(user, opp: Opp) -> bool:
     """A parent or pupil (not the school): they get a PDF made for them, with only their own decisions."""
-    reach = reach_of(user)
-    return not (reach.everything or opp.school_id in reach.school_ids)
+    return not opp_access(user, opp).as_school
 
 
 def family_version_pdf(*, user, version: OppVersion) -> bytes:

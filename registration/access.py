@@ -25,3 +25,15 @@ def figure_schools_for(user):
 
 def can_see_rod(user) -> bool:
     return figure_schools_for(user).exists()
+
+
+def administers(user, board: Board) -> bool:
+    """The board's administration (board_admin) and the superuser: exports, batches and deliveries."""
+    reach = reach_of(user)
+    return reach.everything or board.pk in reach.board_ids
+
+
+def batches_q(user) -> Q | None:
+    """Batches of the boards the user administers; nobody else sees batches. None: all (superuser)."""
+    reach = reach_of(user)
+    return None if reach.everything else Q(board_id__in=reach.board_ids)

@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
 from schools.models import Board, School
 
 
@@ -41,10 +40,10 @@ class Mutatie(models.TextChoices):
 class ExportBatchQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ExportBatchQuerySet":
         """Batches of the boards the user administers; nobody else sees batches."""
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        return self.filter(board_id__in=reach.board_ids)
+        from .access import batches_q
+
+        q = batches_q(user)
+        return self.all() if q is None else self.filter(q)
 
     def overlapping(self, board_id: int, school_id: int | None) -> "ExportBatchQuerySet":
         qs = self.filter(board_id=board_id)

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from opp_portal.queueing import enqueue_on_commit
 from schools.models import Board, School
 
+from .access import administers
 from .models import BatchKind, BatchState, DeliveredPeriod, ExportBatch, ExportedPeriod, Mutatie
 from .periods import REGISTERING_SCHOOL_TYPES
 
@@ -37,8 +37,7 @@ def _on_behalf_of(board: Board) -> str:
 def _require_board_admin(user, board: Board) -> None:
     if user is None:  # the management command, for scheduled use on the server
         return
-    reach = reach_of(user)
-    if not (reach.everything or board.pk in reach.board_ids):
+    if not administers(user, board):
         raise PermissionDenied(_("U beheert dit bestuur niet."))
 
 

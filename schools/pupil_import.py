@@ -22,12 +22,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from opp_portal.audit.service import record
 
 from . import transfers
+from .access import may_edit_school
 from .models import Enrolment, Guardian, Guardianship, Pupil, Relationship, School
 from .pupil_csv import GuardianRow, ImportRow
 from .services import NotAllowed, tell_guardian
@@ -73,8 +73,7 @@ class ImportResult:
 
 def import_pupils(*, user, school: School, rows: Sequence[ImportRow]) -> ImportResult:
     """Save the rows for `school` in one transaction, or raise ImportRejected and save nothing."""
-    reach = reach_of(user)
-    if not (reach.everything or school.pk in reach.editable_school_ids):
+    if not may_edit_school(user, school.pk):
         raise NotAllowed
     try:
         with transaction.atomic():

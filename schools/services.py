@@ -10,13 +10,13 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails, transfers
+from .access import editable_school_ids, may_edit_school
 from .models import Enrolment, Guardian, Guardianship, Pupil, School
 
 
@@ -85,8 +85,7 @@ class GuardianData:
 
 
 def _require_school(user, school: School) -> None:
-    reach = reach_of(user)
-    if not (reach.everything or school.pk in reach.editable_school_ids):
+    if not may_edit_school(user, school.pk):
         raise NotAllowed
 
 
@@ -200,10 +199,10 @@ def update_pupil(
 
 def _school_of(user, pupil: Pupil) -> School:
     """The school on whose behalf the user changes the pupil's guardians: one where the pupil is enrolled now."""
-    reach = reach_of(user)
     enrolments = pupil.enrolments.current().select_related("school").order_by("-enrolment_date", "pk")
-    if not reach.everything:
-        enrolments = enrolments.filter(school_id__in=reach.editable_school_ids)
+    editable = editable_school_ids(user)
+    if editable is not None:
+        enrolments = enrolments.filter(school_id__in=editable)
     enrolment = enrolments.first()
     if enrolment is None:
         raise NotAllowed

@@ -27,6 +27,7 @@ from opp_portal.errors import RuleViolation
 from opp_portal.mail import queue_email
 
 from . import emails
+from .access import editable_school_ids
 from .models import Enrolment, Guardian, Guardianship, Pupil, PupilTransfer, School, TransferDecider, TransferState
 
 
@@ -129,9 +130,9 @@ def deciding_school_ids(pupil: Pupil, *, today: datetime.date | None = None) -> 
 
 def _as_school(user, transfer: PupilTransfer) -> int | None:
     """The school on whose behalf `user` decides, if they are ib or school leader at a deciding school."""
-    reach = reach_of(user)
     deciders = deciding_school_ids(transfer.pupil)
-    allowed = deciders if reach.everything else deciders & set(reach.editable_school_ids)
+    editable = editable_school_ids(user)
+    allowed = deciders if editable is None else deciders & set(editable)
     allowed.discard(transfer.receiving_school_id)
     return min(allowed) if allowed else None
 

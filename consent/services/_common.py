@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
+from plans.access import RoleRequired, caps_at_school, require, require_for
 from plans.models import Opp, OppStatus, OppVersion
-from plans.services import RoleRequired, require_role  # noqa: F401  (shared role check)
 from schools.services import NotAllowed
 
 from ..models import Decision
 
-__all__ = ["ConsentError", "NotAllowed", "RoleRequired", "require_role"]
+__all__ = ["ConsentError", "NotAllowed", "RoleRequired", "caps_at_school", "require", "require_for"]
 
 
 class ConsentError(RuleViolation):

@@ -9,7 +9,7 @@ from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.mail import queue_email
 from plans.models import Opp
-from plans.services import IB, IB_OR_LEADER, lock
+from plans.services import lock
 from schools.models import Membership, Pupil, Role, School, User
 
 from ..emails import attention_notice, pupil_invitation_message
@@ -23,9 +23,16 @@ from ..outreach import (
     UnreachableReason,
 )
 from ..parties import deciding_parties
-from ._common import ConsentError, audit, clean, open_for_instemming, require_role
+from ._common import (
+    ConsentError,
+    audit,
+    caps_at_school,
+    clean,
+    open_for_instemming,
+    require,
+    require_for,
+)
 
-LEADER = (Role.SCHOOL_LEADER,)
 PUPIL_INVITATION_AGE = 12
 
 
@@ -38,7 +45,7 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
     school leader confirms it; then the other guardian's akkoord suffices, never over a refusal (rule 3)."""
     version = recipient.request.version
     opp = version.opp
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_record_unreachable")
     lock(opp)
     open_for_instemming(version)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
@@ -80,7 +87,7 @@ def confirm_unreachable(*, user, unreachability: Unreachability) -> Unreachabili
     recipient = unreachability.recipient
     version = recipient.request.version
     opp = version.opp
-    require_role(user, opp.school, *LEADER)
+    require_for(user, opp, "can_confirm_unreachable")
     lock(opp)
     open_for_instemming(version)
     fresh = Unreachability.objects.select_for_update().get(pk=unreachability.pk)
@@ -104,7 +111,7 @@ def confirm_unreachable(*, user, unreachability: Unreachability) -> Unreachabili
 def withdraw_unreachable(*, user, unreachability: Unreachability) -> Unreachability:
     """The guardian turned out to be reachable after all (or it was recorded by mistake)."""
     opp = unreachability.recipient.request.version.opp
-    require_role(user, opp.school, *IB_OR_LEADER)
+    require_for(user, opp, "can_withdraw_unreachable")
     lock(opp)
     fresh = Unreachability.objects.select_for_update().get(pk=unreachability.pk)
     if fresh.withdrawn_at is not None:
@@ -122,7 +129,7 @@ def withdraw_unreachable(*, user, unreachability: Unreachability) -> Unreachabil
 def invite_pupil(*, user, pupil: Pupil, school: School, younger_by_choice: bool = False) -> PupilInvitation:
     """The ib invites the pupil to their own page ("Hoe denk jij erover?"): from 12 years, or younger when the
     school chooses so. The mail goes to the pupil's own address with a personal link."""
-    require_role(user, school, *IB)
+    require(caps_at_school(user, school), "can_invite_pupil")
     if not pupil.enrolments.current().filter(school=school).exists():
         raise ConsentError(_("Deze leerling staat niet ingeschreven op deze school."))
     if not pupil.email:

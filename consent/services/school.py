@@ -12,7 +12,7 @@ from opp_portal.audit.actions import Action
 from opp_portal.mail import latest_status_by_topic, queue_email
 from opp_portal.outbox.models import UNSENT, MailStatus
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
-from plans.services import IB, IB_OR_LEADER, lock
+from plans.services import lock
 
 from ..emails import instemming_message, mail_topic, paper_decision_notice
 from ..models import (
@@ -28,7 +28,7 @@ from ..models import (
     OogoMeeting,
 )
 from ..parties import deciding_parties
-from ._common import ConsentError, audit, check_decision, clean, not_in_future, open_for_instemming, require_role
+from ._common import ConsentError, audit, check_decision, clean, not_in_future, open_for_instemming, require_for
 from .outreach import ensure_adult_invitation
 
 ANSWER_WITHIN = datetime.timedelta(days=14)
@@ -55,7 +55,7 @@ def record_oogo(
     agreements: str,
 ) -> OogoMeeting:
     """Rule 1: an ib records the op overeenstemming gericht overleg with the parents about one or both parts."""
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_draft")
     fresh = _open_plan(opp)
     not_in_future(held_on, _("de datum van het overleg"))
     if not (discussed_handelingsdeel or discussed_uitstroomperspectief):
@@ -97,7 +97,7 @@ def record_hearing(
     what the school does with it) about the plan being drawn up, a version or an evaluation; or why the pupil
     was not heard (`heard=False` with `not_heard_reason`). Without `version` or `evaluation`, a hearing while the
     plan waits for instemming is about the version sent; otherwise about the plan being drawn up or adjusted."""
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_draft")
     fresh = _open_plan(opp)
     if version is not None and version.opp_id != fresh.pk:
         raise ConsentError(_("Deze versie hoort niet bij dit plan."))
@@ -142,7 +142,7 @@ def request_instemming(
     who was asked, send a reminder.
     """
     opp = version.opp
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_send")
     lock(opp)
     open_for_instemming(version)
     reason = clean(reason)
@@ -198,7 +198,7 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     """An ib reminds one party who has not decided yet."""
     version = recipient.request.version
     opp = version.opp
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_send")
     lock(opp)
     open_for_instemming(version)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
@@ -241,7 +241,7 @@ def record_paper_decision(
     could otherwise undo what the party did themself); and the party is mailed what was recorded in their name."""
     version = recipient.request.version
     opp = version.opp
-    require_role(user, opp.school, *IB_OR_LEADER)
+    require_for(user, opp, "can_record_paper_decision")
     lock(opp)
     open_for_instemming(version)
     if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):

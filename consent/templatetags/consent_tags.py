@@ -4,10 +4,9 @@ links to record them. Consent gives the panel its own context, so the plans view
 from django import template
 
 from plans.models import OppStatus
-from schools.models import Role
 
+from ..access import opp_access
 from ..models import Hearing, OogoMeeting, ParentView
-from ..views._access import school_roles, staff_opps
 from ..views.school import not_asked, recipients_of
 
 register = template.Library()
@@ -16,9 +15,9 @@ register = template.Library()
 @register.inclusion_tag("consent/_plan_panel.html", takes_context=True)
 def consent_panel(context, opp):
     user = context["request"].user
-    if not staff_opps(user).filter(pk=opp.pk).exists():
+    caps = opp_access(user, opp)
+    if not caps.can_keep_consent:
         return {"show": False}
-    roles = school_roles(user, opp)
     latest = opp.latest_version
     recipients = recipients_of(user, latest)
     asked_now = opp.status == OppStatus.TER_INSTEMMING and latest is not None
@@ -26,7 +25,7 @@ def consent_panel(context, opp):
         "show": True,
         "opp": opp,
         "latest": latest,
-        "is_ib": Role.IB in roles,
+        "is_ib": caps.can_draft,
         "asked_now": asked_now,
         "recipients": recipients,
         "not_asked": not_asked(opp, recipients) if asked_now else [],
@@ -77,7 +76,7 @@ def notices_nav(context):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    reach = context.get("reach")
-    if user is None or reach is None or not (reach.editable_school_ids or reach.everything):
+    pages = context.get("pages")
+    if user is None or pages is None or not pages.notices:
         return {"show": False}
     return {"show": True, "unread": StaffNotice.objects.visible_to(user).unread().count(), "request": request}

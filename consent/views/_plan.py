@@ -1,7 +1,6 @@
 """What the family pages share: which version the family sees, their own recipient row and decisions, and
 the version's content for reading."""
 
-from opp_portal.access import reach_of
 from opp_portal.audit.service import record_plan_read
 from plans.models import Opp, OppStatus, OppVersion
 
@@ -72,6 +71,3 @@ def audit_family_read(request, opp: Opp, version: OppVersion | None) -> None:
     record_plan_read(request=request, opp=opp, what="family_plan", version=version.number if version else None,
                      by="family")
 
-
-def is_parent_of(user, opp: Opp) -> bool:
-    return opp.pupil_id in reach_of(user).child_ids

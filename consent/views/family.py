@@ -13,17 +13,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opp_portal.access import reach_of
 from opp_portal.errors import show_on_form
 from plans.models import Opp, OppStatus
+from schools.access import children_for, family_pupils_for, is_child_of
 from schools.models import Pupil
 
 from .. import services
+from ..access import child_opps, own_opps
 from ..forms import DecisionForm, ParentViewForm, focus_first_error
 from ..models import Decision, InstemmingRecipient, ParentView
 from ..parties import help_after_refusal
-from ._access import child_opps, own_opps
-from ._facts import banner_for, evaluation_per_goal, plan_facts, unreachable_notes, with_evaluations
+from ._facts import (
+    banner_for,
+    evaluation_per_goal,
+    plan_facts,
+    unreachable_notes,
+    with_evaluations,
+)
 from ._plan import (
     audit_family_read,
     changes_since,
@@ -42,8 +48,7 @@ def plan_url(opp: Opp, anchor: str = "") -> str:
 
 
 def _family_pupil(user, pupil_uuid) -> Pupil:
-    reach = reach_of(user)
-    return get_object_or_404(Pupil.objects.visible_to(user).filter(pk__in=reach.family_pupil_ids), uuid=pupil_uuid)
+    return get_object_or_404(family_pupils_for(user), uuid=pupil_uuid)
 
 
 @login_required
@@ -51,7 +56,7 @@ def _family_pupil(user, pupil_uuid) -> Pupil:
 def child(request: HttpRequest, pupil_uuid) -> HttpResponse:
     """One child's plans as sent to the parent; straight to the plan when there is one."""
     pupil = _family_pupil(request.user, pupil_uuid)
-    if pupil.pk not in reach_of(request.user).child_ids:  # the pupil themself
+    if not is_child_of(request.user, pupil.pk):  # the pupil themself
         plans = list(own_opps(request.user).filter(pupil=pupil))
         if len(plans) == 1:
             return redirect("consent:pupil_plan", opp_uuid=plans[0].uuid)
@@ -133,7 +138,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
     user = request.user
     opp = get_object_or_404(Opp.objects.filter(pk__in=_family_pks(user)).select_related(
         "school", "school__swv", "pupil", "adopted_version"), uuid=opp_uuid)
-    is_parent = opp.pupil_id in reach_of(user).child_ids
+    is_parent = is_child_of(user, opp.pupil_id)
     version, asked = shown_version(opp)
     recipient = my_recipient(user, version) if asked else None
     own_page = plan_url(opp) if is_parent else reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
@@ -214,7 +219,6 @@ def request_link(request: HttpRequest, request_uuid) -> HttpResponse:
 @require_GET
 def log(request: HttpRequest, pupil_uuid) -> HttpResponse:
     """Who at the school read or changed the child's plan, and when."""
-    reach = reach_of(request.user)
-    pupil = get_object_or_404(Pupil.objects.visible_to(request.user).filter(pk__in=reach.child_ids), uuid=pupil_uuid)
+    pupil = get_object_or_404(children_for(request.user), uuid=pupil_uuid)
     page = log_rows(request.user, pupil, request.GET.get("pagina"))
     return render(request, "consent/log.html", {"pupil": pupil, "page": page})

@@ -16,9 +16,9 @@ from opp_portal.errors import show_on_form
 from plans.models import Opp
 
 from .. import services
+from ..access import own_opps
 from ..forms import PupilViewForm, focus_first_error
 from ..models import Hearing, HearingSource
-from ._access import own_opps
 from ._facts import plan_facts
 from ._plan import audit_family_read, my_recipient, readable, shown_version
 from .family import _decision_block

@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record, record_plan_read
 from opp_portal.errors import field_of, show_on_form
@@ -23,9 +22,9 @@ from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
 from plans.terms import terms_for
-from schools.models import Role
 
 from .. import services
+from ..access import get_staff_opp, opp_access, staff_opps
 from ..emails import mail_topic
 from ..forms import (
     SCAN_CONTENT_TYPES,
@@ -49,7 +48,6 @@ from ..models import (
     Unreachability,
 )
 from ..parties import asking_channels, deciding_parties
-from ._access import get_staff_opp, school_roles, staff_opps
 
 STATE_BADGES = {
     RecipientState.NOT_OPENED: "text-bg-secondary",
@@ -108,8 +106,8 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     # Every answer that shows these records (also a form shown again with its errors) records the read.
     record_plan_read(request=request, opp=opp, what="consent", action=Action.CONSENT_VIEWED)
     user = request.user
-    roles = school_roles(user, opp)
-    is_ib = Role.IB in roles
+    caps = opp_access(user, opp)
+    is_ib = caps.can_draft
     open_plan = opp.status != OppStatus.BEEINDIGD
     latest = opp.latest_version
     recipients = recipients_of(user, latest)
@@ -120,13 +118,13 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "opp": opp,
         "latest": latest,
         "is_ib": is_ib,
-        "is_leader": Role.SCHOOL_LEADER in roles,
+        "caps": caps,
         "channels": asking_channels(opp.pupil) if can_request else [],
         "pupil_invitations": PupilInvitation.objects.filter(pupil=opp.pupil).select_related("invited_by")[:5],
         "invite_form": forms.get("invite") or InvitePupilForm(),
         "pupil_is_young": opp.pupil.age_years < 12,
         "can_record": is_ib and open_plan,
-        "can_record_paper": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING,
+        "can_record_paper": caps.can_record_paper_decision and opp.status == OppStatus.TER_INSTEMMING,
         "can_remind": is_ib and opp.status == OppStatus.TER_INSTEMMING,
         "can_request": can_request and (not recipients or bool(missing) or any(
             r.mail and r.mail.status == MailStatus.FAILED for r in recipients)),
@@ -333,7 +331,7 @@ def decision_scan(request: HttpRequest, decision_uuid) -> FileResponse:
         handle = decision.scan.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    as_staff = opp.school_id in reach_of(request.user).school_ids
+    as_staff = opp_access(request.user, opp).works_at_school
     record(actor=request.user, action=Action.INSTEMMING_SCAN_VIEWED, obj=decision,
            on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}", pupil_id=opp.pupil_id)
     response = FileResponse(handle, content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opp_portal.errors import show_on_form
 
 from .. import services
+from ..access import get_staff_opp, staff_opps
 from ..forms import InvitePupilForm, UnreachableForm, focus_first_error
 from ..models import Unreachability
-from ._access import get_staff_opp, staff_opps
 from .school import _page, _refused, _staff_recipient, page_url
 
 

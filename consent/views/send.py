@@ -20,11 +20,10 @@ from plans import services as plan_services
 from plans.content import same_content, snapshot
 from plans.models import OppStatus
 from plans.requirements import content_gaps
-from schools.models import Role
 
 from .. import services
+from ..access import get_staff_opp, opp_access
 from ..sending import invitation_routes
-from ._access import get_staff_opp, school_roles
 
 SUBSTANTIAL = (
     ("ja", _lazy("Ja: de commissie adviseert opnieuw over deze versie")),
@@ -118,7 +117,7 @@ def _confirmation(sent) -> str:
 def send(request: HttpRequest, opp_uuid) -> HttpResponse:
     user = request.user
     opp = get_staff_opp(user, opp_uuid)
-    if Role.IB not in school_roles(user, opp):
+    if not opp_access(user, opp).can_send:
         messages.error(request, _("Alleen de intern begeleider van de school legt een versie vast en legt die "
                                   "ter instemming voor."))
         return redirect(_plan_url(opp))

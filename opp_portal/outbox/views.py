@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal import mail
-from opp_portal.access import reach_of
+from opp_portal.access import mail_school_ids, page_caps
 
 from .models import UNSENT, MailStatus, OutgoingEmail
 
@@ -21,13 +21,10 @@ LIST_SIZE = 200
 
 def visible_mail(user):
     """The outbox rows `user` may see; None when they may see none (a 404)."""
-    reach = reach_of(user)
-    if reach.everything:
-        return OutgoingEmail.objects.all()
-    leader_of = reach.schools_with_role("school_leader")
-    if not leader_of:
+    if not page_caps(user).outbox:
         return None
-    return OutgoingEmail.objects.filter(school_id__in=leader_of)
+    schools = mail_school_ids(user)
+    return OutgoingEmail.objects.all() if schools is None else OutgoingEmail.objects.filter(school_id__in=schools)
 
 
 @login_required

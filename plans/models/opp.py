@@ -9,8 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
-from schools.models import Enrolment, Pupil, School, SchoolType
+from schools.models import Pupil, School, SchoolType
 
 if TYPE_CHECKING:
     from .versions import Adoption, OppVersion
@@ -90,24 +89,10 @@ EDITABLE_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.BIJGESTE
 
 class OppQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OppQuerySet":
-        """Plans whose content `user` may read.
+        """Plans whose content `user` may read; the rule lives in `plans.access`."""
+        from ..access import plan_q, scoped
 
-        ib and school leader: every plan of their school; teacher: plans of pupils in their groups;
-        parent and pupil: their own once a version was sent; board and SWV staff: none (figures come later).
-        """
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        q = Q(school_id__in=reach.editable_school_ids)
-        # A teacher: pupils of their groups, matched exactly as `Reach.enrolment_q` matches them.
-        taught_q = reach.enrolment_q(include_board=False)
-        for school_id, groups in reach.teacher_groups.items():
-            if groups:
-                taught = Enrolment.objects.filter(taught_q, school_id=school_id).values("pupil_id")
-                q |= Q(school_id=school_id, pupil_id__in=taught)
-        if reach.family_pupil_ids:
-            q |= Q(pupil_id__in=reach.family_pupil_ids, sent_at__isnull=False)
-        return self.filter(q)
+        return scoped(self, plan_q(user))
 
     def not_ended(self) -> "OppQuerySet":
         return self.exclude(status=OppStatus.BEEINDIGD)

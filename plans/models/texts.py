@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
 from schools.models import Board, School
 
 
@@ -18,13 +17,10 @@ class StandardTextKind(models.TextChoices):
 
 class StandardTextQuerySet(models.QuerySet):
     def visible_to(self, user) -> "StandardTextQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        boards = School.objects.filter(pk__in=reach.school_ids).values("board_id")
-        return self.filter(
-            Q(school_id__in=reach.school_ids) | Q(board_id__in=boards) | Q(board_id__in=reach.board_ids)
-        )
+        """Texts of the schools where the user works and of their boards (see `plans.access.texts_q`)."""
+        from ..access import scoped, texts_q
+
+        return scoped(self, texts_q(user))
 
     def for_school(self, school: School) -> "StandardTextQuerySet":
         return self.filter(Q(school=school) | Q(board_id=school.board_id), active=True)

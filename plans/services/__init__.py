@@ -1,15 +1,14 @@
 """Writes on plans. Each function is keyword-only, runs in one transaction and records its audit event."""
 
 from ._common import (
-    IB,
-    IB_OR_LEADER,
     AdoptionBlocked,
     ConflictError,
     NotAllowed,
     PlanRuleError,
     RoleRequired,
     lock,
-    require_role,
+    require,
+    require_for,
 )
 from .drafting import DRAFT_FIELDS, freeze_version, save_draft, start_draft, start_overleg
 from .lifecycle import (
@@ -26,8 +25,6 @@ __all__ = [
     "AdoptionBlocked",
     "ConflictError",
     "DRAFT_FIELDS",
-    "IB",
-    "IB_OR_LEADER",
     "NotAllowed",
     "PlanRuleError",
     "RoleRequired",
@@ -41,7 +38,8 @@ __all__ = [
     "may_manage",
     "record_commissie_advice",
     "record_evaluation",
-    "require_role",
+    "require",
+    "require_for",
     "save_draft",
     "start_adjustment",
     "start_draft",

@@ -3,29 +3,24 @@
 import calendar
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from opp_portal.errors import RuleViolation
-from schools.models import Role, School
 from schools.services import NotAllowed
 
+from ..access import RoleRequired, caps_at_school, require, require_for
 from ..models import Opp
 
-__all__ = ["NotAllowed", "PlanRuleError", "ConflictError", "AdoptionBlocked", "RoleRequired"]
+__all__ = ["NotAllowed", "PlanRuleError", "ConflictError", "AdoptionBlocked", "RoleRequired", "caps_at_school",
+           "require", "require_for"]
 
 
 class PlanRuleError(RuleViolation):
     """A rule of the law or of the lifecycle refuses the step; the message is Dutch and shown to the user (next to
     `field` when it names one)."""
-
-
-class RoleRequired(PermissionDenied):
-    """The user reaches the plan but their role may not take this step (a teacher cannot adopt)."""
 
 
 class ConflictError(Exception):
@@ -49,21 +44,6 @@ class AdoptionBlocked(PlanRuleError):
         self.gaps = gaps
         lines = [f"{item.label}: {item.status.message}" for item in gaps]
         super().__init__(_("Het plan kan nog niet worden vastgesteld.") + " " + " ".join(lines))
-
-
-def require_role(user, school: School, *roles: str) -> None:
-    """The user holds one of `roles` at `school`; otherwise a 404 when they do not work there, else a 403."""
-    reach = reach_of(user)
-    if reach.roles_at(school.pk) & set(roles):
-        return
-    if school.pk in reach.school_ids:
-        raise RoleRequired
-    raise NotAllowed
-
-
-IB = (Role.IB,)
-LEADER = (Role.SCHOOL_LEADER,)
-IB_OR_LEADER = (Role.IB, Role.SCHOOL_LEADER)
 
 
 def audit(user, action: Action, opp: Opp, obj=None, **details) -> None:

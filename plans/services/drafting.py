@@ -24,7 +24,15 @@ from ..models import (
     OppVersion,
     UitstroomOption,
 )
-from ._common import IB, ConflictError, PlanRuleError, audit, lock, require_role
+from ._common import (
+    ConflictError,
+    PlanRuleError,
+    audit,
+    caps_at_school,
+    lock,
+    require,
+    require_for,
+)
 
 # The draft fields `save_draft` accepts besides "goals" are `DRAFT_FIELDS` (plans.format); a new plan that
 # starts from a previous one takes over the handelingsdeel's own fields (not its goals: those are chosen).
@@ -62,7 +70,7 @@ def start_draft(
     With `carry_over`, the support and the goals not (fully) reached are copied from the pupil's previous
     plan that this ib can read.
     """
-    require_role(user, school, *IB)
+    require(caps_at_school(user, school), "can_draft")
     if not Enrolment.objects.current().filter(pupil=pupil, school=school).exists():
         raise PlanRuleError(_("Deze leerling staat nu niet ingeschreven op deze school."))
     check_kind(kind, school.school_type)
@@ -117,7 +125,7 @@ def _carry_over(opp: Opp, previous: Opp) -> int:
 @transaction.atomic
 def start_overleg(*, user, opp: Opp) -> Opp:
     """The ib starts the overleg (OOGO) with the parents on the concept."""
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_draft")
     fresh = lock(opp)
     if fresh.status != OppStatus.CONCEPT:
         raise PlanRuleError(_("Alleen een concept gaat in overleg."))
@@ -209,7 +217,7 @@ def save_draft(*, user, opp: Opp, expected_revision: int, changes: Mapping[str, 
     someone started): saving never changes the status. A plan that was sent or adopted is changed after the
     explicit step `start_adjustment` ("Plan bijstellen").
     """
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_draft")
     fresh = lock(opp)
     if fresh.status == OppStatus.BEEINDIGD:
         raise PlanRuleError(_("Dit plan is beëindigd en kan niet meer worden gewijzigd."))
@@ -271,7 +279,7 @@ def freeze_version(*, user, opp: Opp, expected_revision: int, substantial_change
     In so and vso, `substantial_change` says whether the commissie advises again on this version (rule 6); it
     is asked once an earlier version exists, and counts as substantial when not given.
     """
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_draft")
     fresh = lock(opp)
     if not fresh.is_editable:
         raise PlanRuleError(_("Deze versie is al verstuurd of het plan is vastgesteld of beëindigd; kies eerst "

@@ -25,16 +25,13 @@ from ..models import (
 )
 from ..requirements import checklist
 from ._common import (
-    IB,
-    IB_OR_LEADER,
-    LEADER,
     AdoptionBlocked,
     PlanRuleError,
     add_months,
     audit,
     lock,
     not_in_future,
-    require_role,
+    require_for,
 )
 
 
@@ -65,7 +62,7 @@ def adopt(*, user, opp: Opp, adopted_on: datetime.date | None = None,
 
     The checklist as the guard saw it is kept with the adoption: the plan shows it for the version in force.
     """
-    require_role(user, opp.school, *LEADER)
+    require_for(user, opp, "can_adopt")
     fresh = lock(opp)
     if fresh.status != OppStatus.TER_INSTEMMING:
         raise PlanRuleError(_("Alleen een versie die ter instemming aan de ouders is voorgelegd kan worden "
@@ -130,7 +127,7 @@ def begin_adjustment(user, opp: Opp, reason: str) -> None:
 def start_adjustment(*, user, opp: Opp, reason: str) -> Opp:
     """"Plan bijstellen": the ib opens an adopted plan (or a version waiting for instemming) for a new
     version, with the reason. Until the new version is adopted, the version in force stays in force."""
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_adjust")
     fresh = lock(opp)
     reason = (reason or "").strip()
     if not reason:
@@ -161,7 +158,7 @@ def _end(user, opp: Opp, ended_on: datetime.date, reason: str) -> None:
 @transaction.atomic
 def end(*, user, opp: Opp, ended_on: datetime.date, reason: str) -> Opp:
     """End the plan (or withdraw a draft) with its end date and reason."""
-    require_role(user, opp.school, *IB_OR_LEADER)
+    require_for(user, opp, "can_end")
     fresh = lock(opp)
     _end(user, fresh, ended_on, reason)
     opp.refresh_from_db()
@@ -190,7 +187,7 @@ def record_evaluation(
     one is adopted; end: the plan ends. The evaluation is a conversation with the parents: for the next
     version it counts as the overleg on the parts discussed, and the pupil's view as their hearing.
     """
-    require_role(user, opp.school, *IB)
+    require_for(user, opp, "can_evaluate")
     fresh = lock(opp)
     if not fresh.is_running:
         raise PlanRuleError(_("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."))
@@ -254,7 +251,7 @@ def record_commissie_advice(
     *, user, opp: Opp, version: OppVersion, advised_on: datetime.date, commissie: str, advice: str
 ) -> CommissieAdvice:
     """Rule 6: in so and vso the commissie advises on the frozen version that waits for adoption."""
-    require_role(user, opp.school, *IB_OR_LEADER)
+    require_for(user, opp, "can_give_advice")
     fresh = lock(opp)
     if not fresh.needs_commissie_advice:
         raise PlanRuleError(_("Alleen in het so en vso adviseert een commissie over het OPP."))

@@ -10,39 +10,19 @@ audit trail stays. Texts already inserted into a plan were copied there and do n
 """
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
-from schools.models import Board, Role, School
+from schools.models import Board, School
 from schools.services import NotAllowed
 
+from ..access import manageable_boards, manageable_schools, may_manage
 from ..models import StandardText, StandardTextKind
 from ._common import PlanRuleError, RoleRequired
 
-TEXT_MANAGER_ROLES = (Role.IB, Role.SCHOOL_LEADER)
+__all__ = ["manageable_boards", "manageable_schools", "may_manage"]
 
-
-def manageable_schools(user):
-    """Schools whose texts `user` keeps (ib or school leader there)."""
-    return School.objects.filter(pk__in=reach_of(user).schools_with_role(*TEXT_MANAGER_ROLES))
-
-
-def manageable_boards(user):
-    """Boards whose board-wide texts `user` keeps: a school leader of one of its schools, or its board_admin."""
-    reach = reach_of(user)
-    led = School.objects.filter(pk__in=reach.schools_with_role(Role.SCHOOL_LEADER)).values("board_id")
-    return Board.objects.filter(Q(pk__in=led) | Q(pk__in=reach.board_ids))
-
-
-def may_manage(user, *, school: School | None = None, board: Board | None = None) -> bool:
-    if school is not None:
-        return manageable_schools(user).filter(pk=school.pk).exists()
-    if board is not None:
-        return manageable_boards(user).filter(pk=board.pk).exists()
-    return False
 
 
 def _owner(item: StandardText) -> str:

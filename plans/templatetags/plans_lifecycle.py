@@ -3,9 +3,7 @@ commissie's advice that the user's role allows, the next evaluation date and the
 
 from django import template
 
-from opp_portal.access import reach_of
-from schools.models import Role
-
+from ..access import opp_access
 from ..models import CommissieAdvice, Evaluation, OppStatus, OppVersion
 
 register = template.Library()
@@ -14,17 +12,16 @@ register = template.Library()
 @register.inclusion_tag("plans/_lifecycle_panel.html", takes_context=True)
 def lifecycle_panel(context, opp):
     user = context["request"].user
-    roles = reach_of(user).roles_at(opp.school_id)
+    caps = opp_access(user, opp)
     needs_commissie = opp.needs_commissie_advice
     return {
         "opp": opp,
         "version_count": OppVersion.objects.visible_to(user).filter(opp=opp).count(),
         "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).first(),
-        "can_evaluate": Role.IB in roles and opp.is_running,
-        "can_end": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status != OppStatus.BEEINDIGD,
+        "can_evaluate": caps.can_evaluate and opp.is_running,
+        "can_end": caps.can_end and opp.status != OppStatus.BEEINDIGD,
         "needs_commissie": needs_commissie,
-        "can_advise": needs_commissie and bool(roles & {Role.IB, Role.SCHOOL_LEADER})
-        and opp.status == OppStatus.TER_INSTEMMING,
+        "can_advise": needs_commissie and caps.can_give_advice and opp.status == OppStatus.TER_INSTEMMING,
         "advices": (CommissieAdvice.objects.visible_to(user).filter(opp=opp).select_related("version")
                     if needs_commissie else []),
     }

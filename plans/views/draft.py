@@ -17,13 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.access import reach_of
 from opp_portal.audit.service import record_plan_read
 from opp_portal.errors import show_on_form
 from opp_portal.views import refused
-from schools.models import Enrolment, Pupil, Role, School
+from schools.models import Enrolment, Pupil
 
 from .. import services
+from ..access import Caps, opp_access, plan_pupils_for, school_ids_where, school_opps_for
 from ..content import snapshot
 from ..deadlines import marks_for, start_counts_from_enrolment
 from ..format import CORE, Kind
@@ -46,36 +46,18 @@ STATUS_BADGES = {
 
 # --- reads ---------------------------------------------------------------------------------------------------
 
-def _plan_pupils(user):
-    """Pupils whose plans a staff member of their school reaches; parents and board staff get none here."""
-    reach = reach_of(user)
-    pupils = Pupil.objects.visible_to(user)
-    if reach.everything:
-        return pupils
-    taught = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
-    return pupils.filter(pk__in=taught)
-
-
 def _plans(user):
-    """Plans the user reaches as staff of the plan's school (parents see theirs on the consent pages)."""
-    reach = reach_of(user)
-    opps = Opp.objects.visible_to(user)
-    if not reach.everything:
-        opps = opps.filter(school_id__in=reach.school_ids)
-    return opps.select_related("school", "pupil", "uitstroom_option")
+    return school_opps_for(user).select_related("school", "pupil", "uitstroom_option")
 
 
 def _get_opp(user, opp_uuid) -> Opp:
+    """A plan the user reaches as staff of its school (the family reads theirs on the consent pages)."""
     return get_object_or_404(_plans(user), uuid=opp_uuid)
-
-
-def _roles(user, school: School) -> frozenset[str]:
-    return reach_of(user).roles_at(school.pk)
 
 
 def _ib_enrolment(user, pupil: Pupil) -> Enrolment | None:
     """The pupil's current enrolment at a school where the user is ib: where a new plan would start."""
-    ib_schools = reach_of(user).schools_with_role(Role.IB)
+    ib_schools = school_ids_where(user, "can_draft")
     return (
         Enrolment.objects.current().filter(pupil=pupil, school_id__in=ib_schools)
         .select_related("school").order_by("-enrolment_date").first()
@@ -127,7 +109,7 @@ def _plans_page(request, pupil: Pupil, form=None, school=None, status=200) -> Ht
 @login_required
 @require_GET
 def pupil_plans(request: HttpRequest, pupil_uuid) -> HttpResponse:
-    pupil = get_object_or_404(_plan_pupils(request.user), uuid=pupil_uuid)
+    pupil = get_object_or_404(plan_pupils_for(request.user), uuid=pupil_uuid)
     return _plans_page(request, pupil)
 
 
@@ -135,7 +117,7 @@ def pupil_plans(request: HttpRequest, pupil_uuid) -> HttpResponse:
 @require_POST
 def start_plan(request: HttpRequest, pupil_uuid) -> HttpResponse:
     user = request.user
-    pupil = get_object_or_404(_plan_pupils(user), uuid=pupil_uuid)
+    pupil = get_object_or_404(plan_pupils_for(user), uuid=pupil_uuid)
     school, form = _start_form(user, pupil, request.POST)
     if school is None:
         raise Http404
@@ -185,13 +167,13 @@ def _standard_texts(user, opp: Opp) -> dict[str, list]:
     return grouped
 
 
-def _read_content(opp: Opp, roles) -> dict:
+def _read_content(opp: Opp, caps: Caps) -> dict:
     """What someone who does not edit the plan reads, and which version it is: the version the checklist
     judges for the ib and the school leader; for a teacher the version in force (else the latest one sent,
     else the draft), since that is what is done in class."""
     latest = opp.latest_version
     version = None
-    if Role.TEACHER in roles and not roles & {Role.IB, Role.SCHOOL_LEADER}:
+    if caps.reads_version_in_force:
         version = opp.adopted_version or latest
     elif opp.status == OppStatus.TER_INSTEMMING:
         version = latest
@@ -216,10 +198,10 @@ def _read_content(opp: Opp, roles) -> dict:
     return {"version": version, "content": content, "label": label}
 
 
-def _adoption_offer(opp: Opp, roles, checklist_data: dict) -> dict | None:
+def _adoption_offer(opp: Opp, caps: Caps, checklist_data: dict) -> dict | None:
     """For the school leader of a plan waiting for instemming: adopt now (with the exact date that will be
     recorded), or what is still missing."""
-    if Role.SCHOOL_LEADER not in roles or opp.status != OppStatus.TER_INSTEMMING:
+    if not caps.can_adopt or opp.status != OppStatus.TER_INSTEMMING:
         return None
     judgement = checklist_data["judgement"]
     today = timezone.localdate()
@@ -231,19 +213,18 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
           status=200):
     _audit_read(request, opp, "draft")
     user = request.user
-    roles = _roles(user, opp.school)
-    can_edit = Role.IB in roles and opp.is_editable
+    caps = opp_access(user, opp)
+    can_edit = caps.can_edit
     checklist_data = _checklist(opp)
     context = {
         "opp": _decorate(opp),
         "can_edit": can_edit,
-        "is_ib": Role.IB in roles,
-        # The checklist is the ib's and the leader's tool; a teacher reads the plan itself.
-        "show_checklist": bool(roles & {Role.IB, Role.SCHOOL_LEADER}) or reach_of(user).everything,
+        "is_ib": caps.can_draft,
+        "show_checklist": caps.can_see_checklist,
         "checklist": checklist_data,
         "conflict": conflict,
         "adopt_gaps": adopt_gaps,
-        "adopt": _adoption_offer(opp, roles, checklist_data),
+        "adopt": _adoption_offer(opp, caps, checklist_data),
         "latest_version": opp.latest_version,
         "marks": marks_for(opp),
         "terms": opp.terms,
@@ -255,8 +236,8 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
             goals = goal_formset(goals=opp.goals.all(), extra=extra, school_type=opp.school_type)
         context.update(form=form, goals=goals, texts=_standard_texts(user, opp), send_url=send_url(opp))
     else:
-        context["read"] = _read_content(opp, roles)
-        if Role.IB in roles and opp.status in (OppStatus.VASTGESTELD, OppStatus.TER_INSTEMMING):
+        context["read"] = _read_content(opp, caps)
+        if caps.can_adjust and opp.status in (OppStatus.VASTGESTELD, OppStatus.TER_INSTEMMING):
             context["adjust_form"] = adjust_form or AdjustForm(adopted=opp.status == OppStatus.VASTGESTELD)
     return render(request, "plans/draft.html", context, status=status)
 
@@ -267,8 +248,9 @@ def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = _get_opp(request.user, opp_uuid)
     if request.method == "GET":
         return _page(request, opp)
-    if Role.IB not in _roles(request.user, opp.school) or not opp.is_editable:
-        if Role.IB not in _roles(request.user, opp.school):
+    caps = opp_access(request.user, opp)
+    if not caps.can_edit:
+        if not caps.can_draft:
             message = _("U kunt dit plan lezen, maar niet wijzigen. Alleen de intern begeleider past het concept aan.")
         elif opp.status == OppStatus.VASTGESTELD:
             message = _("Niet opgeslagen: dit plan is vastgesteld. Kies eerst 'Plan bijstellen' en geef de reden.")
@@ -425,7 +407,7 @@ def _uuid_or_none(value: str):
 def adjust(request: HttpRequest, opp_uuid) -> HttpResponse:
     """"Plan bijstellen" (an adopted plan) or "Plan aanpassen" (a version waiting for instemming), with a reason."""
     opp = _get_opp(request.user, opp_uuid)
-    if Role.IB not in _roles(request.user, opp.school):
+    if not opp_access(request.user, opp).can_adjust:
         messages.error(request, _("Alleen de intern begeleider van de school stelt een plan bij."))
         return redirect("plans:draft", opp_uuid=opp.uuid)
     form = AdjustForm(request.POST, adopted=opp.status == OppStatus.VASTGESTELD)

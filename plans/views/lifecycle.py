@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opp_portal.errors import show_on_form
 from opp_portal.views import refused
-from schools.models import Role
 
 from .. import services
+from ..access import opp_access
 from ..content import snapshot
 from ..diff import describe_changes
 from ..format import COMPARE, CORE, Format, Kind, Section
@@ -35,7 +35,7 @@ from ..models import (
     OppVersion,
     goal_title,
 )
-from .draft import _audit_read, _decorate, _get_opp, _roles
+from .draft import _audit_read, _decorate, _get_opp
 
 OUTCOME_BADGES = {"reached": "text-bg-success", "partly": "text-bg-warning", "not_reached": "text-bg-danger"}
 
@@ -59,14 +59,14 @@ def _evaluations(user, opp):
 
 def _evaluation_page(request, opp, *, form=None, status=200) -> HttpResponse:
     _audit_read(request, opp, "evaluation")
-    roles = _roles(request.user, opp.school)
-    can_record = Role.IB in roles and opp.is_running
+    caps = opp_access(request.user, opp)
+    can_record = caps.can_evaluate and opp.is_running
     if form is None and can_record:
         form = EvaluationForm(goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
     context = {
         "opp": _decorate(opp),
         "form": form if can_record else None,
-        "is_ib": Role.IB in roles,
+        "is_ib": caps.can_evaluate,
         "evaluations": _evaluations(request.user, opp),
         "version": opp.adopted_version,
     }
@@ -81,7 +81,7 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
     if request.method == "GET":
         return _evaluation_page(request, opp)
     back = reverse("plans:evaluation", kwargs={"opp_uuid": opp.uuid})
-    if Role.IB not in _roles(user, opp.school):
+    if not opp_access(user, opp).can_evaluate:
         return refused(request, _("Alleen de intern begeleider van de school legt een evaluatie vast."), back=back)
     if not opp.is_running:
         return refused(request, _("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."), back=back,
@@ -124,8 +124,7 @@ def _after_evaluation(request, opp, decision: str) -> HttpResponse:
 # --- ending ---------------------------------------------------------------------------------------------
 
 def _end_page(request, opp, *, form=None, status=200) -> HttpResponse:
-    roles = _roles(request.user, opp.school)
-    may_end = bool(roles & {Role.IB, Role.SCHOOL_LEADER})
+    may_end = opp_access(request.user, opp).can_end
     if form is None and may_end and opp.status != OppStatus.BEEINDIGD:
         form = EndForm(adopted_on=opp.adopted_on)
     context = {"opp": _decorate(opp), "form": form if may_end and opp.status != OppStatus.BEEINDIGD else None,
@@ -140,7 +139,7 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
     opp = _get_opp(user, opp_uuid)
     if request.method == "GET":
         return _end_page(request, opp)
-    if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
+    if not opp_access(user, opp).can_end:
         messages.error(request, _("Alleen de intern begeleider of de schoolleider kan een plan beëindigen."))
         return _end_page(request, opp, status=403)
     if opp.status == OppStatus.BEEINDIGD:
@@ -165,15 +164,15 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
 
 def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
     _audit_read(request, opp, "commissie_advice")  # the advice is plan content
-    roles = _roles(request.user, opp.school)
-    may_record = bool(roles & {Role.IB, Role.SCHOOL_LEADER}) and opp.status == OppStatus.TER_INSTEMMING
+    may_advise = opp_access(request.user, opp).can_give_advice
+    may_record = may_advise and opp.status == OppStatus.TER_INSTEMMING
     if form is None and may_record:
         form = CommissieForm()
     context = {
         "opp": _decorate(opp),
         "form": form if may_record else None,
         "version": opp.latest_version if opp.status == OppStatus.TER_INSTEMMING else None,
-        "may_advise": bool(roles & {Role.IB, Role.SCHOOL_LEADER}),
+        "may_advise": may_advise,
         "advices": (CommissieAdvice.objects.visible_to(request.user).filter(opp=opp)
                     .select_related("recorded_by", "version")),
     }
@@ -190,7 +189,7 @@ def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
     if request.method == "GET":
         return _commissie_page(request, opp)
     back = reverse("plans:commissie_advice", kwargs={"opp_uuid": opp.uuid})
-    if not _roles(user, opp.school) & {Role.IB, Role.SCHOOL_LEADER}:
+    if not opp_access(user, opp).can_give_advice:
         return refused(request, _("Alleen de intern begeleider of de schoolleider legt het advies vast."), back=back)
     if opp.status != OppStatus.TER_INSTEMMING:
         return refused(request, _("De commissie adviseert over een vastgelegde versie die nog moet worden vastgesteld. "

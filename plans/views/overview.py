@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from opp_portal.access import reach_of
+from opp_portal.access import page_caps, reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
-from schools.models import Role, School
+from schools.models import School
 
 from .. import calendar
-from ..models import Opp
 from ..overview import build_ib_sections, build_sections
+from ..access import opps_for, school_ids_where
 from ..selectors import overview_plans
 from ..terms import terms_for
 
@@ -31,9 +31,9 @@ from ..terms import terms_for
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    reach = reach_of(request.user)
-    if not reach.editable_school_ids:
+    if not page_caps(request.user).overview:
         raise Http404
+    reach = reach_of(request.user)
     schools = list(School.objects.filter(pk__in=reach.editable_school_ids).order_by("name"))
     wanted = request.GET.get("school", "")
     school = next((s for s in schools if str(s.uuid) == wanted), None) if wanted else schools[0]
@@ -58,11 +58,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_plans(request: HttpRequest) -> HttpResponse:
     """The ib's own plans that need action, at every school where they are ib; where an ib lands after sign-in."""
-    reach = reach_of(request.user)
-    ib_schools = reach.schools_with_role(Role.IB)
-    if not ib_schools:
+    if not page_caps(request.user).my_plans:
         raise Http404
-    plans = Opp.objects.visible_to(request.user).filter(school_id__in=ib_schools, created_by=request.user)
+    ib_schools = school_ids_where(request.user, "can_draft")
+    plans = opps_for(request.user).filter(school_id__in=ib_schools, created_by=request.user)
     sections = build_ib_sections(plans)
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=request.user,  # type: ignore[arg-type]
            on_behalf_of=f"user:{request.user.pk}",

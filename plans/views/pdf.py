@@ -10,20 +10,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opp_portal.access import reach_of
 from opp_portal.http import HtmxHttpRequest
 
 from .. import pdf
+from ..access import opp_access, school_opps_for
 from ..models import Opp, OppVersion, PdfRendering, PdfStatus
-
-
-def _staff_opps(user):
-    """The draft is the school's working copy: staff of the plan's school only, never the family."""
-    reach = reach_of(user)
-    opps = Opp.objects.visible_to(user)
-    if not reach.everything:
-        opps = opps.filter(school_id__in=reach.school_ids)
-    return opps.select_related("school", "pupil", "uitstroom_option")
 
 
 def _version(user, version_uuid) -> OppVersion:
@@ -32,13 +23,15 @@ def _version(user, version_uuid) -> OppVersion:
 
 
 def _can_open_plan(user, opp: Opp) -> bool:
-    return _staff_opps(user).filter(pk=opp.pk).exists()
+    return opp_access(user, opp).can_download_pdf
 
 
 @login_required
 @require_GET
 def draft_pdf(request: HttpRequest, opp_uuid) -> FileResponse:
-    opp = get_object_or_404(_staff_opps(request.user), uuid=opp_uuid)
+    # The draft is the school's working copy: staff of the plan's school only, never the family.
+    opp = get_object_or_404(school_opps_for(request.user).select_related("school", "pupil", "uitstroom_option"),
+                            uuid=opp_uuid)
     data = pdf.render_draft_pdf(opp)
     pdf.record_download(user=request.user, opp=opp, version=None)
     return _pdf_response(data, "opp-concept.pdf")

@@ -7,37 +7,24 @@ board's texts). Everyone who reaches the library reads all its texts; a text out
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.access import reach_of
 from opp_portal.errors import show_on_form
-from schools.models import School
 
 from .. import services
+from ..access import manageable_boards, manageable_schools, text_library_for
 from ..forms import StandardTextForm, mark_invalid
 from ..models import StandardText
-from ..services.texts import manageable_boards, manageable_schools
 
 
 def _library(user):
-    """Active texts of the schools where the user is ib or leader, and of their boards (and of a board
-    the user administers). Anyone else has no library: a 404."""
-    reach = reach_of(user)
-    if reach.everything:
-        return StandardText.objects.filter(active=True).select_related("school", "board")
-    if not (reach.editable_school_ids or reach.board_ids):
+    library = text_library_for(user)
+    if library is None:
         raise Http404
-    boards = set(School.objects.filter(pk__in=reach.editable_school_ids).values_list("board_id", flat=True))
-    boards |= set(reach.board_ids)
-    return (
-        StandardText.objects.visible_to(user)
-        .filter(Q(school_id__in=reach.editable_school_ids) | Q(board_id__in=boards), active=True)
-        .select_related("school", "board")
-    )
+    return library.select_related("school", "board")
 
 
 def _owners(user) -> list[tuple[str, str]]:

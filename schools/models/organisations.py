@@ -3,10 +3,7 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from opp_portal.access import reach_of
 
 from ..identifiers import validate_board_number, validate_brin, validate_vestiging
 
@@ -72,19 +69,15 @@ class Board(models.Model):
 
 class SchoolQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SchoolQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        q = Q(pk__in=reach.school_ids) | Q(board_id__in=reach.board_ids) | Q(swv_id__in=reach.swv_ids)
-        if reach.family_pupil_ids:
-            q |= Q(enrolments__pupil_id__in=reach.family_pupil_ids)
-            return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
-        return self.filter(q)
+        from ..access import schools_q, scoped
+
+        return scoped(self, schools_q(user))
 
     def editable_by(self, user) -> "SchoolQuerySet":
         """Schools where the user may change pupil data (ib, school leader; a superuser everywhere)."""
-        reach = reach_of(user)
-        return self.all() if reach.everything else self.filter(pk__in=reach.editable_school_ids)
+        from ..access import editable_school_ids_q, scoped
+
+        return scoped(self, editable_school_ids_q(user))
 
 
 class School(models.Model):

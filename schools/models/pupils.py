@@ -8,8 +8,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.access import reach_of
-
 from ..identifiers import validate_bsn, validate_onderwijsnummer
 from .accounts import User
 from .organisations import School
@@ -17,32 +15,20 @@ from .organisations import School
 
 class PupilQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PupilQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        enrolments = Enrolment.objects.filter(reach.enrolment_q()).values("pupil_id")
-        q = Q(pk__in=enrolments)
-        if reach.family_pupil_ids:
-            q |= Q(pk__in=reach.family_pupil_ids)
-        return self.filter(q)
+        from ..access import pupils_q, scoped
+
+        return scoped(self, pupils_q(user))
 
     def editable_by(self, user) -> "PupilQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        return self.filter(pk__in=Enrolment.objects.filter(school_id__in=reach.editable_school_ids).values("pupil_id"))
+        from ..access import editable_pupils_q, scoped
+
+        return scoped(self, editable_pupils_q(user))
 
     def guardians_editable_by(self, user) -> "PupilQuerySet":
-        """Pupils whose guardians (and their gezag) the user may change: enrolled now at a school they edit.
+        """Pupils whose guardians the user may change (see `schools.access.guardian_pupils_q`)."""
+        from ..access import guardian_pupils_q
 
-        A school the pupil left keeps reading its own records, but no longer decides who receives the
-        instemming mails of a child it no longer teaches.
-        """
-        reach = reach_of(user)
-        current = Enrolment.objects.current()
-        if not reach.everything:
-            current = current.filter(school_id__in=reach.editable_school_ids)
-        return self.filter(pk__in=current.values("pupil_id"))
+        return self.filter(guardian_pupils_q(user))
 
 
 class Pupil(models.Model):
@@ -140,13 +126,9 @@ class Pupil(models.Model):
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnrolmentQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        q = reach.enrolment_q()
-        if reach.family_pupil_ids:
-            q |= Q(pupil_id__in=reach.family_pupil_ids)
-        return self.filter(q)
+        from ..access import enrolments_q, scoped
+
+        return scoped(self, enrolments_q(user))
 
     def current(self, on: datetime.date | None = None) -> "EnrolmentQuerySet":
         day = on or timezone.localdate()
@@ -193,15 +175,9 @@ class Enrolment(models.Model):
 
 class GuardianQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GuardianQuerySet":
-        reach = reach_of(user)
-        if reach.everything:
-            return self.all()
-        pupils = Enrolment.objects.filter(reach.enrolment_q(include_board=False)).values("pupil_id")
-        q = Q(guardianships__pupil_id__in=pupils)
-        if reach.child_ids:
-            # A parent sees the guardians of their own children; a pupil does not see their parents' details.
-            q |= Q(guardianships__pupil_id__in=reach.child_ids)
-        return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
+        from ..access import guardians_q, scoped
+
+        return scoped(self, guardians_q(user))
 
 
 class Guardian(models.Model):

@@ -19,6 +19,7 @@ from opp_portal.http import HtmxHttpRequest
 from opp_portal.errors import field_of, show_on_form
 
 from .. import services, transfers
+from ..access import pupil_access
 from ..forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
 from ..models import Enrolment, Guardian, Guardianship, Pupil, School
 
@@ -130,6 +131,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 def pupil_detail(request: HttpRequest, pupil_uuid) -> HttpResponse:
     user = request.user
     pupil = get_object_or_404(Pupil.objects.visible_to(user), uuid=pupil_uuid)
+    caps = pupil_access(user, pupil)
     links = (
         Guardianship.objects.filter(pupil=pupil, guardian__in=Guardian.objects.visible_to(user))
         .select_related("guardian")
@@ -138,8 +140,9 @@ def pupil_detail(request: HttpRequest, pupil_uuid) -> HttpResponse:
         "pupil": pupil,
         "enrolments": _visible_enrolments(user).filter(pupil=pupil),
         "links": links,
-        "can_edit": Pupil.objects.editable_by(user).filter(pk=pupil.pk, enrolments__isnull=False).exists(),
-        "can_edit_guardians": Pupil.objects.guardians_editable_by(user).filter(pk=pupil.pk).exists(),
+        "caps": caps,
+        "can_edit": caps.can_edit_pupil,
+        "can_edit_guardians": caps.can_edit_guardians,
         "today": timezone.localdate(),
     }
     return render(request, "schools/pupil_detail.html", context)

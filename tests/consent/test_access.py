@@ -4,6 +4,7 @@ import pytest
 
 from consent import services
 from consent.models import Hearing, InstemmingDecision, InstemmingRecipient, InstemmingRequest, OogoMeeting, ParentView
+from plans.access import opps_for
 from tests.factories import SchoolFactory, UserFactory, enrolled_pupil, parent_of, pupil_account, staff
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,25 @@ def test_parents_see_nothing_before_the_plan_was_sent(world):
     world.oogo(opp)
     assert OogoMeeting.objects.visible_to(world.ib).exists()
     assert not OogoMeeting.objects.visible_to(world.mother).exists()
+
+
+def test_the_pupil_sees_no_hearing_before_the_plan_was_sent(world):
+    pupil_user = pupil_account(world.pupil)
+    opp = world.fill(world.start())
+    world.hear(opp)
+    assert Hearing.objects.visible_to(world.ib).exists()
+    assert not Hearing.objects.visible_to(pupil_user).exists()
+
+
+def test_every_record_a_user_sees_belongs_to_a_plan_they_see(world, records):
+    """Consent's records filter through `plans.access.opps_for`: no record of a plan out of sight leaks."""
+    paths = {OogoMeeting: "opp", Hearing: "opp", ParentView: "opp", InstemmingRequest: "version__opp",
+             InstemmingRecipient: "request__version__opp", InstemmingDecision: "version__opp"}
+    users = [world.ib, world.leader, world.mother, world.father, records["pupil_user"],
+             staff("teacher", school=world.school, groups="5"), staff("teacher", school=world.school, groups="6"),
+             staff("board_admin", board=world.school.board), UserFactory(is_superuser=True)]
+    for user in users:
+        plans = set(opps_for(user).values_list("pk", flat=True))
+        for model, path in paths.items():
+            seen = set(model.objects.visible_to(user).values_list(f"{path}_id", flat=True))
+            assert seen <= plans, (user, model)

@@ -248,3 +248,30 @@ def test_reach_is_cached_per_user_object_and_forget_reach_refreshes_it(world):
     assert pupils(user) == set()  # cached for the request
     forget_reach(user)
     assert pupils(user) == {world.a5, world.a6, world.a_left}
+
+
+# --- pupil_access agrees with the querysets (schools/access.py) -----------------------------------------------
+
+def test_pupil_access_agrees_with_the_querysets_for_every_role(world):
+    from schools.access import pupil_access
+
+    teacher = staff("teacher", school=world.a, groups="5A")  # the LAS writes "5", the membership "5A": no match
+    users = [staff("ib", school=world.a), staff("school_leader", school=world.b), staff("teacher", school=world.a,
+             groups="5"), teacher, staff("board_admin", board=world.board1), staff("swv", swv=world.swv1),
+             parent_of(world.a6), pupil_account(world.b5), UserFactory(), UserFactory(is_superuser=True)]
+    pupils = [world.a5, world.a6, world.a_left, world.b5, world.c5]
+    for user in users:
+        for pupil in pupils:
+            caps = pupil_access(user, pupil)
+            assert caps.can_see == Pupil.objects.visible_to(user).filter(pk=pupil.pk).exists(), (user, pupil)
+            assert caps.can_edit_pupil == Pupil.objects.editable_by(user).filter(pk=pupil.pk).exists(), (user, pupil)
+            assert caps.can_edit_guardians == (
+                Pupil.objects.guardians_editable_by(user).filter(pk=pupil.pk).exists()), (user, pupil)
+
+
+def test_a_board_admin_sees_the_pupils_of_the_board_but_not_their_plans_nor_edits_them(world):
+    from schools.access import pupil_access
+
+    caps = pupil_access(staff("board_admin", board=world.board1), world.a5)
+    assert caps.can_see and caps.as_staff
+    assert not (caps.can_see_plans or caps.can_edit_pupil or caps.can_edit_guardians)
