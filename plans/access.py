@@ -8,19 +8,18 @@ role. A new role or sharing rule is added here (and its test in tests/plans/test
 """
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from opp_portal.access import Reach, page_caps, reach_of
+from schools.access import scoped
 from schools.models import Board, Enrolment, Pupil, Role, School
 from schools.services import NotAllowed
 
-from .models import EDITABLE_STATUSES, Opp, StandardText
+from .models import EDITABLE_STATUSES, Opp, OppQuerySet, StandardText
 
 NOTHING = Q(pk__in=[])
-QS = TypeVar("QS", bound="QuerySet[Any]")
 IB = frozenset({Role.IB})
 LEADER = frozenset({Role.SCHOOL_LEADER})
 IB_OR_LEADER = frozenset({Role.IB, Role.SCHOOL_LEADER})
@@ -72,12 +71,7 @@ def plan_q(user, prefix: str = "") -> Q | None:
     return staff | family_plan_q(reach, prefix)
 
 
-def scoped(queryset: QS, q: Q | None) -> QS:
-    """The queryset narrowed to `q`; None (a superuser) leaves it whole."""
-    return queryset.all() if q is None else queryset.filter(q)
-
-
-def opps_for(user) -> QuerySet:
+def opps_for(user) -> OppQuerySet:
     """The one queryset of plans `user` may see."""
     return scoped(Opp.objects.all(), plan_q(user))
 
