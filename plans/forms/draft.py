@@ -1,5 +1,7 @@
 """Forms of the drafting journey: they check the input; the services decide and write."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -173,7 +175,8 @@ class DraftForm(forms.Form):
         self.format = fmt
         for item in _form_fields(fmt):
             self.fields[item.key] = form_field(item)
-        self.fields["uitstroom_option"].queryset = UitstroomOption.objects.for_school_type(school_type)
+        options = cast(forms.ModelChoiceField, self.fields["uitstroom_option"])
+        options.queryset = UitstroomOption.objects.for_school_type(school_type)
         _describe(self)
 
     def sections(self, texts: dict | None = None) -> list[dict]:

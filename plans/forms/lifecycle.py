@@ -4,6 +4,7 @@ They check the input and show Dutch messages next to the fields; the services de
 """
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -92,7 +93,7 @@ class EvaluationForm(forms.Form):
         self.goals = goals
         self.adopted_on = adopted_on
         self.fields["evaluated_on"].initial = timezone.localdate()
-        self.goal_rows = []
+        self.goal_rows: list[dict[str, Any]] = []
         for number, goal in enumerate(goals, start=1):
             title = goal_title(goal.get("area") or "", goal.get("description") or "")
             outcome_name, note_name = f"goal_{number}_outcome", f"goal_{number}_note"
@@ -207,5 +208,5 @@ class StandardTextForm(forms.Form):
         if owners is None:
             del self.fields["owner"]
         else:
-            self.fields["owner"].choices = owners
+            cast(forms.ChoiceField, self.fields["owner"]).choices = owners
         _describe(self)

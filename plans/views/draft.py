@@ -6,6 +6,7 @@ One view answers with a full page or, for htmx autosave, with the partial `plans
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.audit.service import record_plan_read
 from opp_portal.errors import show_on_form
+from opp_portal.http import HtmxHttpRequest
 from opp_portal.views import refused
 from schools.models import Enrolment, Pupil
 
@@ -34,7 +36,7 @@ from ..requirements import judge
 from ..sending import send_url
 from ..terms import terms_for
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     OppStatus.CONCEPT: "text-bg-secondary",
     OppStatus.IN_OVERLEG: "text-bg-info",
     OppStatus.TER_INSTEMMING: "text-bg-warning",
@@ -71,11 +73,20 @@ def _checklist(opp: Opp) -> dict:
             "stage": judgement.stage, "judgement": judgement}
 
 
-def _decorate(opp: Opp) -> Opp:
-    opp.kind_label = kind_label(opp.kind, opp.school_type)
-    opp.status_badge = STATUS_BADGES.get(opp.status, "text-bg-secondary")
-    opp.terms = terms_for(opp.school_type)
-    return opp
+@dataclass(frozen=True)
+class Heading:
+    """How a plan's pages name it above its content: its kind, the colour of its status badge and the words of
+    its school type (handed to the template beside the plan, so the model instance keeps only its fields)."""
+
+    kind_label: str
+    status_badge: str
+    terms: dict[str, str]
+
+
+def _heading(opp: Opp) -> Heading:
+    return Heading(kind_label=kind_label(opp.kind, opp.school_type),
+                   status_badge=STATUS_BADGES.get(opp.status, "text-bg-secondary"),
+                   terms=terms_for(opp.school_type))
 
 
 def _audit_read(request, opp: Opp, what: str = "plan") -> None:
@@ -101,7 +112,7 @@ def _start_form(user, pupil: Pupil, data=None):
 def _plans_page(request, pupil: Pupil, form=None, school=None, status=200) -> HttpResponse:
     if form is None:
         school, form = _start_form(request.user, pupil)
-    opps = [_decorate(o) for o in _plans(request.user).filter(pupil=pupil).order_by("-created_at")]
+    opps = [(o, _heading(o)) for o in _plans(request.user).filter(pupil=pupil).order_by("-created_at")]
     context = {"pupil": pupil, "opps": opps, "start_form": form, "start_school": school}
     return render(request, "plans/pupil_plans.html", context, status=status)
 
@@ -161,7 +172,7 @@ def _initial(opp: Opp) -> dict:
 
 def _standard_texts(user, opp: Opp) -> dict[str, list]:
     texts = StandardText.objects.visible_to(user).for_school(opp.school).order_by("title")
-    grouped = {kind: [] for kind in StandardTextKind.values}
+    grouped: dict[str, list[StandardText]] = {kind: [] for kind in StandardTextKind.values}
     for text in texts:
         grouped[text.kind].append(text)
     return grouped
@@ -184,13 +195,15 @@ def _read_content(opp: Opp, caps: Caps) -> dict:
     content = version.content if version is not None else snapshot(opp)
     if version is None:
         label = _("Concept: nog niet vastgelegd of voorgelegd.")
-    elif version.pk == opp.adopted_version_id and opp.status == OppStatus.BEEINDIGD:
-        label = _("Versie %(n)s, vastgesteld op %(day)s; gold tot het plan eindigde op %(end)s.") % {
-            "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y"),
-            "end": date_format(opp.ended_on, "j F Y")}
     elif version.pk == opp.adopted_version_id:
-        label = _("Geldende versie %(n)s, vastgesteld op %(day)s.") % {
-            "n": version.number, "day": date_format(opp.version_adopted_on, "j F Y")}
+        assert opp.version_adopted_on is not None  # the version in force was adopted on a day
+        day = date_format(opp.version_adopted_on, "j F Y")
+        if opp.status == OppStatus.BEEINDIGD:
+            assert opp.ended_on is not None  # an ended plan has its last day
+            label = _("Versie %(n)s, vastgesteld op %(day)s; gold tot het plan eindigde op %(end)s.") % {
+                "n": version.number, "day": day, "end": date_format(opp.ended_on, "j F Y")}
+        else:
+            label = _("Geldende versie %(n)s, vastgesteld op %(day)s.") % {"n": version.number, "day": day}
     else:
         label = _("Versie %(n)s, voorgelegd op %(day)s; nog niet vastgesteld.") % {
             "n": version.number, "day": date_format(timezone.localtime(version.created_at).date(), "j F Y")}
@@ -216,8 +229,10 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
     caps = opp_access(user, opp)
     can_edit = caps.can_edit
     checklist_data = _checklist(opp)
+    heading = _heading(opp)
     context = {
-        "opp": _decorate(opp),
+        "opp": opp,
+        "heading": heading,
         "can_edit": can_edit,
         "is_ib": caps.can_draft,
         "show_checklist": caps.can_see_checklist,
@@ -227,7 +242,7 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
         "adopt": _adoption_offer(opp, caps, checklist_data),
         "latest_version": opp.latest_version,
         "marks": marks_for(opp),
-        "terms": opp.terms,
+        "terms": heading.terms,
     }
     if can_edit:
         if form is None:
@@ -244,7 +259,7 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
+def draft(request: HtmxHttpRequest, opp_uuid) -> HttpResponse:
     opp = _get_opp(request.user, opp_uuid)
     if request.method == "GET":
         return _page(request, opp)
@@ -265,7 +280,7 @@ def draft(request: HttpRequest, opp_uuid) -> HttpResponse:
     return _save(request, opp)
 
 
-def _save(request: HttpRequest, opp: Opp) -> HttpResponse:
+def _save(request: HtmxHttpRequest, opp: Opp) -> HttpResponse:
     user = request.user
     action = request.POST.get("action", "save")
     form = DraftForm(request.POST, school_type=opp.school_type)
@@ -326,7 +341,7 @@ def _send(request: HttpRequest, opp: Opp, target: str) -> HttpResponse:
     return redirect(target)
 
 
-def _invalid(request: HttpRequest, opp: Opp, form, goals) -> HttpResponse:
+def _invalid(request: HtmxHttpRequest, opp: Opp, form, goals) -> HttpResponse:
     mark_invalid(form)
     for goal_form in goals:
         mark_invalid(goal_form)
@@ -378,7 +393,7 @@ def _show_goal(number: int, goal: dict) -> str:
     return "\n".join(lines)
 
 
-def _conflict(request: HttpRequest, opp: Opp, form, goals, error: services.ConflictError) -> HttpResponse:
+def _conflict(request: HtmxHttpRequest, opp: Opp, form, goals, error: services.ConflictError) -> HttpResponse:
     labels = {name: field.label for name, field in form.fields.items()}
     labels["goals"] = _("Doelen")
     fields = [
@@ -420,9 +435,10 @@ def adjust(request: HttpRequest, opp_uuid) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("plans:draft", opp_uuid=opp.uuid)
         opp.refresh_from_db()
-        if opp.adopted_version_id:
+        in_force = opp.adopted_version
+        if in_force is not None:
             messages.success(request, _("U kunt het plan nu bijstellen. Versie %(n)s blijft gelden tot de nieuwe "
-                                        "versie is vastgesteld.") % {"n": opp.adopted_version.number})
+                                        "versie is vastgesteld.") % {"n": in_force.number})
         else:
             messages.success(request, _("U kunt het plan nu aanpassen. Daarna legt u een nieuwe versie ter "
                                         "instemming voor; besluiten over de vorige versie tellen dan niet meer."))
@@ -457,10 +473,12 @@ def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         opp.refresh_from_db()
+        assert opp.adopted_on is not None and opp.version_adopted_on is not None  # just adopted
         if opp.adopted_on == opp.version_adopted_on and opp.adoptions.count() == 1:
             messages.success(request, _("Het plan is vastgesteld. De ingangsdatum is %(day)s.")
                              % {"day": date_format(opp.adopted_on, "j F Y")})
         else:
+            assert opp.adopted_version is not None  # just adopted
             messages.success(request, _("Versie %(n)s is vastgesteld en geldt vanaf %(day)s. De ingangsdatum van het "
                                         "plan blijft %(begin)s.") % {
                 "n": opp.adopted_version.number, "day": date_format(opp.version_adopted_on, "j F Y"),

@@ -6,6 +6,7 @@ message and a 403, as the draft page does.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +36,7 @@ from ..models import (
     OppVersion,
     goal_title,
 )
-from .draft import _audit_read, _decorate, _get_opp
+from .draft import _audit_read, _get_opp, _heading
 
 OUTCOME_BADGES = {"reached": "text-bg-success", "partly": "text-bg-warning", "not_reached": "text-bg-danger"}
 
@@ -64,7 +65,8 @@ def _evaluation_page(request, opp, *, form=None, status=200) -> HttpResponse:
     if form is None and can_record:
         form = EvaluationForm(goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
     context = {
-        "opp": _decorate(opp),
+        "opp": opp,
+        "heading": _heading(opp),
         "form": form if can_record else None,
         "is_ib": caps.can_evaluate,
         "evaluations": _evaluations(request.user, opp),
@@ -86,7 +88,9 @@ def evaluation(request: HttpRequest, opp_uuid) -> HttpResponse:
     if not opp.is_running:
         return refused(request, _("Alleen een vastgesteld plan dat nog loopt kan worden geëvalueerd."), back=back,
                        status=400)
-    form = EvaluationForm(request.POST, goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
+    in_force = opp.adopted_version
+    assert in_force is not None  # a running plan was adopted
+    form = EvaluationForm(request.POST, goals=in_force.goals, adopted_on=opp.adopted_on)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,8 +131,8 @@ def _end_page(request, opp, *, form=None, status=200) -> HttpResponse:
     may_end = opp_access(request.user, opp).can_end
     if form is None and may_end and opp.status != OppStatus.BEEINDIGD:
         form = EndForm(adopted_on=opp.adopted_on)
-    context = {"opp": _decorate(opp), "form": form if may_end and opp.status != OppStatus.BEEINDIGD else None,
-               "may_end": may_end}
+    context = {"opp": opp, "heading": _heading(opp),
+               "form": form if may_end and opp.status != OppStatus.BEEINDIGD else None, "may_end": may_end}
     return render(request, "plans/end_form.html", context, status=status)
 
 
@@ -154,6 +158,7 @@ def end_plan(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.PlanRuleError as error:
             show_on_form(form, error)
         else:
+            assert opp.ended_on is not None  # just ended (the service refreshes the plan)
             messages.success(request, _("Het plan is beëindigd op %(day)s.") % {"day": _day(opp.ended_on)})
             return redirect("plans:draft", opp_uuid=opp.uuid)
     mark_invalid(form)
@@ -169,7 +174,8 @@ def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
     if form is None and may_record:
         form = CommissieForm()
     context = {
-        "opp": _decorate(opp),
+        "opp": opp,
+        "heading": _heading(opp),
         "form": form if may_record else None,
         "version": opp.latest_version if opp.status == OppStatus.TER_INSTEMMING else None,
         "may_advise": may_advise,
@@ -197,8 +203,10 @@ def commissie_advice(request: HttpRequest, opp_uuid) -> HttpResponse:
     form = CommissieForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        version = opp.latest_version
+        assert version is not None  # a plan waiting for instemming has the version it was sent with
         try:
-            services.record_commissie_advice(user=user, opp=opp, version=opp.latest_version,
+            services.record_commissie_advice(user=user, opp=opp, version=version,
                                              advised_on=data["advised_on"], commissie=data["commissie"],
                                              advice=data["advice"])
         except services.RoleRequired:
@@ -218,6 +226,17 @@ def _versions(user, opp) -> list[OppVersion]:
     return list(OppVersion.objects.visible_to(user).filter(opp=opp).select_related("created_by").order_by("number"))
 
 
+@dataclass(frozen=True)
+class VersionRow:
+    """A version as the versions page lists it: with the one before it (to compare with), whether it is in
+    force and the day it was adopted, if it was."""
+
+    version: OppVersion
+    before: OppVersion | None
+    is_current: bool
+    adopted_day: datetime.date | None
+
+
 def _adoptions(opp) -> dict[int, datetime.date]:
     """Version number → the day it was adopted (every adoption, not only the last)."""
     return dict(Adoption.objects.filter(opp=opp).values_list("version__number", "adopted_on"))
@@ -231,11 +250,13 @@ def versions(request: HttpRequest, opp_uuid) -> HttpResponse:
     _audit_read(request, opp, "versions")
     items = _versions(user, opp)
     adoptions = _adoptions(opp)
-    for index, version in enumerate(items):
-        version.before = items[index - 1] if index else None
-        version.is_current = version.pk == opp.adopted_version_id and opp.status != OppStatus.BEEINDIGD
-        version.adopted_day = adoptions.get(version.number)
-    context = {"opp": _decorate(opp), "versions": list(reversed(items))}
+    rows = [
+        VersionRow(version=version, before=items[index - 1] if index else None,
+                   is_current=version.pk == opp.adopted_version_id and opp.status != OppStatus.BEEINDIGD,
+                   adopted_day=adoptions.get(version.number))
+        for index, version in enumerate(items)
+    ]
+    context = {"opp": opp, "heading": _heading(opp), "versions": list(reversed(rows))}
     return render(request, "plans/versions.html", context)
 
 
@@ -257,8 +278,8 @@ def compare(request: HttpRequest, opp_uuid) -> HttpResponse:
     if new_key == DRAFT and not draft_differs:
         raise Http404
     _audit_read(request, opp, "compare")
-    context = {"opp": _decorate(opp), "versions": items, "draft_differs": draft_differs, "old_key": old_key,
-               "new_key": new_key, "sentences": None, "rows": []}
+    context = {"opp": opp, "heading": _heading(opp), "versions": items, "draft_differs": draft_differs,
+               "old_key": old_key, "new_key": new_key, "sentences": None, "rows": []}
     if old_key and new_key:
         old_version = by_uuid[old_key]
         new_content = snapshot(opp) if new_key == DRAFT else by_uuid[new_key].content
