@@ -224,6 +224,19 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     return recipient
 
 
+def _same_paper_decision(recipient: InstemmingRecipient, user, *, decision: str, reason: str, how: str,
+                          decided_at: datetime.datetime) -> InstemmingDecision | None:
+    """The form sent again (a double click, the browser's resend after a slow answer): when the last decision
+    recorded for this party is this very one, recorded by the same person for the same day, it is the answer,
+    and nothing new is recorded or mailed to the parent."""
+    last = InstemmingDecision.objects.filter(recipient=recipient).order_by("-created_at", "-pk").first()
+    if (last is not None and last.how == how and last.recorded_by_id == user.pk and last.decision == decision
+            and last.reason == reason
+            and timezone.localdate(last.decided_at) == timezone.localdate(decided_at)):
+        return last
+    return None
+
+
 @transaction.atomic
 def record_paper_decision(
     *,
@@ -266,6 +279,9 @@ def record_paper_decision(
             "Heeft de ouder op dezelfde dag opnieuw besloten, vraag dan de ouder dit zelf online te doen."
         ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")},
             field="decided_on")
+    same = _same_paper_decision(recipient, user, decision=decision, reason=reason, how=how, decided_at=decided_at)
+    if same is not None:
+        return same
     item = InstemmingDecision(
         recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=how, recorded_by=user, decided_at=decided_at,

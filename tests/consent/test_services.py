@@ -353,6 +353,25 @@ def test_a_paper_decision_is_mailed_to_the_parent_it_was_recorded_for(world, dja
     assert not [m for m in mail.outbox if m.to == [world.mother.email]]
 
 
+def test_a_paper_decision_form_sent_twice_records_and_mails_it_once(world, django_capture_on_commit_callbacks):
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.GESPREK_GEWENST,
+                                               reason="Bellen.", how="in_gesprek")
+        again = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.GESPREK_GEWENST,
+                                               reason="Bellen.", how="in_gesprek")
+    assert again == first and row.decisions.count() == 1
+    assert len([m for m in mail.outbox if m.to == [world.father.email]]) == 1
+    assert AuditEvent.objects.filter(action="instemming.decision_recorded").count() == 1
+    # A different decision for the same parent is a new record.
+    services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.NIET_AKKOORD, reason="Nee.",
+                                   how="in_gesprek")
+    assert row.decisions.count() == 2
+
+
 def test_the_date_for_an_answer_is_kept_and_checked(world):
     import datetime
 
