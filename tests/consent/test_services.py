@@ -201,6 +201,21 @@ def test_rule_5_the_pupils_own_view_lands_in_the_hearing_record(world):
     assert Hearing.objects.count() == 1
 
 
+def test_a_parents_view_or_a_pupils_view_sent_twice_is_recorded_once(world):
+    pupil_user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    first = services.add_parent_view(user=world.mother, opp=opp, text="Thuis gaat lezen al beter.")
+    assert services.add_parent_view(user=world.mother, opp=opp, text="Thuis gaat lezen al beter.") == first
+    heard = services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil meer tijd.")
+    assert services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil meer tijd.") == heard
+    assert ParentView.objects.count() == 1 and Hearing.objects.count() == 1
+    assert AuditEvent.objects.filter(action__in=["parent_view.added", "hearing.pupil_view_added"]).count() == 2
+    # Something new is recorded as such.
+    services.add_parent_view(user=world.mother, opp=opp, text="En rekenen ook.")
+    services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil ook hulp bij rekenen.")
+    assert ParentView.objects.count() == 2 and Hearing.objects.count() == 2
+
+
 def test_rule_1_an_oogo_names_at_least_one_part(world):
     opp, _version = world.sent()
     with pytest.raises(services.ConsentError):
