@@ -42,6 +42,15 @@ def _open_plan(opp: Opp) -> Opp:
     return fresh
 
 
+def _same_as_last(records, fields: dict):
+    """The form sent twice (a double click, the browser's resend): when the user's last record of this kind on
+    the plan holds exactly these values, it is the answer and nothing new is recorded."""
+    last = records.order_by("-created_at", "-pk").first()
+    if last is not None and all(getattr(last, name) == value for name, value in fields.items()):
+        return last
+    return None
+
+
 @transaction.atomic
 def record_oogo(
     *,
@@ -67,12 +76,13 @@ def record_oogo(
         raise ConsentError(_("Schrijf op wat de ouders vinden, in hun eigen woorden."))
     if not clean(agreements):
         raise ConsentError(_("Schrijf op wat er is afgesproken."))
-    meeting = OogoMeeting.objects.create(
-        opp=fresh, held_on=held_on, participants=clean(participants),
-        discussed_handelingsdeel=bool(discussed_handelingsdeel),
-        discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
-        parents_view=clean(parents_view), agreements=clean(agreements), recorded_by=user,
-    )
+    fields = dict(held_on=held_on, participants=clean(participants),
+                  discussed_handelingsdeel=bool(discussed_handelingsdeel),
+                  discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
+                  parents_view=clean(parents_view), agreements=clean(agreements))
+    if (same := _same_as_last(OogoMeeting.objects.filter(opp=fresh, recorded_by=user), fields)) is not None:
+        return same
+    meeting = OogoMeeting.objects.create(opp=fresh, recorded_by=user, **fields)
     audit(user, Action.OOGO_RECORDED, fresh, meeting, held_on=held_on.isoformat(),
           handelingsdeel=meeting.discussed_handelingsdeel, uitstroomperspectief=meeting.discussed_uitstroomperspectief)
     return meeting
@@ -120,8 +130,11 @@ def record_hearing(
         if not clean(not_heard_reason):
             raise ConsentError(_("Schrijf op waarom de leerling niet is gehoord."))
         fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
-    hearing = Hearing.objects.create(opp=fresh, version=version, evaluation=evaluation, heard=bool(heard),
-                                     source=HearingSource.SCHOOL, recorded_by=user, **fields)
+    fields.update(version=version, evaluation=evaluation, heard=bool(heard))
+    mine = Hearing.objects.filter(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user)
+    if (same := _same_as_last(mine, fields)) is not None:
+        return same
+    hearing = Hearing.objects.create(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user, **fields)
     audit(user, Action.HEARING_RECORDED, fresh, hearing, heard=hearing.heard, method=hearing.method,
           version=version.number if version else None, evaluation=evaluation.pk if evaluation else None)
     return hearing

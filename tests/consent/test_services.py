@@ -10,6 +10,7 @@ from consent.models import (
     Hearing,
     HearingSource,
     InstemmingDecision,
+    OogoMeeting,
     ParentView,
     RecipientState,
 )
@@ -214,6 +215,21 @@ def test_a_parents_view_or_a_pupils_view_sent_twice_is_recorded_once(world):
     services.add_parent_view(user=world.mother, opp=opp, text="En rekenen ook.")
     services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil ook hulp bij rekenen.")
     assert ParentView.objects.count() == 2 and Hearing.objects.count() == 2
+
+
+def test_an_oogo_or_a_hearing_form_sent_twice_is_recorded_once(world):
+    opp, version = world.sent()
+    meeting = world.oogo(opp)
+    assert world.oogo(opp) == meeting
+    hearing = world.hear(opp)
+    assert world.hear(opp) == hearing
+    not_heard = world.hear(opp, heard=False, not_heard_reason="Ziek.")
+    assert world.hear(opp, heard=False, not_heard_reason="Ziek.") == not_heard
+    assert OogoMeeting.objects.count() == 1 and Hearing.objects.count() == 2
+    # Anything else is a record of its own.
+    world.oogo(opp, uitstroomperspectief=False)
+    world.hear(opp, pupil_view="Ik wil ook hulp bij rekenen.")
+    assert OogoMeeting.objects.count() == 2 and Hearing.objects.count() == 3
 
 
 def test_rule_1_an_oogo_names_at_least_one_part(world):
