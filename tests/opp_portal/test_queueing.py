@@ -145,3 +145,19 @@ def test_a_broker_that_never_answers_holds_neither_a_saved_change_nor_healthz(cl
     assert health.status_code == 503 and health.json()["broker"] == "error"
     # Each waits for the broker a few seconds at most (before, both waited until the broker hung up).
     assert time.monotonic() - started < 30
+
+
+def test_a_change_that_queues_many_mails_waits_for_a_silent_broker_once_not_once_per_mail(silent_broker):
+    import time
+
+    from django.core.mail import EmailMessage
+    from django.db import transaction
+
+    from opp_portal.mail import queue_email
+
+    started = time.monotonic()
+    with transaction.atomic():  # an import asking ten families about a transfer, say
+        for n in range(10):
+            queue_email(EmailMessage(subject=f"Overstap {n}", body="x", to=[f"ouder{n}@example.test"]))
+    assert time.monotonic() - started < 20  # before: five seconds for every mail
+    assert OutgoingEmail.objects.filter(status=MailStatus.PENDING).count() == 10  # the sweeper sends them
