@@ -272,6 +272,10 @@ def record_paper_decision(
     open_for_instemming(version)
     if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):
         raise ConsentError(_("Kies hoe het besluit is gegeven: op papier of in een gesprek."))
+    # As online (rule 3): gezag or age may have changed since the request; only a party that decides today does.
+    if recipient.party not in {p.key for p in deciding_parties(opp.pupil, timezone.localdate())}:
+        raise ConsentError(_("%(name)s beslist niet (meer) over dit plan, bijvoorbeeld omdat het gezag is "
+                             "veranderd. Leg alleen het besluit vast van wie nu beslist.") % {"name": recipient.name})
     reason = check_decision(decision, reason)
     if decision == Decision.AKKOORD and scan is None:
         raise ConsentError(_("Een akkoord legt u alleen vast met de scan van het door de ouder ondertekende formulier "

@@ -356,6 +356,19 @@ def test_a_paper_decision_dated_before_a_later_online_decision_of_the_same_paren
     services.record_paper_decision(user=world.ib, recipient=other, decision=Decision.NIET_AKKOORD, reason="Nee.")
 
 
+def test_a_paper_decision_is_refused_for_a_guardian_who_no_longer_has_gezag(world):
+    from schools.models import Guardianship
+
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    Guardianship.objects.filter(pupil=world.pupil, guardian=world.guardian(world.father)).update(has_gezag=False)
+    with pytest.raises(services.ConsentError) as error:
+        services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan())
+    assert "beslist niet (meer)" in str(error.value)
+    assert not row.decisions.exists()
+
+
 def test_a_paper_akkoord_needs_the_scan_of_the_signed_form(world):
     opp, version = world.sent()
     request = world.ask(version)
