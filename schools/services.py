@@ -230,9 +230,24 @@ def _check_own_address(email: str, *, pupil_ids, guardian: Guardian | None = Non
         )})
 
 
+def _same_guardian(pupil: Pupil, data: GuardianData) -> Guardianship | None:
+    """The form sent twice (a double click, the browser's resend): the pupil already has exactly this guardian.
+    A second record would be one more party with gezag who is asked for instemming and never answers."""
+    email = data.email.strip().lower()
+    for link in pupil.guardianships.select_related("guardian").order_by("pk"):
+        g = link.guardian
+        if ((g.first_name, g.name_prefix, g.last_name, g.email.lower(), g.phone, link.relationship, link.has_gezag)
+                == (data.first_name, data.name_prefix, data.last_name, email, data.phone, data.relationship,
+                    data.has_gezag)):
+            return link
+    return None
+
+
 @transaction.atomic
 def add_guardian(*, user, pupil: Pupil, data: GuardianData) -> Guardianship:
     school = _school_of(user, pupil)
+    if (same := _same_guardian(pupil, data)) is not None:
+        return same
     _check_own_address(data.email, pupil_ids=[pupil.pk])
     guardian = Guardian(
         first_name=data.first_name, name_prefix=data.name_prefix, last_name=data.last_name,

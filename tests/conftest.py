@@ -169,17 +169,21 @@ def broker_at():
     saved = (app.conf.broker_url, app.conf.task_always_eager)
     environment = pytest.MonkeyPatch()
 
+    from opp_portal.queueing import forget_broker_failure
+
     def point(url: str) -> None:
         # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
         environment.setenv("CELERY_BROKER_URL", url)
         app.conf.broker_url = url
         app.conf.task_always_eager = False
         _reset_celery_pools(app)
+        forget_broker_failure()
 
     yield point
     environment.undo()
     app.conf.broker_url, app.conf.task_always_eager = saved
     _reset_celery_pools(app)
+    forget_broker_failure()
 
 
 class WorkerProcess:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
-from opp_portal.mail import queue_email
+from opp_portal.mail import latest_status_by_topic, queue_email
+from opp_portal.outbox.models import UNSENT
 from plans.models import Opp
 from plans.services import lock
 from schools.models import Membership, Pupil, Role, School, User
@@ -138,12 +139,17 @@ def invite_pupil(*, user, pupil: Pupil, school: School, younger_by_choice: bool 
     if young and not younger_by_choice:
         raise ConsentError(_("%(name)s is jonger dan 12 jaar. Kies er bewust voor om deze leerling toch uit te "
                              "nodigen.") % {"name": pupil.first_name}, field="younger_by_choice")
+    topic = f"pupil-invitation:{pupil.uuid}"
+    last = PupilInvitation.objects.for_address(pupil).filter(kind=PupilInvitationKind.OWN_PAGE).first()
+    mail = latest_status_by_topic([topic]).get(topic)
+    if last is not None and mail is not None and mail.status in UNSENT and mail.created_at >= last.created_at:
+        return last  # the form sent twice while the invitation is on its way: one mail is enough
     invitation = PupilInvitation.objects.create(pupil=pupil, email=pupil.email.lower(),
                                                 kind=PupilInvitationKind.OWN_PAGE, younger_by_choice=young,
                                                 invited_by=user)
     record(actor=user, action=Action.PUPIL_INVITED, obj=invitation, on_behalf_of=f"school:{school.code}",
            pupil_id=pupil.pk, details={"younger_by_choice": young})
-    queue_email(pupil_invitation_message(invitation))
+    queue_email(pupil_invitation_message(invitation), topic=topic, school_id=school.pk)
     return invitation
 
 

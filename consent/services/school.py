@@ -42,6 +42,15 @@ def _open_plan(opp: Opp) -> Opp:
     return fresh
 
 
+def _same_as_last(records, fields: dict):
+    """The form sent twice (a double click, the browser's resend): when the user's last record of this kind on
+    the plan holds exactly these values, it is the answer and nothing new is recorded."""
+    last = records.order_by("-created_at", "-pk").first()
+    if last is not None and all(getattr(last, name) == value for name, value in fields.items()):
+        return last
+    return None
+
+
 @transaction.atomic
 def record_oogo(
     *,
@@ -67,12 +76,13 @@ def record_oogo(
         raise ConsentError(_("Schrijf op wat de ouders vinden, in hun eigen woorden."))
     if not clean(agreements):
         raise ConsentError(_("Schrijf op wat er is afgesproken."))
-    meeting = OogoMeeting.objects.create(
-        opp=fresh, held_on=held_on, participants=clean(participants),
-        discussed_handelingsdeel=bool(discussed_handelingsdeel),
-        discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
-        parents_view=clean(parents_view), agreements=clean(agreements), recorded_by=user,
-    )
+    fields = dict(held_on=held_on, participants=clean(participants),
+                  discussed_handelingsdeel=bool(discussed_handelingsdeel),
+                  discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
+                  parents_view=clean(parents_view), agreements=clean(agreements))
+    if (same := _same_as_last(OogoMeeting.objects.filter(opp=fresh, recorded_by=user), fields)) is not None:
+        return same
+    meeting = OogoMeeting.objects.create(opp=fresh, recorded_by=user, **fields)
     audit(user, Action.OOGO_RECORDED, fresh, meeting, held_on=held_on.isoformat(),
           handelingsdeel=meeting.discussed_handelingsdeel, uitstroomperspectief=meeting.discussed_uitstroomperspectief)
     return meeting
@@ -120,8 +130,11 @@ def record_hearing(
         if not clean(not_heard_reason):
             raise ConsentError(_("Schrijf op waarom de leerling niet is gehoord."))
         fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
-    hearing = Hearing.objects.create(opp=fresh, version=version, evaluation=evaluation, heard=bool(heard),
-                                     source=HearingSource.SCHOOL, recorded_by=user, **fields)
+    fields.update(version=version, evaluation=evaluation, heard=bool(heard))
+    mine = Hearing.objects.filter(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user)
+    if (same := _same_as_last(mine, fields)) is not None:
+        return same
+    hearing = Hearing.objects.create(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user, **fields)
     audit(user, Action.HEARING_RECORDED, fresh, hearing, heard=hearing.heard, method=hearing.method,
           version=version.number if version else None, evaluation=evaluation.pk if evaluation else None)
     return hearing
@@ -224,6 +237,19 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     return recipient
 
 
+def _same_paper_decision(recipient: InstemmingRecipient, user, *, decision: str, reason: str, how: str,
+                          decided_at: datetime.datetime) -> InstemmingDecision | None:
+    """The form sent again (a double click, the browser's resend after a slow answer): when the last decision
+    recorded for this party is this very one, recorded by the same person for the same day, it is the answer,
+    and nothing new is recorded or mailed to the parent."""
+    last = InstemmingDecision.objects.filter(recipient=recipient).order_by("-created_at", "-pk").first()
+    if (last is not None and last.how == how and last.recorded_by_id == user.pk and last.decision == decision
+            and last.reason == reason
+            and timezone.localdate(last.decided_at) == timezone.localdate(decided_at)):
+        return last
+    return None
+
+
 @transaction.atomic
 def record_paper_decision(
     *,
@@ -246,6 +272,10 @@ def record_paper_decision(
     open_for_instemming(version)
     if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):
         raise ConsentError(_("Kies hoe het besluit is gegeven: op papier of in een gesprek."))
+    # As online (rule 3): gezag or age may have changed since the request; only a party that decides today does.
+    if recipient.party not in {p.key for p in deciding_parties(opp.pupil, timezone.localdate())}:
+        raise ConsentError(_("%(name)s beslist niet (meer) over dit plan, bijvoorbeeld omdat het gezag is "
+                             "veranderd. Leg alleen het besluit vast van wie nu beslist.") % {"name": recipient.name})
     reason = check_decision(decision, reason)
     if decision == Decision.AKKOORD and scan is None:
         raise ConsentError(_("Een akkoord legt u alleen vast met de scan van het door de ouder ondertekende formulier "
@@ -266,6 +296,9 @@ def record_paper_decision(
             "Heeft de ouder op dezelfde dag opnieuw besloten, vraag dan de ouder dit zelf online te doen."
         ) % {"name": recipient.name, "day": date_format(moment, "j F Y"), "time": date_format(moment, "H:i")},
             field="decided_on")
+    same = _same_paper_decision(recipient, user, decision=decision, reason=reason, how=how, decided_at=decided_at)
+    if same is not None:
+        return same
     item = InstemmingDecision(
         recipient=recipient, version=version, content_hash=version.content_hash, decision=decision, reason=reason,
         how=how, recorded_by=user, decided_at=decided_at,

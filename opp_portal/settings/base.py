@@ -227,7 +227,10 @@ CELERY_TASK_ANNOTATIONS = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=ROD_EXPORT_TIME_LIMIT_SECONDS + 60 + JOB_RETRY_MAX_SECONDS + 60),
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # A broker that accepts the connection but never answers (hung, or gone behind a NAT or a failover) would
+    # otherwise hold a publish, and with it a page after its commit and /healthz, forever.
+    "socket_timeout": env.int("CELERY_BROKER_SOCKET_TIMEOUT", default=5),
 }
 from celery.schedules import crontab  # noqa: E402
 

@@ -270,6 +270,10 @@ def record_commissie_advice(
     if advised_on < timezone.localtime(version.created_at).date():
         raise PlanRuleError(_("Het advies kan niet eerder zijn gegeven dan de dag waarop versie %(n)s is "
                               "vastgelegd.") % {"n": version.number})
+    last = CommissieAdvice.objects.filter(opp=fresh, version=version).order_by("-pk").first()
+    if (last is not None and last.recorded_by_id == user.pk and last.advised_on == advised_on
+            and last.commissie == commissie and last.advice == advice.strip()):
+        return last  # the form sent twice (a double click, a resend): the advice was given once
     item = CommissieAdvice.objects.create(
         opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
         recorded_by=user,

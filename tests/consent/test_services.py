@@ -10,6 +10,7 @@ from consent.models import (
     Hearing,
     HearingSource,
     InstemmingDecision,
+    OogoMeeting,
     ParentView,
     RecipientState,
 )
@@ -201,6 +202,36 @@ def test_rule_5_the_pupils_own_view_lands_in_the_hearing_record(world):
     assert Hearing.objects.count() == 1
 
 
+def test_a_parents_view_or_a_pupils_view_sent_twice_is_recorded_once(world):
+    pupil_user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    first = services.add_parent_view(user=world.mother, opp=opp, text="Thuis gaat lezen al beter.")
+    assert services.add_parent_view(user=world.mother, opp=opp, text="Thuis gaat lezen al beter.") == first
+    heard = services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil meer tijd.")
+    assert services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil meer tijd.") == heard
+    assert ParentView.objects.count() == 1 and Hearing.objects.count() == 1
+    assert AuditEvent.objects.filter(action__in=["parent_view.added", "hearing.pupil_view_added"]).count() == 2
+    # Something new is recorded as such.
+    services.add_parent_view(user=world.mother, opp=opp, text="En rekenen ook.")
+    services.record_pupil_view(pupil_user=pupil_user, opp=opp, text="Ik wil ook hulp bij rekenen.")
+    assert ParentView.objects.count() == 2 and Hearing.objects.count() == 2
+
+
+def test_an_oogo_or_a_hearing_form_sent_twice_is_recorded_once(world):
+    opp, version = world.sent()
+    meeting = world.oogo(opp)
+    assert world.oogo(opp) == meeting
+    hearing = world.hear(opp)
+    assert world.hear(opp) == hearing
+    not_heard = world.hear(opp, heard=False, not_heard_reason="Ziek.")
+    assert world.hear(opp, heard=False, not_heard_reason="Ziek.") == not_heard
+    assert OogoMeeting.objects.count() == 1 and Hearing.objects.count() == 2
+    # Anything else is a record of its own.
+    world.oogo(opp, uitstroomperspectief=False)
+    world.hear(opp, pupil_view="Ik wil ook hulp bij rekenen.")
+    assert OogoMeeting.objects.count() == 2 and Hearing.objects.count() == 3
+
+
 def test_rule_1_an_oogo_names_at_least_one_part(world):
     opp, _version = world.sent()
     with pytest.raises(services.ConsentError):
@@ -325,6 +356,19 @@ def test_a_paper_decision_dated_before_a_later_online_decision_of_the_same_paren
     services.record_paper_decision(user=world.ib, recipient=other, decision=Decision.NIET_AKKOORD, reason="Nee.")
 
 
+def test_a_paper_decision_is_refused_for_a_guardian_who_no_longer_has_gezag(world):
+    from schools.models import Guardianship
+
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    Guardianship.objects.filter(pupil=world.pupil, guardian=world.guardian(world.father)).update(has_gezag=False)
+    with pytest.raises(services.ConsentError) as error:
+        services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.AKKOORD, scan=_scan())
+    assert "beslist niet (meer)" in str(error.value)
+    assert not row.decisions.exists()
+
+
 def test_a_paper_akkoord_needs_the_scan_of_the_signed_form(world):
     opp, version = world.sent()
     request = world.ask(version)
@@ -351,6 +395,25 @@ def test_a_paper_decision_is_mailed_to_the_parent_it_was_recorded_for(world, dja
     assert "De school heeft vastgelegd dat u" in body and "niet akkoord" in body
     assert "in een gesprek" in body and "Klopt dit niet?" in body
     assert not [m for m in mail.outbox if m.to == [world.mother.email]]
+
+
+def test_a_paper_decision_form_sent_twice_records_and_mails_it_once(world, django_capture_on_commit_callbacks):
+    opp, version = world.sent()
+    request = world.ask(version)
+    row = world.recipient(request, world.father)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.GESPREK_GEWENST,
+                                               reason="Bellen.", how="in_gesprek")
+        again = services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.GESPREK_GEWENST,
+                                               reason="Bellen.", how="in_gesprek")
+    assert again == first and row.decisions.count() == 1
+    assert len([m for m in mail.outbox if m.to == [world.father.email]]) == 1
+    assert AuditEvent.objects.filter(action="instemming.decision_recorded").count() == 1
+    # A different decision for the same parent is a new record.
+    services.record_paper_decision(user=world.ib, recipient=row, decision=Decision.NIET_AKKOORD, reason="Nee.",
+                                   how="in_gesprek")
+    assert row.decisions.count() == 2
 
 
 def test_the_date_for_an_answer_is_kept_and_checked(world):

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from consent import services
 from consent.models import Decision, NoticeKind, PupilInvitation, StaffNotice, Unreachability, UnreachableReason
+from opp_portal.mail import deliver
+from opp_portal.outbox.models import OutgoingEmail
 from plans.requirements import checklist
 from plans.services import RoleRequired
 from tests.factories import pupil_account, staff
@@ -178,3 +180,23 @@ def test_a_pupil_from_12_is_invited_to_their_own_page_and_younger_only_by_choice
     assert PupilInvitation.objects.filter(pupil=pupil, younger_by_choice=False).exists()
     with pytest.raises(RoleRequired):
         services.invite_pupil(user=world.leader, pupil=pupil, school=world.school)
+
+
+def test_inviting_a_pupil_sent_twice_while_the_mail_is_on_its_way_sends_one_invitation(
+    world, django_capture_on_commit_callbacks
+):
+    pupil = world.pupil
+    pupil.date_of_birth = timezone.localdate() - datetime.timedelta(days=365 * 13)
+    pupil.email = "kind@example.test"
+    pupil.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the broker has not taken the mail yet
+        first = services.invite_pupil(user=world.ib, pupil=pupil, school=world.school)
+        assert services.invite_pupil(user=world.ib, pupil=pupil, school=world.school) == first
+    assert PupilInvitation.objects.filter(pupil=pupil).count() == 1
+    assert OutgoingEmail.objects.filter(to=["kind@example.test"]).count() == 1
+    # Once it went out, inviting again is a deliberate new invitation (the pupil lost the mail).
+    deliver(OutgoingEmail.objects.get().pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invite_pupil(user=world.ib, pupil=pupil, school=world.school) != first
+    assert PupilInvitation.objects.filter(pupil=pupil).count() == 2

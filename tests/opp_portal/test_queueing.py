@@ -102,3 +102,62 @@ def test_an_export_started_twice_while_the_broker_is_down_is_one_batch_waiting_i
     batch = ExportBatch.objects.get()
     assert batch.state == BatchState.BUILDING and batch.waiting and batch.attempts == 0
     assert "in de wachtrij" in client.get(response.url).content.decode()
+
+
+@pytest.fixture
+def silent_broker(broker_at):
+    """A broker that accepts connections and never answers: Redis hung, or gone behind a NAT or a failover
+    without closing the connection."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(50)
+    accepted = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection = listener.accept()[0]
+            except OSError:
+                return
+            accepted.append(connection)
+            # Hung up at last, so that a client without a timeout fails this test instead of hanging it.
+            threading.Timer(45, connection.close).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    broker_at(f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+    yield
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_a_broker_that_never_answers_holds_neither_a_saved_change_nor_healthz(client, silent_broker):
+    import time
+
+    UserFactory(email="ouder@example.test")
+    started = time.monotonic()
+    response = client.post(reverse("account_request_login_code"), {"email": "ouder@example.test"})
+    assert response.status_code == 302 and [m.to for m in mail.outbox] == [["ouder@example.test"]]
+    health = client.get(reverse("healthz"))
+    assert health.status_code == 503 and health.json()["broker"] == "error"
+    # Each waits for the broker a few seconds at most (before, both waited until the broker hung up).
+    assert time.monotonic() - started < 30
+
+
+def test_a_change_that_queues_many_mails_waits_for_a_silent_broker_once_not_once_per_mail(silent_broker):
+    import time
+
+    from django.core.mail import EmailMessage
+    from django.db import transaction
+
+    from opp_portal.mail import queue_email
+
+    started = time.monotonic()
+    with transaction.atomic():  # an import asking ten families about a transfer, say
+        for n in range(10):
+            queue_email(EmailMessage(subject=f"Overstap {n}", body="x", to=[f"ouder{n}@example.test"]))
+    assert time.monotonic() - started < 20  # before: five seconds for every mail
+    assert OutgoingEmail.objects.filter(status=MailStatus.PENDING).count() == 10  # the sweeper sends them

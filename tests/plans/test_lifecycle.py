@@ -192,6 +192,21 @@ def test_rule_6_in_so_and_vso_the_commissie_advises_before_adoption(world_for, c
     assert AuditEvent.objects.filter(action="opp.commissie_advice_recorded", pupil_id=opp.pupil_id).exists()
 
 
+def test_commissie_advice_sent_twice_is_recorded_once(world_for):
+    from plans.models import CommissieAdvice
+
+    w = world_for("so")
+    opp, version = w.sent()
+    advice = dict(user=w.ib, opp=opp, version=version, advised_on=TODAY, commissie="begeleiding",
+                  advice="De commissie onderschrijft het plan.")
+    first = services.record_commissie_advice(**advice)
+    assert services.record_commissie_advice(**advice) == first
+    assert CommissieAdvice.objects.count() == 1
+    assert AuditEvent.objects.filter(action="opp.commissie_advice_recorded").count() == 1
+    services.record_commissie_advice(**{**advice, "advice": "Aangevuld: ook logopedie."})
+    assert CommissieAdvice.objects.count() == 2
+
+
 def test_rule_6_commissie_advice_belongs_to_so_and_vso_only(world):
     opp = world.start()
     with pytest.raises(PlanRuleError):

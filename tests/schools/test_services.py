@@ -198,6 +198,18 @@ def test_add_guardian_links_a_new_guardian_and_writes_an_audit_event(ib, school)
         "guardian.added", ib, pupil.pk, "school:12AB01")
 
 
+def test_add_guardian_sent_twice_adds_one_guardian_not_a_second_party_with_gezag(ib, school):
+    pupil = enrolled_pupil(school)
+    for email in ("", "F@Example.test"):
+        first = services.add_guardian(user=ib, pupil=pupil, data=guardian_data(email=email))
+        assert services.add_guardian(user=ib, pupil=pupil, data=guardian_data(email=email)) == first
+    assert pupil.guardianships.count() == 2
+    assert AuditEvent.objects.filter(action="guardian.added").count() == 2
+    # Another person with the same name is still added.
+    services.add_guardian(user=ib, pupil=pupil, data=guardian_data(email="", first_name="Karim", relationship="vader"))
+    assert pupil.guardianships.count() == 3
+
+
 def test_add_guardian_is_undone_when_the_audit_event_cannot_be_written(ib, school, audit_fails):
     pupil = enrolled_pupil(school)
     with pytest.raises(AuditDown):
