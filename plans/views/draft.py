@@ -453,6 +453,10 @@ def adopt(request: HttpRequest, opp_uuid) -> HttpResponse:
     """The school leader adopts the version the page showed on the date it showed; if the day changed since,
     or another version was sent meanwhile, they look and confirm again."""
     opp = _get_opp(request.user, opp_uuid)
+    if not opp_access(request.user, opp).can_adopt:
+        # Asked before the date and version: someone who may not adopt gets no "confirm again" invitation.
+        messages.error(request, _("Alleen de schoolleider kan een plan vaststellen."))
+        return redirect("plans:draft", opp_uuid=opp.uuid)
     shown = request.POST.get("adopted_on", "")
     today = timezone.localdate()
     if shown != today.isoformat():

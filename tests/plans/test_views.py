@@ -444,6 +444,18 @@ def test_ib_cannot_adopt_and_gets_a_message(client, world, consent):
     assert opp.adopted_on is None
 
 
+def test_someone_who_may_not_adopt_is_told_so_even_with_a_stale_date_and_no_version(client, world, consent):
+    opp, version = world.sent()
+    consent.agree_all(opp, version)
+    client.force_login(world.ib)
+    response = client.post(reverse("plans:adopt", kwargs={"opp_uuid": opp.uuid}), {"adopted_on": "2000-01-01"},
+                           follow=True)
+    body = response.content.decode()
+    assert "Alleen de schoolleider" in body and "Bevestig opnieuw" not in body
+    opp.refresh_from_db()
+    assert opp.adopted_on is None
+
+
 def test_autosave_waits_for_a_new_goal_without_its_text_but_saves_the_rest(client, world, draft):
     client.force_login(world.ib)
     data = post_data(draft, goals=[{**NEW_GOAL, "description": ""}], support_and_guidance="Wel bewaard.")
