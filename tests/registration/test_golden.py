@@ -76,7 +76,8 @@ class Varied:
             made[f"common{i}"] = self.plan(pupil, school, begin, begin + datetime.timedelta(days=90) if i % 5 == 0
                                            else None)
         # A volgnummer that a spreadsheet would take for a formula, and one with the CSV's separator and quotes.
-        for number in ("=SUM(A1:A9)", 'x;"y"', "+31", "@home", "-5"):
+        # Free text that XML escapes, a character beyond ASCII, and a backslash and a tab (COPY's escapes).
+        for number in ("=SUM(A1:A9)", 'x;"y"', "+31", "@home", "-5", "A&B<1>", "2023-é", "a\\b", "a\tb"):
             pupil = self.pupil()
             self.enrol(pupil, self.schools[0], number=number)
             self.plan(pupil, self.schools[0], D(2024, 9, 2))
