@@ -2,10 +2,10 @@
 
 Phase 1 reads the periods as a stream and writes four temporary files: the CSV, the XML and the records
 (exported and held-back periods, in PostgreSQL's COPY format: `registration.records`). Only a progress counter
-is written to the database meanwhile, with the heartbeat. Phase 2 validates the XML against the XSD and, in one transaction,
-stores the records, saves both files and marks the batch ready. A worker that dies anywhere leaves the batch
-`building` with no records, so a retry starts again from nothing; its temporary folder is removed on every
-exit path, and by the next worker start after a kill (`opp_portal.workdir`).
+is written to the database meanwhile, with the heartbeat. Phase 2 validates the XML against the XSD and, in one
+transaction, stores the records, saves both files and marks the batch ready. A worker that dies anywhere leaves
+the batch `building` with no records, so a retry starts again from nothing; its temporary folder is removed on
+every exit path, and by the next worker start after a kill (`opp_portal.workdir`).
 """
 
 from pathlib import Path
@@ -26,7 +26,7 @@ from .records import load as load_records
 from .validation import Period, check_enrolment
 from .writers import CsvWriter, XmlWriter, sha256_of, validate_xml
 
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 5000  # periods between progress writes (each one an UPDATE): a few per second at full speed
 
 
 class BatchNotBuilding(Exception):

@@ -20,6 +20,7 @@ PERIOD_FIELDS = ("batch", "opp_key", "opp_uuid", "pupil_uuid", "school", "enrolm
 HELD_FIELDS = ("batch", "opp_key", "pupil_uuid", "school", "sequence_number", "begin", "end", "code", "reason")
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 _UNESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 LOAD_CHUNK = 1000  # records per bulk_create where COPY is not available
@@ -44,10 +45,12 @@ class RecordWriter:
         self._held = open(self.paths["held"], "w", encoding="utf-8", newline="")
 
     def period(self, p: Period) -> None:
+        texts = (p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer)
+        if _NEEDS_ESCAPE.search("".join(texts)):
+            texts = tuple(_text(t) for t in texts)
         self._periods.write("\t".join((
             self._batch, str(p.opp_key), str(p.opp_uuid), str(p.pupil_uuid), str(p.school_id), str(p.enrolment_key),
-            _text(p.brin), _text(p.vestiging), _text(p.sequence_number), _text(p.bsn), _text(p.onderwijsnummer),
-            _day(p.begin), _day(p.end), p.mutatie,
+            *texts, _day(p.begin), _day(p.end), p.mutatie,
         )) + "\n")
 
     def held(self, p: Period) -> None:

@@ -28,21 +28,30 @@ class ExportInvalid(Exception):
     """The XML did not validate against the shipped XSD."""
 
 
+# Nine cells, each empty or starting with a letter or digit and holding only letters, digits and . _ / : - :
+# cells the csv module writes as they are and `safe_cell` leaves alone (nothing to quote, no formula start).
+_PLAIN_CSV_ROW = re.compile(r"(?:[0-9A-Za-z][0-9A-Za-z._/:-]*)?(?:;(?:[0-9A-Za-z][0-9A-Za-z._/:-]*)?){8}")
+
+
 def _date(day) -> str:
     return day.isoformat() if day else ""
 
 
 class CsvWriter:
     def __init__(self, fh):
+        self._fh = fh
         self._writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
         self._writer.writerow(CSV_HEADER)
         self.rows = 0
 
     def write(self, p: Period) -> None:
-        self._writer.writerow(safe_row([
-            p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer, str(p.pupil_uuid),
-            _date(p.begin), _date(p.end), p.mutatie,
-        ]))
+        cells = (p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer, str(p.pupil_uuid),
+                 _date(p.begin), _date(p.end), p.mutatie)
+        line = ";".join(cells)
+        if _PLAIN_CSV_ROW.fullmatch(line):
+            self._fh.write(line + "\r\n")  # what the csv module writes for such cells, without its cost per cell
+        else:
+            self._writer.writerow(safe_row(cells))
         self.rows += 1
 
 
@@ -53,6 +62,7 @@ def _q(name: str) -> str:
 _SPLIT = "opp-portal-enrolments-go-here"
 # Text that lxml writes unchanged: printable ASCII without the three characters it escapes.
 _PLAIN = re.compile(r"[ -%'-;=?-~]+")
+_PLAIN_OR_EMPTY = re.compile(r"[ -%'-;=?-~]*")
 
 
 @cache
@@ -104,16 +114,21 @@ class XmlWriter:
         """Every current period of the enrolment (removed ones are left out: DUO takes the full list)."""
         first = periods[0]
         current = sorted((p for p in periods if not p.removed), key=lambda p: (p.begin, p.opp_key))
-        parts = [
-            "<Inschrijving>", _leaf("brin", first.brin), _leaf("vestiging", first.vestiging),
-            _leaf("inschrijvingvolgnummer", first.sequence_number),
-            _leaf("burgerservicenummer", first.bsn) if first.bsn else _leaf("onderwijsnummer", first.onderwijsnummer),
-        ]
+        number = ("burgerservicenummer", first.bsn) if first.bsn else ("onderwijsnummer", first.onderwijsnummer)
+        if _PLAIN_OR_EMPTY.fullmatch(first.brin + first.vestiging + first.sequence_number + number[1]):
+            parts = [f"<Inschrijving><brin>{first.brin}</brin><vestiging>{first.vestiging}</vestiging>"
+                     f"<inschrijvingvolgnummer>{first.sequence_number}</inschrijvingvolgnummer>"
+                     f"<{number[0]}>{number[1]}</{number[0]}>"]
+        else:
+            parts = ["<Inschrijving>", _leaf("brin", first.brin), _leaf("vestiging", first.vestiging),
+                     _leaf("inschrijvingvolgnummer", first.sequence_number), _leaf(*number)]
         for p in current:
-            parts.append("<Ontwikkelingsperspectief><datumBegin>" + _date(p.begin) + "</datumBegin>")
             if p.end:
-                parts.append("<datumEinde>" + _date(p.end) + "</datumEinde>")
-            parts.append("</Ontwikkelingsperspectief>")
+                parts.append(f"<Ontwikkelingsperspectief><datumBegin>{p.begin.isoformat()}</datumBegin>"
+                             f"<datumEinde>{p.end.isoformat()}</datumEinde></Ontwikkelingsperspectief>")
+            else:
+                parts.append(f"<Ontwikkelingsperspectief><datumBegin>{p.begin.isoformat()}</datumBegin>"
+                             "</Ontwikkelingsperspectief>")
         parts.append("</Inschrijving>\n")
         self._fh.write("".join(parts).encode("utf-8"))
         self.enrolments += 1
