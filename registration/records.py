@@ -84,7 +84,8 @@ def _copy(model, fields: tuple[str, ...], path: Path) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy, open(path, "rb") as fh:
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(statement) as copy, \
+            open(path, "rb") as fh:
         while block := fh.read(COPY_BLOCK):
             copy.write(block)
 
