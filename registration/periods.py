@@ -56,10 +56,6 @@ def _enrolment_value(field: str):
     return Subquery(covering.values(field)[:1]), Subquery(latest.values(field)[:1])
 
 
-def _delivered_value(field: str):
-    return Subquery(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk")).values(field)[:1])
-
-
 _DELIVERED_FIELDS = ("begin", "end", "enrolment_key", "brin", "vestiging", "sequence_number", "bsn", "onderwijsnummer")
 
 
@@ -71,7 +67,8 @@ def current_rows(board_id: int, school_id: int | None = None):
         "enr_seq": Coalesce(*_enrolment_value("sequence_number")),
         "enr_date": Coalesce(*_enrolment_value("enrolment_date")),
     }
-    annotations |= {f"dp_{name}": _delivered_value(name) for name in _DELIVERED_FIELDS}
+    # At most one delivered period per plan (rod_delivered_one_per_opp): a LEFT JOIN, never more rows.
+    annotations |= {f"dp_{name}": F(f"delivered_periods__{name}") for name in _DELIVERED_FIELDS}
     return (
         counting_opps(board_id, school_id)
         .annotate(**annotations)
