@@ -90,7 +90,8 @@ def _period_from_row(row: dict) -> Period:
              row["dp_bsn"], row["dp_onderwijsnummer"]),
         )
     return Period(
-        opp_key=row["pk"], opp_uuid=row["uuid"], pupil_uuid=row["pupil__uuid"], school_id=row["school_id"],
+        # The pupil's UUID goes into the CSV and the records: turned into text once.
+        opp_key=row["pk"], opp_uuid=row["uuid"], pupil_uuid=str(row["pupil__uuid"]), school_id=row["school_id"],
         enrolment_key=row["enr_key"], brin=row["school__brin"], vestiging=row["school__vestiging"],
         sequence_number=row["enr_seq"] or "", bsn=row["pupil__bsn"] or "",
         onderwijsnummer=row["pupil__onderwijsnummer"] or "", begin=row["adopted_on"], end=row["ended_on"],
