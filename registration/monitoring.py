@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from plans.models import Opp, OppKind
@@ -33,10 +33,14 @@ class SchoolFigures:
 
 
 def _pending_q(today: datetime.date) -> tuple[Q, Q]:
-    begin_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), begin=OuterRef("adopted_on")))
-    end_delivered = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), end=OuterRef("ended_on")))
-    begin_pending = ~Q(begin_delivered)
-    end_pending = Q(ended_on__isnull=False) & ~Q(end_delivered)
+    """A plan's begin is pending while DUO does not have it with that date, its end likewise once it ended;
+    overdue after WINDOW_DAYS. On the plan's delivered period joined once (`DeliveredPeriod.opp`, at most one per
+    plan): with an EXISTS per condition inside COUNT … FILTER, PostgreSQL read every delivered period of every
+    board four times (hashed subplans) and crossed the JIT threshold, 0.3 s for a board of 100 schools."""
+    begin_pending = Q(delivered_periods__isnull=True) | ~Q(delivered_periods__begin=F("adopted_on"))
+    end_pending = Q(ended_on__isnull=False) & (
+        Q(delivered_periods__isnull=True) | Q(delivered_periods__end__isnull=True)
+        | ~Q(delivered_periods__end=F("ended_on")))
     deadline = today - datetime.timedelta(days=WINDOW_DAYS)
     pending = begin_pending | end_pending
     overdue = (begin_pending & Q(adopted_on__lt=deadline)) | (end_pending & Q(ended_on__lt=deadline))
