@@ -61,19 +61,14 @@ def latest_batch_for(school: School) -> ExportBatch | None:
 
 
 def _held_back_counts(school_ids: list[int]) -> dict[int, int]:
-    """Per school, the records its latest built batch held back: two queries for any number of schools."""
-    latest = (
-        School.objects.filter(pk__in=school_ids)
-        .annotate(batch_id=Subquery(_latest_batches(OuterRef("board_id"), OuterRef("pk")).values("pk")[:1]))
-        .filter(batch_id__isnull=False)
-        .values_list("pk", "batch_id")
+    """Per school, the records its latest built batch held back: one query for any number of schools."""
+    latest = _latest_batches(OuterRef(OuterRef("board_id")), OuterRef(OuterRef("pk"))).values("pk")[:1]
+    held = (
+        HeldBackRecord.objects.filter(school_id=OuterRef("pk"), batch_id=Subquery(latest))
+        .order_by().values("school_id").annotate(n=Count("pk")).values("n")
     )
-    pairs = dict(latest)
-    counts = (
-        HeldBackRecord.objects.filter(batch_id__in=set(pairs.values()), school_id__in=pairs)
-        .values("batch_id", "school_id").annotate(n=Count("pk")).order_by()
-    )
-    return {row["school_id"]: row["n"] for row in counts if pairs.get(row["school_id"]) == row["batch_id"]}
+    rows = School.objects.filter(pk__in=school_ids).annotate(n=Subquery(held)).filter(n__gt=0).values_list("pk", "n")
+    return dict(rows)
 
 
 def figures_for(schools) -> list[SchoolFigures]:
