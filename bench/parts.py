@@ -21,7 +21,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from .__main__ import FULL, QUICK, HERE, check_redis, database_url, log, recreate_database, redis_url
+from .__main__ import (
+    FULL,
+    HERE,
+    QUICK,
+    check_redis,
+    database_url,
+    log,
+    recreate_database,
+    redis_url,
+)
 
 PARTS = ("rod", "import")
 
@@ -66,9 +75,10 @@ def build(mode) -> dict:
 def measure_parts(parts: list[str], env: dict) -> dict:
     from django.core.management import call_command
 
+    from schools.models import Board
+
     from . import dataset, measure
     from .bulk import bsns
-    from schools.models import Board
 
     result = {}
     if "rod" in parts:

@@ -14,7 +14,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from lxml import etree
 
 from opp_portal.workdir import task_folder
 

@@ -9,6 +9,7 @@ instances.
 
 import re
 from pathlib import Path
+from typing import Self
 
 from django.db import connection
 
@@ -41,11 +42,12 @@ class RecordWriter:
     def __init__(self, folder: Path, batch_id: int):
         self.paths = {"periods": folder / "periods.copy", "held": folder / "held.copy"}
         self._batch = str(batch_id)
-        self._periods = open(self.paths["periods"], "w", encoding="utf-8", newline="")
-        self._held = open(self.paths["held"], "w", encoding="utf-8", newline="")
+        # Open for the writer's lifetime (phase 1), closed by close() / the with statement.
+        self._periods = open(self.paths["periods"], "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._held = open(self.paths["held"], "w", encoding="utf-8", newline="")  # noqa: SIM115
 
     def period(self, p: Period) -> None:
-        texts = (p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer)
+        texts: tuple[str, ...] = (p.brin, p.vestiging, p.sequence_number, p.bsn, p.onderwijsnummer)
         if _NEEDS_ESCAPE.search("".join(texts)):
             texts = tuple(_text(t) for t in texts)
         self._periods.write("\t".join((
@@ -63,7 +65,7 @@ class RecordWriter:
         self._periods.close()
         self._held.close()
 
-    def __enter__(self) -> "RecordWriter":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -116,9 +116,9 @@ class XmlWriter:
         current = sorted((p for p in periods if not p.removed), key=lambda p: (p.begin, p.opp_key))
         number = ("burgerservicenummer", first.bsn) if first.bsn else ("onderwijsnummer", first.onderwijsnummer)
         if _PLAIN_OR_EMPTY.fullmatch(first.brin + first.vestiging + first.sequence_number + number[1]):
-            parts = [f"<Inschrijving><brin>{first.brin}</brin><vestiging>{first.vestiging}</vestiging>"
-                     f"<inschrijvingvolgnummer>{first.sequence_number}</inschrijvingvolgnummer>"
-                     f"<{number[0]}>{number[1]}</{number[0]}>"]
+            parts = [(f"<Inschrijving><brin>{first.brin}</brin><vestiging>{first.vestiging}</vestiging>"
+                      f"<inschrijvingvolgnummer>{first.sequence_number}</inschrijvingvolgnummer>"
+                      f"<{number[0]}>{number[1]}</{number[0]}>")]
         else:
             parts = ["<Inschrijving>", _leaf("brin", first.brin), _leaf("vestiging", first.vestiging),
                      _leaf("inschrijvingvolgnummer", first.sequence_number), _leaf(*number)]

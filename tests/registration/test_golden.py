@@ -20,7 +20,14 @@ from registration import services
 from registration.build import build_batch
 from registration.models import BatchKind, ExportBatch
 from schools.models import Enrolment, Pupil, School
-from tests.factories import BoardFactory, PupilFactory, SchoolFactory, make_bsn, make_onderwijsnummer, staff
+from tests.factories import (
+    BoardFactory,
+    PupilFactory,
+    SchoolFactory,
+    make_bsn,
+    make_onderwijsnummer,
+    staff,
+)
 from tests.plans.factories import OppFactory
 
 from .helpers import deliver
@@ -53,7 +60,8 @@ class Varied:
             return PupilFactory(uuid=self.uuid(), bsn=None, onderwijsnummer=make_onderwijsnummer(self.rng))
         return PupilFactory(uuid=self.uuid(), bsn=bsn or make_bsn(self.rng))
 
-    def enrol(self, pupil, school, *, on=D(2023, 8, 28), leaving=None, number=None) -> Enrolment:
+    def enrol(self, pupil, school, *, on=None, leaving=None, number=None) -> Enrolment:
+        on = on or D(2023, 8, 28)
         self._sequence += 1
         return Enrolment.objects.create(pupil=pupil, school=school, enrolment_date=on, leaving_date=leaving,
                                         sequence_number=number or f"2023{self._sequence:05d}", group="5")
