@@ -169,6 +169,8 @@ def _run(mode: Mode, db_url: str, broker: str, workdir: Path) -> dict:
         "CELERY_BROKER_URL": broker,
         # One throwaway secret per run, the same in every process, so sessions made here work in gunicorn.
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+        # Production refuses to start without a key for the TOTP secrets; a throwaway one, like the secret.
+        "OPP_MFA_KEYS": "bench-mfa-" + secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         "MEDIA_ROOT": str(workdir / "media"),
         "BENCH_STATIC_ROOT": str(workdir / "static"),

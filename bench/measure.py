@@ -60,8 +60,20 @@ def ensure_second_factor(user: User) -> None:
 
 
 def signed_in_client(user: User) -> Client:
+    """A session as a sign-in leaves it: staff have passed their second factor in it (`opp_portal.mfa` holds
+    every staff request to that, and would sign out a session that only `force_login` made)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.test import RequestFactory
+
     client = Client(**CLIENT_HEADERS)
     client.force_login(user)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        request = RequestFactory().get("/")
+        request.session = client.session
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+        request.session.save()
     return client
 
 
@@ -191,13 +203,13 @@ def csv_import(school: School, user: User, data: bytes) -> dict:
     upload = io.BytesIO(data)
     upload.name = "leerlingen.csv"
     url, before = reverse("schools:pupil_import"), school.enrolments.count()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.post(url, {"school": str(school.uuid), "file": upload})
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     added = school.enrolments.count() - before
     if response.status_code != 302:
         raise RuntimeError(f"the import answered {response.status_code}, not a redirect to the pupil list")
-    return {"rows": added, "seconds": round(seconds, 2), "bytes": len(data)}
+    return {"rows": added, "seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2), "bytes": len(data)}
 
 
 def import_school_and_user(board) -> tuple[School, User]:

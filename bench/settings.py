@@ -6,6 +6,11 @@ one extra page with a constant answer for the ceiling. Never used to serve anyon
 import os
 
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+# Production requires a Redis cache (rate limits, the TOTP replay guard) and the public https address for links
+# in mails; the benchmark's: the Redis of its broker (keys carry production's prefix) and an address that
+# resolves nowhere (mail stays in memory anyway).
+os.environ.setdefault("CACHE_URL", os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"))
+os.environ.setdefault("OPP_PORTAL_URL", "https://opp-bench.invalid")
 
 from opp_portal.settings.production import *  # noqa: E402,F401,F403
 from opp_portal.settings.production import env  # noqa: E402

@@ -178,6 +178,10 @@ class DeliveredPeriod(PeriodFields):
     """The period as DUO has it: the last delivered export that carried it."""
 
     batch = models.ForeignKey(ExportBatch, on_delete=models.PROTECT, related_name="+")
+    # No column and no constraint (the plan may be gone): lets the export read each plan's delivered state with
+    # one LEFT JOIN on `opp_key` instead of a subquery per field and row (registration.periods).
+    opp = models.ForeignObject("plans.Opp", on_delete=models.DO_NOTHING, from_fields=["opp_key"], to_fields=["id"],
+                               related_name="delivered_periods", null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["opp_key"], name="rod_delivered_one_per_opp")]

@@ -56,10 +56,6 @@ def _enrolment_value(field: str):
     return Subquery(covering.values(field)[:1]), Subquery(latest.values(field)[:1])
 
 
-def _delivered_value(field: str):
-    return Subquery(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk")).values(field)[:1])
-
-
 _DELIVERED_FIELDS = ("begin", "end", "enrolment_key", "brin", "vestiging", "sequence_number", "bsn", "onderwijsnummer")
 
 
@@ -71,7 +67,8 @@ def current_rows(board_id: int, school_id: int | None = None):
         "enr_seq": Coalesce(*_enrolment_value("sequence_number")),
         "enr_date": Coalesce(*_enrolment_value("enrolment_date")),
     }
-    annotations |= {f"dp_{name}": _delivered_value(name) for name in _DELIVERED_FIELDS}
+    # At most one delivered period per plan (rod_delivered_one_per_opp): a LEFT JOIN, never more rows.
+    annotations |= {f"dp_{name}": F(f"delivered_periods__{name}") for name in _DELIVERED_FIELDS}
     return (
         counting_opps(board_id, school_id)
         .annotate(**annotations)
@@ -93,7 +90,8 @@ def _period_from_row(row: dict) -> Period:
              row["dp_bsn"], row["dp_onderwijsnummer"]),
         )
     return Period(
-        opp_key=row["pk"], opp_uuid=row["uuid"], pupil_uuid=row["pupil__uuid"], school_id=row["school_id"],
+        # The pupil's UUID goes into the CSV and the records: turned into text once.
+        opp_key=row["pk"], opp_uuid=row["uuid"], pupil_uuid=str(row["pupil__uuid"]), school_id=row["school_id"],
         enrolment_key=row["enr_key"], brin=row["school__brin"], vestiging=row["school__vestiging"],
         sequence_number=row["enr_seq"] or "", bsn=row["pupil__bsn"] or "",
         onderwijsnummer=row["pupil__onderwijsnummer"] or "", begin=row["adopted_on"], end=row["ended_on"],

@@ -1,5 +1,6 @@
 """Rules for the Dutch identifiers the portal handles (see REFERENCE.md, Identifiers)."""
 
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -11,18 +12,23 @@ _VESTIGING = re.compile(r"^[0-9]{2}$")
 _BOARD = re.compile(r"^[0-9]{5}$")
 
 
+_NINE_DIGITS = re.compile(r"[0-9]{9}")
+_ONDERWIJSNUMMER = re.compile(r"10[0-9]{7}")
+
+
 def _weighted_sum(digits: str) -> int:
-    return sum(int(d) * w for d, w in zip(digits, _WEIGHTS))
+    # Called for every pupil of an import and every period of a ROD export: map() keeps it in C.
+    return sum(map(operator.mul, map(int, digits), _WEIGHTS))
 
 
 def is_valid_bsn(value: str) -> bool:
     """Nine digits passing the elfproef (weighted sum divisible by 11), not all zeros."""
-    return bool(re.fullmatch(r"[0-9]{9}", value or "")) and value != "000000000" and _weighted_sum(value) % 11 == 0
+    return bool(_NINE_DIGITS.fullmatch(value or "")) and value != "000000000" and _weighted_sum(value) % 11 == 0
 
 
 def is_valid_onderwijsnummer(value: str) -> bool:
     """Nine digits starting with 10 whose weighted sum leaves 5 after division by 11."""
-    return bool(re.fullmatch(r"10[0-9]{7}", value or "")) and _weighted_sum(value) % 11 == 5
+    return bool(_ONDERWIJSNUMMER.fullmatch(value or "")) and _weighted_sum(value) % 11 == 5
 
 
 def is_valid_brin(value: str) -> bool:

@@ -55,3 +55,42 @@ def test_pending_lists_begin_and_end_dates_not_delivered_longest_waiting_first(r
     assert [r.days for r in rows] == [30, 2] and [r.late for r in rows] == [True, False]
     assert rows[0].what == "begin" and rows[0].group == "5"
     assert pending_for(rod.school_of("sbo"), today=today) == []
+
+
+def test_pending_and_overdue_counts_match_a_check_per_plan_of_what_duo_has(rod):
+    """The figures join each plan's delivered period once; every case counted as a per-plan EXISTS would."""
+    import datetime
+
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from plans.models import Opp, OppStatus
+    from registration.models import DeliveredPeriod
+    from registration.monitoring import WINDOW_DAYS
+
+    from .helpers import deliver
+
+    today = timezone.localdate()
+    recent, old = today - datetime.timedelta(days=3), today - datetime.timedelta(days=WINDOW_DAYS + 30)
+    delivered = [rod.period(begin=old) for _ in range(4)]
+    deliver(rod, export(rod))
+    rod.period(begin=recent)  # begin pending
+    rod.period(begin=old)  # begin pending and overdue
+    Opp.objects.filter(pk=delivered[1].pk).update(ended_on=recent, status=OppStatus.BEEINDIGD)  # end pending
+    Opp.objects.filter(pk=delivered[2].pk).update(ended_on=old, status=OppStatus.BEEINDIGD)  # end overdue
+    Opp.objects.filter(pk=delivered[3].pk).update(adopted_on=old - datetime.timedelta(days=7))  # begin changed
+
+    begin_sent = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), begin=OuterRef("adopted_on")))
+    end_sent = Exists(DeliveredPeriod.objects.filter(opp_key=OuterRef("pk"), end=OuterRef("ended_on")))
+    deadline = today - datetime.timedelta(days=WINDOW_DAYS)
+    expected = {"pending": 0, "overdue": 0}
+    for opp in Opp.objects.filter(school=rod.school).annotate(begin_sent=begin_sent, end_sent=end_sent):
+        begin_pending = not opp.begin_sent
+        end_pending = opp.ended_on is not None and not opp.end_sent
+        expected["pending"] += begin_pending or end_pending
+        expected["overdue"] += (begin_pending and opp.adopted_on < deadline) or (
+            end_pending and opp.ended_on < deadline)
+    figures, _ = _figures(rod.board)
+    fig = figures[rod.school.pk]
+    assert {"pending": fig.pending, "overdue": fig.overdue} == expected == {"pending": 5, "overdue": 3}
+    assert fig.running == 4

@@ -62,17 +62,13 @@ def test_a_failure_mid_batch_leaves_no_records_and_marks_the_batch_failed_with_t
         rod.period()
     bad = rod.period()
     Pupil.objects.filter(pk=bad.pupil_id).update(bsn="123456789")  # a held-back record too
-    monkeypatch.setattr(build, "RECORD_CHUNK", 2)
-    original = build.save_records
-    saved = {"chunks": 0}
+    original = build.load_records
 
-    def dies_after_some_rows(batch, rows):
-        original(batch, rows)  # these rows are written inside the transaction…
-        saved["chunks"] += 1
-        if saved["chunks"] % 2 == 0:
-            raise RuntimeError("worker stopte halverwege")  # …and rolled back with it
+    def dies_after_the_rows(paths):
+        original(paths)  # every record is written inside the transaction…
+        raise RuntimeError("worker stopte halverwege")  # …and rolled back with it
 
-    monkeypatch.setattr(build, "save_records", dies_after_some_rows)
+    monkeypatch.setattr(build, "load_records", dies_after_the_rows)
     batch = _start(rod)
     assert wait_until(_finished(batch), timeout=30)
     batch.refresh_from_db()
