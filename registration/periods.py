@@ -9,6 +9,8 @@ import heapq
 import itertools
 from collections.abc import Iterator
 
+from typing import Any
+
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -61,7 +63,7 @@ _DELIVERED_FIELDS = ("begin", "end", "enrolment_key", "brin", "vestiging", "sequ
 
 def current_rows(board_id: int, school_id: int | None = None):
     """The counting periods as dicts, with their enrolment and delivered state, ordered like `Period.sort_key`."""
-    annotations = {
+    annotations: dict[str, Any] = {
         # A plan without any enrolment at its school gets a key of its own (negative), so it stands alone.
         "enr_key": Coalesce(*_enrolment_value("pk"), F("pk") * -1),
         "enr_seq": Coalesce(*_enrolment_value("sequence_number")),

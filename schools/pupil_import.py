@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing import TypeVar
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, JSONField, Model, Q
 from django.db.models.functions import Lower
@@ -410,12 +412,12 @@ def _write(*, user, school: School, plans: list[_Plan], state: _State) -> Import
     _create(Guardian, guardians.created)
     _insert_rows(Enrolment, ("uuid", "pupil_id", "school_id", "sequence_number", "enrolment_date", "leaving_date",
                              "group"), [
-        (uuid.uuid4(), plan.pupil.pk, school.pk, plan.row.sequence_number, plan.row.enrolment_date,
+        (uuid.uuid4(), _pk(plan.pupil), school.pk, plan.row.sequence_number, plan.row.enrolment_date,
          plan.row.leaving_date, plan.row.group)
         for plan in plans if plan.enrolment is None
     ])
     _insert_rows(Guardianship, ("pupil_id", "guardian_id", "has_gezag", "relationship"), [
-        (plan.pupil.pk, guardian.pk, data.has_gezag, str(data.relationship or Relationship.PARENT))
+        (_pk(plan.pupil), guardian.pk, data.has_gezag, str(data.relationship or Relationship.PARENT))
         for plan, guardian, data in guardians.new_links
     ])
     updates.save(extra={Pupil: {"updated_at": timezone.now()}})
@@ -459,15 +461,24 @@ def _events(user, school: School, plans: list[_Plan], import_uuid: str) -> list[
     return events
 
 
-def _create(model: type[Model], objs: list[Model]) -> None:
+def _pk(pupil: Pupil | None) -> int:
+    assert pupil is not None  # every planned row has its pupil once written
+    return pupil.pk
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _create(model: type[M], objs: list[M]) -> None:
     """bulk_create for new instances; on PostgreSQL by COPY, with their ids taken from the table's sequence first."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     if connection.vendor != "postgresql" or not objs:
-        model.objects.bulk_create(objs)
+        model._default_manager.bulk_create(objs)
         return
     now = timezone.now()
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     pk = model._meta.pk
+    assert pk is not None  # every table of the import has its own id
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [model._meta.db_table, pk.column, len(objs)])
@@ -489,18 +500,19 @@ def _insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple]
         return
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     if connection.vendor != "postgresql" or sorted(f.attname for f in fields) != sorted(columns):
-        model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows])
+        model._default_manager.bulk_create([model(**dict(zip(columns, row))) for row in rows])
         return
     by_attname = {f.attname: f for f in fields}
     json_at = [i for i, name in enumerate(columns) if isinstance(by_attname[name], JSONField)]
     quote = connection.ops.quote_name
     statement = (f"COPY {quote(model._meta.db_table)} "
-                 f"({', '.join(quote(by_attname[name].column) for name in columns)}) FROM STDIN")
+                 f"({', '.join(quote(str(by_attname[name].column)) for name in columns)}) FROM STDIN")
     # wrap_database_errors: a unique violation must reach import_pupils as Django's IntegrityError (ImportConflict).
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             if json_at:
-                row = list(row)
+                values = list(row)
                 for i in json_at:
-                    row[i] = json.dumps(row[i])
+                    values[i] = json.dumps(values[i])
+                row = tuple(values)
             copy.write_row(row)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from typing import Any
+
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -124,8 +126,8 @@ def record_hearing(
             raise ConsentError(_("Schrijf op wie de leerling heeft gehoord."))
         if not clean(pupil_view):
             raise ConsentError(_("Schrijf op wat de leerling vindt, in de woorden van de leerling."))
-        fields = dict(heard_on=heard_on, method=method, heard_by=clean(heard_by), pupil_view=clean(pupil_view),
-                      school_response=clean(school_response))
+        fields: dict[str, Any] = dict(heard_on=heard_on, method=method, heard_by=clean(heard_by),
+                                      pupil_view=clean(pupil_view), school_response=clean(school_response))
     else:
         if not clean(not_heard_reason):
             raise ConsentError(_("Schrijf op waarom de leerling niet is gehoord."))
