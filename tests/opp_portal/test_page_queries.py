@@ -1,0 +1,47 @@
+"""The page budget of issue 12: every key page runs a fixed number of queries, at most 12, whatever the data.
+
+Measured as the benchmark does (bench.measure.count_queries: the second request of the demo's users, staff with
+a second factor), on the demo grown with the benchmark's own bulk data: first a little, then ten times more around
+the same school and board. A page whose query count follows the data (a query per row) shows it here."""
+
+from dataclasses import replace
+
+import pytest
+from django.db import connection
+
+from bench import dataset
+from bench.measure import count_queries, ensure_second_factor, key_pages
+from tests.conftest import require_or_skip
+
+BUDGET = 12
+LITTLE = dataset.Size("little", schools=4, pupils=200, plans=60, focus_board_schools=3, focus_school_pupils=100,
+                      focus_school_plans=40, schools_per_board=1, swvs_per_sector=1)
+MORE = replace(LITTLE, name="more", schools=12, pupils=900, plans=300, focus_board_schools=10,
+               focus_school_pupils=400, focus_school_plans=160)
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    dataset.seed_base()
+    focus = dataset.focus()
+    for user in (focus.ib, focus.leader, focus.board_admin):
+        ensure_second_factor(user)
+    return focus
+
+
+def counts(focus) -> dict[str, int]:
+    users = {"ib": focus.ib, "leader": focus.leader, "board_admin": focus.board_admin, "parent": focus.parent}
+    return {page.key: count_queries(page, users[page.role])["queries"] for page in key_pages(focus)}
+
+
+def test_every_key_page_runs_a_fixed_number_of_queries_within_the_budget(demo):
+    dataset.grow(LITTLE, demo.school)
+    little = counts(demo)
+    dataset.grow(MORE, demo.school)
+    more = counts(demo)
+
+    print("queries per page (little, more):", {key: (little[key], more[key]) for key in little})
+    assert {key: n for key, n in more.items() if n > BUDGET} == {}
+    assert {key: (little[key], more[key]) for key in little if little[key] != more[key]} == {}
