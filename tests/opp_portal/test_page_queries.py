@@ -45,3 +45,14 @@ def test_every_key_page_runs_a_fixed_number_of_queries_within_the_budget(demo):
     print("queries per page (little, more):", {key: (little[key], more[key]) for key in little})
     assert {key: n for key, n in more.items() if n > BUDGET} == {}
     assert {key: (little[key], more[key]) for key in little if little[key] != more[key]} == {}
+
+
+def test_dump(demo):
+    from bench.measure import count_queries
+    users = {"ib": demo.ib, "leader": demo.leader, "board_admin": demo.board_admin, "parent": demo.parent}
+    dataset.grow(LITTLE, demo.school)
+    for page in key_pages(demo):
+        r = count_queries(page, users[page.role], keep_sql=True)
+        print("=====", page.key, r["queries"])
+        for t, sql in r["sql"]:
+            print("   ", sql[:400])
