@@ -238,7 +238,20 @@ class Opp(models.Model):
 
     @property
     def latest_version(self) -> "OppVersion | None":
-        return self.versions.order_by("-number").first()
+        # Asked by the view, the checklist, the panels and the templates of one page: read once per instance
+        # (issue 12). Versions and adoptions are append-only, and saving one through this instance forgets it.
+        if "_latest_version" not in self.__dict__:
+            self.__dict__["_latest_version"] = self.versions.order_by("-number").first()
+        return self.__dict__["_latest_version"]
+
+    def forget_history(self) -> None:
+        """Drop what `latest_version` and `latest_adoption` remembered: a version or adoption was added."""
+        self.__dict__.pop("_latest_version", None)
+        self.__dict__.pop("_latest_adoption", None)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.forget_history()
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:
@@ -247,7 +260,9 @@ class Opp(models.Model):
 
     @property
     def latest_adoption(self) -> "Adoption | None":
-        return self.adoptions.order_by("-pk").first()
+        if "_latest_adoption" not in self.__dict__:
+            self.__dict__["_latest_adoption"] = self.adoptions.order_by("-pk").first()
+        return self.__dict__["_latest_adoption"]
 
 
 class Goal(models.Model):
