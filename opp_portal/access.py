@@ -86,9 +86,9 @@ def forget_reach(user) -> None:
 def _family_columns(source: str) -> dict:
     """The membership columns, empty, for the family rows of reach's one query."""
     text, number = CharField(), IntegerField()
-    return {"source": Value(source), "role": Value("", output_field=text), "school_id": Value(None, output_field=number),
-            "board_id": Value(None, output_field=number), "swv_id": Value(None, output_field=number),
-            "groups": Value("", output_field=text)}
+    return {"source": Value(source), "role": Value("", output_field=text),
+            "school_id": Value(None, output_field=number), "board_id": Value(None, output_field=number),
+            "swv_id": Value(None, output_field=number), "groups": Value("", output_field=text)}
 
 
 def _compute_reach(user) -> Reach:

@@ -87,7 +87,8 @@ def recipients_of(user, version):
     open_records = {u.recipient_id: u for u in Unreachability.objects.visible_to(user).filter(
         recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")}
     # Every recipient's latest decision in one query, not one each (`on` orders them: the last one counts).
-    latest = {d.recipient_id: d for d in InstemmingDecision.objects.on(version).filter(recipient__in=rows)} if rows else {}
+    latest = ({d.recipient_id: d for d in InstemmingDecision.objects.on(version).filter(recipient__in=rows)}
+              if rows else {})
     for row in rows:
         row._latest_decision = latest.get(row.pk)
         row.mail = mails.get(mail_topic(row))  # "wordt verstuurd", "verstuurd" or "mislukt"
