@@ -1,8 +1,9 @@
 """The page budget of issue 12: every key page runs a fixed number of queries, at most 12, whatever the data.
 
 Measured as the benchmark does (bench.measure.count_queries: the second request of the demo's users, staff with
-a second factor), on the demo grown with the benchmark's own bulk data: first a little, then ten times more around
-the same school and board. A page whose query count follows the data (a query per row) shows it here."""
+a second factor), on the demo grown with the benchmark's own bulk data: first a little, then several times more
+around the same school and board (both with every kind of record, a delivered ROD batch included). A page whose
+query count follows the data (a query per row) shows it here."""
 
 from dataclasses import replace
 
@@ -16,10 +17,10 @@ from tests.conftest import require_or_skip
 BUDGET = 12
 # Pages not yet within the budget, with the count they are held to meanwhile (a ratchet: lower it as they get
 # better, never raise it). Counted under the test settings, where the session is read from the local cache.
-STILL_OVER_BUDGET = {"ib_plan": 30, "ib_instemming": 22, "leader_overview": 15, "parent_plan": 17}
-LITTLE = dataset.Size("little", schools=4, pupils=200, plans=60, focus_board_schools=3, focus_school_pupils=100,
+STILL_OVER_BUDGET = {"ib_plan": 26, "ib_instemming": 20, "leader_overview": 14, "parent_plan": 14}
+LITTLE = dataset.Size("little", schools=12, pupils=400, plans=100, focus_board_schools=9, focus_school_pupils=100,
                       focus_school_plans=40, schools_per_board=1, swvs_per_sector=1)
-MORE = replace(LITTLE, name="more", schools=12, pupils=900, plans=300, focus_board_schools=10,
+MORE = replace(LITTLE, name="more", schools=22, pupils=1200, plans=360, focus_board_schools=16,
                focus_school_pupils=400, focus_school_plans=160)
 
 
