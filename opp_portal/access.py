@@ -112,7 +112,8 @@ def _compute_reach(user) -> Reach:
     ).values_list("source", "role", "school_id", "board_id", "swv_id", "groups", "pupil_id")
     # A guardian or pupil record counts for an account only while the address the school recorded is the
     # account's: when the school changes it, the old account loses the child at once (see consent.signin).
-    children_rows = Guardianship.objects.filter(
+    # (django-stubs cannot see the annotations made from a dict, hence the ignore.)
+    children_rows = Guardianship.objects.filter(  # type: ignore[misc]
         guardian__user=user, guardian__email__iexact=user.email, has_gezag=True,
     ).order_by().annotate(**_family_columns("c")).values_list(
         "source", "role", "school_id", "board_id", "swv_id", "groups", "pupil_id")
