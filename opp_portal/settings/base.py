@@ -252,9 +252,6 @@ CELERY_BEAT_SCHEDULE = {
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="OPP-portaal <noreply@opp-portaal.nl>")
 
-# Sessions stay in the database (nothing is lost when the cache is flushed) but are read from the cache (Redis in
-# production): the session query would otherwise be one of every page's twelve (issue 12).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
