@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,11 +33,21 @@ def ib_contact(opp: Opp, request: InstemmingRequest | None = None) -> Contact | 
     candidates: list[User | None] = []
     if request is not None:
         candidates.append(request.requested_by)
-    latest = InstemmingRequest.objects.filter(version__opp=opp).select_related("requested_by").first()
-    if latest is not None:
+    # Whether the latest requester still is an ib here comes with the request: one query less on the parent's
+    # page (issue 12).
+    latest = InstemmingRequest.objects.filter(version__opp=opp).select_related("requested_by").annotate(
+        requester_is_ib=Exists(Membership.objects.filter(user=OuterRef("requested_by_id"), role=Role.IB,
+                                                         school=opp.school_id)),
+    ).first()
+    user = None
+    if (request is None and latest is not None and latest.requester_is_ib and latest.requested_by is not None
+            and latest.requested_by.is_active):
+        user = latest.requested_by
+    elif latest is not None:
         candidates.append(latest.requested_by)
-    candidates.append(opp.created_by)
-    user = next((u for u in candidates if _is_ib(u, opp)), None)
+    if user is None:
+        candidates.append(opp.created_by)
+        user = next((u for u in candidates if _is_ib(u, opp)), None)
     if user is None:
         membership = (Membership.objects.filter(school=opp.school_id, role=Role.IB, user__is_active=True)
                       .select_related("user").order_by("pk").first())

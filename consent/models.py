@@ -247,6 +247,9 @@ class InstemmingRecipient(models.Model):
     def latest_decision(self) -> "InstemmingDecision | None":
         """The latest decision counts (rule 2, `DECISION_ORDER`); only decisions on this request's version and its
         exact content."""
+        # Set by a list of recipients that read every recipient's decisions in one query (`with_latest_decisions`).
+        if hasattr(self, "_latest_decision"):
+            return self._latest_decision
         return self.decisions.on(self.request.version).last()
 
     @property

@@ -71,13 +71,16 @@ class PartyChannel:
         return str(_("geen e-mailadres bekend: vraag op papier of voeg een e-mailadres toe"))
 
 
-def asking_channels(pupil: Pupil, *, on: datetime.date | None = None) -> list[PartyChannel]:
+def asking_channels(pupil: Pupil, *, on: datetime.date | None = None,
+                    parties: list[Party] | None = None) -> list[PartyChannel]:
     """Per deciding party (rule 3), whether asking for instemming reaches them online or must go on paper.
-    The plan page shows this before the ib asks; `request_instemming` follows it."""
+    The plan page shows this before the ib asks; `request_instemming` follows it. `parties`: the deciding parties
+    today, when the caller has them already."""
     from django.utils import timezone
 
-    day = on or timezone.localdate()
-    return [PartyChannel(party=p, online=bool(p.email)) for p in deciding_parties(pupil, day)]
+    if parties is None:
+        parties = deciding_parties(pupil, on or timezone.localdate())
+    return [PartyChannel(party=p, online=bool(p.email)) for p in parties]
 
 
 # --- help after a refusal (rule 4) ----------------------------------------------------------------------------

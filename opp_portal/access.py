@@ -15,7 +15,7 @@ matrix (tests/opp_portal/test_permission_matrix.py) derives its expectations fro
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import CharField, F, IntegerField, Q, Value
 
 FULL_SCHOOL_ROLES = ("ib", "school_leader")
 STAFF_ROLES = ("ib", "teacher", "school_leader", "board_admin", "swv")
@@ -83,6 +83,14 @@ def forget_reach(user) -> None:
         del user._opp_reach
 
 
+def _family_columns(source: str) -> dict:
+    """The membership columns, empty, for the family rows of reach's one query."""
+    text, number = CharField(), IntegerField()
+    return {"source": Value(source), "role": Value("", output_field=text),
+            "school_id": Value(None, output_field=number), "board_id": Value(None, output_field=number),
+            "swv_id": Value(None, output_field=number), "groups": Value("", output_field=text)}
+
+
 def _compute_reach(user) -> Reach:
     if user.is_superuser:
         return Reach(everything=True, roles=frozenset(STAFF_ROLES))
@@ -97,27 +105,44 @@ def _compute_reach(user) -> Reach:
     school_roles: dict[int, set[str]] = {}
     board_ids: set[int] = set()
     swv_ids: set[int] = set()
-    for m in Membership.objects.filter(user=user).only("role", "school_id", "board_id", "swv_id", "groups"):
-        roles.add(m.role)
-        if m.school_id:
-            school_ids.add(m.school_id)
-            school_roles.setdefault(m.school_id, set()).add(m.role)
-            if m.role in FULL_SCHOOL_ROLES:
-                editable.add(m.school_id)
-            elif m.role == "teacher":
-                teacher_groups.setdefault(m.school_id, set()).update(m.group_list)
-        if m.board_id:
-            board_ids.add(m.board_id)
-        if m.swv_id:
-            swv_ids.add(m.swv_id)
-
+    # One query for the three sources (memberships, children, own pupil record): reach is computed on every
+    # request, so its round trips count in every page's budget (issue 12).
+    memberships = Membership.objects.filter(user=user).order_by().annotate(
+        source=Value("m"), pupil_id=Value(None, output_field=IntegerField()),
+    ).values_list("source", "role", "school_id", "board_id", "swv_id", "groups", "pupil_id")
     # A guardian or pupil record counts for an account only while the address the school recorded is the
     # account's: when the school changes it, the old account loses the child at once (see consent.signin).
-    children = set(
-        Guardianship.objects.filter(guardian__user=user, guardian__email__iexact=user.email, has_gezag=True)
-        .order_by().values_list("pupil_id", flat=True)
-    )
-    own = set(Pupil.objects.filter(user=user, email__iexact=user.email).order_by().values_list("pk", flat=True))
+    # (django-stubs cannot see the annotations made from a dict, hence the ignore.)
+    children_rows = Guardianship.objects.filter(  # type: ignore[misc]
+        guardian__user=user, guardian__email__iexact=user.email, has_gezag=True,
+    ).order_by().annotate(**_family_columns("c")).values_list(
+        "source", "role", "school_id", "board_id", "swv_id", "groups", "pupil_id")
+    own_rows = Pupil.objects.filter(user=user, email__iexact=user.email).order_by().annotate(
+        **_family_columns("p"), pupil_id=F("pk"),
+    ).values_list("source", "role", "school_id", "board_id", "swv_id", "groups", "pupil_id")
+    children: set[int] = set()
+    own: set[int] = set()
+    for source, role, school_id, board_id, swv_id, groups, pupil_id in memberships.union(
+            children_rows, own_rows, all=True):
+        if source == "c":
+            children.add(pupil_id)
+            continue
+        if source == "p":
+            own.add(pupil_id)
+            continue
+        roles.add(role)
+        if school_id:
+            school_ids.add(school_id)
+            school_roles.setdefault(school_id, set()).add(role)
+            if role in FULL_SCHOOL_ROLES:
+                editable.add(school_id)
+            elif role == "teacher":
+                teacher_groups.setdefault(school_id, set()).update(g.strip() for g in groups.split(",") if g.strip())
+        if board_id:
+            board_ids.add(board_id)
+        if swv_id:
+            swv_ids.add(swv_id)
+
     if children:
         roles.add("parent")
     if own:

@@ -12,8 +12,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, F, Min, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from opp_portal.queueing import enqueue_on_commit
@@ -132,9 +132,18 @@ def oldest_stuck_age() -> float | None:
 
 def problems_at(school_id: int, *, limit: int = 10) -> dict:
     """Failed and stuck renderings of a school's plans, for the leader's overview."""
-    renderings = PdfRendering.objects.filter(version__opp__school_id=school_id).select_related(
-        "version__opp__pupil")
-    return {
-        "failed": list(renderings.filter(status=PdfStatus.FAILED).order_by("-finished_at")[:limit]),
-        "stuck": list(renderings.filter(_stuck_q(stale_before())).order_by("requested_at")[:limit]),
-    }
+    # Both lists in one query (the overview's budget of queries, issue 12): the first `limit` of each, the failed
+    # ones newest first, the stuck ones oldest first. Failed and stuck exclude each other (status).
+    failed = Q(status=PdfStatus.FAILED)
+    is_failed = Case(When(failed, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = list(
+        PdfRendering.objects.filter(version__opp__school_id=school_id)
+        .filter(failed | _stuck_q(stale_before()))
+        .select_related("version__opp__pupil")
+        .annotate(is_failed=is_failed, rank=Window(
+            RowNumber(), partition_by=[is_failed],
+            order_by=[Case(When(failed, then=F("finished_at"))).desc(), F("requested_at").asc()]))
+        .filter(rank__lte=limit)
+        .order_by("rank")
+    )
+    return {"failed": [r for r in rows if r.is_failed], "stuck": [r for r in rows if not r.is_failed]}

@@ -222,7 +222,7 @@ class Window:
 
 def window(opp: Opp, version: OppVersion | None) -> Window:
     number = version.number if version is not None else None
-    adoptions = list(Adoption.objects.filter(opp=opp).select_related("version").order_by("pk"))
+    adoptions = opp.adoption_history
     until = next((a for a in reversed(adoptions) if version is not None and a.version_id == version.pk), None)
     before = [a for a in adoptions if number is None or a.version.number < number]
     if until is not None:

@@ -21,6 +21,11 @@ def consent_panel(context, opp):
     latest = opp.latest_version
     recipients = recipients_of(user, latest)
     asked_now = opp.status == OppStatus.TER_INSTEMMING and latest is not None
+    # A plan has a handful of meetings, hearings and views: one list each serves both the latest and the count
+    # (the plan page's budget of queries, issue 12).
+    meetings = list(OogoMeeting.objects.visible_to(user).filter(opp=opp))
+    hearings = list(Hearing.objects.visible_to(user).filter(opp=opp).select_related("version"))
+    parent_views = list(ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian"))
     return {
         "show": True,
         "opp": opp,
@@ -29,12 +34,12 @@ def consent_panel(context, opp):
         "asked_now": asked_now,
         "recipients": recipients,
         "not_asked": not_asked(opp, recipients) if asked_now else [],
-        "last_meeting": OogoMeeting.objects.visible_to(user).filter(opp=opp).first(),
-        "meeting_count": OogoMeeting.objects.visible_to(user).filter(opp=opp).count(),
-        "last_hearing": Hearing.objects.visible_to(user).filter(opp=opp).select_related("version").first(),
-        "hearing_count": Hearing.objects.visible_to(user).filter(opp=opp).count(),
-        "parent_views": ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian")[:3],
-        "parent_view_count": ParentView.objects.visible_to(user).filter(opp=opp).count(),
+        "last_meeting": meetings[0] if meetings else None,
+        "meeting_count": len(meetings),
+        "last_hearing": hearings[0] if hearings else None,
+        "hearing_count": len(hearings),
+        "parent_views": parent_views[:3],
+        "parent_view_count": len(parent_views),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -22,8 +22,16 @@ def shown_version(opp: Opp) -> tuple[OppVersion | None, bool]:
 def my_recipient(user, version: OppVersion | None) -> InstemmingRecipient | None:
     if version is None:
         return None
-    return (InstemmingRecipient.objects.for_user(user).filter(request__version=version)
-            .select_related("request", "request__version").order_by("-pk").first())
+    # Asked by the view and again by the decision block of one page (issue 12): remember it on the version, once
+    # it was opened (before that the page marks it opened, and the fresh row is read again).
+    key = f"_my_recipient_{user.pk}"
+    if key in version.__dict__:
+        return version.__dict__[key]
+    recipient = (InstemmingRecipient.objects.for_user(user).filter(request__version=version)
+                 .select_related("request", "request__version").order_by("-pk").first())
+    if recipient is None or recipient.opened_at is not None:
+        version.__dict__[key] = recipient
+    return recipient
 
 
 def my_decisions(user, opp: Opp):

@@ -86,7 +86,11 @@ def recipients_of(user, version):
     mails = latest_status_by_topic(mail_topic(row) for row in rows)
     open_records = {u.recipient_id: u for u in Unreachability.objects.visible_to(user).filter(
         recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")}
+    # Every recipient's latest decision in one query, not one each (`on` orders them: the last one counts).
+    latest = ({d.recipient_id: d for d in InstemmingDecision.objects.on(version).filter(recipient__in=rows)}
+              if rows else {})
     for row in rows:
+        row._latest_decision = latest.get(row.pk)
         row.mail = mails.get(mail_topic(row))  # "wordt verstuurd", "verstuurd" or "mislukt"
         row.unreachable = open_records.get(row.pk)
         row.current = row.latest_decision
@@ -97,9 +101,11 @@ def recipients_of(user, version):
     return rows
 
 
-def not_asked(opp: Opp, recipients) -> list[str]:
+def not_asked(opp: Opp, recipients, parties=None) -> list[str]:
     asked = {r.party for r in recipients}
-    return [p.name for p in deciding_parties(opp.pupil, timezone.localdate()) if p.key not in asked]
+    if parties is None:
+        parties = deciding_parties(opp.pupil, timezone.localdate())
+    return [p.name for p in parties if p.key not in asked]
 
 
 def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
@@ -113,13 +119,15 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     recipients = recipients_of(user, latest)
     forms = forms or {}
     can_request = is_ib and opp.status == OppStatus.TER_INSTEMMING and latest is not None
-    missing = not_asked(opp, recipients) if latest else []
+    # The deciding parties once for the page: who was not asked, and how each would be asked.
+    parties = deciding_parties(opp.pupil, timezone.localdate()) if latest or can_request else []
+    missing = not_asked(opp, recipients, parties) if latest else []
     context = {
         "opp": opp,
         "latest": latest,
         "is_ib": is_ib,
         "caps": caps,
-        "channels": asking_channels(opp.pupil) if can_request else [],
+        "channels": asking_channels(opp.pupil, parties=parties) if can_request else [],
         "pupil_invitations": PupilInvitation.objects.filter(pupil=opp.pupil).select_related("invited_by")[:5],
         "invite_form": forms.get("invite") or InvitePupilForm(),
         "pupil_is_young": opp.pupil.age_years < 12,

@@ -238,7 +238,20 @@ class Opp(models.Model):
 
     @property
     def latest_version(self) -> "OppVersion | None":
-        return self.versions.order_by("-number").first()
+        # Asked by the view, the checklist, the panels and the templates of one page: read once per instance
+        # (issue 12). Versions and adoptions are append-only, and saving one through this instance forgets it.
+        if "_latest_version" not in self.__dict__:
+            self.__dict__["_latest_version"] = self.versions.order_by("-number").first()
+        return self.__dict__["_latest_version"]
+
+    def forget_history(self) -> None:
+        """Drop what `latest_version` and `latest_adoption` remembered: a version or adoption was added."""
+        self.__dict__.pop("_latest_version", None)
+        self.__dict__.pop("_adoptions", None)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.forget_history()
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:
@@ -246,8 +259,21 @@ class Opp(models.Model):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def adoption_history(self) -> "list[Adoption]":
+        """Every adoption, oldest first, with its version: read once per instance (the checklist's window and the
+        page ask it several times)."""
+        if "_adoptions" not in self.__dict__:
+            adoptions = list(self.adoptions.select_related("version").order_by("pk"))
+            self.__dict__["_adoptions"] = adoptions
+            in_force = next((a.version for a in adoptions if a.version_id == self.adopted_version_id), None)
+            if in_force is not None and not type(self).adopted_version.is_cached(self):
+                type(self).adopted_version.field.set_cached_value(self, in_force)
+        return self.__dict__["_adoptions"]
+
+    @property
     def latest_adoption(self) -> "Adoption | None":
-        return self.adoptions.order_by("-pk").first()
+        history = self.adoption_history
+        return history[-1] if history else None
 
 
 class Goal(models.Model):

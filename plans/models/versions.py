@@ -41,6 +41,12 @@ class OppVersion(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.opp} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The plan instance it was saved through must not answer its old latest version or adoption.
+        if type(self).opp.is_cached(self):
+            self.opp.forget_history()
+
     def hash_is_valid(self) -> bool:
         from ..content import content_hash
 
@@ -83,6 +89,11 @@ class Adoption(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.opp} v{self.version.number} {self.adopted_on}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if type(self).opp.is_cached(self):
+            self.opp.forget_history()
 
 
 class Commissie(models.TextChoices):

@@ -4,7 +4,7 @@ commissie's advice that the user's role allows, the next evaluation date and the
 from django import template
 
 from ..access import opp_access
-from ..models import CommissieAdvice, Evaluation, OppStatus, OppVersion
+from ..models import CommissieAdvice, Evaluation, OppStatus
 
 register = template.Library()
 
@@ -14,9 +14,12 @@ def lifecycle_panel(context, opp):
     user = context["request"].user
     caps = opp_access(user, opp)
     needs_commissie = opp.needs_commissie_advice
+    # Versions are numbered 1, 2, … without gaps (drafting.freeze_version), and the caller already reaches the plan:
+    # the latest number is the count, without a query of its own (issue 12).
+    latest = opp.latest_version
     return {
         "opp": opp,
-        "version_count": OppVersion.objects.visible_to(user).filter(opp=opp).count(),
+        "version_count": latest.number if latest is not None else 0,
         "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).first(),
         "can_evaluate": caps.can_evaluate and opp.is_running,
         "can_end": caps.can_end and opp.status != OppStatus.BEEINDIGD,
