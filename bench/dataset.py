@@ -26,7 +26,17 @@ from django.utils import timezone
 from plans.models import Opp, OppKind, OppStatus, OppVersion, UitstroomOption
 from registration.models import BatchKind, BatchState, ExportBatch
 from schools.models import (
-    Board, Enrolment, Guardian, Guardianship, Membership, Pupil, Role, Samenwerkingsverband, School, Sector, User,
+    Board,
+    Enrolment,
+    Guardian,
+    Guardianship,
+    Membership,
+    Pupil,
+    Role,
+    Samenwerkingsverband,
+    School,
+    Sector,
+    User,
 )
 
 from . import texts

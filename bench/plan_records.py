@@ -17,16 +17,33 @@ from django.db import transaction
 from django.utils import timezone
 
 from consent.models import (
-    Decision, Hearing, HearingMethod, HearingSource, HowGiven, InstemmingDecision, InstemmingRecipient,
-    InstemmingRequest, OogoMeeting,
+    Decision,
+    Hearing,
+    HearingMethod,
+    HearingSource,
+    HowGiven,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    OogoMeeting,
 )
 from opp_portal.audit.actions import Action
 from opp_portal.audit.models import AuditEvent
 from plans.content import content_hash
 from plans.format import SCHEMA
 from plans.models import (
-    COMMISSIE_SCHOOL_TYPES, Commissie, CommissieAdvice, EvaluationDecision, Evaluation, EvaluationOutcome, Goal,
-    GoalOutcome, Opp, OppKind, OppStatus, OppVersion,
+    COMMISSIE_SCHOOL_TYPES,
+    Commissie,
+    CommissieAdvice,
+    Evaluation,
+    EvaluationDecision,
+    EvaluationOutcome,
+    Goal,
+    GoalOutcome,
+    Opp,
+    OppKind,
+    OppStatus,
+    OppVersion,
 )
 from registration.models import DeliveredPeriod
 

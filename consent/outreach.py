@@ -17,7 +17,6 @@ from schools.models import Pupil
 from .access import staff_record_q
 from .models import InstemmingRecipient
 
-
 # --- a guardian the school could not reach ---------------------------------------------------------------------
 
 class UnreachableReason(models.TextChoices):

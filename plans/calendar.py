@@ -26,8 +26,8 @@ from opp_portal.audit.service import record
 from schools.services import NotAllowed
 
 from .access import school_opps_for
-from .models import CalendarFeed, Opp
 from .deadlines import due_from_start
+from .models import CalendarFeed, Opp
 from .selectors import adoption_deadlines, evaluation_deadlines
 
 TOKEN_BYTES = 32

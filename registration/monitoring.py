@@ -7,8 +7,8 @@ is not delivered yet (name, group and dates: identifiers and dates only, never p
 """
 
 import datetime
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery

@@ -8,7 +8,6 @@ A period belongs to the pupil's enrolment at that school covering the begin date
 import heapq
 import itertools
 from collections.abc import Iterator
-
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, Subquery

@@ -12,6 +12,7 @@ from plans.models import Opp, OppStatus
 from plans.services import lock
 from schools.models import Guardian
 
+from ..emails import decision_notice
 from ..models import (
     Decision,
     Hearing,
@@ -23,9 +24,8 @@ from ..models import (
     InstemmingRequest,
     ParentView,
 )
-from ..emails import decision_notice
-from ..parties import deciding_parties
 from ..outreach import NoticeKind
+from ..parties import deciding_parties
 from ._common import ConsentError, NotAllowed, audit, check_decision, clean, open_for_instemming
 from .outreach import notified_ib_ids, notify_attention
 

@@ -1,7 +1,6 @@
 """The school side: OOGO meetings, hearings, asking for instemming, reminders and decisions given on paper."""
 
 import datetime
-
 from typing import Any
 
 from django.core.files import File

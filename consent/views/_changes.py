@@ -4,8 +4,8 @@ reads what the school now writes, not only that something "is veranderd"."""
 import datetime
 import difflib
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from opp_portal.accounts import school_names_for, schools_in_words
 
-from ..invitations import Invitation, InvalidInvitation, masked, read_token
+from ..invitations import InvalidInvitation, Invitation, masked, read_token
 from ..signin import claim_records, send_code_to_recorded_address
 
 

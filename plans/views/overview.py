@@ -20,11 +20,10 @@ from opp_portal.audit.service import record
 from schools.models import School
 
 from .. import calendar
-from ..overview import build_ib_sections, build_sections
 from ..access import opps_for, school_ids_where
+from ..overview import build_ib_sections, build_sections
 from ..selectors import overview_plans
 from ..terms import terms_for
-
 
 # --- the overview -------------------------------------------------------------------------------------------
 

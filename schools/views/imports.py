@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-
 from ..models import School
 from ..pupil_csv import COLUMN_SPEC, MAX_ROWS, ImportFileError, parse_csv
 from ..pupil_import import ImportConflict, ImportRejected, import_pupils

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import reach_of
-from opp_portal.http import HtmxHttpRequest
 from opp_portal.errors import field_of, show_on_form
+from opp_portal.http import HtmxHttpRequest
 
 from .. import services, transfers
 from ..access import pupil_access

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from consent.models import Decision, OogoMeeting
-from plans import requirements, services as plan_services
+from plans import requirements
+from plans import services as plan_services
 from plans.models import OppStatus
 from plans.requirements import blocking_gaps, checklist
 from plans.services import AdoptionBlocked

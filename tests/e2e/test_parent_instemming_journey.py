@@ -8,11 +8,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from consent import services as consent_services
 from consent.models import Decision, InstemmingDecision, InstemmingRecipient
 from plans import services as plan_services
-from django.utils import timezone
 from plans.models import Opp, OppStatus
 from schools.models import Pupil, School, User
 from tests.e2e.conftest import sign_in

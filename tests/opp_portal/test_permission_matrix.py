@@ -159,8 +159,15 @@ def none(s):
 SEES_PLAN = plan("as_staff")  # the school's plan pages
 PLAN_PUPIL = among(plan_pupils_for, lambda s: s.pupil)
 SEES_TEXT = among(lambda u: text_library_for(u) or StandardText.objects.none(), lambda s: s.text)
-MANAGES_TEXT = (lambda s, u: may_manage(u, school=s.text.school, board=s.text.board))
-KEEPS_TEXTS = (lambda s, u: manageable_schools(u).exists() or manageable_boards(u).exists())
+def MANAGES_TEXT(s, u):
+    return may_manage(u, school=s.text.school, board=s.text.board)
+
+
+def KEEPS_TEXTS(s, u):
+    return manageable_schools(u).exists() or manageable_boards(u).exists()
+
+
+
 OWN_BOARD = among(boards_for, lambda s: s.board)
 OWN_BATCH = among(ExportBatch.objects.visible_to, lambda s: s.batch)
 FAMILY_OF_PUPIL = pupil("is_family")

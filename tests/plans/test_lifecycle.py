@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from opp_portal.append_only import AppendOnlyError
 from opp_portal.audit.models import AuditEvent
 from plans import services
-from opp_portal.append_only import AppendOnlyError
 from plans.models import Evaluation, OppStatus
 from plans.requirements import checklist
 from plans.services import AdoptionBlocked, PlanRuleError, RoleRequired

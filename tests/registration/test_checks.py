@@ -2,7 +2,6 @@
 
 import datetime
 
-from plans.models import OppStatus
 from registration.models import HeldBackRecord
 from registration.validation import Period, check_enrolment, check_period
 from schools.models import Enrolment, Pupil, School

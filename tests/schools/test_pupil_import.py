@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opp_portal.audit.models import AuditEvent
-from schools.models import Enrolment, Guardian, Guardianship, Pupil
 from schools import pupil_import
+from schools.models import Enrolment, Guardian, Guardianship, Pupil
 from schools.pupil_csv import parse_csv
 from schools.pupil_import import ImportRejected, import_pupils
 from schools.services import NotAllowed
