@@ -4,6 +4,8 @@ The overview is for ib'ers and school leaders (anybody else gets a 404); the fee
 plans; the feed itself (`agenda/<token>.ics`) needs no login and shows only what its owner may still see.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.access import page_caps, reach_of
+from opp_portal.accounts import portal_url
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
 from schools.models import School
@@ -86,7 +89,8 @@ def _ib_counts(sections) -> list[dict]:
 # --- the calendar feed ----------------------------------------------------------------------------------------
 
 def _feed_url(request: HttpRequest, feed) -> str:
-    return request.build_absolute_uri(reverse("plans:calendar_feed", kwargs={"token": feed.token}))
+    # The portal's public address: a feed link copied into an agenda must not carry the host a request used.
+    return portal_url(reverse("plans:calendar_feed", kwargs={"token": feed.token}))
 
 
 @login_required
@@ -128,9 +132,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = calendar.feed_for_token(token)
     if feed is None:
         raise Http404
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    host = request.get_host().split(":")[0]
-    body = calendar.render_feed(feed, base_url=base_url, host=host)
+    base_url = portal_url()
+    body = calendar.render_feed(feed, base_url=base_url, host=urlsplit(base_url).hostname or "opp-portaal")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="opp-deadlines.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"

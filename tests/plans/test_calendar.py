@@ -68,6 +68,14 @@ def test_the_ib_creates_a_feed_and_sees_its_url(client, ib):
     assert feed.token not in str(event.details)
 
 
+def test_the_feed_link_uses_the_portals_public_address_not_the_host_of_the_request(client, ib):
+    client.force_login(ib)
+    client.post(reverse("plans:calendar_create"))
+    feed = CalendarFeed.objects.get(user=ib)
+    page = client.get(PAGE, HTTP_HOST="127.0.0.1").content.decode()
+    assert f"https://opp-portaal.example.nl{feed_url(feed)}" in page and "127.0.0.1" not in page
+
+
 def test_a_new_feed_replaces_the_old_one(ib):
     first = calendar.create_feed(user=ib)
     second = calendar.create_feed(user=ib)
@@ -145,7 +153,7 @@ def test_the_feed_lists_the_deadlines_without_pupil_names_or_content(client, ib,
     assert f"DTSTART;VALUE=DATE:{running.next_evaluation_due:%Y%m%d}" in lines
     assert any(line.startswith("SUMMARY:OPP-evaluatie gepland") and str(running.uuid)[:8] in line for line in lines)
     assert any(line.startswith("SUMMARY:Uiterste datum vaststellen OPP") for line in lines)
-    assert f"http://testserver/opp/{running.uuid}/" in body.replace("\r\n ", "")
+    assert f"https://opp-portaal.example.nl/opp/{running.uuid}/" in body.replace("\r\n ", "")
     for opp in (draft, running):
         for name in (opp.pupil.first_name, opp.pupil.last_name):
             assert name not in body.replace("\r\n ", "")
@@ -201,7 +209,7 @@ def test_the_feed_is_valid_icalendar_with_crlf_folding_and_escaping(client, ib, 
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 2
     for prefix in ("UID:", "DTSTAMP:", "DTSTART;VALUE=DATE:", "DTEND;VALUE=DATE:", "SUMMARY:"):
         assert sum(line.startswith(prefix) for line in lines) == 2
-    assert all(line.split(":", 1)[1].endswith("@testserver") for line in lines if line.startswith("UID:"))
+    assert all(line.split(":", 1)[1].endswith("@opp-portaal.example.nl") for line in lines if line.startswith("UID:"))
     summary = next(line for line in lines if line.startswith("SUMMARY:OPP-evaluatie"))
     assert "OBS De Vlinderboom\\, locatie Zuid\\; bovenbouw" in summary
     stamp = next(line for line in lines if line.startswith("DTSTAMP:"))
