@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -81,6 +83,10 @@ class Section:
     empty: str
     note: str = ""
     text_label: str = ""
+    # Set by `page_sections`: the page of rows shown, and the links to the pages before and after it.
+    page: Page | None = None
+    previous_url: str = ""
+    next_url: str = ""
 
     @property
     def count(self) -> int:
@@ -91,15 +97,49 @@ class Section:
         return sum(1 for row in self.rows if row.urgency == "late")
 
     @property
+    def shown_rows(self) -> list[Row]:
+        return list(self.page.object_list) if self.page is not None else self.rows
+
+    @property
     def groups(self) -> list[IbGroup]:
-        """The rows per ib (the plan's author), ibs in name order, rows in their section order."""
-        grouped: dict[object, IbGroup] = {}
-        for row in self.rows:
-            key = row.opp.created_by_id
-            if key not in grouped:
-                grouped[key] = IbGroup(ib=row.opp.created_by)
-            grouped[key].rows.append(row)
-        return sorted(grouped.values(), key=lambda g: (g.ib is None, g.name.lower()))
+        """The shown rows per ib (the plan's author), ibs in name order, rows in their section order."""
+        return _grouped(self.shown_rows)
+
+    @property
+    def all_groups(self) -> list[IbGroup]:
+        """Every row per ib, for the counts per ib."""
+        return _grouped(self.rows)
+
+
+def _grouped(rows: list[Row]) -> list[IbGroup]:
+    grouped: dict[object, IbGroup] = {}
+    for row in rows:
+        key = row.opp.created_by_id
+        if key not in grouped:
+            grouped[key] = IbGroup(ib=row.opp.created_by)
+        grouped[key].rows.append(row)
+    return sorted(grouped.values(), key=lambda g: (g.ib is None, g.name.lower()))
+
+
+PAGE_SIZE = 25
+
+
+def page_sections(sections: list[Section], query: QueryDict) -> None:
+    """Show at most PAGE_SIZE rows of each section, the most urgent first as the section orders them; each
+    section pages on its own (`?pagina-<key>=2`), keeping the school and the other sections' pages."""
+    for section in sections:
+        param = f"pagina-{section.key}"
+        section.page = Paginator(section.rows, PAGE_SIZE).get_page(query.get(param))
+
+        def link(number: int, param: str = param, key: str = section.key) -> str:
+            moved = query.copy()
+            moved[param] = str(number)
+            return f"?{moved.urlencode()}#{key}"
+
+        if section.page.has_previous():
+            section.previous_url = link(section.page.previous_page_number())
+        if section.page.has_next():
+            section.next_url = link(section.page.next_page_number())
 
 
 def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days: int) -> Row:

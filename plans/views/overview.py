@@ -24,7 +24,7 @@ from schools.models import School
 
 from .. import calendar
 from ..access import opps_for, school_ids_where
-from ..overview import build_ib_sections, build_sections
+from ..overview import build_ib_sections, build_sections, page_sections
 from ..selectors import overview_plans
 from ..terms import terms_for
 
@@ -42,6 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if school is None:
         raise Http404
     sections = build_sections(overview_plans(request.user, school))
+    page_sections(sections, request.GET)
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
            details={"rows": sum(section.count for section in sections)})
@@ -65,6 +66,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     ib_schools = school_ids_where(request.user, "can_draft")
     plans = opps_for(request.user).filter(school_id__in=ib_schools, created_by=request.user)
     sections = build_ib_sections(plans)
+    page_sections(sections, request.GET)
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=request.user,  # type: ignore[arg-type]
            on_behalf_of=f"user:{request.user.pk}",
            details={"rows": sum(section.count for section in sections), "list": "my_plans"})
@@ -78,7 +80,7 @@ def _ib_counts(sections) -> list[dict]:
     """Per ib: how many rows in each section, for the summary table at the top."""
     table: dict[object, dict] = {}
     for index, section in enumerate(sections):
-        for group in section.groups:
+        for group in section.all_groups:
             key = group.ib.pk if group.ib is not None else None
             entry = table.setdefault(key, {"name": group.name, "unknown": group.ib is None,
                                            "counts": [0] * len(sections)})

@@ -407,3 +407,30 @@ def test_the_overview_uses_the_words_of_a_vo_school(client):
     client.force_login(staff("school_leader", school=vo))
     body = client.get(URL).content.decode()
     assert ">Klas<" in body and "Aantal per zorgcoördinator" in body and ">Groep<" not in body
+
+
+def test_a_long_section_shows_a_page_of_rows_and_keeps_the_counts_of_all(client, school, ib, leader):
+    plans = [adoption_plan(school, ib, due_in=n) for n in range(1, overview.PAGE_SIZE + 6)]
+    client.force_login(leader)
+    first = client.get(URL)
+    listed = section(first, "vaststellen")
+    assert listed.count == overview.PAGE_SIZE + 5 and len(listed.shown_rows) == overview.PAGE_SIZE
+    assert [row.opp for row in listed.shown_rows] == plans[:overview.PAGE_SIZE]  # the most urgent first
+    body = first.content.decode()
+    assert f"Pagina 1 van 2 (plannen 1–{overview.PAGE_SIZE} van {overview.PAGE_SIZE + 5})" in body
+    assert escape(plans[-1].pupil.full_name) not in body
+    ib_row = next(entry for entry in first.context["ib_counts"])
+    assert overview.PAGE_SIZE + 5 in ib_row["counts"]  # the counts per ib count every plan, not the page
+    second = client.get(URL + listed.next_url.split("#")[0])
+    assert [row.opp for row in section(second, "vaststellen").shown_rows] == plans[overview.PAGE_SIZE:]
+    assert escape(plans[-1].pupil.full_name) in second.content.decode()
+    assert "Vorige" in second.content.decode()
+
+
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_not_an_error(client, school, ib, leader):
+    adoption_plan(school, ib, due_in=3)
+    client.force_login(leader)
+    for value in ("999", "x", "-1", "\x00"):
+        response = client.get(URL, {"pagina-vaststellen": value})
+        assert response.status_code == 200
+        assert len(section(response, "vaststellen").shown_rows) == 1
