@@ -127,6 +127,18 @@ def test_manage_py_without_settings_refuses_to_run_the_demo_settings_with_their_
     assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
 
 
+def test_makemigrations_without_settings_reads_the_code_without_production_secrets_or_the_demo_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env={"PATH": "/usr/bin:/bin"},
+        cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    from opp_portal.settings import code_only, local
+
+    assert code_only.DEBUG is False and code_only.SECRET_KEY != local.SECRET_KEY and len(code_only.SECRET_KEY) >= 50
+
+
 def test_the_celery_app_without_settings_uses_the_production_settings():
     code = "import opp_portal.celery, os; print(os.environ['DJANGO_SETTINGS_MODULE'])"
     result = subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin"}, cwd=BASE_DIR,
