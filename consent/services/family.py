@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.access import forget_reach, reach_of
 from opp_portal.audit.actions import Action
 from opp_portal.mail import queue_email
+from opp_portal.resubmit import same_as_last
 from plans.models import Opp, OppStatus
 from plans.services import lock
 from schools.models import Guardian
@@ -132,10 +133,9 @@ def add_parent_view(*, user, opp: Opp, text: str) -> ParentView:
     if guardian is None:
         raise NotAllowed
     version = fresh.latest_version
-    last = ParentView.objects.filter(opp=fresh, author=user).order_by("-created_at", "-pk").first()
-    if (last is not None and last.text == text and last.guardian_id == guardian.pk
-            and last.version_id == (version.pk if version else None)):
-        return last  # the form sent again (a double tap, a resend): one view, not two
+    if (same := same_as_last(ParentView.objects.filter(opp=fresh, author=user), text=text,
+                             guardian_id=guardian.pk, version_id=version.pk if version else None)) is not None:
+        return same
     item = ParentView.objects.create(opp=fresh, version=version, guardian=guardian, author=user, text=text)
     audit(user, Action.PARENT_VIEW_ADDED, fresh, item, on_behalf_of=_self(user))
     return item
@@ -149,10 +149,9 @@ def record_pupil_view(*, pupil_user, opp: Opp, text: str) -> Hearing:
     fresh = _family_plan(pupil_user, opp, {opp.pupil_id})
     text = _text(text, _("Schrijf op wat jij ervan vindt."))
     version = fresh.latest_version if fresh.status == OppStatus.TER_INSTEMMING else None
-    last = (Hearing.objects.filter(opp=fresh, source=HearingSource.PUPIL, recorded_by=pupil_user)
-            .order_by("-created_at", "-pk").first())
-    if last is not None and last.pupil_view == text and last.version_id == (version.pk if version else None):
-        return last  # the form sent again: the pupil said this once
+    mine = Hearing.objects.filter(opp=fresh, source=HearingSource.PUPIL, recorded_by=pupil_user)
+    if (same := same_as_last(mine, pupil_view=text, version_id=version.pk if version else None)) is not None:
+        return same
     hearing = Hearing.objects.create(
         opp=fresh, version=version, heard=True, heard_on=timezone.localdate(), method=HearingMethod.PORTAAL,
         heard_by=str(_("de leerling zelf, in het portaal")), pupil_view=text, source=HearingSource.PUPIL,

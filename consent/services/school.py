@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opp_portal.audit.actions import Action
 from opp_portal.mail import latest_status_by_topic, queue_email
 from opp_portal.outbox.models import UNSENT, MailStatus
+from opp_portal.resubmit import same_as_last
 from plans.models import Evaluation, Opp, OppStatus, OppVersion
 from plans.services import lock
 
@@ -43,15 +44,6 @@ def _open_plan(opp: Opp) -> Opp:
     return fresh
 
 
-def _same_as_last(records, fields: dict):
-    """The form sent twice (a double click, the browser's resend): when the user's last record of this kind on
-    the plan holds exactly these values, it is the answer and nothing new is recorded."""
-    last = records.order_by("-created_at", "-pk").first()
-    if last is not None and all(getattr(last, name) == value for name, value in fields.items()):
-        return last
-    return None
-
-
 @transaction.atomic
 def record_oogo(
     *,
@@ -81,7 +73,7 @@ def record_oogo(
                   discussed_handelingsdeel=bool(discussed_handelingsdeel),
                   discussed_uitstroomperspectief=bool(discussed_uitstroomperspectief),
                   parents_view=clean(parents_view), agreements=clean(agreements))
-    if (same := _same_as_last(OogoMeeting.objects.filter(opp=fresh, recorded_by=user), fields)) is not None:
+    if (same := same_as_last(OogoMeeting.objects.filter(opp=fresh, recorded_by=user), **fields)) is not None:
         return same
     meeting = OogoMeeting.objects.create(opp=fresh, recorded_by=user, **fields)
     audit(user, Action.OOGO_RECORDED, fresh, meeting, held_on=held_on.isoformat(),
@@ -133,7 +125,7 @@ def record_hearing(
         fields = dict(heard_on=heard_on, not_heard_reason=clean(not_heard_reason))
     fields.update(version=version, evaluation=evaluation, heard=bool(heard))
     mine = Hearing.objects.filter(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user)
-    if (same := _same_as_last(mine, fields)) is not None:
+    if (same := same_as_last(mine, **fields)) is not None:
         return same
     hearing = Hearing.objects.create(opp=fresh, source=HearingSource.SCHOOL, recorded_by=user, **fields)
     audit(user, Action.HEARING_RECORDED, fresh, hearing, heard=hearing.heard, method=hearing.method,

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.audit.actions import Action
+from opp_portal.resubmit import same_as_last
 
 from ..models import (
     Adoption,
@@ -270,10 +271,9 @@ def record_commissie_advice(
     if advised_on < timezone.localtime(version.created_at).date():
         raise PlanRuleError(_("Het advies kan niet eerder zijn gegeven dan de dag waarop versie %(n)s is "
                               "vastgelegd.") % {"n": version.number})
-    last = CommissieAdvice.objects.filter(opp=fresh, version=version).order_by("-pk").first()
-    if (last is not None and last.recorded_by_id == user.pk and last.advised_on == advised_on
-            and last.commissie == commissie and last.advice == advice.strip()):
-        return last  # the form sent twice (a double click, a resend): the advice was given once
+    if (same := same_as_last(CommissieAdvice.objects.filter(opp=fresh, version=version), recorded_by_id=user.pk,
+                             advised_on=advised_on, commissie=commissie, advice=advice.strip())) is not None:
+        return same
     item = CommissieAdvice.objects.create(
         opp=fresh, version=version, advised_on=advised_on, commissie=commissie, advice=advice.strip(),
         recorded_by=user,
