@@ -33,6 +33,8 @@ from .__main__ import (
 )
 
 PARTS = ("rod", "import")
+# The same on every run: the TOTP secrets stored by --build must stay readable by later runs (and bench.profile).
+KEPT_MFA_KEYS = "bench-parts-throwaway-mfa-key-not-secret"
 
 
 def _environment(db_url: str, broker: str, workdir: Path) -> dict:
@@ -42,8 +44,7 @@ def _environment(db_url: str, broker: str, workdir: Path) -> dict:
         "DATABASE_URL": db_url,
         "CELERY_BROKER_URL": broker,
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-        # The same on every run: the TOTP secrets stored by --build must stay readable by later runs.
-        "OPP_MFA_KEYS": "bench-parts-throwaway-mfa-key-not-secret",
+        "OPP_MFA_KEYS": KEPT_MFA_KEYS,
         "ALLOWED_HOSTS": "127.0.0.1",
         "MEDIA_ROOT": str(workdir / "media"),
         "BENCH_STATIC_ROOT": str(workdir / "static"),

@@ -17,6 +17,7 @@ import tempfile
 import time
 
 from .__main__ import database_url
+from .parts import KEPT_MFA_KEYS
 
 
 def main(argv: list[str]) -> None:
@@ -33,6 +34,9 @@ def main(argv: list[str]) -> None:
         "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": database_url(), "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": "bench-profile-" + secrets.token_urlsafe(48), "BENCH_EAGER": "1", "LOG_LEVEL": "WARNING",
         "BENCH_STATIC_ROOT": static,
+        # Production's settings require the keys; the profile never reads a TOTP secret (the session carries the
+        # record of a passed second factor), so the key of bench.parts --build serves whoever built the database.
+        "OPP_MFA_KEYS": os.environ.get("OPP_MFA_KEYS", KEPT_MFA_KEYS),
     })
     import django
 

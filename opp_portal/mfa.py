@@ -48,15 +48,18 @@ class RequireStaffMFAMiddleware:
                     and needs_second_factor(user)):
                 from allauth.mfa.models import Authenticator
 
+                # A session that passed the second factor had an authenticator then; asking the database again on
+                # every request would cost every staff page a query (issue 12). Without that proof, a staff member
+                # without an authenticator sets one up, and anyone else signs in again.
+                if passed_second_factor(request, user):
+                    return self.get_response(request)
                 if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                     return redirect("mfa_activate_totp")
-                if not passed_second_factor(request, user):
-                    # Signed in some other way (a password alone): start again through the sign-in that asks
-                    # for the code.
-                    logout(request)
-                    messages.info(request, _("Log opnieuw in met uw wachtwoord en de code uit uw authenticator-app."))
-                    query = f"?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else ""
-                    return redirect(reverse("account_login") + query)
+                # Signed in some other way (a password alone): start again through the sign-in that asks for the code.
+                logout(request)
+                messages.info(request, _("Log opnieuw in met uw wachtwoord en de code uit uw authenticator-app."))
+                query = f"?{urlencode({'next': request.get_full_path()})}" if request.method == "GET" else ""
+                return redirect(reverse("account_login") + query)
         return self.get_response(request)
 
 
