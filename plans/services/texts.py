@@ -24,7 +24,6 @@ from ._common import PlanRuleError, RoleRequired
 __all__ = ["manageable_boards", "manageable_schools", "may_manage"]
 
 
-
 def _owner(item: StandardText) -> str:
     if item.school is not None:
         return f"school:{item.school.code}"
@@ -52,6 +51,14 @@ def add_standard_text(
     if not may_manage(user, school=school, board=board):
         raise NotAllowed
     title, text = _check(kind, title, text)
+    # The same text sent twice (a double click, the browser's resend) is added once: the owner's row is locked so
+    # two requests at the same moment cannot both find nothing and both add.
+    owner = school if school is not None else board
+    assert owner is not None
+    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    same = StandardText.objects.filter(school=school, board=board, kind=kind, title=title, text=text, active=True)
+    if (existing := same.order_by("pk").first()) is not None:
+        return existing
     item = StandardText.objects.create(school=school, board=board, kind=kind, title=title, text=text)
     record(actor=user, action=Action.STANDARD_TEXT_CREATED, obj=item, on_behalf_of=_owner(item),
            details={"kind": kind, "title": title})

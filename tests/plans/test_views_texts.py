@@ -92,6 +92,17 @@ def test_ib_adds_a_school_text(client, world):
     assert AuditEvent.objects.filter(action="standard_text.created", object_id=str(text.pk)).exists()
 
 
+def test_a_text_sent_twice_is_added_once_and_a_different_one_still_added(client, world):
+    client.force_login(world.ib)
+    data = {"owner": f"school:{world.school.uuid}", "kind": "goal", "title": "Tafels", "text": "Tafels tot 10."}
+    assert client.post(ADD, data).status_code == 302
+    assert client.post(ADD, data).status_code == 302
+    assert StandardText.objects.filter(title="Tafels").count() == 1
+    assert AuditEvent.objects.filter(action="standard_text.created").count() == 1
+    client.post(ADD, {**data, "text": "Tafels tot 20."})
+    assert StandardText.objects.filter(title="Tafels").count() == 2
+
+
 def test_ib_cannot_add_a_board_text_by_posting_it(client, world):
     client.force_login(world.ib)
     response = client.post(ADD, {"owner": f"board:{world.school.board.uuid}", "kind": "goal", "title": "Bestuur",
