@@ -88,6 +88,9 @@ class PupilForm(forms.ModelForm):
         return super()._get_validation_exclusions() | {"bsn", "onderwijsnummer"}
 
 
+SEQUENCE_NUMBER_IN_USE = _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
+
+
 class EnrolmentForm(forms.ModelForm):
     class Meta:
         model = Enrolment
@@ -110,14 +113,16 @@ class EnrolmentForm(forms.ModelForm):
             self.fields["school"].initial = schools.first()
 
     def validate_constraints(self):
-        if self.has_error("leaving_date"):
+        # A new enrolment's volgnummer is the service's question: the same form sent twice is the pupil already
+        # added, not a clash (schools.services.create_pupil).
+        if self.has_error("leaving_date") or self.instance._state.adding:
             return
         try:
             self.instance.validate_constraints(exclude=self._get_validation_exclusions())
         except forms.ValidationError:
             self.add_error(
                 "sequence_number",
-                _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling."),
+                SEQUENCE_NUMBER_IN_USE,
             )
 
     def clean(self):

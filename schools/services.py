@@ -109,6 +109,12 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
     _require_school(user, enrolment.school)
     kind, number = transfers.number_of(pupil)
     obj = _known_in_reach(user, pupil, kind, number)
+    if obj is not None and _added_just_so(obj, pupil, enrolment):
+        # The same form sent twice (a double click, the browser's resend): the pupil is there as asked.
+        return obj
+    if Enrolment.objects.filter(school=enrolment.school, sequence_number=enrolment.sequence_number).exists():
+        raise SchoolRuleError(_("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling."),
+                              field="sequence_number")
     existing = None
     if obj is None:
         obj = Pupil(**vars(pupil))
@@ -126,6 +132,12 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
     if existing is not None:
         transfers.request(user=user, existing=existing, incoming=obj, school=enrolment.school)
     return obj
+
+
+def _added_just_so(obj: Pupil, pupil: PupilData, enrolment: EnrolmentData) -> bool:
+    """Whether `obj` already holds exactly these details and this very enrolment."""
+    return all(getattr(obj, name) == value for name, value in vars(pupil).items()) and obj.enrolments.filter(
+        **vars(enrolment)).exists()
 
 
 def _known_in_reach(user, data: PupilData, kind: str, number: str, *, exclude: Pupil | None = None) -> Pupil | None:

@@ -172,11 +172,18 @@ def test_enrolment_dates_that_are_not_dates_are_refused(field):
     assert "geldige datum" in only_error(form, field)
 
 
-def test_duplicate_sequence_number_at_the_school_is_refused():
+def test_changing_an_enrolment_to_a_sequence_number_in_use_at_the_school_is_refused():
     school = SchoolFactory()
     EnrolmentFactory(school=school, sequence_number="77001")
-    form = EnrolmentForm(enrolment_data(school), schools=School.objects.all())
+    mine = EnrolmentFactory(school=school, sequence_number="77002")
+    form = EnrolmentForm(enrolment_data(school), instance=mine, schools=School.objects.all())
     assert "al in gebruik" in only_error(form, "sequence_number")
+
+
+def test_a_new_enrolments_sequence_number_is_left_to_the_service_which_knows_a_form_sent_twice():
+    school = SchoolFactory()
+    EnrolmentFactory(school=school, sequence_number="77001")
+    assert EnrolmentForm(enrolment_data(school), schools=School.objects.all()).is_valid()
 
 
 def test_the_same_sequence_number_at_another_school_is_fine():

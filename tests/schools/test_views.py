@@ -483,6 +483,21 @@ def test_ib_adds_a_pupil_with_an_enrolment_and_an_audit_event(client, w):
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {"pupil.created", "enrolment.created"}
 
 
+def test_the_add_pupil_form_sent_twice_adds_the_pupil_once_and_shows_it(client, w):
+    client.force_login(w.ib_a)
+    data = valid_pupil_post(w.a)
+    first = client.post(url("pupil_create"), data)
+    second = client.post(url("pupil_create"), data)
+    pupil = Pupil.objects.get(last_name="Dijk")
+    assert first["Location"] == second["Location"] == url("pupil_detail", pupil.uuid)
+    assert pupil.enrolments.count() == 1
+    assert AuditEvent.objects.filter(action="pupil.created").count() == 1
+    # Another pupil under the same volgnummer is still refused, next to the field.
+    other = client.post(url("pupil_create"), valid_pupil_post(w.a, **{"pupil-last_name": "Anders"}))
+    assert other.status_code == 200
+    assert "al in gebruik" in " ".join(other.context["enrolment_form"].errors["sequence_number"])
+
+
 def test_ib_changes_a_pupil_and_the_enrolment(client, w):
     client.force_login(w.ib_a)
     form = client.get(url("pupil_edit", w.pa.uuid)).context["pupil_form"]
