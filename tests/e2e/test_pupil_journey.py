@@ -33,3 +33,20 @@ def test_demo_ib_signs_in_finds_a_pupil_and_opens_it(demo, live_server, page):
     enrolment = Enrolment.objects.filter(pupil=pupil).select_related("school").first()
     assert page.get_by_text(enrolment.school.name).first.is_visible()
     assert page.get_by_role("heading", name="Ouders en verzorgers").is_visible()
+
+
+def test_the_add_pupil_form_sent_back_with_an_error_puts_the_cursor_on_the_wrong_field(demo, live_server, phone_page):
+    page = phone_page
+    sign_in(page, live_server.url, "ib@bao.demo.opp")
+    page.goto(f"{live_server.url}/leerlingen/nieuw/")
+    page.get_by_label("Voornaam").fill("Noor")
+    page.get_by_label("Achternaam").fill("Dijk")
+    page.get_by_label("Geboortedatum").fill("2017-03-14")
+    page.get_by_label("BSN").fill("123456789")  # fails the elfproef
+    page.get_by_label("Inschrijfdatum").fill("2023-08-28")
+    page.get_by_label("Inschrijvingvolgnummer").fill("88001")
+    page.get_by_role("button", name=re.compile("Opslaan|Toevoegen")).click()
+    page.wait_for_load_state("load")
+    focused = page.evaluate("document.activeElement && document.activeElement.name")
+    assert focused == "pupil-bsn"
+    assert page.get_by_text("geen geldig BSN").is_visible()
