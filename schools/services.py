@@ -292,6 +292,26 @@ def tell_guardian(*, guardian: Guardian, address: str, school: School, changes: 
         queue_email(emails.guardian_changed(guardian=guardian, address=address, school=school, changes=noticed))
 
 
+PERSON_FIELDS = ("first_name", "name_prefix", "last_name", "email", "phone")
+
+
+def _check_not_shared_elsewhere(user, guardian: Guardian, data: GuardianData) -> None:
+    """A guardian record a transfer brought along may also be the record of a brother or sister at a school out
+    of the user's reach: changing the person there (above all the address, which decides who signs in and agrees)
+    would change it for that school's pupil too. Relationship and gezag belong to the link and may change."""
+    def same(name: str) -> bool:
+        old, new = getattr(guardian, name), getattr(data, name)
+        return old.lower() == new.strip().lower() if name == "email" else old == new
+
+    changed = [name for name in PERSON_FIELDS if not same(name)]
+    if changed and guardian.guardianships.exclude(pupil__in=Pupil.objects.guardians_editable_by(user)).exists():
+        raise SchoolRuleError(_(
+            "Deze ouder is ook vastgelegd bij een leerling van een andere school, die deze gegevens beheert. "
+            "Wijzig hier alleen de relatie of het gezag. Kloppen naam, e-mailadres of telefoonnummer niet meer? "
+            "Ontkoppel deze ouder dan en voeg hem of haar opnieuw toe met de juiste gegevens."
+        ), field=changed[0])
+
+
 @transaction.atomic
 def update_guardian(
     *, user, link: Guardianship, data: GuardianData, expected_version: str | None = None
@@ -303,6 +323,7 @@ def update_guardian(
     before = _guardian_state(link)
     _check_own_address(data.email, guardian=guardian,
                        pupil_ids=list(guardian.guardianships.values_list("pupil_id", flat=True)) + [link.pupil_id])
+    _check_not_shared_elsewhere(user, guardian, data)
     for name in ("first_name", "name_prefix", "last_name", "phone"):
         setattr(guardian, name, getattr(data, name))
     guardian.email = data.email.lower()

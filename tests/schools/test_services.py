@@ -411,6 +411,27 @@ def test_a_school_the_pupil_left_no_longer_changes_guardians_or_gezag(client, ib
     assert link.has_gezag
 
 
+def test_a_guardian_shared_with_a_sibling_at_another_school_keeps_name_and_address_but_gezag_may_change(ib, school):
+    # A transfer brought the record along: the sibling's school, out of this ib's reach, keeps it too.
+    sibling = enrolled_pupil(SchoolFactory())
+    pupil = enrolled_pupil(school)
+    theirs = GuardianshipFactory(pupil=sibling, has_gezag=True)
+    link = GuardianshipFactory(pupil=pupil, guardian=theirs.guardian, has_gezag=True)
+    g = theirs.guardian
+    same_person = {"first_name": g.first_name, "name_prefix": g.name_prefix, "last_name": g.last_name,
+                   "email": g.email.upper(), "phone": g.phone}
+    with pytest.raises(services.SchoolRuleError) as refused:
+        services.update_guardian(user=ib, link=link, data=guardian_data(**{**same_person,
+                                                                           "email": "ander@example.test"}))
+    assert refused.value.field == "email" and "andere school" in str(refused.value)
+    g.refresh_from_db()
+    assert g.email != "ander@example.test"
+    services.update_guardian(user=ib, link=link, data=guardian_data(**same_person, has_gezag=False))
+    link.refresh_from_db()
+    theirs.refresh_from_db()
+    assert not link.has_gezag and theirs.has_gezag
+
+
 def test_changing_a_guardians_email_or_gezag_mails_the_previous_address(ib, school, django_capture_on_commit_callbacks):
     from django.core import mail
 
