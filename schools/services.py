@@ -295,6 +295,11 @@ def tell_guardian(*, guardian: Guardian, address: str, school: School, changes: 
 PERSON_FIELDS = ("first_name", "name_prefix", "last_name", "email", "phone")
 
 
+def shared_elsewhere(user, guardian: Guardian) -> bool:
+    """Whether this guardian record is also that of a pupil whose guardians the user may not change."""
+    return guardian.guardianships.exclude(pupil__in=Pupil.objects.guardians_editable_by(user)).exists()
+
+
 def _check_not_shared_elsewhere(user, guardian: Guardian, data: GuardianData) -> None:
     """A guardian record a transfer brought along may also be the record of a brother or sister at a school out
     of the user's reach: changing the person there (above all the address, which decides who signs in and agrees)
@@ -304,7 +309,7 @@ def _check_not_shared_elsewhere(user, guardian: Guardian, data: GuardianData) ->
         return old.lower() == new.strip().lower() if name == "email" else old == new
 
     changed = [name for name in PERSON_FIELDS if not same(name)]
-    if changed and guardian.guardianships.exclude(pupil__in=Pupil.objects.guardians_editable_by(user)).exists():
+    if changed and shared_elsewhere(user, guardian):
         raise SchoolRuleError(_(
             "Deze ouder is ook vastgelegd bij een leerling van een andere school, die deze gegevens beheert. "
             "Wijzig hier alleen de relatie of het gezag. Kloppen naam, e-mailadres of telefoonnummer niet meer? "

@@ -309,6 +309,10 @@ def guardian_add(request: HttpRequest, pupil_uuid) -> HttpResponse:
                   {"form": form, "pupil": pupil, "title": _("Ouder/verzorger toevoegen")})
 
 
+SHARED_HELP = _lazy("Ook vastgelegd bij een leerling van een andere school, die dit beheert. Klopt het niet meer? "
+                    "Ontkoppel deze ouder en voeg hem of haar opnieuw toe.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def guardian_edit(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpResponse:
@@ -322,8 +326,15 @@ def guardian_edit(request: HttpRequest, pupil_uuid, guardian_uuid) -> HttpRespon
             "phone": g.phone, "relationship": link.relationship, "has_gezag": link.has_gezag,
             "version": services.version_of(g, link),
         }
-        return GuardianForm(data, initial=initial)
+        form = GuardianForm(data, initial=initial)
+        if shared:
+            # Another school keeps this person's record too (services.shared_elsewhere): only the link may change.
+            for name in services.PERSON_FIELDS:
+                form.fields[name].disabled = True
+                form.fields[name].help_text = SHARED_HELP
+        return form
 
+    shared = services.shared_elsewhere(request.user, link.guardian)
     form = form_for(request.POST if request.method == "POST" else None, link)
     if request.method == "POST" and form.is_valid():
         try:

@@ -432,6 +432,25 @@ def test_a_guardian_shared_with_a_sibling_at_another_school_keeps_name_and_addre
     assert not link.has_gezag and theirs.has_gezag
 
 
+def test_the_edit_form_of_a_shared_guardian_offers_only_relationship_and_gezag(client, ib, school):
+    from django.urls import reverse
+
+    sibling, pupil = enrolled_pupil(SchoolFactory()), enrolled_pupil(school)
+    theirs = GuardianshipFactory(pupil=sibling, has_gezag=True)
+    link = GuardianshipFactory(pupil=pupil, guardian=theirs.guardian, has_gezag=True)
+    client.force_login(ib)
+    edit = reverse("schools:guardian_edit", args=[pupil.uuid, link.guardian.uuid])
+    form = client.get(edit).context["form"]
+    assert form.fields["email"].disabled and not form.fields["has_gezag"].disabled
+    # A crafted post with another address keeps the address and changes the link only.
+    data = {"last_name": "Overgenomen", "email": "ander@example.test", "relationship": "ouder",
+            "version": form.initial["version"]}
+    assert client.post(edit, data).status_code == 302
+    link.refresh_from_db()
+    assert link.guardian.email == theirs.guardian.email and link.guardian.last_name == theirs.guardian.last_name
+    assert not link.has_gezag and link.relationship == "ouder"
+
+
 def test_changing_a_guardians_email_or_gezag_mails_the_previous_address(ib, school, django_capture_on_commit_callbacks):
     from django.core import mail
 
