@@ -35,4 +35,5 @@ urlpatterns = [
     # The pupil.
     path("leerling/plan/", pupil.pupil_plans, name="pupil_plans"),
     path("leerling/plan/<uuid:opp_uuid>/", pupil.pupil_plan, name="pupil_plan"),
+    path("leerling/<uuid:pupil_uuid>/logboek/", pupil.pupil_log, name="pupil_log"),
 ]

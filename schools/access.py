@@ -123,6 +123,12 @@ def children_for(user) -> QuerySet:
     return pupils_for(user).filter(pk__in=reach_of(user).child_ids)
 
 
+def own_records_for(user) -> QuerySet:
+    """A signed-in pupil's own record (their access log)."""
+    reach = reach_of(user)
+    return pupils_for(user).filter(pk__in=reach.family_pupil_ids - reach.child_ids)
+
+
 def is_child_of(user, pupil_id: int) -> bool:
     return pupil_id in reach_of(user).child_ids
 
@@ -139,6 +145,7 @@ class PupilCaps:
     as_staff: bool = False  # reached through a membership (school, group or board), not a family link
     is_family: bool = False  # the user's child (gezag) or their own record
     is_child: bool = False  # a child over whom the user has gezag
+    is_own: bool = False  # the user's own pupil record (a pupil signed in): they read its access log
     can_see_plans: bool = False  # staff of a school the pupil is (or was) enrolled at, in their group if a teacher
     can_edit_pupil: bool = False
     can_edit_guardians: bool = False
@@ -152,7 +159,8 @@ def pupil_access(user, pupil: Pupil) -> PupilCaps:
         current = Enrolment.objects.current().filter(pupil=pupil).exists()
         return PupilCaps(can_see=True, as_staff=True, can_see_plans=True, can_edit_pupil=pupil.enrolments.exists(),
                          can_edit_guardians=current, can_see_guardian_contacts=True,
-                         is_family=pupil.pk in reach.family_pupil_ids, is_child=pupil.pk in reach.child_ids)
+                         is_family=pupil.pk in reach.family_pupil_ids, is_child=pupil.pk in reach.child_ids,
+                         is_own=pupil.pk in reach.family_pupil_ids - reach.child_ids)
     rows = list(Enrolment.objects.filter(pupil=pupil).order_by()
                 .values_list("school_id", "school__board_id", "group", "enrolment_date", "leaving_date"))
     today = timezone.localdate()
@@ -172,6 +180,7 @@ def pupil_access(user, pupil: Pupil) -> PupilCaps:
         can_see_plans=by_school,
         is_family=is_family,
         is_child=pupil.pk in reach.child_ids,
+        is_own=pupil.pk in reach.family_pupil_ids - reach.child_ids,
         can_edit_pupil=any(row[0] in reach.editable_school_ids for row in rows),
         can_edit_guardians=bool(current_ids & reach.editable_school_ids),
         can_see_guardian_contacts=reach.is_staff,

@@ -9,19 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from opp_portal.errors import show_on_form
 from plans.models import Opp
+from schools.access import own_records_for
 
 from .. import services
 from ..access import own_opps
 from ..forms import PupilViewForm, focus_first_error
 from ..models import Hearing, HearingSource
+from ..parties import ADULT_AGE
 from ._facts import plan_facts
 from ._plan import audit_family_read, my_recipient, readable, shown_version
 from .family import _decision_block
+from .log import log_rows
 
 
 def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None, status=200) -> HttpResponse:
@@ -34,6 +38,8 @@ def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None,
         "content": readable(version),
         "form": form or PupilViewForm(),
         **plan_facts(request.user, opp),
+        # An adult pupil decides like a parent, and gets what a parent gets: the plan as a PDF.
+        "adult": opp.pupil.age_on(timezone.localdate()) >= ADULT_AGE,
         "my_answers": Hearing.objects.filter(  # type: ignore[misc]
             opp=opp, source=HearingSource.PUPIL, recorded_by=request.user),
         **block,
@@ -73,3 +79,12 @@ def pupil_plans(request: HttpRequest) -> HttpResponse:
     if len(plans) == 1:
         return redirect("consent:pupil_plan", opp_uuid=plans[0].uuid)
     return render(request, "consent/pupil_plans.html", {"plans": plans})
+
+
+@login_required
+@require_GET
+def pupil_log(request: HttpRequest, pupil_uuid) -> HttpResponse:
+    """Who at the school read or changed the pupil's own record and plan: their right of access (AVG art. 15)."""
+    pupil = get_object_or_404(own_records_for(request.user), uuid=pupil_uuid)
+    page = log_rows(request.user, pupil, request.GET.get("pagina"))
+    return render(request, "consent/log.html", {"pupil": pupil, "page": page, "own": True})

@@ -102,3 +102,36 @@ def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(cli
     html = client.get(pupil_url(opp)).content.decode()  # and when they come back
     assert "niet akkoord met versie 1" in html
     assert "Hier krijgt u gratis hulp" in html and "Geschillencommissie passend onderwijs" in html
+
+
+def test_a_pupil_reads_who_at_the_school_opened_their_plan_and_only_their_own_log(client, world):
+    opp, _version = world.sent()
+    client.force_login(world.ib)
+    client.get(reverse("plans:draft", kwargs={"opp_uuid": opp.uuid}))
+    client.force_login(world.mother)  # a parent's own steps are theirs, not the pupil's to read
+    client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid}))
+    client.force_login(pupil_account(world.pupil))
+    log_url = reverse("consent:pupil_log", kwargs={"pupil_uuid": world.pupil.uuid})
+    assert log_url in client.get(pupil_url(opp)).content.decode()
+    response = client.get(log_url)
+    assert response.status_code == 200
+    rows = response.context["page"].rows
+    assert (world.ib.get_full_name(), "bekeek het plan") in [(r.who, r.what) for r in rows]
+    assert world.mother.get_full_name() not in [r.who for r in rows]
+    assert "Wie heeft mijn plan bekeken" in response.content.decode()
+    other = enrolled_pupil(world.school)
+    assert client.get(reverse("consent:pupil_log", kwargs={"pupil_uuid": other.uuid})).status_code == 404
+    # A parent reads the child's log on the parents' page, not on the pupil's.
+    client.force_login(world.mother)
+    assert client.get(log_url).status_code == 404
+
+
+def test_only_the_adult_pupil_gets_the_plan_as_a_pdf_on_their_page(client, world):
+    opp, version = world.sent()
+    client.force_login(pupil_account(world.pupil))
+    pdf_url = reverse("plans:version_pdf", kwargs={"version_uuid": version.uuid})
+    assert pdf_url not in client.get(pupil_url(opp)).content.decode()
+    world.make_adult()
+    assert pdf_url in client.get(pupil_url(opp)).content.decode()
+    response = client.get(pdf_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -283,6 +283,7 @@ ENTRIES = {
     "consent:parent_view": Entry(opp, post=Rule(plan("as_parent"), PAGE)),
     "consent:request": Entry(lambda s: {"request_uuid": s.request.uuid}, get=Rule(_is_recipient, REDIRECT)),
     "consent:pupil_plans": Entry(none, get=Rule(_a_pupil, REDIRECT, anyone, PAGE)),
+    "consent:pupil_log": Entry(pupil_kw, get=Rule(pupil("is_own"), PAGE)),
     "consent:pupil_plan": Entry(opp, get=Rule(among(own_opps, lambda s: s.opp), PAGE),
                                 post=Rule(among(own_opps, lambda s: s.opp), PAGE)),
     # the outbox: superusers see all mail, a school leader that of their school
