@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from opp_portal.audit.actions import ABOUT_YOU, ON_A_VERSION, READS, Action
+from opp_portal.audit.actions import ABOUT_THE_PUPIL, ABOUT_YOU, FOR_THE_PUPIL, ON_A_VERSION, READS, Action
 from opp_portal.audit.models import AuditEvent
 from schools.models import Guardian, Membership, Role, School
 
@@ -42,19 +42,26 @@ def _family_user_ids(pupil) -> set[int]:
     return ids
 
 
-def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipient_pks: set[str]) -> str:
+def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipient_pks: set[str],
+          own: bool = False) -> str:
+    """`own`: the pupil reads the log of their own record, in the words of the pupil's pages."""
     details = event.details or {}
     try:
         action = Action(event.action)
     except ValueError:  # recorded by an earlier release under a name that is gone
+        if own:
+            return _("deed iets met je gegevens (%(code)s)") % {"code": event.action}
         return _("deed iets met de gegevens van uw kind (%(code)s)") % {"code": event.action}
     about_me = (
         (event.object_type == "consent.instemmingrecipient" and event.object_id in my_recipient_pks)
         or details.get("recipient") in my_recipients
     )
-    text = str(ABOUT_YOU[action]) if about_me and action in ABOUT_YOU else action.phrase
+    about, phrases = (ABOUT_THE_PUPIL, FOR_THE_PUPIL) if own else (ABOUT_YOU, {})
+    text = str(about[action]) if about_me and action in about else str(phrases.get(action, action.phrase))
     if is_me and action == Action.INSTEMMING_DECIDED and details.get("decision") in DECISION_WORDS:
-        text = _("gaf uw besluit: %(decision)s") % {"decision": _(DECISION_WORDS[details["decision"]])}
+        decision = _(DECISION_WORDS[details["decision"]])
+        text = (_("gaf je besluit: %(decision)s") if own else _("gaf uw besluit: %(decision)s")) % {
+            "decision": decision}
     if about_me and action == Action.INSTEMMING_DECISION_RECORDED and details.get("decision") in DECISION_WORDS:
         text += ": " + _(DECISION_WORDS[details["decision"]])
     version = details.get("version") or details.get("number")
@@ -63,7 +70,7 @@ def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipie
     return text
 
 
-def log_rows(user, pupil, page_number):
+def log_rows(user, pupil, page_number, *, own: bool = False):
     family = _family_user_ids(pupil) - {user.pk}
     # Another family member's own steps stay out also once their account is no longer linked to the child (the
     # school changed their address): what a person did for themself is recorded on their own behalf.
@@ -101,9 +108,11 @@ def log_rows(user, pupil, page_number):
         rows.append(Row(
             count=line["count"], first_at=line["first_at"],
             at=event.at,
-            who=_("U") if is_me else (event.actor.get_full_name() if event.actor else _("Het portaal")),
+            who=(_("Jij") if own else _("U")) if is_me else (
+                event.actor.get_full_name() if event.actor else _("Het portaal")),
             role="" if is_me else _role(event, memberships.get(event.actor_id, []), schools),
-            what=_what(event, is_me=is_me, my_recipients=my_recipients, my_recipient_pks=my_recipient_pks),
+            what=_what(event, is_me=is_me, my_recipients=my_recipients, my_recipient_pks=my_recipient_pks,
+                       own=own),
             is_me=is_me,
         ))
     page.rows = rows

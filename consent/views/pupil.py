@@ -86,5 +86,5 @@ def pupil_plans(request: HttpRequest) -> HttpResponse:
 def pupil_log(request: HttpRequest, pupil_uuid) -> HttpResponse:
     """Who at the school read or changed the pupil's own record and plan: their right of access (AVG art. 15)."""
     pupil = get_object_or_404(own_records_for(request.user), uuid=pupil_uuid)
-    page = log_rows(request.user, pupil, request.GET.get("pagina"))
+    page = log_rows(request.user, pupil, request.GET.get("pagina"), own=True)
     return render(request, "consent/log.html", {"pupil": pupil, "page": page, "own": True})

@@ -106,6 +106,34 @@ ABOUT_YOU = {
     Action.INSTEMMING_UNREACHABLE_WITHDRAWN: _("trok in dat de school u niet kon bereiken"),
 }
 
+# The phrases a signed-in pupil reads in the log of their own record (consent.views.pupil.pupil_log), where the
+# parent's phrase speaks of "uw kind"; the pupil's pages say "je".
+FOR_THE_PUPIL = {
+    Action.OPP_OVERLEG_STARTED: _("zette het plan klaar voor overleg"),
+    Action.HEARING_RECORDED: _("legde vast hoe je bent gehoord over het plan"),
+    Action.HEARING_PUPIL_VIEW_ADDED: _("schreef op wat je van het plan vindt"),
+    Action.INSTEMMING_DECIDED: _("gaf een besluit over de instemming"),
+    Action.PUPIL_INVITED: _("nodigde je uit voor een eigen pagina in het portaal"),
+    Action.PUPIL_ACCOUNT_LINKED: _("logde voor het eerst in met een eigen account"),
+    Action.PUPIL_ACCOUNT_UNLINKED: _("je account is losgekoppeld, omdat de school een ander e-mailadres heeft"),
+    Action.PUPIL_CREATED: _("zette je gegevens in het portaal"),
+    Action.PUPIL_ENROLLED: _("schreef je in via een import uit het administratiesysteem"),
+    Action.PUPIL_UPDATED: _("wijzigde je gegevens"),
+    Action.ENROLMENT_CREATED: _("legde een inschrijving van je vast"),
+    Action.ENROLMENT_UPDATED: _("wijzigde een inschrijving van je"),
+    Action.GUARDIAN_ADDED: _("legde een ouder of verzorger van je vast"),
+    Action.GUARDIAN_UNLINKED: _("koppelde een ouder of verzorger van je los"),
+    Action.PUPIL_TRANSFER_REQUESTED: _("vroeg te bevestigen dat je naar een andere school overstapt"),
+}
+# `ABOUT_YOU` as the adult pupil, who is asked for instemming themself, reads it.
+ABOUT_THE_PUPIL = {
+    Action.INSTEMMING_REMINDED: _("stuurde je een herinnering over de instemming"),
+    Action.INSTEMMING_DECISION_RECORDED: _("legde je besluit vast dat je op papier of in een gesprek gaf"),
+    Action.INSTEMMING_UNREACHABLE_RECORDED: _("legde vast dat de school je niet kon bereiken"),
+    Action.INSTEMMING_UNREACHABLE_CONFIRMED: _("bevestigde dat de school je niet kon bereiken"),
+    Action.INSTEMMING_UNREACHABLE_WITHDRAWN: _("trok in dat de school je niet kon bereiken"),
+}
+
 # Actions on a plan or its instemming, whose details may name the version (`version` or `number`): the log adds
 # "(versie n)".
 ON_A_VERSION = frozenset({

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from consent.models import Decision, Hearing, HearingSource, InstemmingDecision
+from opp_portal.audit.actions import Action
+from opp_portal.audit.service import record
 from tests.factories import enrolled_pupil, pupil_account
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,8 @@ def test_a_pupil_reads_who_at_the_school_opened_their_plan_and_only_their_own_lo
     opp, _version = world.sent()
     client.force_login(world.ib)
     client.get(reverse("plans:draft", kwargs={"opp_uuid": opp.uuid}))
+    record(actor=world.ib, action=Action.PUPIL_UPDATED, obj=world.pupil, on_behalf_of=f"school:{world.school.code}",
+           pupil_id=world.pupil.pk)
     client.force_login(world.mother)  # a parent's own steps are theirs, not the pupil's to read
     client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid}))
     client.force_login(pupil_account(world.pupil))
@@ -119,6 +123,9 @@ def test_a_pupil_reads_who_at_the_school_opened_their_plan_and_only_their_own_lo
     assert (world.ib.get_full_name(), "bekeek het plan") in [(r.who, r.what) for r in rows]
     assert world.mother.get_full_name() not in [r.who for r in rows]
     assert "Wie heeft mijn plan bekeken" in response.content.decode()
+    # In the words of the pupil's pages: never "uw kind".
+    assert "wijzigde je gegevens" in [r.what for r in rows]
+    assert not [r.what for r in rows if "uw kind" in r.what]
     other = enrolled_pupil(world.school)
     assert client.get(reverse("consent:pupil_log", kwargs={"pupil_uuid": other.uuid})).status_code == 404
     # A parent reads the child's log on the parents' page, not on the pupil's.

@@ -57,3 +57,12 @@ def test_the_code_names_every_action_through_the_enum_never_as_a_string():
                 if value not in ("store_true",):  # argparse's action="store_true"
                     offenders.append(f"{path.relative_to(root)}:{line}: {value}")
     assert offenders == []
+
+
+def test_the_pupils_own_log_never_speaks_of_uw_kind():
+    from opp_portal.audit.actions import ABOUT_THE_PUPIL, FOR_THE_PUPIL
+
+    parents_words = [a for a in Action if "uw kind" in a.phrase and a not in FOR_THE_PUPIL]
+    assert parents_words == []
+    assert set(ABOUT_THE_PUPIL) == set(ABOUT_YOU)
+    assert not [p for p in (*FOR_THE_PUPIL.values(), *ABOUT_THE_PUPIL.values()) if "uw " in str(p)]
