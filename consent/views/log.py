@@ -70,7 +70,7 @@ def _what(event: AuditEvent, *, is_me: bool, my_recipients: set[str], my_recipie
     return text
 
 
-def log_rows(user, pupil, page_number, *, own: bool = False):
+def log_rows(user, pupil, page_number, *, own=False):
     family = _family_user_ids(pupil) - {user.pk}
     # Another family member's own steps stay out also once their account is no longer linked to the child (the
     # school changed their address): what a person did for themself is recorded on their own behalf.
