@@ -110,6 +110,10 @@ ABOUT_YOU = {
 # parent's phrase speaks of "uw kind"; the pupil's pages say "je".
 FOR_THE_PUPIL = {
     Action.OPP_OVERLEG_STARTED: _("zette het plan klaar voor overleg"),
+    # An adult pupil is asked instead of the parents; a younger pupil's parents are: no "de ouders" either way.
+    Action.OPP_VERSION_FROZEN: _("maakte een nieuwe versie van het plan klaar voor instemming"),
+    Action.OPP_VERSION_RESENT: _("stuurde dezelfde versie van het plan opnieuw voor instemming"),
+    Action.INSTEMMING_REQUESTED: _("vroeg om instemming met het plan"),
     Action.HEARING_RECORDED: _("legde vast hoe je bent gehoord over het plan"),
     Action.HEARING_PUPIL_VIEW_ADDED: _("schreef op wat je van het plan vindt"),
     Action.INSTEMMING_DECIDED: _("gaf een besluit over de instemming"),
