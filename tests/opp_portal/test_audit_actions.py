@@ -65,4 +65,4 @@ def test_the_pupils_own_log_never_speaks_of_uw_kind():
     parents_words = [a for a in Action if "uw kind" in a.phrase and a not in FOR_THE_PUPIL]
     assert parents_words == []
     assert set(ABOUT_THE_PUPIL) == set(ABOUT_YOU)
-    assert not [p for p in (*FOR_THE_PUPIL.values(), *ABOUT_THE_PUPIL.values()) if "uw " in str(p)]
+    assert not [p for p in (*FOR_THE_PUPIL.values(), *ABOUT_THE_PUPIL.values()) if " uw " in f" {p} "]
