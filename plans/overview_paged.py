@@ -1,15 +1,14 @@
-"""The school leader's overview, paged in the database: a school of a thousand plans costs what one of fifty does.
+"""The school leader's overview, paged: a school of a thousand plans costs about what one of fifty does.
 
 The sections, their order and their rows are those of `plans.overview.build_sections` (the same selectors, the
-same rows), but nothing is built for plans that are not shown:
+same rows), but no row is built, and no plan loaded, for a plan that is not shown:
 
 1. the objections (`OBJECTIONS`, one query; a short list, paged here),
-2. one aggregate over every plan the user may see: per ib (and per plan with an objection) how many plans each
-   section holds and how many of them are late, so the counts at the top and per ib still count every plan,
-3. per section the page asked for, ordered and sliced in the database (one UNION ALL of the sections),
-4. the row data of the plans shown (pupil, ib, group, the dates a row shows), once.
+2. every section's plans as small tuples (plan, ib, the date it sorts on), one UNION ALL of the selectors: the
+   counts at the top and per ib, the late counts and the paging come from these, so they count every plan,
+3. the plans shown (at most `PAGE_SIZE` per section) with what a row shows (pupil, ib, group, dates), once.
 
-Four queries for any number of plans; rows are built for at most `PAGE_SIZE` plans per section.
+Three queries for any number of plans.
 """
 
 import datetime
@@ -18,8 +17,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.fields import CharField
+from django.db.models import F, Value
+from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +28,8 @@ from .deadlines import (
     ADOPTION_WINDOW,
     EVALUATION_WARNING_DAYS,
     due_from_start,
-    with_adoption_start,
 )
-from .models import Opp, OppQuerySet
+from .models import OppQuerySet
 from .overview import (
     PAGE_SIZE,
     Row,
@@ -54,9 +52,6 @@ from .selectors import (
     without_hearing,
 )
 
-# The sections counted in the aggregate, with the "late" part where a section has one (as `Row.urgency`).
-_LATE_KEYS = ("vaststellen", "evalueren")
-
 
 class _Counted:
     """A list of `count` rows not fetched yet: lets the paginator validate a page number against the total."""
@@ -77,58 +72,43 @@ class _Counted:
         return iter(())
 
 
-def _ordered(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
-    """Each section's plans in the order the section shows them (the most urgent first)."""
-    ready = ready_to_adopt(plans)
-    # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
-    settled = plans.exclude(pk__in=ready.values("pk")).exclude(pk__in=objected)
+def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
+    """Each section's plans, the selectors of `build_lists` (ordered by `_ORDER` below, in Python)."""
     return {
-        "klaar": with_sent_at(ready).order_by("sent_version_at", "pk"),
+        "klaar": with_sent_at(ready_to_adopt(plans)),
         "vaststellen": adoptions_due(plans, today=today),
         "evalueren": evaluations_due(plans, today=today),
-        "instemming": waiting_for_instemming(settled, now=now, days=INSTEMMING_WAITING_DAYS),
-        "hoorrecht": without_hearing(plans).order_by("created_at", "pk"),
+        # Ready and objected plans are left out in Python: asked here as `pk NOT IN (...)` the planner ran the
+        # whole ready check once per plan of the school.
+        "instemming": waiting_for_instemming(plans, now=now, days=INSTEMMING_WAITING_DAYS),
+        "hoorrecht": without_hearing(plans),
+        "bezwaar": plans.filter(pk__in=objected),  # the plans objected to, for the counts per ib
     }
 
 
-def _late(ordered: dict, today: datetime.date) -> dict[str, Q]:
-    return {
-        # Rule 7's deadline is six weeks after the start: past when the start is more than six weeks ago.
-        "vaststellen": Q(pk__in=ordered["vaststellen"].filter(adoption_start__lt=today - ADOPTION_WINDOW)
-                         .values("pk")),
-        "evalueren": Q(pk__in=ordered["evalueren"].filter(next_evaluation_due__lt=today).values("pk")),
-    }
+# What each section sorts on (then the plan's pk), as its selector orders it.
+_SORT_DAY = {"vaststellen": "adoption_start", "evalueren": "next_evaluation_due"}
+_SORT_AT = {"klaar": "sent_version_at", "instemming": "sent_version_at", "hoorrecht": "created_at"}
+_COLUMNS = ("section_key", "plan", "ib", "ib_name", "ib_email", "sort_day", "sort_at")
 
 
-def _table(plans: OppQuerySet, ordered: dict, late: dict[str, Q], objected: set[int]) -> list[dict]:
-    """One row per ib (and per plan with an objection, to count its objections): counts of every section."""
-    plan_with_objection = (Case(When(pk__in=objected, then=F("pk")), default=None) if objected
-                           else Value(None, output_field=plans.model._meta.pk))
-    counts = {key: Count("pk", filter=Q(pk__in=qs.values("pk"))) for key, qs in ordered.items()}
-    counts |= {f"{key}_late": Count("pk", filter=q) for key, q in late.items()}
-    return list(
-        plans.order_by().annotate(objected_plan=plan_with_objection)
-        .values("created_by", "created_by__full_name", "created_by__email", "objected_plan")
-        .annotate(**counts)
-    )
-
-
-def _shown_pks(ordered: dict, pages: dict[str, int]) -> dict[str, list[int]]:
-    """The plans on the page asked for of each section, in one query (each part ordered and sliced apart)."""
-    parts: list[QuerySet] = []
-    for key, number in pages.items():
-        start = (number - 1) * PAGE_SIZE
-        # Ordered and sliced inside `IN (...)`: a part of a UNION cannot be ordered by columns it does not select.
-        page = ordered[key].values("pk")[start:start + PAGE_SIZE]
-        parts.append(Opp.objects.filter(pk__in=page).annotate(section_key=Value(key, output_field=CharField()))
-                     .values_list("section_key", "pk").order_by())
-    shown: dict[str, list[int]] = {key: [] for key in pages}
-    if not parts:
-        return shown
-    query = parts[0].union(*parts[1:], all=True).order_by() if len(parts) > 1 else parts[0]
-    for key, pk in query:
-        shown[key].append(pk)
-    return shown
+def _members(sections: dict) -> dict[str, list[tuple]]:
+    """Every plan of every section as a small tuple, in one query (UNION ALL): what the counts per ib, the late
+    counts and the paging need, without building a row (or loading a plan) for a plan that is not shown."""
+    parts = []
+    for key, queryset in sections.items():
+        day = F(_SORT_DAY[key]) if key in _SORT_DAY else Value(None, output_field=DateField())
+        at = F(_SORT_AT[key]) if key in _SORT_AT else Value(None, output_field=DateTimeField())
+        parts.append(queryset.order_by().annotate(
+            section_key=Value(key, output_field=CharField()), plan=F("pk"), ib=F("created_by"),
+            ib_name=F("created_by__full_name"), ib_email=F("created_by__email"), sort_day=day, sort_at=at,
+        ).values_list(*_COLUMNS))
+    members: dict[str, list[tuple]] = {key: [] for key in sections}
+    for item in parts[0].union(*parts[1:], all=True).order_by():
+        members[item[0]].append(item)
+    for key, items in members.items():
+        items.sort(key=lambda item: (item[6] if key in _SORT_AT else item[5], item[1]))
+    return members
 
 
 def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.date | None = None,
@@ -137,34 +117,34 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
     today = today or timezone.localdate()
     now = now or timezone.now()
     objections = objection_rows(plans)
-    objected = {o["opp_id"] for o in objections}
-    ordered = _ordered(plans, today=today, now=now, objected=objected)
-    table = _table(plans, ordered, _late(ordered, today), objected)
+    members = _members(_sections(plans, today=today, now=now, objected={o["opp_id"] for o in objections}))
+    # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
+    author_of = {item[1]: item for item in members.pop("bezwaar")}  # only plans the user may see
+    settled = {item[1] for item in members["klaar"]} | set(author_of)
+    members["instemming"] = [item for item in members["instemming"] if item[1] not in settled]
+    objections = [o for o in objections if o["opp_id"] in author_of]
 
-    author_of = {row["objected_plan"]: row["created_by"] for row in table if row["objected_plan"] is not None}
-    objections = [o for o in objections if o["opp_id"] in author_of]  # only plans the user may see
-    totals = {key: sum(row[key] for row in table) for key in ordered}
-    totals["bezwaar"] = len(objections)
-    late = {key: sum(row[f"{key}_late"] for row in table) for key in _LATE_KEYS}
-    late["instemming"] = totals["instemming"]  # every plan listed there has waited too long
-    late["bezwaar"] = sum(1 for o in objections if o["decision"] == "niet_akkoord")
-
-    sections = leader_sections({key: [] for key in (*ordered, "bezwaar")})
-    pages = {}
+    sections = leader_sections({key: [] for key in (*members, "bezwaar")})
+    late = {
+        # Rule 7's deadline is six weeks after the start: past when the start is more than six weeks ago.
+        "vaststellen": sum(1 for item in members["vaststellen"] if item[5] < today - ADOPTION_WINDOW),
+        "evalueren": sum(1 for item in members["evalueren"] if item[5] < today),
+        "instemming": len(members["instemming"]),  # every plan listed there has waited too long
+        "bezwaar": sum(1 for o in objections if o["decision"] == "niet_akkoord"),
+    }
+    shown: dict[str, list[tuple]] = {}
+    shown_objections: list[dict] = []
     for section in sections:
-        section.total, section.late_total = totals[section.key], late.get(section.key, 0)
+        listed = objections if section.key == "bezwaar" else members[section.key]
+        section.total, section.late_total = len(listed), late.get(section.key, 0)
         section.page = Paginator(_Counted(section.total), PAGE_SIZE).get_page(query.get(f"pagina-{section.key}"))
-        if section.total:
-            pages[section.key] = section.page.number
-    shown_objections = []
-    if "bezwaar" in pages:
-        start = (pages.pop("bezwaar") - 1) * PAGE_SIZE
-        shown_objections = objections[start:start + PAGE_SIZE]
-    shown = _shown_pks(ordered, pages)
-    wanted = {pk for pks in shown.values() for pk in pks} | {o["opp_id"] for o in shown_objections}
-    by_pk = {}
-    if wanted:
-        by_pk = {opp.pk: opp for opp in with_sent_at(with_adoption_start(with_row_data(plans).filter(pk__in=wanted)))}
+        start = (section.page.number - 1) * PAGE_SIZE
+        if section.key == "bezwaar":
+            shown_objections = objections[start:start + PAGE_SIZE]
+        else:
+            shown[section.key] = members[section.key][start:start + PAGE_SIZE]
+    wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
+    by_pk = {opp.pk: opp for opp in with_row_data(plans).filter(pk__in=wanted)} if wanted else {}
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
         Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
@@ -176,57 +156,51 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
         assert section.page is not None
         section.page.object_list = section.rows
         set_page_links(section, query)
-    return sections, _ib_counts(sections, table, objections, author_of)
+    return sections, _ib_counts(sections, members, objections, author_of)
 
 
-_ORDER = {
-    "klaar": lambda opp: (opp.sent_version_at, opp.pk),
-    "vaststellen": lambda opp: (opp.adoption_start, opp.pk),
-    "evalueren": lambda opp: (opp.next_evaluation_due, opp.pk),
-    "instemming": lambda opp: (opp.sent_version_at, opp.pk),
-    "hoorrecht": lambda opp: (opp.created_at, opp.pk),
-}
-
-
-def _rows(shown: dict[str, list[int]], by_pk: dict, today: datetime.date) -> dict[str, list[Row]]:
-    """The rows of the shown plans, built as `build_lists` builds them, in their section's order."""
+def _rows(shown: dict[str, list[tuple]], by_pk: dict, today: datetime.date) -> dict[str, list[Row]]:
+    """The rows of the shown plans (in their section's order), built as `build_lists` builds them; the date a
+    section sorts on comes with the plan's tuple (`_members`), not from the plan query again."""
     rows: dict[str, list[Row]] = {}
-    for key, pks in shown.items():
-        opps = sorted((by_pk[pk] for pk in pks if pk in by_pk), key=_ORDER[key])
-        if key == "klaar":
-            rows[key] = [_sent_row(opp, today, text=str(_("klaar om vast te stellen"))) for opp in opps]
+    for key, items in shown.items():
+        listed = [(by_pk[item[1]], item[5], item[6]) for item in items if item[1] in by_pk]
+        if key in ("klaar", "instemming"):
+            for opp, _day, sent_at in listed:
+                opp.sent_version_at = sent_at
+            text = str(_("klaar om vast te stellen")) if key == "klaar" else ""
+            rows[key] = [_sent_row(opp, today, text=text, urgency="" if key == "klaar" else "late")
+                         for opp, _day, _at in listed]
         elif key == "vaststellen":
-            rows[key] = [_deadline_row(opp, day, today, ADOPTION_WARNING_DAYS) for opp in opps
-                         if (day := due_from_start(opp.adoption_start)) is not None]
+            rows[key] = [_deadline_row(opp, due, today, ADOPTION_WARNING_DAYS) for opp, start, _at in listed
+                         if (due := due_from_start(start)) is not None]
         elif key == "evalueren":
-            rows[key] = [_deadline_row(opp, opp.next_evaluation_due, today, EVALUATION_WARNING_DAYS) for opp in opps]
-        elif key == "instemming":
-            rows[key] = [_sent_row(opp, today, urgency="late") for opp in opps]
+            rows[key] = [_deadline_row(opp, day, today, EVALUATION_WARNING_DAYS) for opp, day, _at in listed]
         else:
             rows[key] = [Row(opp=opp, day=timezone.localtime(opp.created_at).date(), days=None,
-                             text=str(_("hoorrecht nog niet vastgelegd")), urgency="") for opp in opps]
+                             text=str(_("hoorrecht nog niet vastgelegd")), urgency="") for opp, _day, _at in listed]
     return rows
 
 
-def _ib_counts(sections: list[Section], table: list[dict], objections: list[dict], author_of: dict) -> list[dict]:
+def _ib_counts(sections: list[Section], members: dict[str, list[tuple]], objections: list[dict],
+               author_of: dict[int, tuple]) -> list[dict]:
     """Per ib: how many plans (objections: decisions) each section holds, for the summary table at the top."""
-    index = {section.key: i for i, section in enumerate(sections)}
     entries: dict[Any, dict] = {}
     user_model = get_user_model()
 
-    def entry(ib_id, full_name: str = "", email: str = "") -> dict:
+    def count(index: int, item: tuple) -> None:
+        ib_id = item[2]
         if ib_id not in entries:
-            name = (user_model(full_name=full_name, email=email).get_full_name() if ib_id is not None
+            name = (user_model(full_name=item[3] or "", email=item[4] or "").get_full_name() if ib_id is not None
                     else str(_("onbekende ib'er")))
             entries[ib_id] = {"name": name, "unknown": ib_id is None, "counts": [0] * len(sections)}
-        return entries[ib_id]
+        entries[ib_id]["counts"][index] += 1
 
-    for row in table:
-        item = entry(row["created_by"], row["created_by__full_name"] or "", row["created_by__email"] or "")
-        for key in index:
-            if key != "bezwaar":
-                item["counts"][index[key]] += row[key]
-    for objection in objections:
-        entries[author_of[objection["opp_id"]]]["counts"][index["bezwaar"]] += 1
-    kept = [e for e in entries.values() if any(e["counts"])]
-    return sorted(kept, key=lambda e: (e["unknown"], e["name"].lower()))
+    for index, section in enumerate(sections):
+        if section.key == "bezwaar":
+            for objection in objections:
+                count(index, author_of[objection["opp_id"]])
+        else:
+            for item in members[section.key]:
+                count(index, item)
+    return sorted(entries.values(), key=lambda e: (e["unknown"], e["name"].lower()))
