@@ -2,10 +2,12 @@
 OOGO date, the next evaluation, the ib to contact, the state of the family member's own decision and whether
 the school recorded a guardian as unreachable (rule 3). Each guardian sees only their own decision."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from plans.models import Evaluation, EvaluationOutcome, Opp, OppVersion
@@ -33,8 +35,7 @@ def with_evaluations(content: dict | None, latest: dict[str, EvaluationOutcome])
     return {**content, "handelingsdeel": {**content["handelingsdeel"], "goals": goals}}
 
 
-FACTS = ("facts_said", "facts_said_view", "facts_said_on", "facts_said_method", "facts_oogo_on", "facts_evaluated_on",
-         "contact_is_ib", "contact_name", "contact_email")
+FACTS = ("facts_said", "facts_oogo_on", "facts_evaluated_on", "contact")
 
 
 def with_facts(plans: QuerySet, user) -> QuerySet:
@@ -44,11 +45,9 @@ def with_facts(plans: QuerySet, user) -> QuerySet:
             .order_by("-heard_on", "-created_at"))
     oogo = OogoMeeting.objects.visible_to(user).filter(opp=OuterRef("pk")).order_by("-held_on", "-pk")
     evaluation = Evaluation.objects.visible_to(user).filter(opp=OuterRef("pk")).order_by("-evaluated_on")
+    heard = JSONObject(pk="pk", pupil_view="pupil_view", heard_on="heard_on", method="method")
     return with_requester(plans).annotate(
-        facts_said=Subquery(said.values("pk")[:1]),
-        facts_said_view=Subquery(said.values("pupil_view")[:1]),
-        facts_said_on=Subquery(said.values("heard_on")[:1]),
-        facts_said_method=Subquery(said.values("method")[:1]),
+        facts_said=Subquery(said.values(json=heard)[:1]),
         facts_oogo_on=Subquery(oogo.values("held_on")[:1]),
         facts_evaluated_on=Subquery(evaluation.values("evaluated_on")[:1]),
     )
@@ -61,12 +60,10 @@ def plan_facts(user, opp: Opp) -> dict:
         for name, value in with_facts(Opp.objects.filter(pk=opp.pk), user).values(*FACTS).get().items():
             setattr(opp, name, value)
     facts: Any = opp
-    said = None
-    if facts.facts_said is not None:
-        said = Hearing(pk=facts.facts_said, opp=opp, heard=True, pupil_view=facts.facts_said_view,
-                       heard_on=facts.facts_said_on, method=facts.facts_said_method)
+    said = facts.facts_said
     return {
-        "pupil_said": said,
+        "pupil_said": Hearing(pk=said["pk"], opp=opp, heard=True, pupil_view=said["pupil_view"], method=said["method"],
+                              heard_on=datetime.date.fromisoformat(said["heard_on"])) if said else None,
         "last_oogo": OogoMeeting(opp=opp, held_on=facts.facts_oogo_on) if facts.facts_oogo_on else None,
         "last_evaluation": (Evaluation(opp=opp, evaluated_on=facts.facts_evaluated_on)
                             if facts.facts_evaluated_on else None),
