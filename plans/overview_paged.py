@@ -144,7 +144,9 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
         else:
             shown[section.key] = members[section.key][start:start + PAGE_SIZE]
     wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
-    by_pk = {opp.pk: opp for opp in with_row_data(plans).filter(pk__in=wanted)} if wanted else {}
+    # The school is the page's own (a row never shows it): not joined and built again for every row.
+    shown_plans = with_row_data(plans).filter(pk__in=wanted).select_related(None).select_related("pupil", "created_by")
+    by_pk = {opp.pk: opp for opp in shown_plans} if wanted else {}
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
         Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
