@@ -73,7 +73,7 @@ class _Counted:
 
 
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
-    """Each section's plans, the selectors of `build_lists` (ordered by `_ORDER` below, in Python)."""
+    """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
         "klaar": with_sent_at(ready_to_adopt(plans)),
         "vaststellen": adoptions_due(plans, today=today),
@@ -107,7 +107,9 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
     for item in parts[0].union(*parts[1:], all=True).order_by():
         members[item[0]].append(item)
     for key, items in members.items():
-        items.sort(key=lambda item: (item[6] if key in _SORT_AT else item[5], item[1]))
+        column = 6 if key in _SORT_AT else 5
+        # As the database orders (NULLs last, then the pk); none of the sections lets a NULL through today.
+        items.sort(key=lambda item: (item[column] is None, item[column] if item[column] is not None else 0, item[1]))
     return members
 
 
