@@ -6,11 +6,13 @@ this module turns them into rows grouped per ib.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -51,6 +53,7 @@ class Row:
     text: str
     urgency: str  # "late", "soon" or ""
     who: str = ""  # objections: the guardian (or adult pupil) who decided
+    url: str = ""  # the plan's page, set by `with_urls` for the rows shown
 
     @property
     def pupil(self):
@@ -71,6 +74,12 @@ class IbGroup:
     def name(self) -> str:
         return self.ib.get_full_name() if self.ib is not None else (self.unknown_label or str(_("onbekende ib'er")))
 
+    @property
+    def heading(self) -> str:
+        """"Anna Aalders · 3 plannen": built here once per group rather than by a template tag."""
+        n = len(self.rows)
+        return ngettext("%(name)s · %(n)d plan", "%(name)s · %(n)d plannen", n) % {"name": self.name, "n": n}
+
 
 @dataclass
 class Section:
@@ -87,14 +96,31 @@ class Section:
     page: Page | None = None
     previous_url: str = ""
     next_url: str = ""
+    # Set when the rows are only the page shown (`plans.overview_paged`): the counts of every plan of the section.
+    total: int | None = None
+    late_total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def late_count(self) -> int:
+        if self.late_total is not None:
+            return self.late_total
         return sum(1 for row in self.rows if row.urgency == "late")
+
+    @property
+    def who_label(self) -> str:
+        """The third column's heading (and each cell's label on a phone)."""
+        return str(_("Wie")) if self.key == "bezwaar" else str(_("Status"))
+
+    @property
+    def text_heading(self) -> str:
+        """The last column's heading (and each cell's label on a phone)."""
+        if self.text_label:
+            return self.text_label
+        return str(_("Hoorrecht")) if self.key == "hoorrecht" else str(_("Termijn"))
 
     @property
     def shown_rows(self) -> list[Row]:
@@ -128,18 +154,36 @@ def page_sections(sections: list[Section], query: QueryDict) -> None:
     """Show at most PAGE_SIZE rows of each section, the most urgent first as the section orders them; each
     section pages on its own (`?pagina-<key>=2`), keeping the school and the other sections' pages."""
     for section in sections:
-        param = f"pagina-{section.key}"
-        section.page = Paginator(section.rows, PAGE_SIZE).get_page(query.get(param))
+        section.page = Paginator(section.rows, PAGE_SIZE).get_page(query.get(f"pagina-{section.key}"))
+        with_urls(list(section.page.object_list))
+        set_page_links(section, query)
 
-        def link(number: int, param: str = param, key: str = section.key) -> str:
-            moved = query.copy()
-            moved[param] = str(number)
-            return f"?{moved.urlencode()}#{key}"
 
-        if section.page.has_previous():
-            section.previous_url = link(section.page.previous_page_number())
-        if section.page.has_next():
-            section.next_url = link(section.page.next_page_number())
+def set_page_links(section: Section, query: QueryDict) -> None:
+    """The links to the page before and after the section's page, keeping the rest of the query."""
+    assert section.page is not None
+    param = f"pagina-{section.key}"
+
+    def link(number: int) -> str:
+        moved = query.copy()
+        moved[param] = str(number)
+        return f"?{moved.urlencode()}#{section.key}"
+
+    if section.page.has_previous():
+        section.previous_url = link(section.page.previous_page_number())
+    if section.page.has_next():
+        section.next_url = link(section.page.next_page_number())
+
+
+_NO_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def with_urls(rows: Sequence[Row]) -> list[Row]:
+    """Give each row its plan's URL: one `reverse` for all rows (a `{% url %}` per row costs more than the row)."""
+    pattern = reverse("plans:draft", kwargs={"opp_uuid": _NO_UUID})
+    for row in rows:
+        row.url = pattern.replace(_NO_UUID, str(row.opp.uuid))
+    return list(rows)
 
 
 def _deadline_row(opp: Opp, day: datetime.date, today: datetime.date, soon_days: int) -> Row:
@@ -225,25 +269,31 @@ def build_sections(plans: OppQuerySet, *, today: datetime.date | None = None,
                    now: datetime.datetime | None = None) -> list[Section]:
     """The school leader's sections for `plans` (already limited to what the user may see)."""
     lists = build_lists(plans, today=today, now=now)
+    return leader_sections({"klaar": lists.ready, "bezwaar": lists.objections, "vaststellen": lists.adoptions,
+                            "evalueren": lists.evaluations, "instemming": lists.waiting, "hoorrecht": lists.hearing})
+
+
+def leader_sections(rows: dict[str, list[Row]]) -> list[Section]:
+    """The school leader's sections, in their order, holding `rows` (by section key)."""
     return [
-        _ready_section(lists.ready, leader=True),
-        _objection_section(lists.objections),
+        _ready_section(rows["klaar"], leader=True),
+        _objection_section(rows["bezwaar"]),
         Section(
             key="vaststellen", title=str(_("Vaststellen binnen zes weken")),
             short=str(_("Vaststellen")),
             caption=str(_("Plannen die nog niet zijn vastgesteld, met de uiterste datum (regel 7)")),
-            date_label=str(_("Uiterlijk vaststellen")), rows=lists.adoptions,
+            date_label=str(_("Uiterlijk vaststellen")), rows=rows["vaststellen"],
             empty=str(_("Geen plannen die binnen zes weken moeten worden vastgesteld.")),
         ),
-        _evaluation_section(lists.evaluations),
+        _evaluation_section(rows["evalueren"]),
         Section(
             key="instemming", title=str(_("Wacht op instemming")),
             short=str(_("Instemming")),
             caption=str(_("Plannen die langer dan 14 dagen op instemming van de ouders wachten, zonder bezwaar")),
-            date_label=str(_("Voorgelegd op")), rows=lists.waiting,
+            date_label=str(_("Voorgelegd op")), rows=rows["instemming"],
             empty=str(_("Geen plannen die langer dan 14 dagen op instemming wachten.")),
         ),
-        _hearing_section(lists.hearing),
+        _hearing_section(rows["hoorrecht"]),
     ]
 
 

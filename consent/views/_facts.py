@@ -2,13 +2,17 @@
 OOGO date, the next evaluation, the ib to contact, the state of the family member's own decision and whether
 the school recorded a guardian as unreachable (rule 3). Each guardian sees only their own decision."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from plans.models import Evaluation, EvaluationOutcome, Opp, OppVersion
 
-from ..contact import ib_contact
+from ..contact import ib_contact, with_requester
 from ..models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
 from ..parties import help_after_refusal
 from ..requirements import unreachable_parties
@@ -31,12 +35,38 @@ def with_evaluations(content: dict | None, latest: dict[str, EvaluationOutcome])
     return {**content, "handelingsdeel": {**content["handelingsdeel"], "goals": goals}}
 
 
+FACTS = ("facts_said", "facts_oogo_on", "facts_evaluated_on", "contact")
+
+
+def with_facts(plans: QuerySet, user) -> QuerySet:
+    """Annotate what `plan_facts` shows (what the pupil said last, the last OOGO and evaluation, who to contact),
+    each read through what `user` may see: the family's page asks the plan once instead of five times."""
+    said = (Hearing.objects.visible_to(user).filter(opp=OuterRef("pk"), heard=True)
+            .order_by("-heard_on", "-created_at"))
+    oogo = OogoMeeting.objects.visible_to(user).filter(opp=OuterRef("pk")).order_by("-held_on", "-pk")
+    evaluation = Evaluation.objects.visible_to(user).filter(opp=OuterRef("pk")).order_by("-evaluated_on")
+    heard = JSONObject(pk="pk", pupil_view="pupil_view", heard_on="heard_on", method="method")
+    return with_requester(plans).annotate(
+        facts_said=Subquery(said.values(json=heard)[:1]),
+        facts_oogo_on=Subquery(oogo.values("held_on")[:1]),
+        facts_evaluated_on=Subquery(evaluation.values("evaluated_on")[:1]),
+    )
+
+
 def plan_facts(user, opp: Opp) -> dict:
+    """The facts beside the plan; from `with_facts`'s annotations when the view asked the plan with them, else
+    one query. The records are built from the fields the page shows (`consent/_plan_facts.html`), not loaded."""
+    if not hasattr(opp, "facts_oogo_on"):
+        for name, value in with_facts(Opp.objects.filter(pk=opp.pk), user).values(*FACTS).get().items():
+            setattr(opp, name, value)
+    facts: Any = opp
+    said = facts.facts_said
     return {
-        "pupil_said": (Hearing.objects.visible_to(user).filter(opp=opp, heard=True)
-                       .order_by("-heard_on", "-created_at").first()),
-        "last_oogo": OogoMeeting.objects.visible_to(user).filter(opp=opp).order_by("-held_on", "-pk").first(),
-        "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).order_by("-evaluated_on").first(),
+        "pupil_said": Hearing(pk=said["pk"], opp=opp, heard=True, pupil_view=said["pupil_view"], method=said["method"],
+                              heard_on=datetime.date.fromisoformat(said["heard_on"])) if said else None,
+        "last_oogo": OogoMeeting(opp=opp, held_on=facts.facts_oogo_on) if facts.facts_oogo_on else None,
+        "last_evaluation": (Evaluation(opp=opp, evaluated_on=facts.facts_evaluated_on)
+                            if facts.facts_evaluated_on else None),
         "next_evaluation": opp.next_evaluation_due,
         "ib": ib_contact(opp),
     }

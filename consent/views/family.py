@@ -29,6 +29,7 @@ from ._facts import (
     plan_facts,
     unreachable_notes,
     with_evaluations,
+    with_facts,
 )
 from ._plan import (
     audit_family_read,
@@ -120,7 +121,7 @@ def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=
 @login_required
 @require_GET
 def plan(request: HttpRequest, opp_uuid) -> HttpResponse:
-    opp = get_object_or_404(child_opps(request.user), uuid=opp_uuid)
+    opp = get_object_or_404(with_facts(child_opps(request.user), request.user), uuid=opp_uuid)
     version, asked = shown_version(opp)
     if asked:
         _mark_opened(request.user, my_recipient(request.user, version))

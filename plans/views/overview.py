@@ -24,7 +24,8 @@ from schools.models import School
 
 from .. import calendar
 from ..access import opps_for, school_ids_where
-from ..overview import build_ib_sections, build_sections, page_sections
+from ..overview import build_ib_sections, page_sections
+from ..overview_paged import overview_sections
 from ..selectors import overview_plans
 from ..terms import terms_for
 
@@ -41,8 +42,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     school = next((s for s in schools if str(s.uuid) == wanted), None) if wanted else schools[0]
     if school is None:
         raise Http404
-    sections = build_sections(overview_plans(request.user, school))
-    page_sections(sections, request.GET)
+    # Paged in the database: rows are built for the plans shown only; the counts still count every plan.
+    sections, ib_counts = overview_sections(overview_plans(request.user, school), request.GET)
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
            details={"rows": sum(section.count for section in sections)})
@@ -51,7 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "school": school,
         "sections": sections,
         "today": timezone.localdate(),
-        "ib_counts": _ib_counts(sections),
+        "ib_counts": ib_counts,
         "terms": terms_for(school.school_type),
     }
     return render(request, "plans/overview.html", context)
@@ -74,18 +75,6 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     context = {"sections": sections, "today": timezone.localdate(),
                "terms": terms_for(school_types.pop() if len(school_types) == 1 else "bao")}
     return render(request, "plans/my_plans.html", context)
-
-
-def _ib_counts(sections) -> list[dict]:
-    """Per ib: how many rows in each section, for the summary table at the top."""
-    table: dict[object, dict] = {}
-    for index, section in enumerate(sections):
-        for group in section.all_groups:
-            key = group.ib.pk if group.ib is not None else None
-            entry = table.setdefault(key, {"name": group.name, "unknown": group.ib is None,
-                                           "counts": [0] * len(sections)})
-            entry["counts"][index] = len(group.rows)
-    return sorted(table.values(), key=lambda e: (e["unknown"], e["name"].lower()))
 
 
 # --- the calendar feed ----------------------------------------------------------------------------------------

@@ -48,3 +48,18 @@ def test_parents_are_told_to_ask_the_ib_by_the_title_their_school_type_uses(
     other = "zorgcoördinator" if title == "intern begeleider" else "intern begeleider"
     assert other not in body
 
+
+
+def test_the_family_page_names_the_same_contact_from_the_plans_own_row_as_from_the_queries(world):
+    from consent.contact import with_requester
+    from plans.models import Opp
+
+    opp, version = world.sent()
+    world.ask(version)
+
+    def annotated():
+        return ib_contact(with_requester(Opp.objects.select_related("school")).get(pk=opp.pk))
+
+    assert annotated() == ib_contact(Opp.objects.get(pk=opp.pk)) and annotated().email == world.ib.email
+    Membership.objects.filter(user=world.ib).delete()  # no longer ib there: the other candidates, as before
+    assert annotated() == ib_contact(Opp.objects.get(pk=opp.pk))

@@ -434,3 +434,41 @@ def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_not_an_error(cl
         response = client.get(URL, {"pagina-vaststellen": value})
         assert response.status_code == 200
         assert len(section(response, "vaststellen").shown_rows) == 1
+
+
+def test_the_overview_paged_in_the_database_shows_the_rows_and_counts_the_lists_built_in_python_show(
+    school, ib, leader
+):
+    from django.http import QueryDict
+
+    from plans import overview_paged
+
+    other = staff("ib", school=school)
+    other.full_name = "Anna Aalders"
+    other.save()
+    for n in range(overview.PAGE_SIZE + 3):
+        adoption_plan(school, ib if n % 3 else other, due_in=n % 30 - 12)
+    for n in range(8):
+        running_plan(school, other if n % 2 else ib, evaluation_in=n * 5 - 10)
+        waiting_plan(school, ib, sent_days_ago=15 + n)
+    plans = selectors.overview_plans(leader, school)
+    built = overview.build_sections(plans)
+    for number in ("1", "2"):
+        query = QueryDict(f"pagina-vaststellen={number}&pagina-hoorrecht={number}")
+        paged, ib_counts = overview_paged.overview_sections(plans, query)
+        expected = overview.build_sections(plans)
+        overview.page_sections(expected, query)
+        assert [s.key for s in paged] == [s.key for s in expected]
+        for mine, theirs in zip(paged, expected, strict=True):
+            assert (mine.count, mine.late_count) == (theirs.count, theirs.late_count), mine.key
+            assert mine.page.number == theirs.page.number and mine.page.paginator.num_pages == theirs.page.paginator.num_pages
+            assert [(r.opp, r.day, r.text, r.urgency, r.who, r.group) for r in mine.shown_rows] == [
+                (r.opp, r.day, r.text, r.urgency, r.who, r.group) for r in theirs.shown_rows], mine.key
+            assert (mine.previous_url, mine.next_url) == (theirs.previous_url, theirs.next_url)
+            assert [g.name for g in mine.groups] == [g.name for g in theirs.groups]
+        per_ib = {}
+        for index, section in enumerate(built):
+            for group in section.all_groups:
+                per_ib.setdefault(group.name, [0] * len(built))[index] = len(group.rows)
+        assert {e["name"]: e["counts"] for e in ib_counts} == per_ib
+        assert [e["name"] for e in ib_counts][0] == "Anna Aalders"

@@ -6,6 +6,7 @@ checklist itself."""
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -13,6 +14,7 @@ from consent.models import Decision
 from plans import services
 from plans.models import Opp, OppStatus
 from plans.overview import build_sections, ready_to_adopt
+from plans.overview_paged import overview_sections
 from plans.requirements import Stage, checklist, judge
 from tests.factories import parent_of
 
@@ -38,6 +40,10 @@ def lists(opp, *, now=None) -> set[str]:
     plans = Opp.objects.filter(school=opp.school)
     sections = build_sections(plans, now=now)
     keys = {s.key for s in sections if any(row.opp.pk == opp.pk for row in s.rows)}
+    # The leader's page pages in the database: it lists the plan in the same sections, with the same counts.
+    paged, _counts = overview_sections(plans, QueryDict(""), now=now)
+    assert {s.key for s in paged if any(row.opp.pk == opp.pk for row in s.rows)} == keys
+    assert [(s.count, s.late_count) for s in paged] == [(s.count, s.late_count) for s in sections]
     ready = ready_to_adopt(plans).filter(pk=opp.pk).exists()
     assert ready == (opp.status == OppStatus.TER_INSTEMMING and judge(opp).all_met)
     return keys
@@ -46,7 +52,11 @@ def lists(opp, *, now=None) -> set[str]:
 def objection_rows(opp):
     opp.refresh_from_db()
     section = next(s for s in build_sections(Opp.objects.filter(school=opp.school)) if s.key == "bezwaar")
-    return [(row.who, row.text) for row in section.rows if row.opp.pk == opp.pk]
+    rows = [(row.who, row.text) for row in section.rows if row.opp.pk == opp.pk]
+    paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""))[0]
+                 if s.key == "bezwaar")
+    assert [(row.who, row.text) for row in paged.rows if row.opp.pk == opp.pk] == rows
+    return rows
 
 
 def evaluate(world, opp, decision, **kwargs):

@@ -1,0 +1,210 @@
+"""The school leader's overview, paged: a school of a thousand plans costs about what one of fifty does.
+
+The sections, their order and their rows are those of `plans.overview.build_sections` (the same selectors, the
+same rows), but no row is built, and no plan loaded, for a plan that is not shown:
+
+1. the objections (`OBJECTIONS`, one query; a short list, paged here),
+2. every section's plans as small tuples (plan, ib, the date it sorts on), one UNION ALL of the selectors: the
+   counts at the top and per ib, the late counts and the paging come from these, so they count every plan,
+3. the plans shown (at most `PAGE_SIZE` per section) with what a row shows (pupil, ib, group, dates), once.
+
+Three queries for any number of plans.
+"""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import F, Value
+from django.db.models.fields import CharField, DateField, DateTimeField
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .deadlines import (
+    ADOPTION_WARNING_DAYS,
+    ADOPTION_WINDOW,
+    EVALUATION_WARNING_DAYS,
+    due_from_start,
+)
+from .models import OppQuerySet
+from .overview import (
+    PAGE_SIZE,
+    Row,
+    Section,
+    _deadline_row,
+    _sent_row,
+    leader_sections,
+    set_page_links,
+    with_urls,
+)
+from .selectors import (
+    INSTEMMING_WAITING_DAYS,
+    adoptions_due,
+    evaluations_due,
+    objection_rows,
+    ready_to_adopt,
+    waiting_for_instemming,
+    with_row_data,
+    with_sent_at,
+    without_hearing,
+)
+
+
+class _Counted:
+    """A list of `count` rows not fetched yet: lets the paginator validate a page number against the total."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
+def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
+    """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
+    return {
+        "klaar": with_sent_at(ready_to_adopt(plans)),
+        "vaststellen": adoptions_due(plans, today=today),
+        "evalueren": evaluations_due(plans, today=today),
+        # Ready and objected plans are left out in Python: asked here as `pk NOT IN (...)` the planner ran the
+        # whole ready check once per plan of the school.
+        "instemming": waiting_for_instemming(plans, now=now, days=INSTEMMING_WAITING_DAYS),
+        "hoorrecht": without_hearing(plans),
+        "bezwaar": plans.filter(pk__in=objected),  # the plans objected to, for the counts per ib
+    }
+
+
+# What each section sorts on (then the plan's pk), as its selector orders it.
+_SORT_DAY = {"vaststellen": "adoption_start", "evalueren": "next_evaluation_due"}
+_SORT_AT = {"klaar": "sent_version_at", "instemming": "sent_version_at", "hoorrecht": "created_at"}
+_COLUMNS = ("section_key", "plan", "ib", "ib_name", "ib_email", "sort_day", "sort_at")
+
+
+def _members(sections: dict) -> dict[str, list[tuple]]:
+    """Every plan of every section as a small tuple, in one query (UNION ALL): what the counts per ib, the late
+    counts and the paging need, without building a row (or loading a plan) for a plan that is not shown."""
+    parts = []
+    for key, queryset in sections.items():
+        day = F(_SORT_DAY[key]) if key in _SORT_DAY else Value(None, output_field=DateField())
+        at = F(_SORT_AT[key]) if key in _SORT_AT else Value(None, output_field=DateTimeField())
+        parts.append(queryset.order_by().annotate(
+            section_key=Value(key, output_field=CharField()), plan=F("pk"), ib=F("created_by"),
+            ib_name=F("created_by__full_name"), ib_email=F("created_by__email"), sort_day=day, sort_at=at,
+        ).values_list(*_COLUMNS))
+    members: dict[str, list[tuple]] = {key: [] for key in sections}
+    for item in parts[0].union(*parts[1:], all=True).order_by():
+        members[item[0]].append(item)
+    for key, items in members.items():
+        column = 6 if key in _SORT_AT else 5
+        # As the database orders (NULLs last, then the pk); none of the sections lets a NULL through today.
+        items.sort(key=lambda item: (item[column] is None, item[column] if item[column] is not None else 0, item[1]))
+    return members
+
+
+def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.date | None = None,
+                      now: datetime.datetime | None = None) -> tuple[list[Section], list[dict]]:
+    """The leader's sections with the page of rows asked for in `query`, and the counts per ib (every plan)."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    objections = objection_rows(plans)
+    members = _members(_sections(plans, today=today, now=now, objected={o["opp_id"] for o in objections}))
+    # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
+    author_of = {item[1]: item for item in members.pop("bezwaar")}  # only plans the user may see
+    settled = {item[1] for item in members["klaar"]} | set(author_of)
+    members["instemming"] = [item for item in members["instemming"] if item[1] not in settled]
+    objections = [o for o in objections if o["opp_id"] in author_of]
+
+    sections = leader_sections({key: [] for key in (*members, "bezwaar")})
+    late = {
+        # Rule 7's deadline is six weeks after the start: past when the start is more than six weeks ago.
+        "vaststellen": sum(1 for item in members["vaststellen"] if item[5] < today - ADOPTION_WINDOW),
+        "evalueren": sum(1 for item in members["evalueren"] if item[5] < today),
+        "instemming": len(members["instemming"]),  # every plan listed there has waited too long
+        "bezwaar": sum(1 for o in objections if o["decision"] == "niet_akkoord"),
+    }
+    shown: dict[str, list[tuple]] = {}
+    shown_objections: list[dict] = []
+    for section in sections:
+        listed = objections if section.key == "bezwaar" else members[section.key]
+        section.total, section.late_total = len(listed), late.get(section.key, 0)
+        section.page = Paginator(_Counted(section.total), PAGE_SIZE).get_page(query.get(f"pagina-{section.key}"))
+        start = (section.page.number - 1) * PAGE_SIZE
+        if section.key == "bezwaar":
+            shown_objections = objections[start:start + PAGE_SIZE]
+        else:
+            shown[section.key] = members[section.key][start:start + PAGE_SIZE]
+    wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
+    # The school is the page's own (a row never shows it): not joined and built again for every row.
+    shown_plans = with_row_data(plans).filter(pk__in=wanted).select_related(None).select_related("pupil", "created_by")
+    by_pk = {opp.pk: opp for opp in shown_plans} if wanted else {}
+    rows = _rows(shown, by_pk, today)
+    rows["bezwaar"] = [
+        Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
+            urgency="late" if o["decision"] == "niet_akkoord" else "soon", who=o["name"])
+        for o in shown_objections if o["opp_id"] in by_pk
+    ]
+    for section in sections:
+        section.rows = with_urls(rows.get(section.key, []))
+        assert section.page is not None
+        section.page.object_list = section.rows
+        set_page_links(section, query)
+    return sections, _ib_counts(sections, members, objections, author_of)
+
+
+def _rows(shown: dict[str, list[tuple]], by_pk: dict, today: datetime.date) -> dict[str, list[Row]]:
+    """The rows of the shown plans (in their section's order), built as `build_lists` builds them; the date a
+    section sorts on comes with the plan's tuple (`_members`), not from the plan query again."""
+    rows: dict[str, list[Row]] = {}
+    for key, items in shown.items():
+        listed = [(by_pk[item[1]], item[5], item[6]) for item in items if item[1] in by_pk]
+        if key in ("klaar", "instemming"):
+            for opp, _day, sent_at in listed:
+                opp.sent_version_at = sent_at
+            text = str(_("klaar om vast te stellen")) if key == "klaar" else ""
+            rows[key] = [_sent_row(opp, today, text=text, urgency="" if key == "klaar" else "late")
+                         for opp, _day, _at in listed]
+        elif key == "vaststellen":
+            rows[key] = [_deadline_row(opp, due, today, ADOPTION_WARNING_DAYS) for opp, start, _at in listed
+                         if (due := due_from_start(start)) is not None]
+        elif key == "evalueren":
+            rows[key] = [_deadline_row(opp, day, today, EVALUATION_WARNING_DAYS) for opp, day, _at in listed]
+        else:
+            rows[key] = [Row(opp=opp, day=timezone.localtime(opp.created_at).date(), days=None,
+                             text=str(_("hoorrecht nog niet vastgelegd")), urgency="") for opp, _day, _at in listed]
+    return rows
+
+
+def _ib_counts(sections: list[Section], members: dict[str, list[tuple]], objections: list[dict],
+               author_of: dict[int, tuple]) -> list[dict]:
+    """Per ib: how many plans (objections: decisions) each section holds, for the summary table at the top."""
+    entries: dict[Any, dict] = {}
+    user_model = get_user_model()
+
+    def count(index: int, item: tuple) -> None:
+        ib_id = item[2]
+        if ib_id not in entries:
+            name = (user_model(full_name=item[3] or "", email=item[4] or "").get_full_name() if ib_id is not None
+                    else str(_("onbekende ib'er")))
+            entries[ib_id] = {"name": name, "unknown": ib_id is None, "counts": [0] * len(sections)}
+        entries[ib_id]["counts"][index] += 1
+
+    for index, section in enumerate(sections):
+        if section.key == "bezwaar":
+            for objection in objections:
+                count(index, author_of[objection["opp_id"]])
+        else:
+            for item in members[section.key]:
+                count(index, item)
+    return sorted(entries.values(), key=lambda e: (e["unknown"], e["name"].lower()))
