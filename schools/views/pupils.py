@@ -79,7 +79,7 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
         if form.is_bound:
             # A search we cannot understand finds nothing (and says why), rather than everything.
             pupils = pupils.none()
-    pupils = pupils.filter(pk__in=enrolments.values("pupil_id"))
+    pupils = pupils.enrolled_in(enrolments)
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
     pupils = pupils.prefetch_related(
