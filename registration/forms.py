@@ -11,10 +11,12 @@ class StartExportForm(forms.Form):
         label=_("Soort export"), choices=BatchKind.choices, initial=BatchKind.CHANGES, widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, board, **kwargs):
+    def __init__(self, *args, board, schools=None, **kwargs):
+        """`schools`: the board's schools in (brin, vestiging) order when the caller already read them."""
         super().__init__(*args, **kwargs)
-        self.schools = {str(s.uuid): s for s in board.schools.filter(school_type__in=REGISTERING_SCHOOL_TYPES)
-                        .order_by("brin", "vestiging")}
+        if schools is None:
+            schools = board.schools.order_by("brin", "vestiging")
+        self.schools = {str(s.uuid): s for s in schools if s.school_type in REGISTERING_SCHOOL_TYPES}
         self.fields["scope"].choices = [("", _("het hele bestuur"))] + [
             (key, f"{s.name} ({s.code})") for key, s in self.schools.items()
         ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from plans.models import Opp, OppKind
@@ -33,15 +33,16 @@ class SchoolFigures:
     held_back: int = 0
 
 
-def _pending_q(today: datetime.date) -> tuple[Q, Q]:
+def _pending_q(today: datetime.date, delivered: str = "delivered_periods") -> tuple[Q, Q]:
     """A plan's begin is pending while DUO does not have it with that date, its end likewise once it ended;
     overdue after WINDOW_DAYS. On the plan's delivered period joined once (`DeliveredPeriod.opp`, at most one per
-    plan): with an EXISTS per condition inside COUNT … FILTER, PostgreSQL read every delivered period of every
-    board four times (hashed subplans) and crossed the JIT threshold, 0.3 s for a board of 100 schools."""
-    begin_pending = Q(delivered_periods__isnull=True) | ~Q(delivered_periods__begin=F("adopted_on"))
+    plan, or the relation named `delivered`): with an EXISTS per condition inside COUNT … FILTER, PostgreSQL read
+    every delivered period of every board four times (hashed subplans) and crossed the JIT threshold, 0.3 s for a
+    board of 100 schools."""
+    begin_pending = Q(**{f"{delivered}__isnull": True}) | ~Q(**{f"{delivered}__begin": F("adopted_on")})
     end_pending = Q(ended_on__isnull=False) & (
-        Q(delivered_periods__isnull=True) | Q(delivered_periods__end__isnull=True)
-        | ~Q(delivered_periods__end=F("ended_on")))
+        Q(**{f"{delivered}__isnull": True}) | Q(**{f"{delivered}__end__isnull": True})
+        | ~Q(**{f"{delivered}__end": F("ended_on")}))
     deadline = today - datetime.timedelta(days=WINDOW_DAYS)
     pending = begin_pending | end_pending
     overdue = (begin_pending & Q(adopted_on__lt=deadline)) | (end_pending & Q(ended_on__lt=deadline))
@@ -75,15 +76,22 @@ def _held_back_counts(school_ids: list[int]) -> dict[int, int]:
 def figures_for(schools) -> list[SchoolFigures]:
     """One row per school; schools that do not register with ROD are listed as such, without counts."""
     today = timezone.localdate()
-    pending, overdue = _pending_q(today)
+    pending, overdue = _pending_q(today, "delivered")
     schools = list(schools)
     registering = [s.pk for s in schools if s.school_type in REGISTERING_SCHOOL_TYPES]
+    # Only the delivered periods of these schools are joined (a delivered period carries its plan's school:
+    # registration.services copies it from the exported period, which takes the plan's, and a plan never changes
+    # school). Joined on the plan alone, PostgreSQL hashed every delivered period in the country (a sequential
+    # scan, 48,000 rows on the large dataset, growing with every board's deliveries) even for 25 schools; with the
+    # school in the join it reads these schools' periods by index, so the cost follows the schools asked for.
+    delivered = FilteredRelation("delivered_periods", condition=Q(delivered_periods__school_id__in=registering))
     counts: dict[int, Any] = {
         row["school_id"]: row
         for row in Opp.objects.filter(
             school_id__in=registering, kind=OppKind.EXTRA_SUPPORT, adopted_on__isnull=False,
             school_type__in=REGISTERING_SCHOOL_TYPES,
         )
+        .annotate(delivered=delivered)
         .values("school_id")
         .annotate(
             running=Count("pk", filter=Q(ended_on__isnull=True)),

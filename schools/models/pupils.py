@@ -3,8 +3,9 @@
 import datetime
 import uuid
 
-from django.db import models
-from django.db.models import F, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections, models
+from django.db.models import F, Lookup, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,32 @@ class PupilQuerySet(models.QuerySet):
         from ..access import guardian_pupils_q
 
         return self.filter(guardian_pupils_q(user))
+
+    def enrolled_in(self, enrolments) -> "PupilQuerySet":
+        """The pupils of `enrolments` (a queryset), fetched by primary key.
+
+        `pk__in=<enrolments>` is a semi-join, and PostgreSQL answered it for one school's 2,500 pupils with a
+        parallel scan of every pupil in the country (600,000 rows, ~100 ms, repeated by the paginator's count):
+        its costs take an index lookup per pupil for a disk read. Asked as `pk = ANY(ARRAY(<enrolments>))` the
+        enrolments are read first, once, and each pupil is an index lookup, so the cost follows the enrolments
+        asked for, not the national table (issue 12).
+        """
+        ids = enrolments.order_by().values("pupil_id")
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(pk__in=ids)
+        return self.filter(_AnyOf(F("pk"), ArraySubquery(ids)))
+
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(<array expression>)`: PostgreSQL evaluates an uncorrelated ARRAY(subquery) once, before the
+    outer query, and uses it as an index condition (see `PupilQuerySet.enrolled_in`)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 class Pupil(models.Model):

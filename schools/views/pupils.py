@@ -19,7 +19,7 @@ from opp_portal.errors import field_of, show_on_form
 from opp_portal.http import HtmxHttpRequest
 
 from .. import services, transfers
-from ..access import pupil_access
+from ..access import editable_school_ids, pupil_access
 from ..forms import EnrolmentForm, GuardianForm, PupilForm, PupilSearchForm
 from ..models import Enrolment, Guardian, Guardianship, Pupil, School
 
@@ -79,7 +79,7 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
         if form.is_bound:
             # A search we cannot understand finds nothing (and says why), rather than everything.
             pupils = pupils.none()
-    pupils = pupils.filter(pk__in=enrolments.values("pupil_id"))
+    pupils = pupils.enrolled_in(enrolments)
     if q:
         pupils = pupils.filter(_search_q(q, enrolments))
     pupils = pupils.prefetch_related(
@@ -91,7 +91,7 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "q": q,
-        "can_edit": bool(School.objects.editable_by(user).exists()),
+        "can_edit": _edits_pupils(user),
         "querystring": _querystring_without_page(request),
     }
     if context["can_edit"] and not request.htmx:
@@ -102,6 +102,12 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     # The same URL answers with a fragment or a full page; caches and the back button must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _edits_pupils(user) -> bool:
+    """Whether the user may change pupil data somewhere: from their reach (no query), as `editable_by` decides."""
+    ids = editable_school_ids(user)
+    return School.objects.exists() if ids is None else bool(ids)
 
 
 def _search_q(q: str, enrolments) -> Q:

@@ -82,6 +82,28 @@ def test_the_board_page_shows_figures_per_school_and_never_plan_content(rod, cli
     assert "Meldt geen OPP" in text
 
 
+def test_the_board_page_shows_the_figures_of_25_schools_a_page_and_every_school_on_some_page(rod, client):
+    from registration.views import SCHOOLS_PER_PAGE
+
+    for _ in range(SCHOOLS_PER_PAGE + 2):
+        rod.school_of("bao")
+    schools = list(rod.board.schools.order_by("brin", "vestiging"))
+    last = schools[-1]
+    rod.period(school=last)
+    client.force_login(rod.admin)
+    url = f"/rod/bestuur/{rod.board.uuid}/"
+
+    first, second = client.get(url), client.get(url, {"scholen": 2})
+    shown = [f.school for f in first.context["figures"]] + [f.school for f in second.context["figures"]]
+    assert shown == schools
+    assert len(first.context["figures"]) == SCHOOLS_PER_PAGE
+    assert {f.school: f for f in second.context["figures"]}[last].pending == 1
+    assert "?scholen=2" in first.content.decode() and "?scholen=1" in second.content.decode()
+    # The export can still be started for any school of the board, whichever page is shown.
+    assert len(first.context["form"].fields["scope"].choices) == len(schools) + 1
+    assert client.get(url, {"scholen": "99"}).context["figures"][-1].school == last
+
+
 def test_the_figures_count_what_is_late_after_14_days(rod, client):
     today = timezone.localdate()
     rod.period(begin=today - datetime.timedelta(days=20))

@@ -347,6 +347,15 @@ def test_pupils_who_left_appear_only_when_asked_for(client, w):
     assert search(client, q="Zonneveld", left="on") == {w.pa.pk}
 
 
+def test_a_pupil_enrolled_at_two_schools_in_reach_is_listed_once_with_every_page_count_right(client, w):
+    second = SchoolFactory(board=w.a.board, swv=w.a.swv)
+    EnrolmentFactory(pupil=w.pa, school=second, group="7")
+    client.force_login(staff("board_admin", board=w.a.board))
+    response = client.get(url("pupil_list"))
+    assert [p.pk for p in response.context["page"].object_list] == [w.pa6.pk, w.pa.pk]
+    assert response.context["page"].paginator.count == 2
+
+
 def test_list_masks_the_bsn(client, w):
     client.force_login(w.ib_a)
     body = client.get(url("pupil_list")).content.decode()
