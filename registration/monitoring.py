@@ -33,6 +33,33 @@ class SchoolFigures:
     held_back: int = 0
 
 
+def needs_attention_first(fig: SchoolFigures) -> tuple:
+    """Schools past the portal's own target date first, then those with held-back or pending periods; then by
+    code. Schools that do not register come last."""
+    return (not fig.registers, -fig.overdue, -fig.held_back, -fig.pending, fig.school.code)
+
+
+@dataclass
+class Totals:
+    schools: int
+    running: int
+    pending: int
+    overdue: int
+    held_back: int
+
+
+def totals_of(figures: list[SchoolFigures]) -> Totals | None:
+    """The board's figures summed over its registering schools (None when none registers)."""
+    registering = [f for f in figures if f.registers]
+    if not registering:
+        return None
+    return Totals(
+        schools=len(registering),
+        running=sum(f.running for f in registering), pending=sum(f.pending for f in registering),
+        overdue=sum(f.overdue for f in registering), held_back=sum(f.held_back for f in registering),
+    )
+
+
 def _pending_q(today: datetime.date, delivered: str = "delivered_periods") -> tuple[Q, Q]:
     """A plan's begin is pending while DUO does not have it with that date, its end likewise once it ended;
     overdue after WINDOW_DAYS. On the plan's delivered period joined once (`DeliveredPeriod.opp`, at most one per

@@ -15,7 +15,7 @@ from . import services
 from .access import boards_for, figure_schools_for
 from .forms import StartExportForm
 from .models import BatchState, ExportBatch
-from .monitoring import WINDOW_DAYS, figures_for, held_back_for, pending_for
+from .monitoring import WINDOW_DAYS, figures_for, held_back_for, needs_attention_first, pending_for, totals_of
 
 BATCH_LIST_SIZE = 20
 SCHOOLS_PER_PAGE = 25
@@ -37,14 +37,17 @@ def rod_index(request: HttpRequest) -> HttpResponse:
 
 def _board_context(request, board, form=None) -> dict:
     schools = list(board.schools.order_by("brin", "vestiging"))
-    # The figures per school are paged: a board of 100 schools counted and rendered every school's plans on
-    # each visit (issue 12); a page's cost now follows its SCHOOLS_PER_PAGE schools, whatever the board's size.
-    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
+    # Counted for every school in two aggregates (a few milliseconds for a board of 100 schools), so the schools
+    # with something to do come first and the board's totals are true; rendered a page at a time (issue 12: a
+    # board of 100 schools rendered 69 KB on each visit).
+    every = figures_for(schools)
+    page = Paginator(sorted(every, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
     batches = list(ExportBatch.objects.visible_to(request.user).filter(board=board)
                    .select_related("school", "created_by")[:BATCH_LIST_SIZE])
     return {
         "board": board,
-        "figures": figures_for(page.object_list),
+        "figures": page.object_list,
+        "totals": totals_of(every),
         "school_page": page,
         "form": form or StartExportForm(board=board, schools=schools),
         "batches": batches,

@@ -82,26 +82,31 @@ def test_the_board_page_shows_figures_per_school_and_never_plan_content(rod, cli
     assert "Meldt geen OPP" in text
 
 
-def test_the_board_page_shows_the_figures_of_25_schools_a_page_and_every_school_on_some_page(rod, client):
+def test_the_board_page_shows_25_schools_a_page_those_with_work_first_and_the_totals_of_all(rod, client):
     from registration.views import SCHOOLS_PER_PAGE
 
     for _ in range(SCHOOLS_PER_PAGE + 2):
         rod.school_of("bao")
     schools = list(rod.board.schools.order_by("brin", "vestiging"))
-    last = schools[-1]
-    rod.period(school=last)
+    last, late = schools[-1], schools[-2]
+    rod.period(school=last, begin=timezone.localdate() - datetime.timedelta(days=3))
+    rod.period(school=late, begin=timezone.localdate() - datetime.timedelta(days=20))
     client.force_login(rod.admin)
     url = f"/rod/bestuur/{rod.board.uuid}/"
 
     first, second = client.get(url), client.get(url, {"scholen": 2})
     shown = [f.school for f in first.context["figures"]] + [f.school for f in second.context["figures"]]
-    assert shown == schools
+    assert sorted(shown, key=lambda s: s.pk) == sorted(schools, key=lambda s: s.pk)
     assert len(first.context["figures"]) == SCHOOLS_PER_PAGE
-    assert {f.school: f for f in second.context["figures"]}[last].pending == 1
+    # The schools at the end of the list by code come first: one is late, the other has a period pending.
+    assert shown[:2] == [late, last]
+    assert first.context["figures"][1].pending == 1
+    totals = first.context["totals"]
+    assert (totals.pending, totals.overdue) == (2, 1) and totals == second.context["totals"]
     assert "?scholen=2" in first.content.decode() and "?scholen=1" in second.content.decode()
     # The export can still be started for any school of the board, whichever page is shown.
     assert len(first.context["form"].fields["scope"].choices) == len(schools) + 1
-    assert client.get(url, {"scholen": "99"}).context["figures"][-1].school == last
+    assert client.get(url, {"scholen": "99"}).context["figures"] == second.context["figures"]
 
 
 def test_the_figures_count_what_is_late_after_14_days(rod, client):
