@@ -5,23 +5,24 @@ their decisions: `consent.requirements`) beside the consent panel (the same tabl
 the school's consent page shows them all in full. Read one table at a time that was most of each page's budget
 of queries. `read_records` reads every set such a page needs in one query (`opp_portal.together`), each set
 still written as its own queryset: the rules' own filters (`counted_meetings`, `InstemmingDecision.on`, ...)
-for the checklist, `visible_to(user)` for what the user is shown. It attaches them to the plan instance of this
-request; the answers to the requirements use them when they judge the same version, and read the database
-themselves otherwise (a service, a test, another version).
+for the checklist, the staff's half of `visible_to(user)` for what the user is shown (`_staff`). It attaches
+them to the plan instance of this request; the answers to the requirements use them when they judge the same
+version, and read the database themselves otherwise (a service, a test, another version).
 
-Records are read after a request's writes and live as long as the plan instance (one request), so they are
-never stale where they are used.
+Records are read after a request's writes and live as long as the plan instance (one request; `Opp.forget_history`
+drops them), so they are never stale where they are used.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import QuerySet
 
 from opp_portal.together import read_together
 from plans.models import Evaluation, Opp, OppVersion
 from schools.models import Guardian, Pupil, User
 
+from .access import scoped, staff_record_q
 from .models import (
     Hearing,
     InstemmingDecision,
@@ -92,7 +93,9 @@ def read_records(opp: Opp, judged=NOT_JUDGED, user=None, *, full: bool = False) 
     versions = opp.read_history()
     latest = opp.latest_version
     parts: dict = {"evaluations": Evaluation.objects.filter(opp=opp), "gezag": gezag_guardians(opp.pupil)}
-    guardian_ids = Q(pk__in=[])
+    # Guardians linked from several sets: one part per set, since one filter with "or" over the sets makes
+    # PostgreSQL read every guardian.
+    guardian_ids: list = []
     if judged is not NOT_JUDGED:
         meetings, window = counted_meetings(opp, judged)
         parts.update(counted_meetings=meetings, counted_evaluations=counted_evaluations(opp, judged, window),
@@ -102,41 +105,40 @@ def read_records(opp: Opp, judged=NOT_JUDGED, user=None, *, full: bool = False) 
                          asked=InstemmingRecipient.objects.filter(request__version=judged).order_by("pk"),
                          unreachable=Unreachability.objects.filter(recipient__request__version=judged,
                                                                    withdrawn_at__isnull=True))
-            guardian_ids |= Q(pk__in=parts["asked"].values("guardian_id"))
+            guardian_ids.append(parts["asked"].values("guardian_id"))
     if user is not None:
-        visible = InstemmingRecipient.objects.visible_to(user).filter(request__version=latest)
+        visible = _staff(InstemmingRecipient.objects.filter(request__version=latest), user, "request__version__opp__")
         parts.update(
-            meetings=OogoMeeting.objects.visible_to(user).filter(opp=opp),
-            hearings=Hearing.objects.visible_to(user).filter(opp=opp),
-            parent_views=ParentView.objects.visible_to(user).filter(opp=opp),
+            meetings=_staff(OogoMeeting.objects.filter(opp=opp), user),
+            hearings=_staff(Hearing.objects.filter(opp=opp), user),
+            parent_views=_staff(ParentView.objects.filter(opp=opp), user),
             recipients=visible.order_by("pk"),
-            open_unreachable=Unreachability.objects.visible_to(user).filter(
-                recipient__in=visible.values("pk"), withdrawn_at__isnull=True),
+            open_unreachable=Unreachability.objects.filter(recipient__in=visible.values("pk"),
+                                                           withdrawn_at__isnull=True),
             latest_decisions=(InstemmingDecision.objects.on(latest).filter(recipient__in=visible.values("pk"))
                               if latest is not None else InstemmingDecision.objects.none()),
             recipient_requests=InstemmingRequest.objects.filter(version__opp=opp),
         )
-        guardian_ids |= (Q(pk__in=parts["parent_views"].values("guardian_id"))
-                         | Q(pk__in=visible.values("guardian_id")))
+        guardian_ids += [parts["parent_views"].values("guardian_id"), visible.values("guardian_id")]
         if full:
-            decisions = InstemmingDecision.objects.visible_to(user).filter(version__opp=opp)
+            decisions = _staff(InstemmingDecision.objects.filter(version__opp=opp), user,
+                               "recipient__request__version__opp__")
             invitations = PupilInvitation.objects.filter(pupil=opp.pupil)
             parts.update(
-                requests=InstemmingRequest.objects.visible_to(user).filter(version__opp=opp),
+                requests=_staff(InstemmingRequest.objects.filter(version__opp=opp), user, "version__opp__"),
                 decisions=decisions,
                 decision_recipients=InstemmingRecipient.objects.filter(
                     pk__in=decisions.values("recipient_id")).order_by("pk"),
                 invitations=invitations,
-                people=User.objects.filter(
-                    Q(pk__in=parts["meetings"].values("recorded_by_id"))
-                    | Q(pk__in=parts["hearings"].values("recorded_by_id"))
-                    | Q(pk__in=decisions.values("recorded_by_id")) | Q(pk__in=decisions.values("decided_by_id"))
-                    | Q(pk__in=parts["open_unreachable"].values("recorded_by_id"))
-                    | Q(pk__in=parts["open_unreachable"].values("confirmed_by_id"))
-                    | Q(pk__in=invitations.values("invited_by_id"))),
             )
-    parts["guardians"] = Guardian.objects.filter(guardian_ids).order_by("pk")
+    for n, ids in enumerate(guardian_ids):
+        parts[f"guardians_{n}"] = Guardian.objects.filter(pk__in=ids)
     found = read_together(parts)
+    found["guardians"] = [g for n in range(len(guardian_ids)) for g in found.pop(f"guardians_{n}")]
+    if full:
+        # Who recorded what, for the consent page: a second, plain query by id (as a set of the one query above,
+        # a subquery per record set cost more to plan than this whole query costs).
+        found["people"] = list(User.objects.filter(pk__in=_people_ids(found)))
 
     records = PlanRecords(judged=judged, latest=latest, user=user, full=full and user is not None)
     for name, items in found.items():
@@ -145,6 +147,26 @@ def read_records(opp: Opp, judged=NOT_JUDGED, user=None, *, full: bool = False) 
     _link(opp, records, found, {v.pk: v for v in versions})
     opp.__dict__[KEY] = records
     return records
+
+
+def _people_ids(found: dict) -> set[int]:
+    ids: set[int | None] = set()
+    for name, attnames in (("meetings", ("recorded_by_id",)), ("hearings", ("recorded_by_id",)),
+                           ("decisions", ("recorded_by_id", "decided_by_id")),
+                           ("open_unreachable", ("recorded_by_id", "confirmed_by_id")),
+                           ("invitations", ("invited_by_id",))):
+        for record in found.get(name, []):
+            ids.update(getattr(record, attname) for attname in attnames)
+    return {i for i in ids if i is not None}
+
+
+def _staff(records: QuerySet, user, prefix: str = "opp__") -> QuerySet:
+    """What `visible_to(user)` shows of one plan's records on a staff page: its staff half (`staff_record_q`, the
+    same policy). The pages that read records (the plan page, its consent panel, the school's consent page)
+    show a plan the user reaches as staff of its school, where the family half adds no record; spelled out for
+    every set, that half (guardians' and pupils' addresses and accounts) cost PostgreSQL more to plan than all
+    the rows cost to read. Someone who does not reach the plan as staff sees nothing here, never more."""
+    return scoped(records, staff_record_q(user, prefix))
 
 
 def _link(opp: Opp, records: PlanRecords, found: dict, versions: dict) -> None:
