@@ -11,12 +11,14 @@ class ConsentConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from plans.pdf import CONSENT_SUMMARY, INSTEMMING_RECORDS
+        from plans.requirements import READ_RECORDS
         from plans.selectors import MISSING_HEARING, OBJECTIONS
         from plans.sending import SEND_ROUTE
         from schools.demo import DEMO_STEPS
 
         from .demo import seed_consent
         from .pdf_records import instemming_records
+        from .records import read_records
         from .requirements import answer_adoption_requirements, consent_summary, objections, plans_missing_hearing
         from .sending import send_route
         from .signin import claim_on_sign_in
@@ -27,6 +29,8 @@ class ConsentConfig(AppConfig):
         OBJECTIONS.answer(objections)
         CONSENT_SUMMARY.answer(consent_summary)
         INSTEMMING_RECORDS.answer(instemming_records)
+        # The plan page reads the records its checklist counts and its consent panel shows at once (issue 12).
+        READ_RECORDS.answer(read_records)
         SEND_ROUTE.answer(send_route)  # "Versie vastleggen en ter instemming voorleggen" is consent's page
         # seed_demo: consent records, after the plans step (INSTALLED_APPS puts plans before consent).
         DEMO_STEPS.answer("consent", seed_consent)

@@ -43,13 +43,19 @@ class Party:
         return self.pupil is not None
 
 
-def deciding_parties(pupil: Pupil, on: datetime.date) -> list[Party]:
+def gezag_guardians(pupil: Pupil):
+    """The pupil's guardians with gezag, in the order they are named."""
+    return Guardian.objects.filter(guardianships__pupil=pupil, guardianships__has_gezag=True).order_by("pk")
+
+
+def deciding_parties(pupil: Pupil, on: datetime.date, guardians: list[Guardian] | None = None) -> list[Party]:
     """Rule 3: an adult pupil (18 or older on `on`) decides instead of the parents; otherwise every
-    guardian with gezag decides for themself. A guardian without gezag is never asked."""
+    guardian with gezag decides for themself. A guardian without gezag is never asked. `guardians`: the
+    `gezag_guardians` of the pupil, when a page read them already (`consent.records`)."""
     if pupil.age_on(on) >= ADULT_AGE:
         return [Party(pupil=pupil)]
-    guardians = Guardian.objects.filter(guardianships__pupil=pupil, guardianships__has_gezag=True).select_related(
-        "user").order_by("pk")
+    if guardians is None:
+        guardians = list(gezag_guardians(pupil).select_related("user"))
     return [Party(guardian=g) for g in guardians]
 
 

@@ -116,12 +116,23 @@ def counted_hearings(opp: Opp, version: OppVersion | None, w=None):
 
 # --- rule 1: OOGO on both parts --------------------------------------------------------------------------------
 
+def _read(opp: Opp, version: OppVersion | None):
+    """The records a page read at once for judging `version` (`consent.records`), else None: read them here."""
+    from .records import attached
+
+    return attached(opp, version)
+
+
 def oogo_evidence(opp: Opp, version: OppVersion | None) -> list[tuple[datetime.date, bool, bool, str]]:
     """(day, handelingsdeel, uitstroomperspectief, what) for every overleg that counts for `version`."""
-    meetings, w = counted_meetings(opp, version)
+    if (records := _read(opp, version)) is not None:
+        meetings, evaluations = records.counted_meetings, records.counted_evaluations
+    else:
+        meetings, w = counted_meetings(opp, version)
+        evaluations = counted_evaluations(opp, version, w)
     rows = [(m.held_on, m.discussed_handelingsdeel, m.discussed_uitstroomperspectief, "overleg") for m in meetings]
     rows += [(e.evaluated_on, e.discussed_handelingsdeel, e.discussed_uitstroomperspectief, "evaluatie")
-             for e in counted_evaluations(opp, version, w)]
+             for e in evaluations]
     return sorted(rows, key=lambda r: r[0])
 
 
@@ -168,15 +179,19 @@ def plans_with_oogo(plans: QuerySet) -> QuerySet:
 def hearing_evidence(opp: Opp, version: OppVersion | None) -> dict | None:
     """The latest way the pupil was heard that counts for `version`: a hearing, or the evaluation's record of
     the pupil's view. {"day", "heard", "how", "view"}; None when nothing counts."""
-    w = window(opp, version)
+    if (records := _read(opp, version)) is not None:
+        hearings, evaluations = records.counted_hearings, records.counted_evaluations
+    else:
+        w = window(opp, version)
+        hearings, evaluations = counted_hearings(opp, version, w), counted_evaluations(opp, version, w)
     found = []
-    for h in counted_hearings(opp, version, w):
+    for h in hearings:
         found.append((timezone.localtime(h.created_at).date(), {
             "day": h.heard_on or timezone.localtime(h.created_at).date(), "heard": h.heard,
             "how": h.get_method_display() if h.heard else "", "view": h.pupil_view if h.heard else h.not_heard_reason,
             "evaluation": h.evaluation.evaluated_on if h.evaluation_id else None,
         }))
-    for e in counted_evaluations(opp, version, w):
+    for e in evaluations:
         found.append((e.evaluated_on, {"day": e.evaluated_on, "heard": True, "how": str(_("bij de evaluatie")),
                                        "view": e.pupil_view, "evaluation": e.evaluated_on}))
     if not found:
@@ -225,8 +240,11 @@ def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDec
 def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
     """Guardians recorded as unreachable for this version: (confirmed by a school leader, waiting for that),
     each by party key."""
-    items = (Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
-             .select_related("recipient", "recorded_by", "confirmed_by"))
+    return _by_party(Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
+                     .select_related("recipient", "recorded_by", "confirmed_by"))
+
+
+def _by_party(items) -> tuple[dict, dict]:
     confirmed: dict[tuple[str, int], Unreachability] = {}
     pending: dict[tuple[str, int], Unreachability] = {}
     for item in items:
@@ -240,12 +258,18 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
             return missing(_("De bijstelling wordt nog opgesteld. Daarna legt u de nieuwe versie ter instemming voor; "
                              "tot de nieuwe versie is vastgesteld, blijft de geldende versie van kracht."))
         return missing(_("Het handelingsdeel is nog niet ter instemming aan de ouders voorgelegd."))
-    parties = deciding_parties(opp.pupil, timezone.localdate())
+    records = _read(opp, version)
+    parties = deciding_parties(opp.pupil, timezone.localdate(), records.guardians if records else None)
     if not parties:
         return missing(_("Er is geen ouder met gezag bekend. Leg vast wie het gezag heeft."))
-    decisions = latest_decisions(version)
-    asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
-    unreachable, to_confirm = unreachable_parties(version)
+    if records is not None:
+        decisions = {d.recipient.party: d for d in records.decisions_on}
+        asked = {r.party for r in records.asked}
+        unreachable, to_confirm = _by_party(records.unreachable)
+    else:
+        decisions = latest_decisions(version)
+        asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}
+        unreachable, to_confirm = unreachable_parties(version)
     refused: list[str] = []
     conversation: list[str] = []
     waiting: list[str] = []

@@ -33,7 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from opp_portal.questions import Answers
+from opp_portal.questions import Answers, Question
 
 from .content import snapshot
 from .format import CORE, Kind, Part, Section, filled, goal_is_complete
@@ -131,6 +131,9 @@ def checklist(opp: Opp, version: OppVersion | None = None) -> list[CheckItem]:
         version = adoptable_version(opp)
     return [CheckItem(key=r.key, label=str(r.label), status=r.status(opp, version), blocks_adoption=r.blocks_adoption)
             for r in registered() if r.applies(opp)]
+
+
+_checklist = checklist
 
 
 def blocking_gaps(opp: Opp, version: OppVersion | None = None) -> list[CheckItem]:
@@ -269,8 +272,27 @@ def _sent_text(version: OppVersion) -> str:
                % {"n": version.number, "day": day_text(version.created_at)})
 
 
-def judge(opp: Opp) -> Judgement:
-    """The plan's checklist for its stage (see the module docstring)."""
+# A page that shows the checklist beside other records of the plan reads those records once, in a fixed number of
+# queries, before the requirements are judged (issue 12): consent answers with its `consent.records.read_records`,
+# which the answers to its requirements then use instead of reading each table again. Unanswered: nothing is read
+# ahead, and each requirement reads what it needs.
+READ_RECORDS: Question[Callable[[Opp, OppVersion | None, Any], object]] = Question(
+    "plans.read_records", default=lambda opp, version, user: None,
+    doc="Read at once the records the requirements judge `version` (None: the draft) of a plan by, and those "
+        "the page shows `user`.")
+
+
+def judge(opp: Opp, *, reader=None) -> Judgement:
+    """The plan's checklist for its stage (see the module docstring). `reader`: the user of a page that shows
+    it, which reads the plan's history and records in a fixed number of queries first (`READ_RECORDS`)."""
+    if reader is not None:
+        opp.read_history()
+
+    def checklist(opp: Opp, version: OppVersion | None) -> list[CheckItem]:
+        if reader is not None:
+            READ_RECORDS(opp, version if version is not None else adoptable_version(opp), reader)
+        return _checklist(opp, version)
+
     latest = opp.latest_version
     adoption = opp.latest_adoption if opp.adopted_version_id else None
     if opp.status == OppStatus.VASTGESTELD or (opp.status == OppStatus.BEEINDIGD and adoption is not None):
@@ -507,8 +529,8 @@ for _key, _label, _order in CONSENT_KEYS:
 
 
 __all__ = [
-    "IN_FORCE_BOUNDS", "MET", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement", "Stage", "Status",
-    "Window", "blocking_gaps",
+    "IN_FORCE_BOUNDS", "MET", "READ_RECORDS", "REQUIREMENTS", "Bounds", "CheckItem", "Judgement", "Requirement",
+    "Stage", "Status", "Window", "blocking_gaps",
     "checklist", "content_gaps", "day_text", "judge", "met", "missing", "ready_to_adopt", "registered", "window",
     "with_judged_version",
 ]

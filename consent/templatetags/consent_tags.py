@@ -2,11 +2,13 @@
 links to record them. Consent gives the panel its own context, so the plans views need not know about it."""
 
 from django import template
+from django.utils import timezone
 
 from plans.models import OppStatus
 
 from ..access import opp_access
-from ..models import Hearing, OogoMeeting, ParentView
+from ..parties import deciding_parties
+from ..records import read_records, shown
 from ..views.school import not_asked, recipients_of
 
 register = template.Library()
@@ -18,14 +20,17 @@ def consent_panel(context, opp):
     caps = opp_access(user, opp)
     if not caps.can_keep_consent:
         return {"show": False}
+    # The records the page read with its checklist (issue 12: one query for every table), else read them now;
+    # what the panel shows is read for this user (`visible_to`), as it always was.
+    records = shown(opp)
+    if records is None or not records.read_for(user):
+        records = read_records(opp, user=user)
     latest = opp.latest_version
-    recipients = recipients_of(user, latest)
+    recipients = recipients_of(user, latest, records)
     asked_now = opp.status == OppStatus.TER_INSTEMMING and latest is not None
-    # A plan has a handful of meetings, hearings and views: one list each serves both the latest and the count
-    # (the plan page's budget of queries, issue 12).
-    meetings = list(OogoMeeting.objects.visible_to(user).filter(opp=opp))
-    hearings = list(Hearing.objects.visible_to(user).filter(opp=opp).select_related("version"))
-    parent_views = list(ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian"))
+    # A plan has a handful of meetings, hearings and views: one list each serves both the latest and the count.
+    meetings, hearings, parent_views = records.meetings, records.hearings, records.parent_views
+    parties = deciding_parties(opp.pupil, timezone.localdate(), records.guardians) if asked_now else None
     return {
         "show": True,
         "opp": opp,
@@ -33,7 +38,7 @@ def consent_panel(context, opp):
         "is_ib": caps.can_draft,
         "asked_now": asked_now,
         "recipients": recipients,
-        "not_asked": not_asked(opp, recipients) if asked_now else [],
+        "not_asked": not_asked(opp, recipients, parties) if asked_now else [],
         "last_meeting": meetings[0] if meetings else None,
         "meeting_count": len(meetings),
         "last_hearing": hearings[0] if hearings else None,

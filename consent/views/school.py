@@ -5,6 +5,8 @@ ib records; the school leader reads (and may record a decision given on paper, a
 Every form posts to `consent.services`; a form with errors is shown again with the message next to the field.
 """
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -37,17 +39,13 @@ from ..forms import (
     scan_extension,
 )
 from ..models import (
-    Hearing,
     InstemmingDecision,
     InstemmingRecipient,
-    InstemmingRequest,
-    OogoMeeting,
-    ParentView,
-    PupilInvitation,
     RecipientState,
     Unreachability,
 )
 from ..parties import asking_channels, deciding_parties
+from ..records import PlanRecords, read_records
 
 STATE_BADGES = {
     RecipientState.NOT_OPENED: "text-bg-secondary",
@@ -64,31 +62,41 @@ def page_url(opp: Opp, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _about_choices(opp: Opp):
+def _about_choices(opp: Opp, evaluations=None):
     latest = opp.latest_version
     if opp.status == OppStatus.TER_INSTEMMING and latest:
         now = _("Versie %(n)s, die nu ter instemming ligt") % {"n": latest.number}
     else:
         now = _("Het plan zoals het nu wordt opgesteld of aangepast")
     choices = [(NOW, now)]
-    for evaluation in Evaluation.objects.filter(opp=opp).order_by("-evaluated_on"):
+    if evaluations is None:
+        evaluations = Evaluation.objects.filter(opp=opp).order_by("-evaluated_on")
+    for evaluation in evaluations:
         choices.append((f"evaluatie:{evaluation.uuid}", _("De evaluatie van %(day)s")
                         % {"day": date_format(evaluation.evaluated_on, "j F Y")}))
     return choices
 
 
-def recipients_of(user, version):
-    """The deciding parties asked about `version`, each with their current decision (or none)."""
+def recipients_of(user, version, records: PlanRecords | None = None):
+    """The deciding parties asked about `version`, each with their current decision (or none). `records`: the
+    plan's records as the page read them for `user` (`consent.records`, `version` being the latest)."""
     if version is None:
         return []
-    rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
-                .select_related("request", "request__version", "guardian", "pupil"))
-    mails = latest_status_by_topic(mail_topic(row) for row in rows)
-    open_records = {u.recipient_id: u for u in Unreachability.objects.visible_to(user).filter(
-        recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")}
-    # Every recipient's latest decision in one query, not one each (`on` orders them: the last one counts).
-    latest = ({d.recipient_id: d for d in InstemmingDecision.objects.on(version).filter(recipient__in=rows)}
-              if rows else {})
+    unreachable: Iterable[Unreachability]
+    decisions: Iterable[InstemmingDecision]
+    if records is not None:
+        rows = _in_request_order(records.recipients)
+        unreachable, decisions = records.open_unreachable, records.latest_decisions
+    else:
+        rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
+                    .select_related("request", "request__version", "guardian", "pupil"))
+        unreachable = Unreachability.objects.visible_to(user).filter(
+            recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")
+        # Every recipient's latest decision in one query, not one each (`on` orders them: the last one counts).
+        decisions = InstemmingDecision.objects.on(version).filter(recipient__in=rows) if rows else []
+    mails = latest_status_by_topic(mail_topic(row) for row in rows) if rows else {}
+    open_records = {u.recipient_id: u for u in unreachable}
+    latest = {d.recipient_id: d for d in decisions}
     for row in rows:
         row._latest_decision = latest.get(row.pk)
         row.mail = mails.get(mail_topic(row))  # "wordt verstuurd", "verstuurd" or "mislukt"
@@ -99,6 +107,11 @@ def recipients_of(user, version):
         row.state_label = RecipientState(row.current_state).label
         row.badge = STATE_BADGES[row.current_state]
     return rows
+
+
+def _in_request_order(rows: list) -> list:
+    """Recipients in their model's order (by request: the newest request first; then as added)."""
+    return sorted(rows, key=lambda r: (-r.request.created_at.timestamp(), -r.request_id, r.pk))
 
 
 def not_asked(opp: Opp, recipients, parties=None) -> list[str]:
@@ -115,12 +128,14 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     caps = opp_access(user, opp)
     is_ib = caps.can_draft
     open_plan = opp.status != OppStatus.BEEINDIGD
+    # Every record the page shows, as the user may see it, in one query (issue 12; `consent.records`).
+    records = read_records(opp, user=user, full=True)
     latest = opp.latest_version
-    recipients = recipients_of(user, latest)
+    recipients = recipients_of(user, latest, records)
     forms = forms or {}
     can_request = is_ib and opp.status == OppStatus.TER_INSTEMMING and latest is not None
     # The deciding parties once for the page: who was not asked, and how each would be asked.
-    parties = deciding_parties(opp.pupil, timezone.localdate()) if latest or can_request else []
+    parties = deciding_parties(opp.pupil, timezone.localdate(), records.guardians) if latest or can_request else []
     missing = not_asked(opp, recipients, parties) if latest else []
     context = {
         "opp": opp,
@@ -128,7 +143,7 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
         "is_ib": is_ib,
         "caps": caps,
         "channels": asking_channels(opp.pupil, parties=parties) if can_request else [],
-        "pupil_invitations": PupilInvitation.objects.filter(pupil=opp.pupil).select_related("invited_by")[:5],
+        "pupil_invitations": records.invitations[:5],
         "invite_form": forms.get("invite") or InvitePupilForm(),
         "pupil_is_young": opp.pupil.age_years < 12,
         "can_record": is_ib and open_plan,
@@ -138,15 +153,13 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
             r.mail and r.mail.status == MailStatus.FAILED for r in recipients)),
         "recipients": recipients,
         "not_asked": missing,
-        "requests": InstemmingRequest.objects.visible_to(user).filter(version__opp=opp).select_related("version"),
-        "decisions": (InstemmingDecision.objects.visible_to(user).filter(version__opp=opp)
-                      .select_related("recipient", "version", "recorded_by", "decided_by")),
-        "meetings": OogoMeeting.objects.visible_to(user).filter(opp=opp).select_related("recorded_by"),
-        "hearings": (Hearing.objects.visible_to(user).filter(opp=opp)
-                     .select_related("version", "evaluation", "recorded_by")),
-        "parent_views": ParentView.objects.visible_to(user).filter(opp=opp).select_related("guardian", "version"),
+        "requests": records.requests,
+        "decisions": records.decisions,
+        "meetings": records.meetings,
+        "hearings": records.hearings,
+        "parent_views": records.parent_views,
         "oogo_form": forms.get("oogo") or OogoForm(),
-        "hearing_form": forms.get("hearing") or HearingForm(about_choices=_about_choices(opp)),
+        "hearing_form": forms.get("hearing") or HearingForm(about_choices=_about_choices(opp, records.evaluations)),
         "request_form": forms.get("request") or RequestForm(),
         "open_form": next(iter(forms), ""),
         "terms": terms_for(opp.school_type),

@@ -244,10 +244,31 @@ class Opp(models.Model):
             self.__dict__["_latest_version"] = self.versions.order_by("-number").first()
         return self.__dict__["_latest_version"]
 
+    def read_history(self) -> "list[OppVersion]":
+        """Every version (newest first) and every adoption in one query, remembered as `latest_version` and
+        `adoption_history` read them: for a page that shows both (issue 12). A plan has a handful of versions."""
+        if "_versions" not in self.__dict__:
+            from opp_portal.together import read_together
+
+            found = read_together({"versions": self.versions.order_by("-number"),
+                                   "adoptions": self.adoptions.order_by("pk")})
+            versions = found["versions"]
+            by_id = {version.pk: version for version in versions}
+            for version in versions:
+                type(version).opp.field.set_cached_value(version, self)
+            for adoption in found["adoptions"]:
+                type(adoption).version.field.set_cached_value(adoption, by_id[adoption.version_id])
+            self.__dict__["_versions"] = versions
+            self.__dict__["_latest_version"] = versions[0] if versions else None
+            self.__dict__.pop("_adoptions", None)
+            self._remember_adoptions(found["adoptions"])
+        return self.__dict__["_versions"]
+
     def forget_history(self) -> None:
-        """Drop what `latest_version` and `latest_adoption` remembered: a version or adoption was added."""
-        self.__dict__.pop("_latest_version", None)
-        self.__dict__.pop("_adoptions", None)
+        """Drop what `latest_version` and `latest_adoption` remembered: a version or adoption was added. Also
+        what a page read at once about the plan (`_page_records`, see `consent.records`)."""
+        for key in ("_latest_version", "_adoptions", "_versions", "_page_records"):
+            self.__dict__.pop(key, None)
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         self.forget_history()
@@ -263,12 +284,14 @@ class Opp(models.Model):
         """Every adoption, oldest first, with its version: read once per instance (the checklist's window and the
         page ask it several times)."""
         if "_adoptions" not in self.__dict__:
-            adoptions = list(self.adoptions.select_related("version").order_by("pk"))
-            self.__dict__["_adoptions"] = adoptions
-            in_force = next((a.version for a in adoptions if a.version_id == self.adopted_version_id), None)
-            if in_force is not None and not type(self).adopted_version.is_cached(self):
-                type(self).adopted_version.field.set_cached_value(self, in_force)
+            self._remember_adoptions(list(self.adoptions.select_related("version").order_by("pk")))
         return self.__dict__["_adoptions"]
+
+    def _remember_adoptions(self, adoptions: "list[Adoption]") -> None:
+        self.__dict__["_adoptions"] = adoptions
+        in_force = next((a.version for a in adoptions if a.version_id == self.adopted_version_id), None)
+        if in_force is not None and not type(self).adopted_version.is_cached(self):
+            type(self).adopted_version.field.set_cached_value(self, in_force)
 
     @property
     def latest_adoption(self) -> "Adoption | None":

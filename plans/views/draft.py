@@ -66,8 +66,8 @@ def _ib_enrolment(user, pupil: Pupil) -> Enrolment | None:
     )
 
 
-def _checklist(opp: Opp) -> dict:
-    judgement = judge(opp)
+def _checklist(opp: Opp, reader=None) -> dict:
+    judgement = judge(opp, reader=reader)
     items = judgement.items
     return {"items": items, "met": judgement.met_count, "total": len(items), "subject": judgement.subject,
             "stage": judgement.stage, "judgement": judgement}
@@ -228,7 +228,8 @@ def _page(request, opp: Opp, *, form=None, goals=None, conflict=None, adopt_gaps
     user = request.user
     caps = opp_access(user, opp)
     can_edit = caps.can_edit
-    checklist_data = _checklist(opp)
+    # The page's checklist and the consent panel beside it read the plan's records once (issue 12).
+    checklist_data = _checklist(opp, reader=user)
     heading = _heading(opp)
     context = {
         "opp": opp,

@@ -18,7 +18,7 @@ BUDGET = 12
 # Pages not yet within the budget, with the count they are held to meanwhile (a ratchet: lower it as they get
 # better, never raise it). Counted under the test settings, which read the session from the database; production
 # (and the benchmark) read it from Redis (cached_db), one query less on every page.
-STILL_OVER_BUDGET = {"ib_plan": 26, "ib_instemming": 20}
+STILL_OVER_BUDGET: dict[str, int] = {}
 LITTLE = dataset.Size("little", schools=12, pupils=400, plans=100, focus_board_schools=9, focus_school_pupils=100,
                       focus_school_plans=40, schools_per_board=1, swvs_per_sector=1)
 MORE = replace(LITTLE, name="more", schools=22, pupils=1200, plans=360, focus_board_schools=16,

@@ -1,0 +1,229 @@
+"""A plan's consent records for one page, read once (issue 12).
+
+The plan page shows the checklist (which counts OOGO meetings, evaluations, hearings, the deciding parties and
+their decisions: `consent.requirements`) beside the consent panel (the same tables, as the user may see them);
+the school's consent page shows them all in full. Read one table at a time that was most of each page's budget
+of queries. `read_records` reads every set such a page needs in one query (`opp_portal.together`), each set
+still written as its own queryset: the rules' own filters (`counted_meetings`, `InstemmingDecision.on`, ...)
+for the checklist, the staff's half of `visible_to(user)` for what the user is shown (`_staff`). It attaches
+them to the plan instance of this request; the answers to the requirements use them when they judge the same
+version, and read the database themselves otherwise (a service, a test, another version).
+
+Records are read after a request's writes and live as long as the plan instance (one request; `Opp.forget_history`
+drops them), so they are never stale where they are used.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opp_portal.together import read_together
+from plans.models import Evaluation, Opp, OppVersion
+from schools.models import Guardian, Pupil, User
+
+from .access import scoped, staff_record_q
+from .models import (
+    Hearing,
+    InstemmingDecision,
+    InstemmingRecipient,
+    InstemmingRequest,
+    OogoMeeting,
+    ParentView,
+    PupilInvitation,
+    Unreachability,
+)
+from .parties import gezag_guardians
+from .requirements import counted_evaluations, counted_hearings, counted_meetings
+
+KEY = "_page_records"  # dropped by `Opp.forget_history` with the rest of what the instance remembered
+NOT_JUDGED = object()
+
+
+@dataclass
+class PlanRecords:
+    """What `read_records` read. The rule sets (for `judged`) feed the checklist; the shown sets (`meetings`,
+    `hearings`, ..., for the latest version and the user) the panel and the consent page."""
+
+    judged: object  # the version the rule sets were read for (None: the draft; NOT_JUDGED: none were read)
+    latest: OppVersion | None
+    user: Any = None  # whom the shown sets were read for (None: none were read)
+    full: bool = False
+    counted_meetings: list = field(default_factory=list)
+    counted_evaluations: list = field(default_factory=list)
+    counted_hearings: list = field(default_factory=list)
+    guardians: list = field(default_factory=list)  # with gezag, for the deciding parties
+    decisions_on: list = field(default_factory=list)  # on the judged version, in DECISION_ORDER
+    asked: list = field(default_factory=list)  # the recipients asked about the judged version
+    unreachable: list = field(default_factory=list)  # open records of the judged version
+    evaluations: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    hearings: list = field(default_factory=list)
+    parent_views: list = field(default_factory=list)
+    recipients: list = field(default_factory=list)  # visible recipients of the latest version
+    latest_decisions: list = field(default_factory=list)  # of those, on the latest version, in DECISION_ORDER
+    open_unreachable: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    invitations: list = field(default_factory=list)
+
+    def read_for(self, user, *, full: bool = False) -> bool:
+        return self.user is not None and user is not None and self.user.pk == user.pk and (self.full or not full)
+
+    def judges(self, version: OppVersion | None) -> bool:
+        if self.judged is NOT_JUDGED:
+            return False
+        judged_pk = self.judged.pk if self.judged is not None else None  # type: ignore[attr-defined]
+        return judged_pk == (version.pk if version is not None else None)
+
+
+def attached(opp: Opp, version: OppVersion | None) -> PlanRecords | None:
+    """The records read for this page's plan, if they were read for `version`."""
+    records = opp.__dict__.get(KEY)
+    return records if records is not None and records.judges(version) else None
+
+
+def shown(opp: Opp) -> PlanRecords | None:
+    return opp.__dict__.get(KEY)
+
+
+def read_records(opp: Opp, judged=NOT_JUDGED, user=None, *, full: bool = False) -> PlanRecords:
+    """Read and attach the plan's records in one query: the rule sets for `judged` (a version, None for the
+    draft, or NOT_JUDGED), the sets `user` sees (the panel's; `full`: the consent page's too)."""
+    versions = opp.read_history()
+    latest = opp.latest_version
+    parts: dict = {"evaluations": Evaluation.objects.filter(opp=opp), "gezag": gezag_guardians(opp.pupil)}
+    # Guardians linked from several sets: one part per set, since one filter with "or" over the sets makes
+    # PostgreSQL read every guardian.
+    guardian_ids: list = []
+    if judged is not NOT_JUDGED:
+        meetings, window = counted_meetings(opp, judged)
+        parts.update(counted_meetings=meetings, counted_evaluations=counted_evaluations(opp, judged, window),
+                     counted_hearings=counted_hearings(opp, judged, window))
+        if judged is not None:
+            parts.update(decisions_on=InstemmingDecision.objects.on(judged),
+                         asked=InstemmingRecipient.objects.filter(request__version=judged).order_by("pk"),
+                         unreachable=Unreachability.objects.filter(recipient__request__version=judged,
+                                                                   withdrawn_at__isnull=True))
+            guardian_ids.append(parts["asked"].values("guardian_id"))
+    if user is not None:
+        visible = _staff(InstemmingRecipient.objects.filter(request__version=latest), user, "request__version__opp__")
+        parts.update(
+            meetings=_staff(OogoMeeting.objects.filter(opp=opp), user),
+            hearings=_staff(Hearing.objects.filter(opp=opp), user),
+            parent_views=_staff(ParentView.objects.filter(opp=opp), user),
+            recipients=visible.order_by("pk"),
+            open_unreachable=Unreachability.objects.filter(recipient__in=visible.values("pk"),
+                                                           withdrawn_at__isnull=True),
+            latest_decisions=(InstemmingDecision.objects.on(latest).filter(recipient__in=visible.values("pk"))
+                              if latest is not None else InstemmingDecision.objects.none()),
+            recipient_requests=InstemmingRequest.objects.filter(version__opp=opp),
+        )
+        guardian_ids += [parts["parent_views"].values("guardian_id"), visible.values("guardian_id")]
+        if full:
+            decisions = _staff(InstemmingDecision.objects.filter(version__opp=opp), user,
+                               "recipient__request__version__opp__")
+            invitations = PupilInvitation.objects.filter(pupil=opp.pupil)
+            parts.update(
+                requests=_staff(InstemmingRequest.objects.filter(version__opp=opp), user, "version__opp__"),
+                decisions=decisions,
+                decision_recipients=InstemmingRecipient.objects.filter(
+                    pk__in=decisions.values("recipient_id")).order_by("pk"),
+                invitations=invitations,
+            )
+    for n, ids in enumerate(guardian_ids):
+        parts[f"guardians_{n}"] = Guardian.objects.filter(pk__in=ids)
+    found = read_together(parts)
+    found["guardians"] = [g for n in range(len(guardian_ids)) for g in found.pop(f"guardians_{n}")]
+    if full:
+        # Who recorded what, for the consent page: a second, plain query by id (as a set of the one query above,
+        # a subquery per record set cost more to plan than this whole query costs).
+        found["people"] = list(User.objects.filter(pk__in=_people_ids(found)))
+
+    records = PlanRecords(judged=judged, latest=latest, user=user, full=full and user is not None)
+    for name, items in found.items():
+        if hasattr(records, name):
+            setattr(records, name, items)
+    _link(opp, records, found, {v.pk: v for v in versions})
+    opp.__dict__[KEY] = records
+    return records
+
+
+def _people_ids(found: dict) -> set[int]:
+    ids: set[int | None] = set()
+    for name, attnames in (("meetings", ("recorded_by_id",)), ("hearings", ("recorded_by_id",)),
+                           ("decisions", ("recorded_by_id", "decided_by_id")),
+                           ("open_unreachable", ("recorded_by_id", "confirmed_by_id")),
+                           ("invitations", ("invited_by_id",))):
+        for record in found.get(name, []):
+            ids.update(getattr(record, attname) for attname in attnames)
+    return {i for i in ids if i is not None}
+
+
+def _staff(records: QuerySet, user, prefix: str = "opp__") -> QuerySet:
+    """What `visible_to(user)` shows of one plan's records on a staff page: its staff half (`staff_record_q`, the
+    same policy). The pages that read records (the plan page, its consent panel, the school's consent page)
+    show a plan the user reaches as staff of its school, where the family half adds no record; spelled out for
+    every set, that half (guardians' and pupils' addresses and accounts) cost PostgreSQL more to plan than all
+    the rows cost to read. Someone who does not reach the plan as staff sees nothing here, never more."""
+    return scoped(records, staff_record_q(user, prefix))
+
+
+def _link(opp: Opp, records: PlanRecords, found: dict, versions: dict) -> None:
+    """Give every record the related objects the pages and the checklist read, from the other sets (what
+    `select_related` did), so nothing is read again one row at a time."""
+    guardians = {g.pk: g for g in found["guardians"] + found["gezag"]}
+    evaluations = {e.pk: e for e in found["evaluations"]}
+    requests = {r.pk: r for r in found.get("recipient_requests", [])}
+    people = {u.pk: u for u in found.get("people", [])}
+    pupils = {opp.pupil_id: opp.pupil}
+    recipients = {}
+    for name in ("asked", "recipients", "decision_recipients"):
+        for r in found.get(name, []):
+            _set(r, "request", requests)
+            _set(r, "guardian", guardians)
+            _set(r, "pupil", pupils)
+            recipients[r.pk] = r
+    for request in list(requests.values()) + found.get("requests", []):
+        _set(request, "version", versions)
+    for name in ("decisions_on", "latest_decisions", "decisions"):
+        for d in found.get(name, []):
+            _set(d, "recipient", recipients)
+            _set(d, "version", versions)
+            _set(d, "recorded_by", people)
+            _set(d, "decided_by", people)
+    for name in ("unreachable", "open_unreachable"):
+        for u in found.get(name, []):
+            _set(u, "recipient", recipients)
+            _set(u, "recorded_by", people)
+            _set(u, "confirmed_by", people)
+    for name in ("counted_hearings", "hearings"):
+        for h in found.get(name, []):
+            _set(h, "version", versions)
+            _set(h, "evaluation", evaluations)
+            _set(h, "recorded_by", people)
+    for m in found.get("meetings", []):
+        _set(m, "recorded_by", people)
+    for v in found.get("parent_views", []):
+        _set(v, "guardian", guardians)
+        _set(v, "version", versions)
+    for i in found.get("invitations", []):
+        _set(i, "invited_by", people)
+    for e in found["evaluations"]:
+        _set(e, "opp", {opp.pk: opp})
+    for a in opp.adoption_history:
+        _set(a, "opp", {opp.pk: opp})
+    records.guardians = found["gezag"]
+
+
+def _set(obj, name: str, by_id: dict) -> None:
+    """Cache `obj.<name>` from `by_id` (or None for an empty link); a link not found is left to read lazily."""
+    descriptor = type(obj).__dict__[name]
+    value_id = getattr(obj, descriptor.field.attname)
+    if value_id is None:
+        descriptor.field.set_cached_value(obj, None)
+    elif value_id in by_id:
+        descriptor.field.set_cached_value(obj, by_id[value_id])
+
+
+__all__ = ["NOT_JUDGED", "PlanRecords", "Pupil", "attached", "read_records", "shown"]

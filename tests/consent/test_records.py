@@ -1,0 +1,124 @@
+"""A page reads the plan's consent records once (consent.records, issue 12): the checklist judged from them is
+the checklist judged one table at a time, at every stage, and what a page shows stays what the user may see."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consent import services
+from consent.models import Decision, Hearing, InstemmingDecision, OogoMeeting
+from consent.records import attached, read_records, shown
+from opp_portal.together import read_together
+from plans import services as plan_services
+from plans.models import Opp
+from plans.requirements import judge
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def judged_both_ways(opp: Opp, user):
+    one_by_one = judge(Opp.objects.get(pk=opp.pk))
+    at_once = judge(Opp.objects.select_related("pupil", "school").get(pk=opp.pk), reader=user)
+    return one_by_one, at_once
+
+
+def same_checklist(opp: Opp, user) -> bool:
+    one_by_one, at_once = judged_both_ways(opp, user)
+    rows = [(j.stage, j.subject, [item.as_record() for item in j.items]) for j in (one_by_one, at_once)]
+    return rows[0] == rows[1]
+
+
+def test_the_checklist_read_at_once_is_the_checklist_read_table_by_table_at_every_stage(world):
+    opp, version = world.sent()
+    assert same_checklist(opp, world.ib)
+    world.oogo(opp, uitstroomperspectief=False)
+    world.hear(opp)
+    assert same_checklist(opp, world.ib)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    assert same_checklist(opp, world.ib)
+    world.decide(request, world.father, Decision.NIET_AKKOORD, "Nee.")
+    assert same_checklist(opp, world.leader)
+    world.decide(request, world.father)  # changed their mind: the latest decision counts
+    world.oogo(opp)
+    assert same_checklist(opp, world.ib)
+    plan_services.adopt(user=world.leader, opp=opp)
+    assert same_checklist(opp, world.ib)
+    opp.refresh_from_db()
+    adjusted = world.change(opp, {"support_and_guidance": "Drie keer per week leesbegeleiding."})
+    assert same_checklist(adjusted, world.ib)
+    version2 = world.send(adjusted)
+    assert same_checklist(adjusted, world.ib)
+    request2 = world.ask(version2)
+    world.decide(request2, world.mother)
+    recipient = world.recipient(request2, world.father)
+    unreachable = services.record_unreachable(user=world.ib, recipient=recipient, reason="buitenland",
+                                              attempts="Drie keer gebeld, twee mails.")
+    assert same_checklist(adjusted, world.ib)
+    services.confirm_unreachable(user=world.leader, unreachability=unreachable)
+    assert same_checklist(adjusted, world.ib)
+
+
+def test_an_adult_pupil_decides_in_the_checklist_read_at_once_too(world):
+    world.make_adult()
+    opp, version = world.sent()
+    world.ask(version)
+    assert same_checklist(opp, world.ib)
+
+
+def test_the_records_are_used_only_for_the_version_they_were_read_for_and_forgotten_with_the_history(world):
+    opp, version = world.sent()
+    opp.refresh_from_db()
+    read_records(opp, version, world.ib)
+    assert attached(opp, version) is not None and attached(opp, None) is None
+    assert shown(opp).read_for(world.ib) and not shown(opp).read_for(world.leader)
+    opp.refresh_from_db()
+    assert shown(opp) is None
+
+
+def test_the_records_of_a_page_are_two_queries_whatever_their_number(world):
+    opp, version = world.sent()
+    for days in range(3):  # three different records (the same form sent twice is one)
+        world.oogo(opp, held_on=TODAY - datetime.timedelta(days=days))
+        world.hear(opp, heard_on=TODAY - datetime.timedelta(days=days))
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    opp = Opp.objects.select_related("pupil").get(pk=opp.pk)  # as the pages read it
+    opp.read_history()
+    with CaptureQueriesContext(connection) as queries:
+        records = read_records(opp, version, world.ib, full=True)
+        [(h.version, h.evaluation, h.recorded_by) for h in records.hearings]
+        [(d.recipient.name, d.version.number, d.recorded_by) for d in records.decisions]
+        [(r.request.version.number, r.guardian and r.guardian.full_name) for r in records.recipients]
+    assert len(queries) == 2  # the records, and the staff who recorded them
+    assert len(records.meetings) == 3 and len(records.counted_hearings) == 3
+
+
+def test_read_together_gives_what_each_queryset_gives_in_its_order(world):
+    opp, version = world.sent()
+    world.oogo(opp, held_on=TODAY - datetime.timedelta(days=3))
+    world.oogo(opp, uitstroomperspectief=False)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    world.decide(request, world.mother, Decision.GESPREK_GEWENST)
+    querysets = {
+        "meetings": OogoMeeting.objects.filter(opp=opp),
+        "hearings": Hearing.objects.filter(opp=opp).order_by("created_at", "pk"),
+        "decisions": InstemmingDecision.objects.on(version),
+        "versions": version.opp.versions.all().order_by("-number"),
+        "nothing": OogoMeeting.objects.none(),
+    }
+    found = read_together(querysets)
+    for name, qs in querysets.items():
+        expected = list(qs)
+        assert [o.pk for o in found[name]] == [o.pk for o in expected], name
+        for got, want in zip(found[name], expected, strict=True):
+            for field in qs.model._meta.concrete_fields:
+                assert getattr(got, field.attname) == getattr(want, field.attname), (name, field.name)
+                assert type(getattr(got, field.attname)) is type(getattr(want, field.attname)), (name, field.name)
+    assert timezone.is_aware(found["hearings"][0].created_at)
