@@ -1,5 +1,6 @@
 """ROD pages: the board page, a school's figures, export batches. Identifiers and dates only, never plan content."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +16,15 @@ from . import services
 from .access import boards_for, figure_schools_for
 from .forms import StartExportForm
 from .models import BatchState, ExportBatch
-from .monitoring import WINDOW_DAYS, figures_for, held_back_for, needs_attention_first, pending_for, totals_of
+from .monitoring import (
+    WINDOW_DAYS,
+    board_figures,
+    figures_for,
+    held_back_for,
+    needs_attention_first,
+    pending_for,
+    totals_of,
+)
 
 BATCH_LIST_SIZE = 20
 SCHOOLS_PER_PAGE = 25
@@ -37,17 +46,18 @@ def rod_index(request: HttpRequest) -> HttpResponse:
 
 def _board_context(request, board, form=None) -> dict:
     schools = list(board.schools.order_by("brin", "vestiging"))
-    # Counted for every school in two aggregates (a few milliseconds for a board of 100 schools), so the schools
-    # with something to do come first and the board's totals are true; rendered a page at a time (issue 12: a
-    # board of 100 schools rendered 69 KB on each visit).
-    every = figures_for(schools)
-    page = Paginator(sorted(every, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
     batches = list(ExportBatch.objects.visible_to(request.user).filter(board=board)
                    .select_related("school", "created_by")[:BATCH_LIST_SIZE])
+    # Every school is counted, so those with something to do come first and the board's totals are true; the
+    # table is rendered a page at a time (issue 12: a board of 100 schools rendered 69 KB on each visit).
+    every, as_of = board_figures(board, schools, batches)
+    page = Paginator(sorted(every, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
     return {
         "board": board,
         "figures": page.object_list,
         "totals": totals_of(every),
+        "as_of": as_of,
+        "refresh_minutes": max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60)),
         "school_page": page,
         "form": form or StartExportForm(board=board, schools=schools),
         "batches": batches,

@@ -157,6 +157,8 @@ OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=True)
 # One process (the demo, the tests) may keep rate limits and the TOTP replay guard in memory; production
 # shares them between all workers in Redis (see production.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the board's ROD page keeps its counts of every school (registration.monitoring.board_figures).
+OPP_ROD_FIGURES_SECONDS = env.int("OPP_ROD_FIGURES_SECONDS", default=60)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]

@@ -109,6 +109,21 @@ def test_the_board_page_shows_25_schools_a_page_those_with_work_first_and_the_to
     assert client.get(url, {"scholen": "99"}).context["figures"] == second.context["figures"]
 
 
+def test_the_board_page_keeps_its_counts_a_minute_but_shows_its_own_exports_at_once(rod, client, settings):
+    settings.OPP_ROD_FIGURES_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "rod-figures-test"}}
+    rod.period()
+    client.force_login(rod.admin)
+    url = f"/rod/bestuur/{rod.board.uuid}/"
+    assert client.get(url).context["totals"].pending == 1
+    assert "Stand van" in client.get(url).content.decode()
+    rod.period()  # adopted at the school meanwhile: counted when the minute is over
+    assert client.get(url).context["totals"].pending == 1
+    client.post(f"/rod/bestuur/{rod.board.uuid}/export/", {"kind": "full", "scope": ""})
+    assert client.get(url).context["totals"].pending == 2
+
+
 def test_the_figures_count_what_is_late_after_14_days(rod, client):
     today = timezone.localdate()
     rod.period(begin=today - datetime.timedelta(days=20))
