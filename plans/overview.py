@@ -261,6 +261,9 @@ def build_lists(plans: OppQuerySet, *, today: datetime.date | None = None, now: 
                 drafts.append(_deadline_row(opp, day, today, ADOPTION_WARNING_DAYS))
             else:  # say why there is no term, rather than repeat the status
                 drafts.append(Row(opp=opp, day=None, days=None, text=str(_no_term(opp)), urgency=""))
+        # The nearest deadline first (a late plan never waits on page 2 behind plans with weeks to go), then the
+        # plans without a term, oldest first; the query gave them oldest first, and the sort keeps that order.
+        drafts.sort(key=lambda row: (row.day is None, row.day or today))
     return Lists(ready=ready, objections=objections, adoptions=adoptions, evaluations=evaluations,
                  waiting=waiting, hearing=hearing, drafts=drafts)
 

@@ -392,6 +392,16 @@ def test_my_plans_says_why_a_plan_in_preparation_has_no_term_instead_of_repeatin
     assert waiting[sent_today.pk] == "vandaag voorgelegd"
 
 
+def test_my_plans_lists_plans_in_preparation_by_their_deadline_the_late_first_the_termless_last(client, school, ib):
+    older_later = adoption_plan(school, ib, due_in=30)
+    termless = plan(school, ib, kind="basisondersteuning")
+    late = adoption_plan(school, ib, due_in=-17)
+    soon = adoption_plan(school, ib, due_in=2)
+    client.force_login(ib)
+    rows = section(client.get(MY_PLANS), "opstellen").rows
+    assert [row.opp for row in rows] == [late, soon, older_later, termless]
+
+
 @pytest.mark.parametrize("role", ["school_leader", "teacher", "board_admin"])
 def test_my_plans_is_for_ibs_only(client, school, role):
     user = staff(role, school=school if role != "board_admin" else None, board=school.board if role == "board_admin"
