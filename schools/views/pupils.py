@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.access import reach_of
+from opp_portal.access import page_caps, reach_of
 from opp_portal.errors import field_of, show_on_form
 from opp_portal.http import HtmxHttpRequest
 
@@ -63,6 +63,9 @@ def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
 @require_GET
 def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
+    if not page_caps(user).pupils:
+        # The staff's search (BSN, groups, former pupils) is not a family's page: parents and pupils have theirs.
+        raise Http404
     schools = School.objects.visible_to(user).order_by("name")
     form = PupilSearchForm(request.GET or None, schools=schools)
     enrolments = Enrolment.objects.visible_to(user)

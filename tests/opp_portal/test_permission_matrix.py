@@ -306,7 +306,7 @@ ENTRIES = {
     "schools:school_list": Entry(none, get=Rule(anyone, PAGE)),
     "schools:school_detail": Entry(lambda s: {"school_uuid": s.school.uuid},
                                    get=Rule(among(School.objects.visible_to, lambda s: s.school), PAGE)),
-    "schools:pupil_list": Entry(none, get=Rule(anyone, PAGE)),
+    "schools:pupil_list": Entry(none, get=Rule(page("pupils"), PAGE)),
     "schools:pupil_create": Entry(none, get=Rule(_edits_a_school, PAGE), post=Rule(_edits_a_school, PAGE)),
     "schools:pupil_import": Entry(none, get=Rule(_edits_a_school, PAGE), post=Rule(_edits_a_school, PAGE)),
     "schools:pupil_detail": Entry(pupil_kw, get=Rule(pupil("can_see"), PAGE)),

@@ -583,3 +583,14 @@ def test_guardian_remove_refuses_get(client, w):
     client.force_login(w.ib_a)
     assert client.get(url("guardian_remove", w.pa.uuid, w.ga.uuid)).status_code == 405
     assert Guardianship.objects.filter(guardian=w.ga).exists()
+
+
+def test_parents_and_pupils_get_their_own_pages_not_the_staffs_pupil_search(client, w):
+    from tests.factories import GuardianshipFactory, UserFactory
+
+    parent = UserFactory(email="ouder-zoekt@example.test")
+    GuardianshipFactory(pupil=w.pa, guardian__user=parent, guardian__email=parent.email, has_gezag=True)
+    client.force_login(parent)
+    assert client.get(url("pupil_detail", w.pa.uuid)).status_code == 200  # their child's own page stays theirs
+    assert client.get(reverse("schools:pupil_list")).status_code == 404
+    assert client.get(reverse("schools:pupil_list"), {"q": w.pa.last_name}).status_code == 404
