@@ -403,6 +403,8 @@ def consent_summary(opp: Opp, version: OppVersion | None):
         heard_on=hearing["day"] if hearing else None,
         how=hearing["how"] if hearing else "",
         pupil_view=hearing["view"] if hearing else "",
+        pupil_decides=opp.pupil.age_on(
+            timezone.localtime(version.created_at).date() if version else timezone.localdate()) >= ADULT_AGE,
     )
 
 

@@ -150,6 +150,7 @@ class ConsentSummary:
     heard_on: datetime.date | None
     how: str
     pupil_view: str  # the pupil's view in their own words, or why they were not heard
+    pupil_decides: bool = False  # an adult pupil gives instemming themself, instead of the parents
 
 
 CONSENT_SUMMARY: Question[Callable[[Opp, OppVersion | None], ConsentSummary | None]] = Question(

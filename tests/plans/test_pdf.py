@@ -16,6 +16,7 @@ from plans import pdf, services
 from plans.models import OppVersion, PdfRendering, PdfStatus
 from plans.pdf import InstemmingRecord, PdfResourceRefused, static_file_for
 from plans.tasks import render_pdf
+from schools.models import Pupil
 from tests.conftest import wait_until
 
 from .factories import PlanWorld, goal, option_for
@@ -503,6 +504,15 @@ def test_the_pdf_names_the_overleg_the_pupils_view_the_next_evaluation_and_the_i
     assert html.count(version.content_hash[:8]) == 1
     assert f"controlegetal voor de school: {version.content_hash[:8]}" in html
     assert pdf.render_document(html).write_pdf().startswith(b"%PDF")
+
+
+def test_the_pdf_of_an_adult_pupils_plan_says_the_pupil_agrees_and_was_consulted_not_the_parents(world, consent):
+    opp, version = demo_plan(world)
+    Pupil.objects.filter(pk=opp.pupil_id).update(date_of_birth=datetime.date.today().replace(year=2000))
+    consent.record_oogo(opp, held_on=datetime.date.today())
+    html = pdf.version_html(OppVersion.objects.get(pk=version.pk))
+    assert "moet de leerling zelf instemmen" in html and "moeten de ouders instemmen" not in html
+    assert "met de leerling besproken op" in html and "met de ouders besproken" not in html
 
 
 def test_a_version_not_yet_adopted_says_when_the_next_evaluation_will_be(world):
