@@ -1,8 +1,8 @@
-"""The mails of the consent steps: plain Dutch with "u", naming the portal and the school, links only on the
-portal's public address (`OPP_PORTAL_URL`). A mail to a family names nobody but the child (first name) and
-the ib to contact, and never holds plan content. Sent through the outbox (`opp_portal.mail.queue_email`);
-the mails to one recipient share a topic, so the school's page shows whether they "wordt verstuurd", were
-sent or failed."""
+"""The mails of the consent steps: plain Dutch with "u" to parents and "je" to a pupil, naming the portal and
+the school, links only on the portal's public address (`OPP_PORTAL_URL`). A mail to a family names nobody but
+the child (first name) and the ib to contact, and never holds plan content. Sent through the outbox
+(`opp_portal.mail.queue_email`); the mails to one recipient share a topic, so the school's page shows whether
+they "wordt verstuurd", were sent or failed."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -37,18 +37,22 @@ def _day(value) -> str:
     return date_format(value, "l j F Y") if value else ""
 
 
-def _footer(school: str) -> list[str]:
-    return ["", _("Met vriendelijke groet,"), school, "",
-            _("Deze e-mail is verstuurd via het %(portal)s van %(school)s. U kunt niet op deze e-mail antwoorden.")
-            % {"portal": PORTAL_NAME, "school": school}]
+def _footer(school: str, *, pupil: bool = False) -> list[str]:
+    last = (_("Deze e-mail is verstuurd via het %(portal)s van %(school)s. Je kunt niet op deze e-mail antwoorden.")
+            if pupil else
+            _("Deze e-mail is verstuurd via het %(portal)s van %(school)s. U kunt niet op deze e-mail antwoorden."))
+    return ["", _("Met vriendelijke groet,"), school, "", last % {"portal": PORTAL_NAME, "school": school}]
 
 
-def _contact_lines(opp, request=None) -> list[str]:
+def _contact_lines(opp, request=None, *, pupil: bool = False) -> list[str]:
     contact = ib_contact(opp, request)
     if contact is None:
-        return [_("Heeft u vragen? Neem dan contact op met %(school)s.") % {"school": opp.school.name}]
-    return [_("Heeft u vragen? Neem dan contact op met %(name)s, %(role)s van %(school)s: %(email)s.")
-            % {"name": contact.name, "role": contact.role, "school": opp.school.name, "email": contact.email}]
+        line = _("Heb je vragen? Neem dan contact op met %(school)s.") if pupil else _(
+            "Heeft u vragen? Neem dan contact op met %(school)s.")
+        return [line % {"school": opp.school.name}]
+    line = _("Heb je vragen? Neem dan contact op met %(name)s, %(role)s van %(school)s: %(email)s.") if pupil else _(
+        "Heeft u vragen? Neem dan contact op met %(name)s, %(role)s van %(school)s: %(email)s.")
+    return [line % {"name": contact.name, "role": contact.role, "school": opp.school.name, "email": contact.email}]
 
 
 def _greeting(recipient_is_pupil: bool) -> str:
@@ -63,20 +67,13 @@ def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False
     opp = request.version.opp
     school, child = opp.school.name, opp.pupil.first_name
     person = recipient.person
-    own = recipient.pupil_id is not None
-    if own:
-        subject = _("Herinnering: uw instemming gevraagd met uw plan") if reminder else _(
-            "Uw instemming gevraagd met uw plan")
-        what = _("%(school)s vraagt of u instemt met het handelingsdeel van uw ontwikkelingsperspectief (OPP): wat "
-                 "de school doet om u extra te ondersteunen. U bent 18 jaar of ouder en beslist daarom zelf.") % {
-            "school": school}
-    else:
-        subject = (_("Herinnering: uw instemming gevraagd met het plan van %(child)s") if reminder
-                   else _("Uw instemming gevraagd met het plan van %(child)s")) % {"child": child}
-        what = _("%(school)s vraagt of u instemt met het handelingsdeel van het ontwikkelingsperspectief (OPP) van "
-                 "%(child)s: wat de school doet om %(child)s extra te ondersteunen.") % {"school": school,
-                                                                                        "child": child}
-    lines = [_greeting(own) % {"first": child}, ""]
+    if recipient.pupil_id is not None:  # the adult pupil, spoken to as "je" as on their own page
+        return _own_instemming_message(recipient, reminder=reminder)
+    subject = (_("Herinnering: uw instemming gevraagd met het plan van %(child)s") if reminder
+               else _("Uw instemming gevraagd met het plan van %(child)s")) % {"child": child}
+    what = _("%(school)s vraagt of u instemt met het handelingsdeel van het ontwikkelingsperspectief (OPP) van "
+             "%(child)s: wat de school doet om %(child)s extra te ondersteunen.") % {"school": school, "child": child}
+    lines = [_greeting(False) % {"first": child}, ""]
     if reminder:
         lines += [_("Dit is een herinnering: de school heeft uw besluit nog niet ontvangen."), ""]
     lines += [what, ""]
@@ -98,6 +95,36 @@ def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False
     return _message(subject, lines, [person.email])
 
 
+def _own_instemming_message(recipient: InstemmingRecipient, *, reminder: bool) -> EmailMultiAlternatives:
+    request = recipient.request
+    opp = request.version.opp
+    school, person = opp.school.name, recipient.person
+    subject = _("Herinnering: je instemming gevraagd met je plan") if reminder else _(
+        "Je instemming gevraagd met je plan")
+    lines = [_greeting(True) % {"first": opp.pupil.first_name}, ""]
+    if reminder:
+        lines += [_("Dit is een herinnering: de school heeft je besluit nog niet ontvangen."), ""]
+    lines += [_("%(school)s vraagt of je instemt met het handelingsdeel van je ontwikkelingsperspectief (OPP): wat "
+                "de school doet om je extra te ondersteunen. Je bent 18 jaar of ouder en beslist daarom zelf.") % {
+        "school": school}, ""]
+    if request.answer_by and request.answer_by >= timezone.localdate():
+        lines += [_("De school hoort graag vóór %(day)s van je.") % {"day": _day(request.answer_by)}, ""]
+    elif request.answer_by:
+        lines += [_("De school hoort graag zo snel mogelijk van je."), ""]
+    lines += [
+        _("Je leest het plan en geeft je besluit in het %(portal)s, via deze persoonlijke link:") % {
+            "portal": PORTAL_NAME},
+        invitation_url(person, request=request),
+        "",
+        _("Je logt in met een code die wij naar dit e-mailadres sturen. Je hebt geen wachtwoord nodig. De link is "
+          "alleen voor jou: stuur hem niet door."),
+        "",
+        *_contact_lines(opp, request, pupil=True),
+        *_footer(school, pupil=True),
+    ]
+    return _message(subject, lines, [person.email])
+
+
 def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternatives | None:
     """"De school heeft vastgelegd dat u …": every decision recorded by the school is told to the party it is
     about, with how to object and how to decide online themselves. None when no address is recorded."""
@@ -111,43 +138,58 @@ def paper_decision_notice(decision: InstemmingDecision) -> EmailMultiAlternative
     own = recipient.pupil_id is not None
     words = {Decision.AKKOORD: _("akkoord"), Decision.NIET_AKKOORD: _("niet akkoord"),
              Decision.GESPREK_GEWENST: _("eerst een gesprek")}[Decision(decision.decision)]
-    plan = _("uw plan") if own else _("het plan van %(child)s") % {"child": child}
     moment = timezone.localtime(decision.decided_at)
+    facts = {"day": _day(moment.date()), "how": decision.get_how_display(), "decision": words}
+    if own:  # the adult pupil, spoken to as "je" as on their own page
+        said = [
+            _("De school heeft vastgelegd dat je op %(day)s %(how)s over het handelingsdeel van je plan hebt gekozen: "
+              "%(decision)s.") % facts,
+            _("In het %(portal)s zie je wie van de school dit heeft vastgelegd.") % {"portal": PORTAL_NAME},
+            "",
+            _("Klopt dit niet? Neem dan zo snel mogelijk contact op met de school. Je kunt ook zelf online je besluit "
+              "geven; je laatste besluit telt:"),
+        ]
+        subject = _("De school heeft je besluit over je plan vastgelegd")
+    else:
+        plan = _("het plan van %(child)s") % {"child": child}
+        said = [
+            _("De school heeft vastgelegd dat u op %(day)s %(how)s over het handelingsdeel van %(plan)s hebt gekozen: "
+              "%(decision)s.") % {**facts, "plan": plan},
+            _("In het %(portal)s ziet u wie van de school dit heeft vastgelegd.") % {"portal": PORTAL_NAME},
+            "",
+            _("Klopt dit niet? Neem dan zo snel mogelijk contact op met de school. U kunt ook zelf online uw besluit "
+              "geven; uw laatste besluit telt:"),
+        ]
+        subject = _("De school heeft uw besluit over %(plan)s vastgelegd") % {"plan": plan}
     lines = [
         _greeting(own) % {"first": child}, "",
-        _("De school heeft vastgelegd dat u op %(day)s %(how)s over het handelingsdeel van %(plan)s hebt gekozen: "
-          "%(decision)s.") % {"day": _day(moment.date()), "how": decision.get_how_display(), "plan": plan,
-                              "decision": words},
-        _("In het %(portal)s ziet u wie van de school dit heeft vastgelegd.") % {"portal": PORTAL_NAME},
-        "",
-        _("Klopt dit niet? Neem dan zo snel mogelijk contact op met de school. U kunt ook zelf online uw besluit "
-          "geven; uw laatste besluit telt:"),
+        *said,
         invitation_url(person, request=request),
         "",
-        *_contact_lines(opp, request),
-        *_footer(school),
+        *_contact_lines(opp, request, pupil=own),
+        *_footer(school, pupil=own),
     ]
-    subject = _("De school heeft uw besluit over %(plan)s vastgelegd") % {"plan": plan}
     return _message(subject, lines, [person.email])
 
 
 def pupil_invitation_message(invitation: PupilInvitation) -> EmailMultiAlternatives:
+    """To the pupil, who is spoken to as "je" (as on their own page), never as "u"."""
     pupil: Pupil = invitation.pupil
     school = _school_of(pupil, invitation.invited_by)
     lines = [
         _("Beste %(first)s,") % {"first": pupil.first_name}, "",
-        _("%(school)s nodigt u uit voor uw eigen pagina in het %(portal)s. Daar leest u uw plan (het "
-          "ontwikkelingsperspectief) in gewone woorden, en schrijft u op wat u ervan vindt: 'Hoe denk jij erover?'. "
-          "De school leest wat u schrijft.") % {"school": school, "portal": PORTAL_NAME},
+        _("%(school)s nodigt je uit voor je eigen pagina in het %(portal)s. Daar lees je je plan (het "
+          "ontwikkelingsperspectief) in gewone woorden, en schrijf je op wat je ervan vindt: 'Hoe denk jij erover?'. "
+          "De school leest wat je schrijft.") % {"school": school, "portal": PORTAL_NAME},
         "",
-        _("Uw persoonlijke link:"),
+        _("Je persoonlijke link:"),
         invitation_url(pupil),
         "",
-        _("U logt in met een code die wij naar dit e-mailadres sturen. U heeft geen wachtwoord nodig. De link is "
-          "alleen voor u: stuur hem niet door."),
-        *_footer(school),
+        _("Je logt in met een code die wij naar dit e-mailadres sturen. Je hebt geen wachtwoord nodig. De link is "
+          "alleen voor jou: stuur hem niet door."),
+        *_footer(school, pupil=True),
     ]
-    return _message(_("Uw eigen pagina in het %(portal)s") % {"portal": PORTAL_NAME}, lines, [pupil.email])
+    return _message(_("Je eigen pagina in het %(portal)s") % {"portal": PORTAL_NAME}, lines, [pupil.email])
 
 
 def _school_of(pupil: Pupil, user: User | None) -> str:

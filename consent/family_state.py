@@ -4,6 +4,7 @@ of queries, however many there are."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ class ChildState:
     waiting: bool = False  # the family member's decision is asked and not given
     attention: bool = False  # they refused or want a conversation first
     help: HelpInfo | None = None
+    own: bool = False  # the adult pupil's own plan: said to them as "je"
 
 
 def _day(value) -> str:
@@ -57,11 +59,23 @@ def child_states(user, pupils) -> dict[int, ChildState]:
         plan = chosen.get(pupil_id)
         version = latest.get(plan.pk) if plan else None
         recipient = recipients.get(version.pk) if version else None
-        states[pupil_id] = _state(plan, version, recipient, decisions.get(recipient.pk) if recipient else None)
+        states[pupil_id] = _state(plan, version, recipient, decisions.get(recipient.pk) if recipient else None,
+                                  own=pupil_id not in reach.child_ids)
     return states
 
 
-def _state(plan, version, recipient, current) -> ChildState:
+def _answer_by(day) -> str:
+    """" (graag vóór …)" while that day is still to come; once it has passed, a "graag vóór" would ask the
+    impossible, so the text says it was asked by then."""
+    if not day:
+        return ""
+    if day >= timezone.localdate():
+        return " " + _("(graag vóór %(day)s)") % {"day": _day(day)}
+    return " " + _("(gevraagd vóór %(day)s)") % {"day": _day(day)}
+
+
+def _state(plan, version, recipient, current, *, own: bool = False) -> ChildState:
+    """`own`: the adult pupil's own plan, said to them as "je"; a parent reads "u"."""
     if plan is None:
         return ChildState(_("De school heeft nog geen plan gestuurd."))
     if plan.status == OppStatus.BEEINDIGD:
@@ -71,11 +85,11 @@ def _state(plan, version, recipient, current) -> ChildState:
             return ChildState(_("De school vraagt instemming met een nieuwe versie. U bent (nog) niet gevraagd; "
                                 "neem contact op met de school."), plan)
         if current is None:
-            text = _("Wacht op uw besluit")
-            if recipient.request.answer_by:
-                text += " " + _("(graag vóór %(day)s)") % {"day": _day(recipient.request.answer_by)}
-            return ChildState(text + ".", plan, waiting=True)
+            text = _("Wacht op je besluit") if own else _("Wacht op uw besluit")
+            return ChildState(text + _answer_by(recipient.request.answer_by) + ".", plan, waiting=True)
         day = _day(current.decided_at)
+        if own:
+            return _own_decision(plan, current, day)
         if current.decision == Decision.AKKOORD:
             return ChildState(_("U ging akkoord op %(day)s. De school stelt het plan daarna vast.") % {"day": day},
                               plan)
@@ -88,3 +102,11 @@ def _state(plan, version, recipient, current) -> ChildState:
             text += " " + _("De school past het plan nu aan; het vastgestelde plan blijft gelden.")
         return ChildState(text, plan)
     return ChildState(_("De school werkt aan het plan."), plan)
+
+
+def _own_decision(plan, current, day: str) -> ChildState:
+    if current.decision == Decision.AKKOORD:
+        return ChildState(_("Je ging akkoord op %(day)s. De school stelt het plan daarna vast.") % {"day": day}, plan)
+    text = (_("Je ging niet akkoord op %(day)s.") if current.decision == Decision.NIET_AKKOORD
+            else _("Je wilt eerst een gesprek (sinds %(day)s).")) % {"day": day}
+    return ChildState(text, plan, attention=True, help=help_after_refusal(plan, own=True), own=True)

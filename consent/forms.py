@@ -215,6 +215,7 @@ def validate_scan(scan):
 # --- family side ------------------------------------------------------------------------------------------------
 
 class DecisionForm(forms.Form):
+    """A parent's decision ("u"), or with `pupil=True` the adult pupil's own ("je", as their page speaks)."""
     CHOICES = (
         (Decision.AKKOORD, _("Akkoord: ik stem in met dit handelingsdeel")),
         (Decision.NIET_AKKOORD, _("Niet akkoord: ik stem niet in")),
@@ -229,19 +230,33 @@ class DecisionForm(forms.Form):
     # page left open while the school sent a new version never decides on that new one.
     version = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, pupil: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        if pupil:
+            self.fields["decision"].label = _("Jouw besluit")
+            self.fields["reason"].help_text = _("Verplicht als je niet akkoord gaat. Schrijf op waarom; dan kan de "
+                                                "school daarop ingaan.")
+
     def clean(self):
         data = super().clean()
         if data.get("decision") == Decision.NIET_AKKOORD and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Schrijf op waarom u niet akkoord gaat; dan kan de school daarop ingaan."))
+            self.add_error("reason", _("Schrijf op waarom je niet akkoord gaat; dan kan de school daarop ingaan.")
+                           if self.pupil else
+                           _("Schrijf op waarom u niet akkoord gaat; dan kan de school daarop ingaan."))
         return data
 
     def check_version(self, version) -> bool:
         """False (with the message next to the choice) when the page showed another version than `version`."""
         if self.cleaned_data.get("version") == version.uuid:
             return True
-        self.add_error("decision", _(
-            "De school heeft u intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Uw besluit is nog "
-            "niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.") % {"n": version.number})
+        if self.pupil:
+            message = _("De school heeft je intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Je "
+                        "besluit is nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
+        else:
+            message = _("De school heeft u intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Uw "
+                        "besluit is nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
+        self.add_error("decision", message % {"n": version.number})
         return False
 
 

@@ -101,6 +101,11 @@ GESCHILLENCOMMISSIE = _(
     "voorleggen aan de Geschillencommissie passend onderwijs (www.onderwijsgeschillen.nl). De commissie "
     "geeft binnen tien weken haar oordeel aan het schoolbestuur."
 )
+GESCHILLENCOMMISSIE_FOR_PUPIL = _(
+    "Kom je er met de school niet uit, dan kun je een klacht of geschil over het ontwikkelingsperspectief "
+    "voorleggen aan de Geschillencommissie passend onderwijs (www.onderwijsgeschillen.nl). De commissie "
+    "geeft binnen tien weken haar oordeel aan het schoolbestuur."
+)
 STEUNPUNT_UNKNOWN = _("Vraag de school naar het ouder- en jeugdsteunpunt van het samenwerkingsverband.")
 
 
@@ -110,20 +115,23 @@ class HelpInfo:
     steunpunt_contact: str
     onderwijsconsulenten: str
     geschillencommissie: str
+    own: bool = False  # said to the adult pupil, as "je"
 
     @property
     def steunpunt_text(self) -> str:
         if not self.steunpunt_contact:
             return str(STEUNPUNT_UNKNOWN)
-        return str(_("Het ouder- en jeugdsteunpunt van %(swv)s denkt met u mee: %(contact)s")
-                   % {"swv": self.swv_name, "contact": self.steunpunt_contact})
+        said = (_("Het ouder- en jeugdsteunpunt van %(swv)s denkt met je mee: %(contact)s") if self.own
+                else _("Het ouder- en jeugdsteunpunt van %(swv)s denkt met u mee: %(contact)s"))
+        return str(said % {"swv": self.swv_name, "contact": self.steunpunt_contact})
 
 
-def help_after_refusal(opp: Opp) -> HelpInfo:
-    """Where parents (or the adult pupil) get help when they do not agree: the SWV of the pupil's school,
-    the onderwijsconsulenten and the Geschillencommissie passend onderwijs."""
+def help_after_refusal(opp: Opp, *, own: bool = False) -> HelpInfo:
+    """Where parents (or the adult pupil, `own`, spoken to as "je") get help when they do not agree: the SWV of
+    the pupil's school, the onderwijsconsulenten and the Geschillencommissie passend onderwijs."""
     swv = opp.school.swv
     return HelpInfo(
         swv_name=swv.name, steunpunt_contact=swv.steunpunt_contact.strip(),
-        onderwijsconsulenten=str(ONDERWIJSCONSULENTEN), geschillencommissie=str(GESCHILLENCOMMISSIE),
+        onderwijsconsulenten=str(ONDERWIJSCONSULENTEN),
+        geschillencommissie=str(GESCHILLENCOMMISSIE_FOR_PUPIL if own else GESCHILLENCOMMISSIE), own=own,
     )

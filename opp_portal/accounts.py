@@ -20,6 +20,7 @@ from .mail import queue_email
 
 PORTAL_NAME = "OPP-portaal"
 MAX_SCHOOLS_NAMED = 3
+UNKNOWN_ACCOUNT_MAIL = "account/email/unknown_account"
 
 
 def portal_url(path: str = "", **query: str) -> str:
@@ -76,7 +77,10 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         # Sign-in codes and password resets go through the outbox, with retries; they are urgent: when the
         # broker is down this process sends them itself, or a parent could not sign in.
         request = allauth_context.request
-        schools = school_names_for(email)
+        # An address that cannot sign in gets one neutral mail, signed by the portal: naming the school that
+        # records it (for a pupil not invited, a guardian without gezag) would tell the mailbox's reader which
+        # school holds the address, and contradict "niet bekend".
+        schools = [] if template_prefix == UNKNOWN_ACCOUNT_MAIL else school_names_for(email)
         ctx = {
             "request": request,
             "email": email,

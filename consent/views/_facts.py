@@ -84,17 +84,18 @@ class Banner:
         return self.decision.decision == Decision.NIET_AKKOORD
 
 
-def banner_for(opp: Opp, current: InstemmingDecision | None, asked: bool) -> Banner | None:
+def banner_for(opp: Opp, current: InstemmingDecision | None, asked: bool, *, pupil: bool = False) -> Banner | None:
     if not asked or current is None or current.decision == Decision.AKKOORD:
         return None
-    return Banner(decision=current, help=help_after_refusal(opp))
+    return Banner(decision=current, help=help_after_refusal(opp, own=pupil))
 
 
 def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient | None,
-                      current: InstemmingDecision | None, *, adopted: bool = False) -> dict:
+                      current: InstemmingDecision | None, *, adopted: bool = False, pupil: bool = False) -> dict:
     """Said plainly on the family page: the school could not reach this person (they may still decide; or, once
     the plan was adopted on the other guardian's akkoord, where to turn), or could not reach the other guardian
-    (so this person's akkoord suffices). The other is never named."""
+    (so this person's akkoord suffices). The other is never named. The adult pupil (`pupil`) is spoken to as
+    "je", as everywhere on their own page."""
     if version is None or recipient is None:
         return {}
     confirmed, pending = unreachable_parties(version)
@@ -105,7 +106,10 @@ def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient
             "De school kon u niet bereiken. Zij heeft vastgelegd wat zij heeft geprobeerd, en de schoolleider heeft "
             "dat bevestigd. Daarom is dit plan vastgesteld met het akkoord van de andere ouder met gezag, zonder uw "
             "besluit. Bent u het niet eens met het plan, of wilt u erover praten? Neem contact op met de school.")
-        notes["help"] = help_after_refusal(version.opp)
+        notes["help"] = help_after_refusal(version.opp, own=pupil)
+    elif current is None and (me in confirmed or me in pending) and pupil:
+        notes["me"] = _("De school heeft vastgelegd dat zij je niet kon bereiken. Je kunt nu alsnog zelf beslissen: "
+                        "je besluit telt, ook als je niet akkoord gaat.")
     elif current is None and (me in confirmed or me in pending):
         notes["me"] = _("De school heeft vastgelegd dat zij u niet kon bereiken. U kunt nu alsnog zelf beslissen: "
                         "uw besluit telt, ook als u niet akkoord gaat.")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from opp_portal.errors import show_on_form
@@ -42,6 +43,22 @@ from ._plan import (
 )
 from .log import log_rows
 
+# What a family member reads once their decision is saved: a parent as "u", the adult pupil as "je".
+SAVED = {
+    Decision.AKKOORD: gettext_lazy("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
+    Decision.NIET_AKKOORD: gettext_lazy("Uw besluit is bewaard: niet akkoord. De school ziet dit en neemt contact met "
+                                        "u op. Op deze pagina leest u ook waar u hulp kunt krijgen."),
+    Decision.GESPREK_GEWENST: gettext_lazy("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt contact "
+                                           "met u op."),
+}
+SAVED_FOR_PUPIL = {
+    Decision.AKKOORD: gettext_lazy("Dank je. Je besluit is bewaard: akkoord. De school ziet dit meteen."),
+    Decision.NIET_AKKOORD: gettext_lazy("Je besluit is bewaard: niet akkoord. De school ziet dit en neemt contact met "
+                                        "je op. Op deze pagina lees je ook waar je hulp kunt krijgen."),
+    Decision.GESPREK_GEWENST: gettext_lazy("Je besluit is bewaard: je wilt eerst een gesprek. De school neemt contact "
+                                           "met je op."),
+}
+
 
 def plan_url(opp: Opp, anchor: str = "") -> str:
     url = reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})
@@ -69,8 +86,9 @@ def child(request: HttpRequest, pupil_uuid) -> HttpResponse:
     return render(request, "consent/child.html", {"pupil": pupil, "plans": plans})
 
 
-def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> dict:
-    """The decision part of a family page: the form (when this user is asked), their own decisions, help."""
+def _decision_block(request, opp: Opp, version, asked: bool, *, form=None, pupil: bool = False) -> dict:
+    """The decision part of a family page: the form (when this user is asked), their own decisions, help.
+    `pupil`: the adult pupil's own page, which speaks to them as "je" (parents are spoken to as "u")."""
     user = request.user
     recipient = my_recipient(user, version) if asked else None
     decisions = list(my_decisions(user, opp))
@@ -79,15 +97,16 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None) -> di
     return {
         "recipient": recipient,
         "can_decide": recipient is not None and asked and opp.status == OppStatus.TER_INSTEMMING,
-        "decision_form": form or DecisionForm(initial={"version": version.uuid if version else None}),
+        "decision_form": form or DecisionForm(initial={"version": version.uuid if version else None}, pupil=pupil),
+        "pupil_self": pupil,
         "decisions": decisions,
         "current": current,
-        "help": help_after_refusal(opp) if refused else None,
-        "banner": banner_for(opp, current, asked),
+        "help": help_after_refusal(opp, own=pupil) if refused else None,
+        "banner": banner_for(opp, current, asked, pupil=pupil),
         # Also when nothing waits for them: the plan may have been adopted while the school could not reach them.
         "unreachable": unreachable_notes(version, recipient or my_recipient(user, version), current,
                                          adopted=not asked and version is not None
-                                         and opp.adopted_version_id == version.pk),
+                                         and opp.adopted_version_id == version.pk, pupil=pupil),
         "changes": changes_since(opp, version, decisions),
     }
 
@@ -147,9 +166,11 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
         # Their own plan, but nothing waits for their decision (any more): the page was left open while the school
         # reopened or adopted the plan. Say so on their page rather than answer "niet gevonden".
         messages.warning(request, _("Uw besluit is niet bewaard: er ligt op dit moment geen besluit voor u klaar. "
-                                    "Hieronder ziet u hoe het plan er nu voor staat."))
+                                    "Hieronder ziet u hoe het plan er nu voor staat.") if is_parent else _(
+            "Je besluit is niet bewaard: er ligt op dit moment geen besluit voor je klaar. Hieronder zie je hoe het "
+            "plan er nu voor staat."))
         return redirect(own_page)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, pupil=not is_parent)
     if form.is_valid() and form.check_version(version):
         try:
             services.decide(user=user, recipient=recipient, decision=form.cleaned_data["decision"],
@@ -159,13 +180,7 @@ def decide(request: HttpRequest, opp_uuid) -> HttpResponse:
         except services.ConsentError as error:
             show_on_form(form, error, default="decision")
         else:
-            messages.success(request, {
-                Decision.AKKOORD: _("Dank u. Uw besluit is bewaard: akkoord. De school ziet dit meteen."),
-                Decision.NIET_AKKOORD: _("Uw besluit is bewaard: niet akkoord. De school ziet dit en neemt contact "
-                                         "met u op. Op deze pagina leest u ook waar u hulp kunt krijgen."),
-                Decision.GESPREK_GEWENST: _("Uw besluit is bewaard: u wilt eerst een gesprek. De school neemt "
-                                            "contact met u op."),
-            }[form.cleaned_data["decision"]])
+            messages.success(request, (SAVED if is_parent else SAVED_FOR_PUPIL)[form.cleaned_data["decision"]])
             # After a refusal or a wish to talk the page opens at the top: the banner with the state and where
             # to get help (rule 4), which the message above points to.
             anchor = "#besluit" if form.cleaned_data["decision"] == Decision.AKKOORD else ""

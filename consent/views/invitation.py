@@ -53,7 +53,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if send_code_to_recorded_address(request, invite.email):
             confirm = reverse("account_confirm_login_code")
             return redirect(f"{confirm}?{urlencode({'next': invite.destination()})}")
-        messages.error(request, _("U heeft te vaak een code gevraagd. Wacht een paar minuten en probeer het opnieuw."))
+        messages.error(request, _("Je hebt te vaak een code gevraagd. Wacht een paar minuten en probeer het opnieuw.")
+                       if invite.is_pupil else
+                       _("U heeft te vaak een code gevraagd. Wacht een paar minuten en probeer het opnieuw."))
     context = {"school": _school(invite), "masked_email": masked(invite.email), "is_pupil": invite.is_pupil,
+               "asks_pupil": invite.is_pupil and invite.request is not None,
                "child": invite.request.version.opp.pupil.first_name if invite.request and not invite.is_pupil else ""}
     return render(request, "consent/invitation.html", context)

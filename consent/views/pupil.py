@@ -31,7 +31,7 @@ from .log import log_rows
 def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None, status=200) -> HttpResponse:
     version, asked = shown_version(opp)
     audit_family_read(request, opp, version)  # also when a form is shown again with its errors
-    block = _decision_block(request, opp, version, asked, form=decision_form)
+    block = _decision_block(request, opp, version, asked, form=decision_form, pupil=True)
     context = {
         "opp": opp,
         "version": version,

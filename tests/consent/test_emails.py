@@ -1,5 +1,5 @@
 """Every mail the portal sends (consent/emails.py and allauth's, through opp_portal/accounts.py): plain Dutch with
-"u", naming the portal and the school, links on the public address only, no name but the child's first name."""
+"u" (to a pupil "je"), naming the portal and the school, links on the public address only, no name but the child's first name."""
 
 import datetime
 import re
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consent import services
 from consent.models import Decision
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pupil_account
 
 from .factories import family_without_accounts, mails_to
 
@@ -22,15 +22,16 @@ PUBLIC = "https://opp-portaal.example.nl/"
 SCAN = SimpleUploadedFile("formulier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
-def assert_plain_portal_mail(message, school_name: str | None, *, short_lines: bool = True):
+def assert_plain_portal_mail(message, school_name: str | None, *, short_lines: bool = True, pupil: bool = False):
     text = message.subject + "\n" + message.body
     assert "127.0.0.1" not in text and "localhost" not in text and "testserver" not in text
     assert all(link.startswith(PUBLIC) for link in re.findall(r"https?://\S+", message.body))
     assert "OPP-portaal" in text
     if school_name:
         assert school_name in text
-    polite = " ".join(message.body.split()).replace("Hoe denk jij erover?", "")  # the name of the pupil's page
-    assert re.search(r"\b(u|uw)\b", polite) and not re.search(r"\b(je|jij|jouw)\b", polite)
+    text_of = " ".join(message.body.split()).replace("Hoe denk jij erover?", "")  # the name of the pupil's page
+    polite, rude = (r"\b(je|jij|jouw)\b", r"\b(u|uw|U|Uw)\b") if pupil else (r"\b(u|uw)\b", r"\b(je|jij|jouw)\b")
+    assert re.search(polite, text_of) and not re.search(rude, text_of), text_of
     if short_lines:  # no quoted-printable, so a link stays whole even in a plain-text view
         assert message.message()["Content-Transfer-Encoding"] != "quoted-printable"
 
@@ -67,7 +68,29 @@ def test_a_decision_recorded_on_paper_is_mailed_to_the_party_with_how_to_object(
     assert mother.last_name not in body
 
 
-def test_the_pupil_invitation_mail_has_a_personal_link(world, django_capture_on_commit_callbacks):
+def test_the_adult_pupils_instemming_mail_and_paper_decision_notice_speak_to_them_as_je(
+    world, django_capture_on_commit_callbacks
+):
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    _opp, version = world.sent()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = world.ask(version)
+    [message] = mails_to(user.email)
+    assert_plain_portal_mail(message, world.school.name, pupil=True)
+    assert "Je bent 18 jaar of ouder" in " ".join(message.body.split())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_paper_decision(user=world.ib, recipient=request.recipients.get(), decision=Decision.AKKOORD,
+                                       scan=SCAN)
+    [message] = mails_to(user.email)
+    assert_plain_portal_mail(message, world.school.name, pupil=True)
+    assert "De school heeft vastgelegd dat je" in " ".join(message.body.split())
+
+
+def test_the_pupil_invitation_mail_has_a_personal_link_and_speaks_to_the_pupil_as_je(
+    world, django_capture_on_commit_callbacks
+):
     pupil = world.pupil
     pupil.email = "leerling@example.test"
     pupil.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 13)
@@ -75,7 +98,9 @@ def test_the_pupil_invitation_mail_has_a_personal_link(world, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_pupil(user=world.ib, pupil=pupil, school=world.school)
     [message] = mails_to("leerling@example.test")
-    assert_plain_portal_mail(message, world.school.name)
+    assert_plain_portal_mail(message, world.school.name, pupil=True)
+    assert "nodigt je uit voor je eigen pagina" in " ".join(message.body.split())
+    assert not re.search(r"\b(u|uw|Uw)\b", message.subject)
     assert "/uitnodiging/" in message.body and pupil.last_name not in message.body
 
 
@@ -104,4 +129,4 @@ def test_the_mail_for_an_unknown_address_is_neutral(client, django_capture_on_co
         client.post(reverse("account_reset_password"), {"email": "niemand@example.test"}, HTTP_HOST="127.0.0.1:8000")
     [message] = mail.outbox
     assert_plain_portal_mail(message, None)
-    assert "niet bekend" in message.body and "/signup/" not in message.body
+    assert "(nog) niet inloggen" in " ".join(message.body.split()) and "/signup/" not in message.body

@@ -119,3 +119,19 @@ def test_the_account_with_the_recorded_address_is_linked_when_it_opens_its_link(
         "consent:plan", kwargs={"opp_uuid": opp.uuid})
     mother.refresh_from_db()
     assert mother.user == existing
+
+
+def test_the_landing_page_of_a_pupils_invitation_speaks_to_the_pupil_as_je_and_a_parents_as_u(client, world, invited):
+    pupil, mother, _father, _opp, _request = invited
+    pupil.email = "leerling@example.test"
+    pupil.save()
+    html = " ".join(client.get(reverse("consent:invitation", kwargs={"token": make_link(pupil)}))
+                    .content.decode().split())
+    assert f"{world.school.name} nodigt je uit voor je eigen pagina" in html
+    assert "We sturen een inlogcode naar je e-mailadres" in html and "Is dit niet je e-mailadres" in html
+    for polite in ("nodigt u uit", "uw eigen pagina", "U hebt geen wachtwoord", "Uw persoonlijke link",
+                   "niet uw e-mailadres"):
+        assert polite not in html
+    parents = " ".join(client.get(reverse("consent:invitation", kwargs={"token": make_link(mother)}))
+                       .content.decode().split())
+    assert "U hebt geen wachtwoord nodig" in parents and "naar uw e-mailadres" in parents

@@ -66,7 +66,7 @@ def test_rule_3_the_adult_pupil_decides_instead_of_the_parents(world, django_cap
     assert [r.pupil_id for r in request.recipients.all()] == [world.pupil.pk]
     assert [m.to for m in mail.outbox] == [[pupil_user.email]]
     body = " ".join(mail.outbox[0].body.split())
-    assert "uw ontwikkelingsperspectief" in body and "U bent 18 jaar of ouder" in body
+    assert "je ontwikkelingsperspectief" in body and "Je bent 18 jaar of ouder" in body
     with pytest.raises(services.NotAllowed):
         services.decide(user=world.mother, recipient=request.recipients.get(), decision=Decision.AKKOORD)
     world.decide(request, pupil_user)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from consent.models import Decision, Hearing, HearingSource, InstemmingDecision
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
-from tests.factories import enrolled_pupil, pupil_account
+from tests.factories import enrolled_pupil, parent_of, pupil_account
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,39 @@ def test_the_adult_pupil_decides_on_their_own_page(client, world):
     assert 'name="decision"' not in client.get(reverse("consent:plan", kwargs={"opp_uuid": opp.uuid})).content.decode()
 
 
+def test_the_adult_pupils_decision_block_speaks_to_them_as_je_and_the_parents_keep_u(client, world):
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    world.ask(version)
+    client.force_login(user)
+    html = " ".join(client.get(pupil_url(opp)).content.decode().split())
+    assert "Jouw besluit" in html and "Ga je akkoord met wat de school gaat doen" in html
+    assert "Verplicht als je niet akkoord gaat" in html
+    for polite in ("Uw besluit", "Gaat u akkoord", "Verplicht als u", "U hebt op", "Denkt u"):
+        assert polite not in html
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}),
+                           {"decision": Decision.NIET_AKKOORD, "version": str(version.uuid)})
+    html = " ".join(response.content.decode().split())  # shown again: the reason is missing
+    assert "Schrijf op waarom je niet akkoord gaat" in html and "waarom u niet" not in html
+    response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {
+        "decision": Decision.GESPREK_GEWENST, "version": str(version.uuid)}, follow=True)
+    html = " ".join(response.content.decode().split())
+    assert "Je besluit is bewaard: je wilt eerst een gesprek" in html and "Je wilt eerst een gesprek (sinds" in html
+    assert "Je hebt op" in html and "Jouw besluiten tot nu toe" in html and "Denk je er nu anders over?" in html
+    for polite in ("Uw besluit", "U wilt", "U hebt op", "Komt u er", "contact met u op"):
+        assert polite not in html
+    client.force_login(world.mother)  # a parent's page of a younger child keeps "u"
+    other = enrolled_pupil(world.school)
+    parent_of_other = parent_of(other)
+    other_opp = world.fill(world.start(pupil=other))
+    world.ask(world.send(other_opp))
+    client.force_login(parent_of_other)
+    html = " ".join(client.get(reverse("consent:plan", kwargs={"opp_uuid": other_opp.uuid})).content.decode().split())
+    assert "Uw besluit" in html and "Gaat u akkoord" in html and "Verplicht als u niet akkoord gaat" in html
+    assert "Jouw besluit" not in html
+
+
 def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(client, world):
     world.make_adult()
     user = pupil_account(world.pupil)
@@ -103,7 +136,7 @@ def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(cli
     assert response["Location"] == pupil_url(opp)  # the top of the page, where the banner is
     html = client.get(pupil_url(opp)).content.decode()  # and when they come back
     assert "niet akkoord met versie 1" in html
-    assert "Hier krijgt u gratis hulp" in html and "Geschillencommissie passend onderwijs" in html
+    assert "Hier krijg je gratis hulp" in html and "Geschillencommissie passend onderwijs" in html
 
 
 def test_a_pupil_reads_who_at_the_school_opened_their_plan_and_only_their_own_log(client, world):

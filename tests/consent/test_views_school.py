@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent.forms import MAX_SCAN_BYTES
-from consent.models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
+from consent.models import (
+    Decision,
+    Hearing,
+    InstemmingDecision,
+    InstemmingRecipient,
+    OogoMeeting,
+    PupilInvitation,
+    PupilInvitationKind,
+)
 from plans import services as plan_services
 from tests.factories import SchoolFactory, enrolled_pupil, parent_of, staff
 
@@ -110,6 +118,34 @@ def test_a_form_posted_to_an_ended_plan_says_nothing_was_recorded(client, world,
         response = client.post(reverse(f"consent:{name}", kwargs={"opp_uuid": opp.uuid}), data, follow=True)
         assert "Niet vastgelegd: dit plan is beëindigd." in response.content.decode(), name
     assert not OogoMeeting.objects.exists() and not Hearing.objects.exists()
+
+
+def test_an_ended_plan_asks_to_send_no_new_version_and_shows_no_empty_invitation_heading(client, world, sent):
+    opp, _version = sent
+    client.force_login(world.ib)
+    send_first = "verstuur dan eerst de nieuwe versie vanaf de planpagina"
+    invite = f"{world.pupil.first_name} zelf laten meedenken"
+    html = client.get(page_url(opp)).content.decode()  # ter instemming: invite, nothing to send first
+    assert invite in html and send_first not in html
+    world.reopen(opp)  # changed after sending: send the new version first
+    html = client.get(page_url(opp)).content.decode()
+    assert invite in html and send_first in html
+    opp.refresh_from_db()
+    plan_services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="Verhuisd.")
+    html = client.get(page_url(opp)).content.decode()
+    assert send_first not in html and invite not in html and 'id="leerling-uitnodigen"' not in html
+
+
+def test_an_ended_plan_still_shows_when_the_pupil_was_invited_to_their_own_page(client, world, sent):
+    opp, _version = sent
+    world.pupil.email = "leerling@example.test"
+    world.pupil.save()
+    PupilInvitation.objects.create(pupil=world.pupil, email=world.pupil.email, kind=PupilInvitationKind.OWN_PAGE)
+    plan_services.end(user=world.ib, opp=opp, ended_on=timezone.localdate(), reason="Verhuisd.")
+    client.force_login(world.ib)
+    html = client.get(page_url(opp)).content.decode()
+    assert f"De eigen pagina van {world.pupil.first_name}" in html and "naar leerling@example.test" in html
+    assert "zelf laten meedenken" not in html and "Leerling uitnodigen" not in html
 
 
 def test_ib_records_a_hearing_or_why_the_pupil_was_not_heard(client, world, sent):
