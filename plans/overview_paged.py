@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
@@ -29,7 +31,7 @@ from .deadlines import (
     EVALUATION_WARNING_DAYS,
     due_from_start,
 )
-from .models import OppQuerySet
+from .models import Opp, OppQuerySet
 from .overview import (
     PAGE_SIZE,
     Row,
@@ -40,6 +42,7 @@ from .overview import (
     set_page_links,
     with_urls,
 )
+from .requirements import registered
 from .selectors import (
     INSTEMMING_WAITING_DAYS,
     adoptions_due,
@@ -72,10 +75,40 @@ class _Counted:
         return iter(())
 
 
-def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
+# The ready check of one school as SQL, compiled once a day (it asks who is adult today) for the requirements
+# registered: building and compiling its queryset cost more than PostgreSQL spends on it (issue 12). The school is
+# its one parameter that changes, put in at `_SCHOOL`'s place.
+_SCHOOL = -712_345
+_ready_sql: list[Any] = [None]  # (day, requirements, sql, params), replaced whole: safe between threads
+
+
+def _ready(plans: OppQuerySet, school_id: int | None) -> QuerySet:
+    """`ready_to_adopt(plans)` of plans of school `school_id`, from the compiled SQL; the queryset itself where
+    that cannot be (no school given, or a requirement judged one plan at a time, which runs its own query)."""
+    requirements = tuple(registered())
+    if school_id is None or any(r.blocks_adoption and r.met_filter is None for r in requirements):
+        return ready_to_adopt(plans)
+    day = timezone.localdate()
+    cached = _ready_sql[0]
+    if cached is None or cached[0] != day or len(cached[1]) != len(requirements) or any(
+            a is not b for a, b in zip(cached[1], requirements, strict=True)):
+        try:
+            sql, params = ready_to_adopt(Opp.objects.filter(school_id=_SCHOOL)).values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a requirement nobody answered: no plan is ready
+            return plans.none()
+        if list(params).count(_SCHOOL) != 1:
+            return ready_to_adopt(plans)
+        cached = _ready_sql[0] = (day, requirements, sql, tuple(params))
+    _day, _requirements, sql, params = cached
+    # Still `plans` (what the user may see), narrowed to the ready ones.
+    return plans.filter(pk__in=RawSQL(sql, tuple(school_id if p == _SCHOOL else p for p in params)))
+
+
+def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int],
+              school_id: int | None = None) -> dict:
     """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
-        "klaar": with_sent_at(ready_to_adopt(plans)),
+        "klaar": with_sent_at(_ready(plans, school_id)),
         "vaststellen": adoptions_due(plans, today=today),
         "evalueren": evaluations_due(plans, today=today),
         # Ready and objected plans are left out in Python: asked here as `pk NOT IN (...)` the planner ran the
@@ -114,12 +147,15 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
 
 
 def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.date | None = None,
-                      now: datetime.datetime | None = None) -> tuple[list[Section], list[dict]]:
-    """The leader's sections with the page of rows asked for in `query`, and the counts per ib (every plan)."""
+                      now: datetime.datetime | None = None, school_id: int | None = None,
+                      ) -> tuple[list[Section], list[dict]]:
+    """The leader's sections with the page of rows asked for in `query`, and the counts per ib (every plan).
+    `school_id`: the school every plan of `plans` belongs to (the ready check then comes compiled, `_ready`)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     objections = objection_rows(plans)
-    members = _members(_sections(plans, today=today, now=now, objected={o["opp_id"] for o in objections}))
+    members = _members(_sections(plans, today=today, now=now, objected={o["opp_id"] for o in objections},
+                                 school_id=school_id))
     # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
     author_of = {item[1]: item for item in members.pop("bezwaar")}  # only plans the user may see
     settled = {item[1] for item in members["klaar"]} | set(author_of)

@@ -465,7 +465,7 @@ def test_the_overview_paged_in_the_database_shows_the_rows_and_counts_the_lists_
     built = overview.build_sections(plans)
     for number in ("1", "2"):
         query = QueryDict(f"pagina-vaststellen={number}&pagina-hoorrecht={number}")
-        paged, ib_counts = overview_paged.overview_sections(plans, query)
+        paged, ib_counts = overview_paged.overview_sections(plans, query, school_id=school.pk)
         expected = overview.build_sections(plans)
         overview.page_sections(expected, query)
         assert [s.key for s in paged] == [s.key for s in expected]
