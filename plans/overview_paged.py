@@ -12,7 +12,7 @@ Three queries for any number of plans.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -45,6 +45,7 @@ from .overview import (
 from .requirements import registered
 from .selectors import (
     INSTEMMING_WAITING_DAYS,
+    MISSING_HEARING,
     adoptions_due,
     evaluations_due,
     objection_rows,
@@ -75,33 +76,40 @@ class _Counted:
         return iter(())
 
 
-# The ready check of one school as SQL, compiled once a day (it asks who is adult today) for the requirements
-# registered: building and compiling its queryset cost more than PostgreSQL spends on it (issue 12). The school is
-# its one parameter that changes, put in at `_SCHOOL`'s place.
+# Two selectors of one school as SQL, compiled once a day (the ready check asks who is adult today) and again when
+# what they are built from changes (the requirements registered, the answer to MISSING_HEARING): building and
+# compiling those querysets cost more than PostgreSQL spends on them (issue 12). The school is their one parameter
+# that changes, put in at `_SCHOOL`'s place; each request still narrows its own `plans` (what the user may see).
 _SCHOOL = -712_345
-_ready_sql: list[Any] = [None]  # (day, requirements, sql, params), replaced whole: safe between threads
+_compiled: dict[str, tuple] = {}  # name: (what it was built from, sql, params), each entry replaced whole
+
+
+def _at_school(name: str, build: Callable[[Any], QuerySet], plans: OppQuerySet, school_id: int | None,
+               built_from: tuple) -> QuerySet:
+    """`build(plans)` for plans of school `school_id` (None: built as asked), from SQL compiled once."""
+    if school_id is None:
+        return build(plans)
+    cached = _compiled.get(name)
+    if cached is None or len(cached[0]) != len(built_from) or any(
+            a is not b and a != b for a, b in zip(cached[0], built_from, strict=True)):
+        try:
+            sql, params = build(Opp.objects.filter(school_id=_SCHOOL)).values("pk").query.sql_with_params()
+        except EmptyResultSet:  # built from an unanswered requirement: no plan passes
+            return plans.none()
+        if list(params).count(_SCHOOL) != 1:
+            return build(plans)
+        cached = _compiled[name] = (built_from, sql, tuple(params))
+    _built_from, sql, params = cached
+    return plans.filter(pk__in=RawSQL(sql, tuple(school_id if p == _SCHOOL else p for p in params)))
 
 
 def _ready(plans: OppQuerySet, school_id: int | None) -> QuerySet:
-    """`ready_to_adopt(plans)` of plans of school `school_id`, from the compiled SQL; the queryset itself where
-    that cannot be (no school given, or a requirement judged one plan at a time, which runs its own query)."""
+    """`ready_to_adopt(plans)`, compiled once where every blocking requirement is a filter (one without runs its
+    own query, per plan)."""
     requirements = tuple(registered())
-    if school_id is None or any(r.blocks_adoption and r.met_filter is None for r in requirements):
+    if any(r.blocks_adoption and r.met_filter is None for r in requirements):
         return ready_to_adopt(plans)
-    day = timezone.localdate()
-    cached = _ready_sql[0]
-    if cached is None or cached[0] != day or len(cached[1]) != len(requirements) or any(
-            a is not b for a, b in zip(cached[1], requirements, strict=True)):
-        try:
-            sql, params = ready_to_adopt(Opp.objects.filter(school_id=_SCHOOL)).values("pk").query.sql_with_params()
-        except EmptyResultSet:  # a requirement nobody answered: no plan is ready
-            return plans.none()
-        if list(params).count(_SCHOOL) != 1:
-            return ready_to_adopt(plans)
-        cached = _ready_sql[0] = (day, requirements, sql, tuple(params))
-    _day, _requirements, sql, params = cached
-    # Still `plans` (what the user may see), narrowed to the ready ones.
-    return plans.filter(pk__in=RawSQL(sql, tuple(school_id if p == _SCHOOL else p for p in params)))
+    return _at_school("klaar", ready_to_adopt, plans, school_id, (timezone.localdate(), *requirements))
 
 
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int],
@@ -114,7 +122,8 @@ def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetim
         # Ready and objected plans are left out in Python: asked here as `pk NOT IN (...)` the planner ran the
         # whole ready check once per plan of the school.
         "instemming": waiting_for_instemming(plans, now=now, days=INSTEMMING_WAITING_DAYS),
-        "hoorrecht": without_hearing(plans),
+        "hoorrecht": _at_school("hoorrecht", without_hearing, plans, school_id,
+                                (timezone.localdate(), MISSING_HEARING.get())),
         "bezwaar": plans.filter(pk__in=objected),  # the plans objected to, for the counts per ib
     }
 

@@ -142,6 +142,7 @@ def test_agreed_by_everyone_the_plan_is_ready_to_adopt(world, sent):
 
 
 def test_the_ready_check_the_overview_compiles_once_holds_each_school_to_its_own_ready_plans(world, sent):
+    """The compiled SQL is shared by every school (`plans.overview_paged._at_school`): only the school changes."""
     opp, _version, request = sent
     world.decide(request, world.mother)
     world.decide(request, world.father)
