@@ -8,7 +8,9 @@ same rows), but no row is built, and no plan loaded, for a plan that is not show
    counts at the top and per ib, the late counts and the paging come from these, so they count every plan,
 3. the plans shown (at most `PAGE_SIZE` per section) with what a row shows (pupil, ib, group, dates), once.
 
-Three queries for any number of plans.
+Three queries for any number of plans. Counting and sorting the tuples in Python costs well under a millisecond
+at a school of 1,000 plans (about 550 tuples); building and compiling the selectors cost far more, so the two
+heaviest, the ready check and the missing hearings, come as SQL compiled once (`_at_school`).
 """
 
 import datetime
