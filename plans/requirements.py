@@ -350,12 +350,16 @@ def ready_to_adopt(plans: QuerySet) -> QuerySet:
     adopt now. A fixed number of queries, except for a requirement without a `met_filter`."""
     candidates = with_judged_version(plans.filter(status=OppStatus.TER_INSTEMMING))
     slow = []
+    applied: list = []
     for requirement in registered():
         if not requirement.blocks_adoption:
             continue
         if requirement.met_filter is None:
             slow.append(requirement)
-        else:
+        elif requirement.met_filter not in applied:
+            # Requirements may share a filter (both content parts are one check of the frozen content): built,
+            # compiled and planned once, not once per requirement (the leader's overview, issue 12).
+            applied.append(requirement.met_filter)
             candidates = requirement.met_filter(candidates)
     if slow:
         keep = [opp.pk for opp in candidates

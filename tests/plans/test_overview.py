@@ -465,7 +465,7 @@ def test_the_overview_paged_in_the_database_shows_the_rows_and_counts_the_lists_
     built = overview.build_sections(plans)
     for number in ("1", "2"):
         query = QueryDict(f"pagina-vaststellen={number}&pagina-hoorrecht={number}")
-        paged, ib_counts = overview_paged.overview_sections(plans, query)
+        paged, ib_counts = overview_paged.overview_sections(plans, query, school_id=school.pk)
         expected = overview.build_sections(plans)
         overview.page_sections(expected, query)
         assert [s.key for s in paged] == [s.key for s in expected]
@@ -482,3 +482,12 @@ def test_the_overview_paged_in_the_database_shows_the_rows_and_counts_the_lists_
                 per_ib.setdefault(group.name, [0] * len(built))[index] = len(group.rows)
         assert {e["name"]: e["counts"] for e in ib_counts} == per_ib
         assert [e["name"] for e in ib_counts][0] == "Anna Aalders"
+
+
+def test_a_pupils_name_with_markup_is_shown_as_text_in_the_overviews_rows(client, school, ib, leader):
+    opp = adoption_plan(school, ib, due_in=3)
+    opp.pupil.first_name = '<b onclick="x()">Bram</b>'
+    opp.pupil.save()
+    client.force_login(leader)
+    body = client.get(URL).content.decode()
+    assert "&lt;b onclick=&quot;x()&quot;&gt;Bram&lt;/b&gt;" in body and "<b onclick" not in body

@@ -14,9 +14,10 @@ from consent.models import Decision
 from plans import services
 from plans.models import Opp, OppStatus
 from plans.overview import build_sections, ready_to_adopt
-from plans.overview_paged import overview_sections
+from plans.overview_paged import _ready, overview_sections
 from plans.requirements import Stage, checklist, judge
-from tests.factories import parent_of
+from schools.models import School
+from tests.factories import SchoolFactory, parent_of
 
 from .factories import goal
 
@@ -41,7 +42,7 @@ def lists(opp, *, now=None) -> set[str]:
     sections = build_sections(plans, now=now)
     keys = {s.key for s in sections if any(row.opp.pk == opp.pk for row in s.rows)}
     # The leader's page pages in the database: it lists the plan in the same sections, with the same counts.
-    paged, _counts = overview_sections(plans, QueryDict(""), now=now)
+    paged, _counts = overview_sections(plans, QueryDict(""), now=now, school_id=opp.school_id)
     assert {s.key for s in paged if any(row.opp.pk == opp.pk for row in s.rows)} == keys
     assert [(s.count, s.late_count) for s in paged] == [(s.count, s.late_count) for s in sections]
     ready = ready_to_adopt(plans).filter(pk=opp.pk).exists()
@@ -53,7 +54,7 @@ def objection_rows(opp):
     opp.refresh_from_db()
     section = next(s for s in build_sections(Opp.objects.filter(school=opp.school)) if s.key == "bezwaar")
     rows = [(row.who, row.text) for row in section.rows if row.opp.pk == opp.pk]
-    paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""))[0]
+    paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""), school_id=opp.school_id)[0]
                  if s.key == "bezwaar")
     assert [(row.who, row.text) for row in paged.rows if row.opp.pk == opp.pk] == rows
     return rows
@@ -138,6 +139,18 @@ def test_agreed_by_everyone_the_plan_is_ready_to_adopt(world, sent):
     world.decide(request, world.father)
     assert judge(opp).all_met
     assert lists(opp, now=LONG_AGO) == {"klaar", "vaststellen"}
+
+
+def test_the_ready_check_the_overview_compiles_once_holds_each_school_to_its_own_ready_plans(world, sent):
+    """The compiled SQL is shared by every school (`plans.overview_paged._at_school`): only the school changes."""
+    opp, _version, request = sent
+    world.decide(request, world.mother)
+    world.decide(request, world.father)
+    other = School.objects.exclude(pk=opp.school_id).first() or SchoolFactory()
+    for _ in range(2):  # compiled on the first call, reused on the second
+        assert list(_ready(Opp.objects.all(), opp.school_id).values_list("pk", flat=True)) == [opp.pk]
+        assert not _ready(Opp.objects.all(), other.pk).exists()
+        assert not _ready(Opp.objects.exclude(pk=opp.pk), opp.school_id).exists()  # never more than it is given
 
 
 def test_adopted_every_point_is_green_with_its_dates_for_the_version_in_force(world, adopted):
