@@ -266,7 +266,7 @@ class Grower:
             last_name, prefix = rng.choice(texts.LAST_NAMES), rng.choice(texts.PREFIXES)
             batch.add(Pupil, PUPIL, (pupil_id, pupil_uuid, rng.choice(texts.FIRST_NAMES), prefix, last_name,
                                      self.today - datetime.timedelta(days=age), bsn))
-            batch.add(Enrolment, ENROLMENT, (enrolment_id, pupil_id, school.id, str(pupil_id),
+            batch.add(Enrolment, ENROLMENT, (enrolment_id, pupil_id, school.id, sequence_number(pupil_id),
                                              self.today - datetime.timedelta(days=enrolled), group))
             guardians = []
             for g in range(2 if has_plan else 1):
@@ -280,7 +280,7 @@ class Grower:
             if has_plan:
                 internal = school.school_type in ("bao", "vo") and rng.random() < internal_share
                 info = PupilInfo(id=pupil_id, uuid=pupil_uuid, bsn=bsn, enrolment_id=enrolment_id,
-                                 sequence_number=str(pupil_id), enrolled_days_ago=enrolled,
+                                 sequence_number=sequence_number(pupil_id), enrolled_days_ago=enrolled,
                                  guardians=tuple(guardians))
                 plan_ids.append(self.records.add(
                     batch, school, info, status=self.records.pick_status(mix), goals=goals,
@@ -296,6 +296,12 @@ class Grower:
 
 
 PUPIL = ("id", "uuid", "first_name", "name_prefix", "last_name", "date_of_birth", "bsn")
+def sequence_number(pupil_id: int) -> str:
+    """A grown pupil's inschrijvingvolgnummer: unique per pupil, and never one the demo gives (1001, 1002, ...
+    per school), whatever ids the database hands out."""
+    return f"9{pupil_id:09d}"
+
+
 ENROLMENT = ("id", "pupil_id", "school_id", "sequence_number", "enrolment_date", "group")
 GUARDIAN = ("id", "first_name", "name_prefix", "last_name", "email", "phone")
 GUARDIANSHIP = ("pupil_id", "guardian_id", "relationship", "has_gezag")

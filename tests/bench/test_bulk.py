@@ -38,3 +38,13 @@ def test_json_values_are_written_as_json_text():
     table = Table(OppVersion, ["id", "opp_id", "number", "content", "content_hash", "created_by_id"], now=NOW)
     row = dict(zip(table.columns, table.full_row((1, 1, 1, {"kind": "extra_support", "ä": True}, "x", None))))
     assert row["content"] == '{"kind": "extra_support", "ä": true}'
+
+
+def test_a_grown_pupils_volgnummer_never_clashes_with_the_demos_whatever_id_the_database_hands_out():
+    from bench.dataset import sequence_number
+
+    # The demo numbers each school's pupils 1001, 1002, ...; the grown pupils' ids may land on the same numbers.
+    grown = [sequence_number(pupil_id) for pupil_id in range(1, 20_000)]
+    assert len(set(grown)) == len(grown)
+    assert not set(grown) & {str(n) for n in range(1, 100_000)}
+    assert max(len(number) for number in grown) <= 20  # DUO's Volgnummer
