@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-# The benchmark (bench/README.md): `make bench` (about 17 minutes) or `make bench QUICK=1` (3-5 minutes).
+# The benchmark (bench/README.md): `make bench` (11-17 minutes) or `make bench QUICK=1` (3-5 minutes).
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick)
 
