@@ -82,6 +82,9 @@ def _state(plan, version, recipient, current, *, own: bool = False) -> ChildStat
         return ChildState(_("Het plan is beëindigd op %(day)s.") % {"day": _day(plan.ended_on)}, plan)
     if version is not None:  # waiting for instemming
         if recipient is None:
+            if own:
+                return ChildState(_("De school vraagt instemming met een nieuwe versie. Jij bent (nog) niet gevraagd; "
+                                    "neem contact op met de school."), plan)
             return ChildState(_("De school vraagt instemming met een nieuwe versie. U bent (nog) niet gevraagd; "
                                 "neem contact op met de school."), plan)
         if current is None:

@@ -61,11 +61,13 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
     if not recipient.is_user(user):
         raise NotAllowed
     version = recipient.request.version
-    opp = version.opp
-    lock(opp)
+    # The plan and its pupil as they are now, under the lock (the pupil's age decides who decides).
+    opp = version.opp = lock(version.opp)
     open_for_instemming(version)
     # Gezag or age may have changed since the request: only a party that decides today can decide (rule 3).
     if recipient.party not in {p.key for p in deciding_parties(opp.pupil, timezone.localdate())}:
+        if recipient.pupil_id:  # the pupil is spoken to as "je" on their pages
+            raise ConsentError(_("Je beslist niet (meer) over dit plan. Neem contact op met de school."))
         raise ConsentError(_("U beslist niet (meer) over dit plan. Neem contact op met de school."))
     reason = check_decision(decision, reason)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)

@@ -1,8 +1,11 @@
 """The consent services: asking for instemming, deciding, reminders, paper decisions, views and hearings."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from consent import services
 from consent.models import (
@@ -454,3 +457,15 @@ def test_a_paper_decision_from_a_later_day_than_the_online_one_is_recorded_and_t
                                                decided_at=timezone.now() - datetime.timedelta(days=1))
     assert row.latest_decision == later
     assert [m.to for m in mail.outbox if "vastgelegd" in m.subject] == [[world.mother.email]]
+
+
+def test_a_pupil_who_no_longer_decides_is_told_so_in_their_own_words(world):
+    pupil_user = pupil_account(world.pupil)
+    world.make_adult()
+    opp, version = world.sent()
+    request = world.ask(version)
+    # The school corrects the birth date: the pupil is not 18 after all, and the parents decide.
+    world.pupil.date_of_birth = datetime.date(timezone.localdate().year - 12, 1, 1)
+    world.pupil.save(update_fields=["date_of_birth"])
+    with pytest.raises(services.ConsentError, match="Je beslist niet"):
+        services.decide(user=pupil_user, recipient=request.recipients.get(), decision=Decision.AKKOORD)
