@@ -47,7 +47,8 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
     version = recipient.request.version
     opp = version.opp
     require_for(user, opp, "can_record_unreachable")
-    lock(opp)
+    # Read again under the lock: the status (and the pupil) as they are now, not as loaded before it.
+    opp = version.opp = lock(opp)
     open_for_instemming(version)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
     if fresh.guardian_id is None:
@@ -89,7 +90,8 @@ def confirm_unreachable(*, user, unreachability: Unreachability) -> Unreachabili
     version = recipient.request.version
     opp = version.opp
     require_for(user, opp, "can_confirm_unreachable")
-    lock(opp)
+    # Read again under the lock: the status (and the pupil) as they are now, not as loaded before it.
+    opp = version.opp = lock(opp)
     open_for_instemming(version)
     fresh = Unreachability.objects.select_for_update().get(pk=unreachability.pk)
     if fresh.withdrawn_at is not None:

@@ -149,7 +149,8 @@ def request_instemming(
     """
     opp = version.opp
     require_for(user, opp, "can_send")
-    lock(opp)
+    # Read again under the lock: the status (and the pupil) as they are now, not as loaded before it.
+    opp = version.opp = lock(opp)
     open_for_instemming(version)
     reason = clean(reason)
     if not reason:
@@ -205,7 +206,8 @@ def send_reminder(*, user, recipient: InstemmingRecipient) -> InstemmingRecipien
     version = recipient.request.version
     opp = version.opp
     require_for(user, opp, "can_send")
-    lock(opp)
+    # Read again under the lock: the status (and the pupil) as they are now, not as loaded before it.
+    opp = version.opp = lock(opp)
     open_for_instemming(version)
     fresh = InstemmingRecipient.objects.select_for_update().get(pk=recipient.pk)
     if fresh.latest_decision is not None:
@@ -261,7 +263,8 @@ def record_paper_decision(
     version = recipient.request.version
     opp = version.opp
     require_for(user, opp, "can_record_paper_decision")
-    lock(opp)
+    # Read again under the lock: the status (and the pupil) as they are now, not as loaded before it.
+    opp = version.opp = lock(opp)
     open_for_instemming(version)
     if how not in (HowGiven.OP_PAPIER, HowGiven.IN_GESPREK):
         raise ConsentError(_("Kies hoe het besluit is gegeven: op papier of in een gesprek."))
