@@ -225,21 +225,34 @@ def decision_notice(recipient: InstemmingRecipient) -> EmailMultiAlternatives | 
     return _message(_("Nieuw besluit over instemming"), lines, [asker.email])
 
 
-def attention_notice(opp, kind: str, to: list[str]) -> EmailMultiAlternatives:
-    """To the ib: a parent refused or asked for a conversation (rule 4). The child's first name, no reason."""
+def attention_notice(opp, kind: str, to: list[str], *, by_pupil: bool = False) -> EmailMultiAlternatives:
+    """To the ib: a parent, or the adult pupil who decides themself (`by_pupil`), refused or asked for a
+    conversation (rule 4). The child's first name, no reason."""
     child = opp.pupil.first_name
-    if kind == NoticeKind.REFUSED:
-        subject = _("Een ouder gaat niet akkoord met het plan van %(child)s") % {"child": child}
-        first = _("Een ouder (of de leerling zelf) gaat niet akkoord met het handelingsdeel van het plan van "
-                  "%(child)s. Het plan kan zo niet worden vastgesteld.") % {"child": child}
+    if by_pupil:
+        if kind == NoticeKind.REFUSED:
+            subject = _("%(child)s gaat niet akkoord met het eigen plan") % {"child": child}
+            first = _("%(child)s beslist als meerderjarige leerling zelf en gaat niet akkoord met het handelingsdeel "
+                      "van het plan. Het plan kan zo niet worden vastgesteld.") % {"child": child}
+        else:
+            subject = _("%(child)s wil eerst een gesprek over het eigen plan") % {"child": child}
+            first = _("%(child)s beslist als meerderjarige leerling zelf en wil eerst een gesprek over het "
+                      "handelingsdeel van het plan.") % {"child": child}
+        contact = _("Neem contact op met %(child)s en leg het gesprek vast.") % {"child": child}
     else:
-        subject = _("Een ouder wil eerst een gesprek over het plan van %(child)s") % {"child": child}
-        first = _("Een ouder (of de leerling zelf) wil eerst een gesprek over het handelingsdeel van het plan van "
-                  "%(child)s.") % {"child": child}
+        if kind == NoticeKind.REFUSED:
+            subject = _("Een ouder gaat niet akkoord met het plan van %(child)s") % {"child": child}
+            first = _("Een ouder gaat niet akkoord met het handelingsdeel van het plan van %(child)s. Het plan kan "
+                      "zo niet worden vastgesteld.") % {"child": child}
+        else:
+            subject = _("Een ouder wil eerst een gesprek over het plan van %(child)s") % {"child": child}
+            first = _("Een ouder wil eerst een gesprek over het handelingsdeel van het plan van %(child)s.") % {
+                "child": child}
+        contact = _("Neem contact op met de ouder en leg het gesprek vast.")
     lines = [
         first, "",
-        _("Neem contact op met de ouder en leg het gesprek vast. De reden en de stand leest u in het %(portal)s van "
-          "%(school)s:") % {"portal": PORTAL_NAME, "school": opp.school.name},
+        contact + " " + _("De reden en de stand leest u in het %(portal)s van %(school)s:") % {
+            "portal": PORTAL_NAME, "school": opp.school.name},
         _school_link(opp),
     ]
     return _message(subject, lines, to)

@@ -86,7 +86,8 @@ def decide(*, user, recipient: InstemmingRecipient, decision: str, reason: str =
     notified: set[int] = set()
     if decision in ATTENTION:
         # Rule 4: the school must act on a refusal or a wish to talk first; every ib hears of it.
-        notify_attention(opp=opp, version_number=version.number, kind=ATTENTION[Decision(decision)])
+        notify_attention(opp=opp, version_number=version.number, kind=ATTENTION[Decision(decision)],
+                         by_pupil=fresh.pupil_id is not None)
         notified = notified_ib_ids(opp)
     if fresh.request.requested_by_id not in notified:
         notice = decision_notice(fresh)

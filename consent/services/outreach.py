@@ -172,15 +172,16 @@ def _staff(school: School, role: str):
     return User.objects.filter(pk__in=members, is_active=True)
 
 
-def notify_attention(*, opp: Opp, version_number: int, kind: str) -> None:
-    """A parent refused or asked for a conversation: every ib of the school gets a notice in the portal and a
-    mail (rule 4). Called inside the decision's transaction; the mail leaves after commit."""
+def notify_attention(*, opp: Opp, version_number: int, kind: str, by_pupil: bool = False) -> None:
+    """A parent (or the adult pupil, `by_pupil`) refused or asked for a conversation: every ib of the school gets a
+    notice in the portal and a mail (rule 4). Called inside the decision's transaction; the mail leaves after
+    commit."""
     ibs = list(_staff(opp.school, Role.IB))
     if not ibs:
         return
     StaffNotice.objects.bulk_create([StaffNotice(user=ib, opp=opp, kind=kind, version_number=version_number)
                                      for ib in ibs])
-    queue_email(attention_notice(opp, kind, [ib.email for ib in ibs]), school_id=opp.school_id)
+    queue_email(attention_notice(opp, kind, [ib.email for ib in ibs], by_pupil=by_pupil), school_id=opp.school_id)
 
 
 def mark_notices_read(*, user, opp: Opp | None = None) -> int:

@@ -110,6 +110,7 @@ ABOUT_YOU = {
 # parent's phrase speaks of "uw kind"; the pupil's pages say "je".
 FOR_THE_PUPIL = {
     Action.OPP_OVERLEG_STARTED: _("zette het plan klaar voor overleg"),
+    Action.OOGO_RECORDED: _("legde een overleg over het plan vast"),
     # An adult pupil is asked instead of the parents; a younger pupil's parents are: no "de ouders" either way.
     Action.OPP_VERSION_FROZEN: _("maakte een nieuwe versie van het plan klaar voor instemming"),
     Action.OPP_VERSION_RESENT: _("stuurde dezelfde versie van het plan opnieuw voor instemming"),

@@ -157,6 +157,22 @@ def test_rule_4_a_refusal_or_a_wish_to_talk_gives_every_ib_a_notice_and_a_mail(w
     assert services.mark_notices_read(user=world.ib, opp=opp) == 2
 
 
+def test_rule_4_the_ib_hears_that_the_adult_pupil_not_a_parent_wants_to_talk_first(
+    world, django_capture_on_commit_callbacks
+):
+    pupil_user = pupil_account(world.pupil)
+    world.make_adult()
+    opp, version = world.sent()
+    request = world.ask(version)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.decide(request, pupil_user, Decision.GESPREK_GEWENST)
+    [message] = [m for m in mail.outbox if world.ib.email in m.to]
+    name = world.pupil.first_name
+    assert message.subject.endswith(f"{name} wil eerst een gesprek over het eigen plan")
+    assert f"Neem contact op met {name}" in message.body and "ouder" not in message.body
+
+
 def test_a_pupil_from_12_is_invited_to_their_own_page_and_younger_only_by_choice(
     world, django_capture_on_commit_callbacks
 ):

@@ -513,6 +513,7 @@ def test_the_pdf_of_an_adult_pupils_plan_says_the_pupil_agrees_and_was_consulted
     html = pdf.version_html(OppVersion.objects.get(pk=version.pk))
     assert "moet de leerling zelf instemmen" in html and "moeten de ouders instemmen" not in html
     assert "met de leerling besproken op" in html and "met de ouders besproken" not in html
+    assert "Overleg met de leerling" in html and "Overleg met de ouders" not in html
 
 
 def test_a_version_not_yet_adopted_says_when_the_next_evaluation_will_be(world):
