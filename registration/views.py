@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -99,7 +100,8 @@ def school_page(request: HttpRequest, school_uuid) -> HttpResponse:
     return render(request, "registration/school.html", {
         "school": school, "fig": figures, "held_back": held_back_for(school)[:500] if figures.registers else [],
         "pending": pending_for(school) if figures.registers else [], "window_days": WINDOW_DAYS,
-        "terms": terms_for(school.school_type),
+        "terms": terms_for(school.school_type), "now": timezone.now(),
+        "refresh_minutes": max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60)),
     })
 
 
