@@ -22,8 +22,7 @@ class ChildState:
     plan: Opp | None = None
     waiting: bool = False  # the family member's decision is asked and not given
     attention: bool = False  # they refused or want a conversation first
-    help: HelpInfo | None = None
-    own: bool = False  # the adult pupil's own plan: said to them as "je"
+    help: HelpInfo | None = None  # its `own` says whether it speaks to the adult pupil ("je")
 
 
 def _day(value) -> str:
@@ -112,4 +111,4 @@ def _own_decision(plan, current, day: str) -> ChildState:
         return ChildState(_("Je ging akkoord op %(day)s. De school stelt het plan daarna vast.") % {"day": day}, plan)
     text = (_("Je ging niet akkoord op %(day)s.") if current.decision == Decision.NIET_AKKOORD
             else _("Je wilt eerst een gesprek (sinds %(day)s).")) % {"day": day}
-    return ChildState(text, plan, attention=True, help=help_after_refusal(plan, own=True), own=True)
+    return ChildState(text, plan, attention=True, help=help_after_refusal(plan, own=True))

@@ -51,7 +51,7 @@ def test_the_adult_pupil_reads_their_own_state_as_je_and_never_a_past_graag_voor
     assert state.waiting and state.text.startswith("Wacht op je besluit (gevraagd vóór")
     world.decide(request, user, Decision.NIET_AKKOORD, reason="Ik wil een andere stage.")
     state = child_states(user, [world.pupil])[world.pupil.pk]
-    assert state.attention and state.own and state.text.startswith("Je ging niet akkoord op")
+    assert state.attention and state.help.own and state.text.startswith("Je ging niet akkoord op")
 
 
 def test_the_page_takes_the_same_number_of_queries_for_one_child_or_four(client, world):
