@@ -26,7 +26,7 @@ def consent_panel(context, opp):
     if records is None or not records.read_for(user):
         records = read_records(opp, user=user)
     latest = opp.latest_version
-    recipients = recipients_of(user, latest, records)
+    recipients = recipients_of(latest, records)
     asked_now = opp.status == OppStatus.TER_INSTEMMING and latest is not None
     # A plan has a handful of meetings, hearings and views: one list each serves both the latest and the count.
     meetings, hearings, parent_views = records.meetings, records.hearings, records.parent_views

@@ -77,23 +77,14 @@ def _about_choices(opp: Opp, evaluations=None):
     return choices
 
 
-def recipients_of(user, version, records: PlanRecords | None = None):
-    """The deciding parties asked about `version`, each with their current decision (or none). `records`: the
-    plan's records as the page read them for `user` (`consent.records`, `version` being the latest)."""
+def recipients_of(version, records: PlanRecords):
+    """The deciding parties asked about `version`, each with their current decision (or none), from the plan's
+    records as the page read them for its user (`consent.records`, `version` being the latest)."""
     if version is None:
         return []
-    unreachable: Iterable[Unreachability]
-    decisions: Iterable[InstemmingDecision]
-    if records is not None:
-        rows = _in_request_order(records.recipients)
-        unreachable, decisions = records.open_unreachable, records.latest_decisions
-    else:
-        rows = list(InstemmingRecipient.objects.visible_to(user).filter(request__version=version)
-                    .select_related("request", "request__version", "guardian", "pupil"))
-        unreachable = Unreachability.objects.visible_to(user).filter(
-            recipient__in=rows, withdrawn_at__isnull=True).select_related("recorded_by", "confirmed_by")
-        # Every recipient's latest decision in one query, not one each (`on` orders them: the last one counts).
-        decisions = InstemmingDecision.objects.on(version).filter(recipient__in=rows) if rows else []
+    rows = _in_request_order(records.recipients)
+    unreachable: Iterable[Unreachability] = records.open_unreachable
+    decisions: Iterable[InstemmingDecision] = records.latest_decisions
     mails = latest_status_by_topic(mail_topic(row) for row in rows) if rows else {}
     open_records = {u.recipient_id: u for u in unreachable}
     latest = {d.recipient_id: d for d in decisions}
@@ -131,7 +122,7 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     # Every record the page shows, as the user may see it, in one query (issue 12; `consent.records`).
     records = read_records(opp, user=user, full=True)
     latest = opp.latest_version
-    recipients = recipients_of(user, latest, records)
+    recipients = recipients_of(latest, records)
     forms = forms or {}
     can_request = is_ib and opp.status == OppStatus.TER_INSTEMMING and latest is not None
     # The deciding parties once for the page: who was not asked, and how each would be asked.
