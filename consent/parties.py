@@ -48,11 +48,16 @@ def gezag_guardians(pupil: Pupil):
     return Guardian.objects.filter(guardianships__pupil=pupil, guardianships__has_gezag=True).order_by("pk")
 
 
+def decides_themself(pupil: Pupil, on: datetime.date) -> bool:
+    """Rule 3: a pupil of 18 or older on `on` gives instemming themself, instead of the parents."""
+    return pupil.age_on(on) >= ADULT_AGE
+
+
 def deciding_parties(pupil: Pupil, on: datetime.date, guardians: list[Guardian] | None = None) -> list[Party]:
     """Rule 3: an adult pupil (18 or older on `on`) decides instead of the parents; otherwise every
     guardian with gezag decides for themself. A guardian without gezag is never asked. `guardians`: the
     `gezag_guardians` of the pupil, when a page read them already (`consent.records`)."""
-    if pupil.age_on(on) >= ADULT_AGE:
+    if decides_themself(pupil, on):
         return [Party(pupil=pupil)]
     if guardians is None:
         guardians = list(gezag_guardians(pupil).select_related("user"))

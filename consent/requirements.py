@@ -48,7 +48,7 @@ from .models import (  # noqa: F401  (DECISION_ORDER re-exported: the order that
     OogoMeeting,
     Unreachability,
 )
-from .parties import ADULT_AGE, deciding_parties
+from .parties import ADULT_AGE, decides_themself, deciding_parties
 
 
 def _names(names: list[str]) -> str:
@@ -403,8 +403,8 @@ def consent_summary(opp: Opp, version: OppVersion | None):
         heard_on=hearing["day"] if hearing else None,
         how=hearing["how"] if hearing else "",
         pupil_view=hearing["view"] if hearing else "",
-        pupil_decides=opp.pupil.age_on(
-            timezone.localtime(version.created_at).date() if version else timezone.localdate()) >= ADULT_AGE,
+        pupil_decides=decides_themself(
+            opp.pupil, timezone.localtime(version.created_at).date() if version else timezone.localdate()),
     )
 
 

@@ -21,7 +21,7 @@ from .. import services
 from ..access import own_opps
 from ..forms import PupilViewForm, focus_first_error
 from ..models import Hearing, HearingSource
-from ..parties import ADULT_AGE
+from ..parties import decides_themself
 from ._facts import plan_facts
 from ._plan import audit_family_read, my_recipient, readable, shown_version
 from .family import _decision_block
@@ -39,7 +39,7 @@ def pupil_page(request: HttpRequest, opp: Opp, *, form=None, decision_form=None,
         "form": form or PupilViewForm(),
         **plan_facts(request.user, opp),
         # An adult pupil decides like a parent, and gets what a parent gets: the plan as a PDF.
-        "adult": opp.pupil.age_on(timezone.localdate()) >= ADULT_AGE,
+        "adult": decides_themself(opp.pupil, timezone.localdate()),
         "my_answers": Hearing.objects.filter(  # type: ignore[misc]
             opp=opp, source=HearingSource.PUPIL, recorded_by=request.user),
         **block,
