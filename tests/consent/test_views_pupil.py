@@ -11,6 +11,16 @@ from tests.factories import enrolled_pupil, parent_of, pupil_account
 pytestmark = pytest.mark.django_db
 
 
+def asked_adult_signed_in(client, world):
+    """The pupil is 18, asked for instemming on their sent plan, and signed in: (plan, version)."""
+    world.make_adult()
+    user = pupil_account(world.pupil)
+    opp, version = world.sent()
+    world.ask(version)
+    client.force_login(user)
+    return opp, version
+
+
 def pupil_url(opp):
     return reverse("consent:pupil_plan", kwargs={"opp_uuid": opp.uuid})
 
@@ -93,11 +103,7 @@ def test_the_adult_pupil_decides_on_their_own_page(client, world):
 
 
 def test_the_adult_pupils_decision_block_speaks_to_them_as_je_and_the_parents_keep_u(client, world):
-    world.make_adult()
-    user = pupil_account(world.pupil)
-    opp, version = world.sent()
-    world.ask(version)
-    client.force_login(user)
+    opp, version = asked_adult_signed_in(client, world)
     html = " ".join(client.get(pupil_url(opp)).content.decode().split())
     assert "Jouw besluit" in html and "Ga je akkoord met wat de school gaat doen" in html
     assert "Verplicht als je niet akkoord gaat" in html
@@ -114,7 +120,7 @@ def test_the_adult_pupils_decision_block_speaks_to_them_as_je_and_the_parents_ke
     assert "Je hebt op" in html and "Jouw besluiten tot nu toe" in html and "Denk je er nu anders over?" in html
     for polite in ("Uw besluit", "U wilt", "U hebt op", "Komt u er", "contact met u op"):
         assert polite not in html
-    client.force_login(world.mother)  # a parent's page of a younger child keeps "u"
+    # A parent's page of a younger child keeps "u".
     other = enrolled_pupil(world.school)
     parent_of_other = parent_of(other)
     other_opp = world.fill(world.start(pupil=other))
@@ -126,11 +132,7 @@ def test_the_adult_pupils_decision_block_speaks_to_them_as_je_and_the_parents_ke
 
 
 def test_an_adult_pupil_who_refused_lands_on_the_state_and_where_to_get_help(client, world):
-    world.make_adult()
-    user = pupil_account(world.pupil)
-    opp, version = world.sent()
-    world.ask(version)
-    client.force_login(user)
+    opp, version = asked_adult_signed_in(client, world)
     response = client.post(reverse("consent:decide", kwargs={"opp_uuid": opp.uuid}), {
         "decision": Decision.NIET_AKKOORD, "reason": "Ik wil een andere stage.", "version": str(version.uuid)})
     assert response["Location"] == pupil_url(opp)  # the top of the page, where the banner is
