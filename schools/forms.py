@@ -8,6 +8,7 @@ from opp_portal.datefields import SensibleDateField
 
 from .identifiers import validate_bsn, validate_onderwijsnummer
 from .models import Enrolment, Pupil, Relationship, School
+from .services import SEQUENCE_NUMBER_IN_USE
 
 
 class DateInput(forms.DateInput):
@@ -86,9 +87,6 @@ class PupilForm(forms.ModelForm):
         # Whether a number is known is the service's question: an error here would tell the user that a pupil
         # with this number exists at a school out of their reach (see schools.transfers).
         return super()._get_validation_exclusions() | {"bsn", "onderwijsnummer"}
-
-
-SEQUENCE_NUMBER_IN_USE = _("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
 
 
 class EnrolmentForm(forms.ModelForm):

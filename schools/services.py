@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
@@ -26,6 +27,10 @@ class NotAllowed(Http404):
     It is an Http404, so a view that lets it through answers 404, never a 403
     that would confirm the record exists.
     """
+
+
+SEQUENCE_NUMBER_IN_USE = gettext_lazy(
+    "Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling.")
 
 
 class SchoolRuleError(RuleViolation):
@@ -113,8 +118,7 @@ def create_pupil(*, user, pupil: PupilData, enrolment: EnrolmentData) -> Pupil:
         # The same form sent twice (a double click, the browser's resend): the pupil is there as asked.
         return obj
     if Enrolment.objects.filter(school=enrolment.school, sequence_number=enrolment.sequence_number).exists():
-        raise SchoolRuleError(_("Dit inschrijvingvolgnummer is op deze school al in gebruik voor een andere leerling."),
-                              field="sequence_number")
+        raise SchoolRuleError(SEQUENCE_NUMBER_IN_USE, field="sequence_number")
     existing = None
     if obj is None:
         obj = Pupil(**vars(pupil))
