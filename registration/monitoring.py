@@ -144,6 +144,11 @@ def figures_for(schools) -> list[SchoolFigures]:
     return result
 
 
+def kept_minutes() -> int:
+    """How long `board_figures` keeps its counts, in whole minutes (at least one), for the pages to say."""
+    return max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60))
+
+
 def board_figures(board, schools: list, batches: list) -> tuple[list[SchoolFigures], datetime.datetime]:
     """`figures_for` every school of the board, and as of when. Counting a board of 100 schools costs more than
     showing a page of it (issue 12), so the counts are kept OPP_ROD_FIGURES_SECONDS in the cache. The key changes

@@ -1,6 +1,5 @@
 """ROD pages: the board page, a school's figures, export batches. Identifiers and dates only, never plan content."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from .monitoring import (
     board_figures,
     figures_for,
     held_back_for,
+    kept_minutes,
     needs_attention_first,
     pending_for,
     totals_of,
@@ -58,7 +58,7 @@ def _board_context(request, board, form=None) -> dict:
         "figures": page.object_list,
         "totals": totals_of(every),
         "as_of": as_of,
-        "refresh_minutes": max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60)),
+        "refresh_minutes": kept_minutes(),
         "school_page": page,
         "form": form or StartExportForm(board=board, schools=schools),
         "batches": batches,
@@ -101,7 +101,7 @@ def school_page(request: HttpRequest, school_uuid) -> HttpResponse:
         "school": school, "fig": figures, "held_back": held_back_for(school)[:500] if figures.registers else [],
         "pending": pending_for(school) if figures.registers else [], "window_days": WINDOW_DAYS,
         "terms": terms_for(school.school_type), "now": timezone.now(),
-        "refresh_minutes": max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60)),
+        "refresh_minutes": kept_minutes(),
     })
 
 
