@@ -3,6 +3,7 @@ optimisation work on them (a full `make bench` rebuilds everything and loads eve
 
     python -m bench.parts --build            # build once: the demo, the large dataset, the ROD board (~10 min)
     python -m bench.parts rod import         # measure again on what --build left (about a minute)
+    python -m bench.parts pages [--seconds 8] [--only ib_plan]   # the key pages under load, as `make bench` loads them
     python -m bench.parts --build --quick    # the QUICK=1 sizes (10,000 ROD periods)
 
 Uses the database of `python -m bench` (`opp_bench`, or BENCH_DATABASE_URL; the name must contain `bench`), so
@@ -32,7 +33,7 @@ from .__main__ import (
     redis_url,
 )
 
-PARTS = ("rod", "import")
+PARTS = ("rod", "import", "pages")
 # The same on every run: the TOTP secrets stored by --build must stay readable by later runs (and bench.profile).
 KEPT_MFA_KEYS = "bench-parts-throwaway-mfa-key-not-secret"
 
@@ -73,7 +74,7 @@ def build(mode) -> dict:
     return built
 
 
-def measure_parts(parts: list[str], env: dict) -> dict:
+def measure_parts(parts: list[str], env: dict, *, seconds: float = 8.0, only: list[str] | None = None) -> dict:
     from django.core.management import call_command
 
     from schools.models import Board
@@ -93,7 +94,35 @@ def measure_parts(parts: list[str], env: dict) -> dict:
         data = measure.import_file(5_000, bsns(dataset.next_bsn_prefix("3")))
         result["csv_import"] = measure.csv_import(school, user, data)
         log(f"import: {result['csv_import']}")
+    if "pages" in parts:
+        result["pages"] = _pages(env, seconds=seconds, only=only or [])
     return result
+
+
+def _pages(env: dict, *, seconds: float, only: list[str]) -> dict:
+    """The key pages under `make bench`'s load (same server, users and generator), on the large dataset that
+    --build left: a page's p95 and rps after a change in a minute or two, not after a full run."""
+    from django.core.management import call_command
+
+    from . import dataset, measure
+    from .__main__ import Mode, measure_phase
+
+    call_command("collectstatic", verbosity=0, interactive=False)
+    focus = dataset.focus()
+    users = {"ib": focus.ib, "leader": focus.leader, "board_admin": focus.board_admin, "parent": focus.parent}
+    for role in ("ib", "leader", "board_admin"):
+        measure.ensure_second_factor(users[role])
+    pages = [page for page in measure.key_pages(focus) if not only or page.key in only]
+    mode = Mode("parts", warmup=min(3.0, seconds / 3), seconds=seconds, max_requests=FULL.max_requests,
+                rod_periods=0, output="")
+    phase = measure_phase("large", focus, pages, users, mode, env, Path(env["MEDIA_ROOT"]).parent)
+    summary = {key: {"rps": page["load"]["rps"], "p50_ms": page["load"]["p50_ms"],
+                     "p95_ms": page["load"]["p95_ms"], "queries": page["queries"]}
+               for key, page in phase["pages"].items()}
+    ceiling = phase["ceiling"]["rps"]
+    for key, figures in summary.items():
+        figures["share_of_ceiling"] = round(figures["rps"] / ceiling, 4) if ceiling else None
+    return {"ceiling_rps": ceiling, "healthz_rps": phase["healthz"]["rps"], **summary}
 
 
 def main(argv: list[str]) -> dict:
@@ -101,8 +130,10 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("parts", nargs="*", help="rod, import or both (the default)")
     parser.add_argument("--build", action="store_true", help="recreate the database and build the data first")
     parser.add_argument("--quick", action="store_true", help="with --build: the QUICK=1 sizes")
+    parser.add_argument("--seconds", type=float, default=8.0, help="pages: seconds of load per page")
+    parser.add_argument("--only", nargs="*", default=[], help="pages: only these page keys")
     args = parser.parse_args(argv)
-    parts = args.parts or list(PARTS)
+    parts = args.parts or ["rod", "import"]
     if unknown := set(parts) - set(PARTS):
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     db_url, broker = database_url(), redis_url()
@@ -117,7 +148,7 @@ def main(argv: list[str]) -> dict:
 
         django.setup()
         result = {"build": build(QUICK if args.quick else FULL)} if args.build else {}
-        result |= measure_parts(parts, env)
+        result |= measure_parts(parts, env, seconds=args.seconds, only=args.only)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(result, indent=2))
