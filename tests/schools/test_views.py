@@ -292,6 +292,40 @@ def search(client, **params):
     return {p.pk for p in response.context["page"].object_list}
 
 
+def listed(client, **params) -> set[int]:
+    """Every pupil the list shows (all pages)."""
+    found: set[int] = set()
+    for number in range(1, 20):
+        response = client.get(url("pupil_list"), {**params, "pagina": number})
+        found |= {p.pk for p in response.context["page"].object_list}
+        if not response.context["page"].has_next():
+            return found
+    raise AssertionError("more pages than expected")
+
+
+def test_the_pupil_list_shows_exactly_the_visible_pupils_for_every_kind_of_staff(client, w):
+    left = enrolled_pupil(w.a, group="7", last_name="Vertrokken")
+    Enrolment.objects.filter(pupil=left).update(enrolment_date=datetime.date(2019, 8, 20),
+                                                leaving_date=datetime.date(2023, 7, 14))
+    EnrolmentFactory(pupil=w.pb, school=w.a, group="8")  # pb is enrolled at both schools
+    users = [w.ib_a, w.ib_b, staff("school_leader", school=w.a), staff("teacher", school=w.a, groups="5"),
+             staff("board_admin", board=w.a.board), staff("swv", swv=w.a.swv), UserFactory(is_superuser=True)]
+    for user in users:
+        client.force_login(user)
+        forget_reach(user)
+        if user.memberships.filter(role="swv").exists():  # no pupil search for the SWV (the permission matrix)
+            assert client.get(url("pupil_list")).status_code == 404
+            continue
+        current = Enrolment.objects.visible_to(user).current().values("pupil_id")
+        assert listed(client) == set(Pupil.objects.visible_to(user).filter(pk__in=current).values_list(
+            "pk", flat=True)), user
+        ever = Enrolment.objects.visible_to(user).values("pupil_id")
+        assert listed(client, left="on") == set(Pupil.objects.visible_to(user).filter(pk__in=ever).values_list(
+            "pk", flat=True)), user
+    client.force_login(w.ib_a)
+    assert w.pb.pk in listed(client) and left.pk not in listed(client) and left.pk in listed(client, left="on")
+
+
 def test_search_by_name_finds_only_pupils_in_reach(client, w):
     client.force_login(w.ib_a)
     assert search(client, q="Zonneveld") == {w.pa.pk}
