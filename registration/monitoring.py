@@ -149,28 +149,22 @@ def kept_minutes() -> int:
     return max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60))
 
 
-def board_figures(board, schools: list, batches: list) -> tuple[list[SchoolFigures], datetime.datetime]:
-    """`figures_for` every school of the board, and as of when. Counting a board of 100 schools costs more than
-    showing a page of it (issue 12), so the counts are kept OPP_ROD_FIGURES_SECONDS in the cache. The key changes
-    with the day (what is overdue) and with the board's batches (an export started, built, delivered or discarded
-    shows at once); a plan adopted or ended at a school shows within that time, and the page says as of when."""
+def board_figures(board, batches: list) -> tuple[list[SchoolFigures], datetime.datetime]:
+    """`figures_for` every school of the board (in code order), and as of when. Counting a board of 100 schools
+    costs more than showing a page of it (issue 12), so the schools and their counts are kept
+    OPP_ROD_FIGURES_SECONDS in the cache. The key changes with the day (what is overdue) and with the board's
+    batches (an export started, built, delivered or discarded shows at once); a plan adopted or ended, or a school
+    joining the board, shows within that time, and the page says as of when."""
     seconds = settings.OPP_ROD_FIGURES_SECONDS
     marker = hashlib.sha256(repr([(b.pk, b.state) for b in batches]).encode()).hexdigest()[:16]
     key = f"rod:board-figures:{board.pk}:{timezone.localdate().isoformat()}:{marker}"
     kept = cache.get(key) if seconds else None
     if kept is None:
-        kept = (timezone.now(), {f.school.pk: (f.running, f.pending, f.overdue, f.held_back)
-                                 for f in figures_for(schools) if f.registers})
+        kept = (timezone.now(), figures_for(list(board.schools.order_by("brin", "vestiging"))))
         if seconds:
             cache.set(key, kept, seconds)
-    as_of, counts = kept
-    result = []
-    for school in schools:
-        fig = SchoolFigures(school=school, registers=school.school_type in REGISTERING_SCHOOL_TYPES)
-        if fig.registers:
-            fig.running, fig.pending, fig.overdue, fig.held_back = counts.get(school.pk, (0, 0, 0, 0))
-        result.append(fig)
-    return result, as_of
+    as_of, figures = kept
+    return figures, as_of
 
 
 @dataclass

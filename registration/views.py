@@ -46,12 +46,12 @@ def rod_index(request: HttpRequest) -> HttpResponse:
 
 
 def _board_context(request, board, form=None) -> dict:
-    schools = list(board.schools.order_by("brin", "vestiging"))
     batches = list(ExportBatch.objects.visible_to(request.user).filter(board=board)
                    .select_related("school", "created_by")[:BATCH_LIST_SIZE])
     # Every school is counted, so those with something to do come first and the board's totals are true; the
     # table is rendered a page at a time (issue 12: a board of 100 schools rendered 69 KB on each visit).
-    every, as_of = board_figures(board, schools, batches)
+    every, as_of = board_figures(board, batches)
+    schools = [fig.school for fig in every]
     page = Paginator(sorted(every, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
     return {
         "board": board,
