@@ -9,8 +9,9 @@ same rows), but no row is built, and no plan loaded, for a plan that is not show
 3. the plans shown (at most `PAGE_SIZE` per section) with what a row shows (pupil, ib, group, dates), once.
 
 Three queries for any number of plans. Counting and sorting the tuples in Python costs well under a millisecond
-at a school of 1,000 plans (about 550 tuples); building and compiling the selectors cost far more, so the two
-heaviest, the ready check and the missing hearings, come as SQL compiled once (`_at_school`).
+at a school of 1,000 plans (about 550 tuples); building and compiling the selectors cost far more, so for a user
+who sees the whole school the union comes as SQL compiled once a day (`_school_members`, `opp_portal.replay`),
+and otherwise its two heaviest parts, the ready check and the missing hearings (`_at_school`).
 """
 
 import datetime
@@ -18,14 +19,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from opp_portal.replay import Replayed
 
 from .deadlines import (
     ADOPTION_WARNING_DAYS,
@@ -78,31 +81,26 @@ class _Counted:
         return iter(())
 
 
-# Two selectors of one school as SQL, compiled once a day (the ready check asks who is adult today) and again when
-# what they are built from changes (the requirements registered, the answer to MISSING_HEARING): building and
-# compiling those querysets cost more than PostgreSQL spends on them (issue 12). The school is their one parameter
-# that changes, put in at `_SCHOOL`'s place; each request still narrows its own `plans` (what the user may see).
-_SCHOOL = -712_345
-_compiled: dict[str, tuple] = {}  # name: (what it was built from, sql, params), each entry replaced whole
+# Stand-ins for the values the overview's queries are replayed with (`opp_portal.replay`): no school has a
+# negative id, no plan was sent in 1901.
+_SCHOOLS = (-712_345, -712_346)
+_CUTOFFS = (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC))
+_at_school_queries: dict[str, Replayed] = {}
 
 
 def _at_school(name: str, build: Callable[[Any], QuerySet], plans: OppQuerySet, school_id: int | None,
                built_from: tuple) -> QuerySet:
-    """`build(plans)` for plans of school `school_id` (None: built as asked), from SQL compiled once."""
+    """`build(plans)` for plans of school `school_id` (None: built as asked), from SQL compiled once: building
+    and compiling the ready check and the missing hearings cost more than PostgreSQL spends on them (issue 12).
+    Each request still narrows its own `plans` (what the user may see)."""
     if school_id is None:
         return build(plans)
-    cached = _compiled.get(name)
-    if cached is None or len(cached[0]) != len(built_from) or any(
-            a is not b and a != b for a, b in zip(cached[0], built_from, strict=True)):
-        try:
-            sql, params = build(Opp.objects.filter(school_id=_SCHOOL)).values("pk").query.sql_with_params()
-        except EmptyResultSet:  # built from an unanswered requirement: no plan passes
-            return plans.none()
-        if list(params).count(_SCHOOL) != 1:
-            return build(plans)
-        cached = _compiled[name] = (built_from, sql, tuple(params))
-    _built_from, sql, params = cached
-    return plans.filter(pk__in=RawSQL(sql, tuple(school_id if p == _SCHOOL else p for p in params)))
+    replayed = _at_school_queries.setdefault(name, Replayed(f"overview.{name}", {"school_id": _SCHOOLS}))
+    found = replayed.sql(lambda school_id: build(Opp.objects.filter(school_id=school_id)).values("pk"), built_from,
+                         school_id=school_id)
+    if found is None:
+        return build(plans.filter(school_id=school_id))
+    return plans.filter(pk__in=RawSQL(*found))
 
 
 def _ready(plans: OppQuerySet, school_id: int | None) -> QuerySet:
@@ -134,11 +132,11 @@ def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetim
 _SORT_DAY = {"vaststellen": "adoption_start", "evalueren": "next_evaluation_due"}
 _SORT_AT = {"klaar": "sent_version_at", "instemming": "sent_version_at", "hoorrecht": "created_at"}
 _COLUMNS = ("section_key", "plan", "ib", "ib_name", "ib_email", "sort_day", "sort_at")
+_SECTION_KEYS = ("klaar", "vaststellen", "evalueren", "instemming", "hoorrecht")
 
 
-def _members(sections: dict) -> dict[str, list[tuple]]:
-    """Every plan of every section as a small tuple, in one query (UNION ALL): what the counts per ib, the late
-    counts and the paging need, without building a row (or loading a plan) for a plan that is not shown."""
+def _union(sections: dict) -> QuerySet:
+    """Every plan of every section as a small tuple (`_COLUMNS`), in one query (UNION ALL)."""
     parts = []
     for key, queryset in sections.items():
         day = F(_SORT_DAY[key]) if key in _SORT_DAY else Value(None, output_field=DateField())
@@ -147,8 +145,13 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
             section_key=Value(key, output_field=CharField()), plan=F("pk"), ib=F("created_by"),
             ib_name=F("created_by__full_name"), ib_email=F("created_by__email"), sort_day=day, sort_at=at,
         ).values_list(*_COLUMNS))
-    members: dict[str, list[tuple]] = {key: [] for key in sections}
-    for item in parts[0].union(*parts[1:], all=True).order_by():
+    return parts[0].union(*parts[1:], all=True).order_by()
+
+
+def _grouped(rows, keys) -> dict[str, list[tuple]]:
+    """The union's tuples per section, each section in its selector's order."""
+    members: dict[str, list[tuple]] = {key: [] for key in keys}
+    for item in rows:
         members[item[0]].append(item)
     for key, items in members.items():
         column = 6 if key in _SORT_AT else 5
@@ -157,16 +160,62 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
     return members
 
 
+def _members(sections: dict) -> dict[str, list[tuple]]:
+    """What the counts per ib, the late counts and the paging need, without building a row (or loading a plan)
+    for a plan that is not shown."""
+    return _grouped(_union(sections), sections)
+
+
+# The sections of a whole school (all but the objections, which change with every request), compiled once per day
+# and replayed for any school: building and compiling them cost 8 ms a request, PostgreSQL 1 ms (issue 12).
+_SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS})
+
+
+def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date, now: datetime.datetime,
+                    objected: set[int]) -> dict[str, list[tuple]] | None:
+    """`_members(_sections(...))` for every plan of the school, from the replayed SQL; None where it cannot be
+    replayed (a blocking requirement without a filter, another database)."""
+    connection = connections[plans.db]
+    requirements = tuple(registered())
+    if connection.vendor != "postgresql" or any(r.blocks_adoption and r.met_filter is None for r in requirements):
+        return None
+    waiting = datetime.timedelta(days=INSTEMMING_WAITING_DAYS)
+
+    def build(school_id: int, cutoff: datetime.datetime) -> QuerySet:
+        sections = _sections(Opp.objects.filter(school_id=school_id), today=today, now=cutoff + waiting,
+                             objected=set())
+        del sections["bezwaar"]
+        return _union(sections)
+
+    found = _SCHOOL_SECTIONS.sql(build, (today, *requirements, MISSING_HEARING.get()), school_id=school_id,
+                                 cutoff=now - waiting)
+    if found is None:
+        return None
+    sql, params = found
+    if objected:  # the plans objected to, for the counts per ib: a part of its own, as `_sections` has it
+        objected_sql, objected_params = _union({"bezwaar": plans.filter(pk__in=objected)}).query.sql_with_params()
+        sql, params = f"{sql} UNION ALL ({objected_sql})", [*params, *objected_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _grouped(rows, (*_SECTION_KEYS, "bezwaar"))
+
+
 def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.date | None = None,
                       now: datetime.datetime | None = None, school_id: int | None = None,
-                      ) -> tuple[list[Section], list[dict]]:
+                      whole_school: bool = False) -> tuple[list[Section], list[dict]]:
     """The leader's sections with the page of rows asked for in `query`, and the counts per ib (every plan).
-    `school_id`: the school every plan of `plans` belongs to (the ready check then comes compiled, `_ready`)."""
+    `school_id`: the school every plan of `plans` belongs to (the ready check then comes compiled, `_ready`);
+    `whole_school`: `plans` are all of that school's plans (the user may see every one), so the sections come
+    from SQL compiled once (`_school_members`)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     objections = objection_rows(plans)
-    members = _members(_sections(plans, today=today, now=now, objected={o["opp_id"] for o in objections},
-                                 school_id=school_id))
+    objected = {o["opp_id"] for o in objections}
+    members = _school_members(plans, school_id, today=today, now=now, objected=objected) if (
+        school_id is not None and whole_school) else None
+    if members is None:
+        members = _members(_sections(plans, today=today, now=now, objected=objected, school_id=school_id))
     # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
     author_of = {item[1]: item for item in members.pop("bezwaar")}  # only plans the user may see
     settled = {item[1] for item in members["klaar"]} | set(author_of)

@@ -42,9 +42,11 @@ def lists(opp, *, now=None) -> set[str]:
     sections = build_sections(plans, now=now)
     keys = {s.key for s in sections if any(row.opp.pk == opp.pk for row in s.rows)}
     # The leader's page pages in the database: it lists the plan in the same sections, with the same counts.
-    paged, _counts = overview_sections(plans, QueryDict(""), now=now, school_id=opp.school_id)
-    assert {s.key for s in paged if any(row.opp.pk == opp.pk for row in s.rows)} == keys
-    assert [(s.count, s.late_count) for s in paged] == [(s.count, s.late_count) for s in sections]
+    for whole_school in (False, True):  # True: from the SQL compiled once (`overview_paged._school_members`)
+        paged, _counts = overview_sections(plans, QueryDict(""), now=now, school_id=opp.school_id,
+                                           whole_school=whole_school)
+        assert {s.key for s in paged if any(row.opp.pk == opp.pk for row in s.rows)} == keys
+        assert [(s.count, s.late_count) for s in paged] == [(s.count, s.late_count) for s in sections]
     ready = ready_to_adopt(plans).filter(pk=opp.pk).exists()
     assert ready == (opp.status == OppStatus.TER_INSTEMMING and judge(opp).all_met)
     return keys
@@ -54,9 +56,11 @@ def objection_rows(opp):
     opp.refresh_from_db()
     section = next(s for s in build_sections(Opp.objects.filter(school=opp.school)) if s.key == "bezwaar")
     rows = [(row.who, row.text) for row in section.rows if row.opp.pk == opp.pk]
-    paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""), school_id=opp.school_id)[0]
-                 if s.key == "bezwaar")
-    assert [(row.who, row.text) for row in paged.rows if row.opp.pk == opp.pk] == rows
+    for whole_school in (False, True):
+        paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""),
+                                                  school_id=opp.school_id, whole_school=whole_school)[0]
+                     if s.key == "bezwaar")
+        assert [(row.who, row.text) for row in paged.rows if row.opp.pk == opp.pk] == rows
     return rows
 
 

@@ -1,0 +1,102 @@
+"""`opp_portal.replay`: a query compiled once and asked again with new values, never with another request's."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from opp_portal.replay import Replayed
+from plans import overview_paged
+from plans.models import Opp
+from schools.models import Pupil, School
+from tests.factories import SchoolFactory, enrolled_pupil
+
+pytestmark = pytest.mark.django_db
+
+SCHOOLS = (-1, -2)
+
+
+def rows(found) -> list:
+    sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def test_a_replayed_query_answers_for_the_values_it_is_asked_with():
+    a, b = SchoolFactory(), SchoolFactory()
+    pa, pb = enrolled_pupil(a), enrolled_pupil(b)
+    replayed = Replayed("pupils", {"school_id": SCHOOLS})
+
+    def build(school_id):
+        return Pupil.objects.filter(enrolments__school_id=school_id, last_name__isnull=False).values_list("pk")
+
+    assert rows(replayed.sql(build, (), school_id=a.pk)) == [(pa.pk,)]
+    assert rows(replayed.sql(build, (), school_id=b.pk)) == [(pb.pk,)]
+    assert rows(replayed.sql(build, (), school_id=-99)) == []
+
+
+def test_a_value_worked_out_from_a_variable_cannot_be_replayed():
+    replayed = Replayed("derived", {"day": (datetime.date(1901, 1, 1), datetime.date(1901, 1, 2))})
+
+    def build(day):
+        return School.objects.filter(enrolments__enrolment_date__lte=day + datetime.timedelta(days=14))
+
+    assert replayed.sql(build, (), day=datetime.date(2026, 11, 29)) is None
+
+
+def test_a_build_that_reads_the_database_is_not_replayed():
+    SchoolFactory()
+    replayed = Replayed("reads", {"school_id": SCHOOLS})
+
+    def build(school_id):
+        # The ids of another query, read while building: the same (nothing) for both stand-ins.
+        return School.objects.filter(pk__in=list(School.objects.filter(pk=school_id).values_list("pk", flat=True)))
+
+    assert replayed.sql(build, (), school_id=1) is None
+
+
+def test_a_query_whose_shape_follows_the_values_is_not_replayed():
+    replayed = Replayed("shape", {"school_id": SCHOOLS})
+
+    def build(school_id):
+        return School.objects.filter(pk=school_id) if school_id == SCHOOLS[0] else School.objects.all()
+
+    assert replayed.sql(build, (), school_id=1) is None
+
+
+def test_a_new_key_compiles_again_and_the_old_sql_is_not_used():
+    a = SchoolFactory(name="Aardbei")
+    replayed = Replayed("keyed", {"school_id": SCHOOLS})
+    wanted = {"name": "Aardbei"}
+
+    def build(school_id):
+        return School.objects.filter(pk=school_id, **wanted).values_list("name")
+
+    assert rows(replayed.sql(build, ("aardbei",), school_id=a.pk)) == [("Aardbei",)]
+    wanted["name"] = "Banaan"
+    assert rows(replayed.sql(build, ("aardbei",), school_id=a.pk)) == [("Aardbei",)]  # the same key: replayed
+    assert rows(replayed.sql(build, ("banaan",), school_id=a.pk)) == []
+
+
+def test_stand_ins_must_differ_and_every_variable_must_be_given():
+    with pytest.raises(ValueError):
+        Replayed("same", {"school_id": (1, 1)})
+    replayed = Replayed("given", {"school_id": SCHOOLS})
+    with pytest.raises(ValueError):
+        replayed.sql(lambda school_id: School.objects.filter(pk=school_id), ())
+
+
+def test_the_overview_replays_its_sections_for_a_whole_school(postgresql):
+    """The page's own path: `_school_members` answers (it does not fall back to building), for two schools."""
+    for school in (SchoolFactory(), SchoolFactory()):
+        members = overview_paged._school_members(
+            Opp.objects.filter(school=school), school.pk, today=timezone.localdate(), now=timezone.now(),
+            objected=set())
+        assert members is not None
+        assert all(items == [] for items in members.values())
+        sections, _counts = overview_paged.overview_sections(
+            Opp.objects.filter(school=school), QueryDict(""), school_id=school.pk, whole_school=True)
+        assert all(section.count == 0 for section in sections)
