@@ -9,14 +9,17 @@ worker died), and marks it failed after the last attempt. The page then offers "
 
 import datetime
 import logging
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, Min, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from opp_portal.queueing import enqueue_on_commit
+from opp_portal.replay import Replayed
 from opp_portal.retry import aborted, backoff_seconds
 
 from .models import PdfRendering, PdfStatus
@@ -130,20 +133,53 @@ def oldest_stuck_age() -> float | None:
     return (timezone.now() - oldest).total_seconds() if oldest else None
 
 
-def problems_at(school_id: int, *, limit: int = 10) -> dict:
-    """Failed and stuck renderings of a school's plans, for the leader's overview."""
+@dataclass(frozen=True)
+class PdfProblem:
+    """A rendering that failed or stands still, as the leader's overview names it."""
+    version_uuid: uuid.UUID
+    version_number: int
+    pupil_name: str
+    failed: bool
+
+
+_PROBLEMS = Replayed("pdf_jobs.problems_at", {
+    "school_id": (-712_345, -712_346),
+    "stale": (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC)),
+})
+_PROBLEM_COLUMNS = ("is_failed", "version__uuid", "version__number", "version__opp__pupil__first_name",
+                    "version__opp__pupil__name_prefix", "version__opp__pupil__last_name")
+
+
+def _problems_query(school_id: int, stale: datetime.datetime, limit: int):
     # Both lists in one query (the overview's budget of queries, issue 12): the first `limit` of each, the failed
     # ones newest first, the stuck ones oldest first. Failed and stuck exclude each other (status).
     failed = Q(status=PdfStatus.FAILED)
     is_failed = Case(When(failed, then=Value(True)), default=Value(False), output_field=BooleanField())
-    rows = list(
+    return (
         PdfRendering.objects.filter(version__opp__school_id=school_id)
-        .filter(failed | _stuck_q(stale_before()))
-        .select_related("version__opp__pupil")
+        .filter(failed | _stuck_q(stale))
         .annotate(is_failed=is_failed, rank=Window(
             RowNumber(), partition_by=[is_failed],
             order_by=[Case(When(failed, then=F("finished_at"))).desc(), F("requested_at").asc()]))
         .filter(rank__lte=limit)
         .order_by("rank")
+        .values_list(*_PROBLEM_COLUMNS)
     )
-    return {"failed": [r for r in rows if r.is_failed], "stuck": [r for r in rows if not r.is_failed]}
+
+
+def problems_at(school_id: int, *, limit: int = 10) -> dict[str, list[PdfProblem]]:
+    """Failed and stuck renderings of a school's plans, for the leader's overview (on every visit: the query is
+    compiled once, `opp_portal.replay`)."""
+    stale = stale_before()
+    found = _PROBLEMS.sql(lambda school_id, stale: _problems_query(school_id, stale, limit), (limit,),
+                          school_id=school_id, stale=stale)
+    if found is None:
+        rows = list(_problems_query(school_id, stale, limit))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(*found)
+            rows = cursor.fetchall()
+    problems = [PdfProblem(version_uuid=uuid.UUID(str(version_uuid)), version_number=number, failed=bool(is_failed),
+                           pupil_name=" ".join(p for p in (first, prefix, last) if p))
+                for is_failed, version_uuid, number, first, prefix, last in rows]
+    return {"failed": [p for p in problems if p.failed], "stuck": [p for p in problems if not p.failed]}
