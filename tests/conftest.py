@@ -218,8 +218,9 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def worker_process(transactional_db, own_redis, settings, tmp_path):
-    """Start (and kill) real workers on `own_redis` and the test database; the timeouts shrunk to seconds.
+def worker_process(postgresql, transactional_db, own_redis, settings, tmp_path):
+    """Start (and kill) real workers on `own_redis` and the test database (PostgreSQL: a worker in another process
+    cannot reach the test run's SQLite database); the timeouts shrunk to seconds.
 
     Yields a factory: `worker_process(slow=…, SETTING=value…)` (settings the base settings read from the
     environment). Mail the workers send lands in `worker_process.mail_dir`.
