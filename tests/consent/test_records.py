@@ -122,3 +122,40 @@ def test_read_together_gives_what_each_queryset_gives_in_its_order(world):
                 assert getattr(got, field.attname) == getattr(want, field.attname), (name, field.name)
                 assert type(getattr(got, field.attname)) is type(getattr(want, field.attname)), (name, field.name)
     assert timezone.is_aware(found["hearings"][0].created_at)
+
+
+def test_the_sets_a_page_shows_are_what_visible_to_shows_each_kind_of_reader(world):
+    """The staff of the plan's school see every record; a teacher of the pupil's group too; a teacher of another
+    group, staff of another school and a parent (on a staff page) see none (`consent.records._staff`)."""
+    from consent.models import InstemmingRecipient, ParentView
+    from tests.factories import SchoolFactory, staff
+
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    request = world.ask(version)
+    world.decide(request, world.mother)
+    readers = {
+        "ib": (world.ib, True), "leader": (world.leader, True),
+        "teacher of the group": (staff("teacher", school=world.school, groups="5"), True),
+        "teacher of another group": (staff("teacher", school=world.school, groups="7"), False),
+        "ib elsewhere": (staff("ib", school=SchoolFactory()), False),
+        "parent": (world.mother, False),
+    }
+    for name, (user, sees) in readers.items():
+        fresh = Opp.objects.select_related("pupil").get(pk=opp.pk)
+        records = read_records(fresh, version, user, full=True)
+        expected = {
+            "meetings": OogoMeeting.objects.visible_to(user).filter(opp=opp),
+            "hearings": Hearing.objects.visible_to(user).filter(opp=opp),
+            "parent_views": ParentView.objects.visible_to(user).filter(opp=opp),
+            "decisions": InstemmingDecision.objects.visible_to(user).filter(version__opp=opp),
+            "recipients": InstemmingRecipient.objects.visible_to(user).filter(request__version=version),
+        }
+        for attr, queryset in expected.items():
+            got = {r.pk for r in getattr(records, attr)}
+            if sees:
+                assert got == set(queryset.values_list("pk", flat=True)), (name, attr)
+                assert attr == "parent_views" or got, (name, attr)
+            else:
+                assert got == set(), (name, attr)
