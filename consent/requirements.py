@@ -18,12 +18,14 @@ checks that both forms agree at every stage of a plan.
 
 import datetime
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from opp_portal.replay import Replayed
 from plans.models import Evaluation, Opp, OppKind, OppVersion
 from plans.requirements import (
     CONSENT_KEYS,
@@ -371,23 +373,40 @@ def plans_with_instemming(plans: QuerySet) -> QuerySet:
     return plans.filter(Q(kind=OppKind.BASISONDERSTEUNING) | (adult & pupil_agreed) | (~adult & minor_agreed))
 
 
-def objections(plans: QuerySet) -> list[dict]:
-    """Per deciding party who said "niet akkoord" or asked for a conversation first, on the version a plan
-    waiting for instemming was sent with: {"opp_id", "name", "decision", "label", "decided_at", "key"}.
-    One query for any number of plans."""
+_OBJECTIONS = Replayed("consent.objections", {"school_id": (-712_345, -712_346)})
+_OBJECTION_COLUMNS = ("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
+
+
+def _objections_query(plans: QuerySet) -> QuerySet:
     judged = OppVersion.objects.filter(opp_id=OuterRef("version__opp_id")).order_by("-number").values("pk")[:1]
-    rows = (
+    return (
         latest_decisions_queryset()
         .filter(version__opp__in=plans.filter(status="ter_instemming").values("pk"))
         .annotate(judged=Subquery(judged)).filter(version_id=F("judged"))
         .filter(decision__in=(Decision.NIET_AKKOORD, Decision.GESPREK_GEWENST))
-        .select_related("recipient").order_by(*DECISION_ORDER)
-        .values("uuid", "version__opp_id", "recipient__name", "decision", "decided_at")
+        .order_by(*DECISION_ORDER)
+        .values_list(*_OBJECTION_COLUMNS)
     )
-    return [{"opp_id": r["version__opp_id"], "name": r["recipient__name"], "decision": r["decision"],
-             "label": str(Decision(r["decision"]).label), "decided_at": r["decided_at"],
-             "key": f"objection:{r['uuid']}"}
-            for r in rows]
+
+
+def objections(plans: QuerySet, *, school_id: int | None = None) -> list[dict]:
+    """Per deciding party who said "niet akkoord" or asked for a conversation first, on the version a plan
+    waiting for instemming was sent with: {"opp_id", "name", "decision", "label", "decided_at", "key"}.
+    One query for any number of plans; `school_id` (`plans` are every plan of that school): from SQL compiled
+    once (`opp_portal.replay`), since building it cost more than answering it (issue 12)."""
+    found = None
+    if school_id is not None:
+        found = _OBJECTIONS.sql(lambda school_id: _objections_query(Opp.objects.filter(school_id=school_id)), (),
+                                school_id=school_id)
+    if found is None:
+        rows = list(_objections_query(plans))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(*found)
+            rows = cursor.fetchall()
+    return [{"opp_id": opp_id, "name": name, "decision": decision, "label": str(Decision(decision).label),
+             "decided_at": decided_at, "key": f"objection:{decision_uuid}"}
+            for decision_uuid, opp_id, name, decision, decided_at in rows]
 
 
 # --- for the PDF --------------------------------------------------------------------------------------------

@@ -210,7 +210,7 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
     from SQL compiled once (`_school_members`)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
-    objections = objection_rows(plans)
+    objections = objection_rows(plans, school_id=school_id if whole_school else None)
     objected = {o["opp_id"] for o in objections}
     members = _school_members(plans, school_id, today=today, now=now, objected=objected) if (
         school_id is not None and whole_school) else None

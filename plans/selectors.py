@@ -12,7 +12,7 @@ Two answers come from the consent app, which sits to the right of plans; it answ
 - `MISSING_HEARING(plans)`: of the plans being drawn up, adjusted or waiting (`HEARING_STATUSES`), those without
   a hearing that counts for their draft or version. Unanswered, every one of them is listed ("the portal cannot
   know yet, so it errs on the side of asking").
-- `OBJECTIONS(plans)`: one row per deciding party whose latest decision on the version waiting is "niet
+- `OBJECTIONS(plans, school_id=None)`: one row per deciding party whose latest decision on the version waiting is "niet
   akkoord" or "eerst een gesprek": {"opp_id", "name", "decision", "label", "decided_at", "key"}. Unanswered,
   the list is empty.
 """
@@ -45,9 +45,10 @@ HEARING_STATUSES = (OppStatus.CONCEPT, OppStatus.IN_OVERLEG, OppStatus.TER_INSTE
 MISSING_HEARING: Question[Callable[[QuerySet], QuerySet]] = Question(
     "plans.missing_hearing", default=lambda plans: plans,
     doc="Of these plans (being drawn up, adjusted or waiting), those whose pupil was not heard yet.")
-OBJECTIONS: Question[Callable[[QuerySet], list[dict]]] = Question(
-    "plans.objections", default=lambda plans: [],
-    doc="Per deciding party who said 'niet akkoord' or asked for a conversation on the version waiting: a row.")
+OBJECTIONS: Question[Callable[..., list[dict]]] = Question(
+    "plans.objections", default=lambda plans, school_id=None: [],
+    doc="Per deciding party who said 'niet akkoord' or asked for a conversation on the version waiting: a row. "
+        "`school_id`: `plans` are every plan of that school (the answer may come from SQL compiled once).")
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -102,8 +103,9 @@ def ready_keys(plans: OppQuerySet) -> list[str]:
     return [f"ready:{uuid}:{number}" for uuid, number in ready_to_adopt(plans).values_list("uuid", "judged_number")]
 
 
-def objection_rows(plans: OppQuerySet) -> list[dict]:
-    return OBJECTIONS(plans)
+def objection_rows(plans: OppQuerySet, *, school_id: int | None = None) -> list[dict]:
+    """`OBJECTIONS(plans)`; `school_id` only when `plans` are every plan of that school."""
+    return OBJECTIONS(plans, school_id=school_id)
 
 
 def waiting_for_instemming(plans: OppQuerySet, *, now: datetime.datetime | None = None,
