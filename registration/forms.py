@@ -6,9 +6,13 @@ from .periods import REGISTERING_SCHOOL_TYPES
 
 
 class StartExportForm(forms.Form):
-    scope = forms.ChoiceField(label=_("Voor"), required=False)
+    # A value that is not in the list comes from a changed page, never from the form: said plainly, without
+    # repeating what was sent (Django's message quotes it).
+    scope = forms.ChoiceField(label=_("Voor"), required=False, error_messages={
+        "invalid_choice": _("Kies een school uit de lijst, of het hele bestuur.")})
     kind = forms.ChoiceField(
         label=_("Soort export"), choices=BatchKind.choices, initial=BatchKind.CHANGES, widget=forms.RadioSelect,
+        error_messages={"required": _("Kies een soort export."), "invalid_choice": _("Kies een soort export.")},
     )
 
     def __init__(self, *args, board, schools=None, **kwargs):

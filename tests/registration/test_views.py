@@ -181,6 +181,25 @@ def test_a_school_of_another_board_or_a_special_school_cannot_be_chosen(rod, cli
     assert response.status_code == 400 and not ExportBatch.objects.exists()
 
 
+def test_a_changed_form_is_answered_in_plain_dutch_next_to_the_field_without_repeating_what_was_sent(rod, client):
+    client.force_login(rod.admin)
+    url = f"/rod/bestuur/{rod.board.uuid}/export/"
+    cases = [
+        ({"scope": "x" * 500 + "\x00", "kind": "full"}, "Kies een school uit de lijst, of het hele bestuur.",
+         'aria-describedby="fout-scope"'),
+        ({"scope": "", "kind": "bogus"}, "Kies een soort export.", 'aria-describedby="fout-kind"'),
+        ({"scope": ""}, "Kies een soort export.", 'aria-describedby="fout-kind"'),
+    ]
+    for data, message, described in cases:
+        response = client.post(url, data)
+        html = response.content.decode()
+        assert response.status_code == 400 and not ExportBatch.objects.exists()
+        assert "De export is niet gestart." in html and message in html and described in html
+        assert "x" * 100 not in html and "bogus" not in html
+        # The paging links lead to the board's page, not to the address the form was sent to.
+        assert 'href="?scholen=' not in html
+
+
 def test_the_batch_page_shows_progress_while_building_and_polls(rod, client):
     from registration import services
 
@@ -233,14 +252,17 @@ def test_the_school_page_lists_the_pupils_whose_period_is_not_delivered_and_for_
     ended = rod.period(begin=today - datetime.timedelta(days=100), end=today - datetime.timedelta(days=3))
     waiting.refresh_from_db()
     Pupil.objects.filter(pk=waiting.pupil_id).update(first_name="Wachtend")
+    # Names no faker-made pupil has, so "not in the section" means what it says.
+    Pupil.objects.filter(pk=delivered.pupil_id).update(last_name="Afgeleverdsma")
+    Pupil.objects.filter(pk=ended.pupil_id).update(last_name="Beeindigdsma")
     rod.period(begin=today - datetime.timedelta(days=5))  # new since the delivery
     client.force_login(rod.admin)
     body = client.get(f"/rod/school/{rod.school.uuid}/").content.decode()
     section = body.split('id="kop-wacht"')[1].split("</section>")[0]
-    assert delivered.pupil.last_name not in section
-    assert ended.pupil.last_name in section and "begin- en einddatum" in section
+    assert "Afgeleverdsma" not in section
+    assert "Beeindigdsma" in section and "begin- en einddatum" in section
     rows = section.split("<tr>")[2:]
-    assert ended.pupil.last_name in rows[0] and "100 dagen" in rows[0]  # longest waiting first
+    assert "Beeindigdsma" in rows[0] and "100 dagen" in rows[0]  # longest waiting first
     assert "Wachtend" in rows[1] and "20 dagen" in rows[1] and "text-bg-danger" in rows[1]
     assert "5 dagen" in rows[2] and "text-bg-danger" not in rows[2]
     assert "eigen streefdatum" in body and "De wet noemt geen termijn" in body
