@@ -33,22 +33,26 @@ def _visible_enrolments(user):
 @login_required
 @require_GET
 def school_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    current = Q(enrolments__enrolment_date__lte=today) & (
-        Q(enrolments__leaving_date__isnull=True) | Q(enrolments__leaving_date__gte=today)
-    )
-    schools = (
+    if not page_caps(request.user).schools:
+        raise Http404  # a staff page: families see their children's schools on their own pages
+    schools = list(
         School.objects.visible_to(request.user)
         .select_related("board", "swv")
-        .annotate(pupil_count=Count("enrolments", filter=current))
         .order_by("board__number", "brin", "vestiging")
     )
+    # The pupils the user may see at each school, as the school's own page counts them (not the whole school).
+    counts = dict(Enrolment.objects.visible_to(request.user).current().filter(school__in=schools)
+                  .values("school_id").annotate(n=Count("pk")).values_list("school_id", "n"))
+    for school in schools:
+        school.pupil_count = counts.get(school.pk, 0)
     return render(request, "schools/school_list.html", {"schools": schools})
 
 
 @login_required
 @require_GET
 def school_detail(request: HttpRequest, school_uuid) -> HttpResponse:
+    if not page_caps(request.user).schools:
+        raise Http404
     school = get_object_or_404(School.objects.visible_to(request.user).select_related("board", "swv"), uuid=school_uuid)
     enrolments = Enrolment.objects.visible_to(request.user).filter(school=school).current()
     groups = enrolments.values("group").annotate(n=Count("pk")).order_by("group")

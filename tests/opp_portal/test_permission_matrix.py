@@ -303,9 +303,9 @@ ENTRIES = {
     "registration:batch_discard": Entry(batch, post=Rule(OWN_BATCH, REDIRECT)),
     "registration:batch_download": Entry(lambda s: {**batch(s), "fmt": "csv"}, get=Rule(OWN_BATCH, PAGE)),
     # schools
-    "schools:school_list": Entry(none, get=Rule(anyone, PAGE)),
-    "schools:school_detail": Entry(lambda s: {"school_uuid": s.school.uuid},
-                                   get=Rule(among(School.objects.visible_to, lambda s: s.school), PAGE)),
+    "schools:school_list": Entry(none, get=Rule(page("schools"), PAGE)),
+    "schools:school_detail": Entry(lambda s: {"school_uuid": s.school.uuid}, get=Rule(
+        lambda s, u: page("schools")(s, u) and among(School.objects.visible_to, lambda s: s.school)(s, u), PAGE)),
     "schools:pupil_list": Entry(none, get=Rule(page("pupils"), PAGE)),
     "schools:pupil_create": Entry(none, get=Rule(_edits_a_school, PAGE), post=Rule(_edits_a_school, PAGE)),
     "schools:pupil_import": Entry(none, get=Rule(_edits_a_school, PAGE), post=Rule(_edits_a_school, PAGE)),

@@ -195,6 +195,20 @@ def test_lists_show_an_outsider_nothing_of_school_a(client, w, outsider):
         assert "Anoukje" not in body and "Het Anker" not in body and w.pa.bsn not in body
 
 
+def test_the_school_pages_are_staff_pages_and_count_the_pupils_the_user_may_see(client, w):
+    for family in (parent_of(w.pa), pupil_account(w.pa)):
+        client.force_login(family)
+        assert client.get(url("school_list")).status_code == 404
+        assert client.get(url("school_detail", w.a.uuid)).status_code == 404
+    enrolled_pupil(w.a, group="6", last_name="Groepzes")
+    for user in (w.ib_a, staff("teacher", school=w.a, groups="5"), staff("board_admin", board=w.a.board),
+                 staff("swv", swv=w.a.swv)):
+        client.force_login(user)
+        listed = {s.pk: s.pupil_count for s in client.get(url("school_list")).context["schools"]}
+        detail = client.get(url("school_detail", w.a.uuid))
+        assert listed[w.a.pk] == detail.context["pupil_count"], user
+
+
 @pytest.mark.parametrize(
     ("who", "goes_to"),
     [("ib", "plans:my_plans"), ("school_leader", "plans:overview"), ("teacher", "schools:pupil_list"),
