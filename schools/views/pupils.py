@@ -131,7 +131,8 @@ def _search_q(q: str, enrolments) -> Q:
     condition = Q(pk__in=enrolments.filter(group__iexact=q).values("pupil_id"))
     words = Q()
     for word in q.split():
-        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(name_prefix__iexact=word)
+        # A prefix of several words ("van den") matches each of them: "Lara van den Broek" finds her.
+        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(name_prefix__icontains=word)
     return condition | words
 
 

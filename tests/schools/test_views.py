@@ -340,6 +340,14 @@ def test_the_pupil_list_shows_exactly_the_visible_pupils_for_every_kind_of_staff
     assert w.pb.pk in listed(client) and left.pk not in listed(client) and left.pk in listed(client, left="on")
 
 
+def test_search_finds_a_name_with_a_prefix_of_several_words_as_it_is_written(client, w):
+    lara = enrolled_pupil(w.a, group="4", first_name="Lara", name_prefix="van den", last_name="Broekhuis")
+    client.force_login(w.ib_a)
+    for q in ("Lara van den Broekhuis", "van den Broekhuis", "den broekhuis", "Broekhuis"):
+        assert search(client, q=q) == {lara.pk}, q
+    assert search(client, q="Lara van der Broekhuis") == set()
+
+
 def test_search_by_name_finds_only_pupils_in_reach(client, w):
     client.force_login(w.ib_a)
     assert search(client, q="Zonneveld") == {w.pa.pk}
