@@ -442,7 +442,9 @@ def test_a_paper_decision_from_a_later_day_than_the_online_one_is_recorded_and_t
     from plans.demo import demo_clock
 
     settings.MEDIA_ROOT = tmp_path
-    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    # Noon, so that two hours later is the same day whatever the hour the test runs (at 22:30 it was not).
+    three_days_ago = timezone.localtime(timezone.now() - datetime.timedelta(days=3)).replace(
+        hour=12, minute=0, second=0, microsecond=0)
     with demo_clock(three_days_ago):
         opp, version = world.sent()
         request = world.ask(version)
