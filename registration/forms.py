@@ -16,7 +16,9 @@ class StartExportForm(forms.Form):
     )
 
     def __init__(self, *args, board, schools=None, **kwargs):
-        """`schools`: the board's schools in (brin, vestiging) order when the caller already read them."""
+        """`schools`: the board's schools in (brin, vestiging) order when the caller already read them (anything
+        with `uuid`, `name`, `code` and `school_type`: the board's page passes its kept `SchoolCount`s for a form it
+        only shows; a form that is sent reads the schools itself, so `scope` cleans to a School)."""
         super().__init__(*args, **kwargs)
         if schools is None:
             schools = board.schools.order_by("brin", "vestiging")

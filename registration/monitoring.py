@@ -8,8 +8,9 @@ is not delivered yet (name, group and dates: identifiers and dates only, never p
 
 import datetime
 import hashlib
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,10 +37,10 @@ class SchoolFigures:
     held_back: int = 0
 
 
-def needs_attention_first(fig: SchoolFigures) -> tuple:
+def needs_attention_first(count: "SchoolCount") -> tuple:
     """Schools past the portal's own target date first, then those with held-back or pending periods; then by
     code. Schools that do not register come last."""
-    return (not fig.registers, -fig.overdue, -fig.held_back, -fig.pending, fig.school.code)
+    return (not count.registers, -count.overdue, -count.held_back, -count.pending, count.code)
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Totals:
     held_back: int
 
 
-def totals_of(figures: list[SchoolFigures]) -> Totals | None:
+def totals_of(figures: "list[SchoolCount]") -> Totals | None:
     """The board's figures summed over its registering schools (None when none registers)."""
     registering = [f for f in figures if f.registers]
     if not registering:
@@ -149,7 +150,34 @@ def kept_minutes() -> int:
     return max(1, -(-settings.OPP_ROD_FIGURES_SECONDS // 60))
 
 
-def board_figures(board, batches: list) -> tuple[list[SchoolFigures], datetime.datetime]:
+class SchoolCount(NamedTuple):
+    """One school's figures as the board's page keeps them: plain values, cheap to read back from the cache for a
+    board of a hundred schools (model instances cost more to unpickle than the page shows of them)."""
+    pk: int
+    uuid: uuid.UUID
+    name: str
+    brin: str
+    vestiging: str
+    school_type: str
+    registers: bool
+    running: int
+    pending: int
+    overdue: int
+    held_back: int
+
+    @property
+    def code(self) -> str:
+        return f"{self.brin}{self.vestiging}"
+
+    def figures(self) -> SchoolFigures:
+        """As `figures_for` gives them, for a row of the page."""
+        school = School(pk=self.pk, uuid=self.uuid, name=self.name, brin=self.brin, vestiging=self.vestiging,
+                        school_type=self.school_type)
+        return SchoolFigures(school=school, registers=self.registers, running=self.running, pending=self.pending,
+                             overdue=self.overdue, held_back=self.held_back)
+
+
+def board_figures(board, batches: list) -> tuple[list[SchoolCount], datetime.datetime]:
     """`figures_for` every school of the board (in code order), and as of when. Counting a board of 100 schools
     costs more than showing a page of it (issue 12), so the schools and their counts are kept
     OPP_ROD_FIGURES_SECONDS in the cache. The key changes with the day (what is overdue) and with the board's
@@ -160,11 +188,15 @@ def board_figures(board, batches: list) -> tuple[list[SchoolFigures], datetime.d
     key = f"rod:board-figures:{board.pk}:{timezone.localdate().isoformat()}:{marker}"
     kept = cache.get(key) if seconds else None
     if kept is None:
-        kept = (timezone.now(), figures_for(list(board.schools.order_by("brin", "vestiging"))))
+        figures = figures_for(list(board.schools.order_by("brin", "vestiging")))
+        kept = (timezone.now(), [
+            SchoolCount(f.school.pk, f.school.uuid, f.school.name, f.school.brin, f.school.vestiging,
+                        f.school.school_type, f.registers, f.running, f.pending, f.overdue, f.held_back)
+            for f in figures])
         if seconds:
             cache.set(key, kept, seconds)
-    as_of, figures = kept
-    return figures, as_of
+    as_of, counts = kept
+    return counts, as_of
 
 
 @dataclass

@@ -50,17 +50,17 @@ def _board_context(request, board, form=None) -> dict:
                    .select_related("school", "created_by")[:BATCH_LIST_SIZE])
     # Every school is counted, so those with something to do come first and the board's totals are true; the
     # table is rendered a page at a time (issue 12: a board of 100 schools rendered 69 KB on each visit).
-    every, as_of = board_figures(board, batches)
-    schools = [fig.school for fig in every]
-    page = Paginator(sorted(every, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
+    counts, as_of = board_figures(board, batches)
+    page = Paginator(sorted(counts, key=needs_attention_first), SCHOOLS_PER_PAGE).get_page(request.GET.get("scholen"))
     return {
         "board": board,
-        "figures": page.object_list,
-        "totals": totals_of(every),
+        "figures": [count.figures() for count in page.object_list],  # the rows shown, not every school's
+        "totals": totals_of(counts),
         "as_of": as_of,
         "refresh_minutes": kept_minutes(),
         "school_page": page,
-        "form": form or StartExportForm(board=board, schools=schools),
+        # The form sent back keeps what was sent; a new one lists the kept schools (no query, no model per school).
+        "form": form or StartExportForm(board=board, schools=counts),
         "batches": batches,
         # Shown plainly at the top: an export that failed (until it is discarded) or stands still.
         "troubled": [b for b in batches if b.state == BatchState.FAILED or b.stalled],
