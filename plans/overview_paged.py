@@ -133,6 +133,12 @@ _SORT_DAY = {"vaststellen": "adoption_start", "evalueren": "next_evaluation_due"
 _SORT_AT = {"klaar": "sent_version_at", "instemming": "sent_version_at", "hoorrecht": "created_at"}
 _COLUMNS = ("section_key", "plan", "ib", "ib_name", "ib_email", "sort_day", "sort_at")
 _SECTION_KEYS = ("klaar", "vaststellen", "evalueren", "instemming", "hoorrecht")
+# What a row reads of its plan, pupil and ib (`overview._sent_row`, `_deadline_row`, `_no_term`, the groups and the
+# `overview_rows` tag): making the whole models of 150 rows took more time than the query (issue 12). A field
+# read anyway would cost a query per row; `tests/opp_portal/test_page_queries.py` counts them.
+_ROW_FIELDS = ("uuid", "status", "kind", "adopted_version_id", "created_at", "school_id", "pupil", "created_by",
+               "pupil__first_name", "pupil__name_prefix", "pupil__last_name", "created_by__full_name",
+               "created_by__email")
 
 
 def _union(sections: dict) -> QuerySet:
@@ -243,7 +249,8 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
             shown[section.key] = members[section.key][start:start + PAGE_SIZE]
     wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
     # The school is the page's own (a row never shows it): not joined and built again for every row.
-    shown_plans = with_row_data(plans).filter(pk__in=wanted).select_related(None).select_related("pupil", "created_by")
+    shown_plans = (with_row_data(plans).filter(pk__in=wanted).select_related(None)
+                   .select_related("pupil", "created_by").only(*_ROW_FIELDS))
     by_pk = {opp.pk: opp for opp in shown_plans} if wanted else {}
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
