@@ -313,6 +313,7 @@ def listed(client, **params) -> set[int]:
         response = client.get(url("pupil_list"), {**params, "pagina": number})
         found |= {p.pk for p in response.context["page"].object_list}
         if not response.context["page"].has_next():
+            assert response.context["page"].paginator.count == len(found)  # "n leerlingen gevonden" is true
             return found
     raise AssertionError("more pages than expected")
 
