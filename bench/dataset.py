@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -378,6 +378,16 @@ def plan_with_goals(school: School, goals: int) -> OppVersion:
 
 def analyse() -> None:
     """Vacuumed, with fresh planner statistics, as autovacuum leaves a database that grew over years (and so
-    autovacuum has nothing left to do while the pages are measured). Inside a transaction (tests): only ANALYZE."""
+    autovacuum has nothing left to do while the pages are measured), and checkpointed, so the writes the build
+    and the vacuum left behind are not flushed while the pages are measured. Inside a transaction (tests): only
+    ANALYZE."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        if connection.in_atomic_block:
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute("VACUUM (ANALYZE)")
+        if connection.vendor == "postgresql":
+            try:
+                cursor.execute("CHECKPOINT")
+            except DatabaseError:  # not a superuser: the checkpointer gets to it in its own time
+                pass
