@@ -58,6 +58,19 @@ def school_names_for(email: str) -> list[str]:
     return list(School.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)[:MAX_SCHOOLS_NAMED])
 
 
+def addressed_as_pupil(email: str) -> bool:
+    """Whether a mail to `email` speaks to a pupil ("je", as the pupil's pages do): the address is recorded for a
+    pupil, and for no guardian with gezag and no staff member (they are "u")."""
+    if not email:
+        return False
+    Pupil = apps.get_model("schools", "Pupil")
+    Guardian = apps.get_model("schools", "Guardian")
+    Membership = apps.get_model("schools", "Membership")
+    return (Pupil.objects.filter(email__iexact=email).exists()
+            and not Guardian.objects.filter(email__iexact=email, guardianships__has_gezag=True).exists()
+            and not Membership.objects.filter(user__email__iexact=email).exists())
+
+
 def schools_in_words(names: list[str]) -> str:
     if not names:
         return ""
@@ -82,6 +95,8 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         # school holds the address, and contradict "niet bekend".
         schools = [] if template_prefix == UNKNOWN_ACCOUNT_MAIL else school_names_for(email)
         ctx = {
+            # The neutral mail stays "u": saying "je" would tell whoever reads it that a pupil has the address.
+            "je": template_prefix != UNKNOWN_ACCOUNT_MAIL and addressed_as_pupil(email),
             "request": request,
             "email": email,
             "portal_name": PORTAL_NAME,

@@ -135,3 +135,28 @@ def test_the_landing_page_of_a_pupils_invitation_speaks_to_the_pupil_as_je_and_a
     parents = " ".join(client.get(reverse("consent:invitation", kwargs={"token": make_link(mother)}))
                        .content.decode().split())
     assert "U hebt geen wachtwoord nodig" in parents and "naar uw e-mailadres" in parents
+
+
+def test_the_sign_in_code_and_the_welcome_speak_to_the_pupil_as_je_and_to_a_parent_as_u(
+        client, world, invited, django_capture_on_commit_callbacks):
+    from consent.models import PupilInvitation, PupilInvitationKind
+
+    pupil, mother, _father, _opp, _request = invited
+    pupil.email = "leerling@example.test"
+    pupil.save()
+    PupilInvitation.objects.create(pupil=pupil, email=pupil.email, kind=PupilInvitationKind.OWN_PAGE)
+    response = sign_in_with_code(client, reverse("consent:invitation", kwargs={"token": make_link(pupil)}), pupil.email,
+                                 django_capture_on_commit_callbacks)
+    code_mail = mails_to(pupil.email)[-1]
+    assert code_mail.subject.endswith("Je inlogcode") and "Je inlogcode is:" in code_mail.body
+    assert "waar je hem aanvroeg" in code_mail.body and "Vroeg je geen code aan?" in code_mail.body
+    assert "Uw inlogcode" not in code_mail.body and " u " not in f" {code_mail.body} "
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Je bent ingelogd als") for m in shown), shown
+
+    client.logout()
+    response = sign_in_with_code(client, link_in(mails_to(mother.email)[0]), mother.email,
+                                 django_capture_on_commit_callbacks)
+    code_mail = mails_to(mother.email)[-1]
+    assert code_mail.subject.endswith("Uw inlogcode") and "Uw inlogcode is:" in code_mail.body
+    assert any(str(m).startswith("U bent ingelogd als") for m in response.context["messages"])
