@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from opp_portal.accounts import PORTAL_NAME, portal_url, wrap_body
 from schools.models import Pupil, User
@@ -61,66 +62,63 @@ def _greeting(recipient_is_pupil: bool) -> str:
 
 # --- to the deciding party -----------------------------------------------------------------------------------------
 
+# The request's words to a parent ("u") and to the adult pupil ("je", as on their own page): one message, the
+# register chosen once. Each is a whole sentence for the translators.
+_INSTEMMING_WORDS = {
+    False: {
+        "subject": _lazy("Uw instemming gevraagd met het plan van %(child)s"),
+        "reminder_subject": _lazy("Herinnering: uw instemming gevraagd met het plan van %(child)s"),
+        "reminder": _lazy("Dit is een herinnering: de school heeft uw besluit nog niet ontvangen."),
+        "what": _lazy("%(school)s vraagt of u instemt met het handelingsdeel van het ontwikkelingsperspectief (OPP) "
+                      "van %(child)s: wat de school doet om %(child)s extra te ondersteunen."),
+        "answer_by": _lazy("De school hoort graag vóór %(day)s van u."),
+        "soon": _lazy("De school hoort graag zo snel mogelijk van u."),
+        "link": _lazy("U leest het plan en geeft uw besluit in het %(portal)s, via deze persoonlijke link:"),
+        "sign_in": _lazy("U logt in met een code die wij naar dit e-mailadres sturen. U heeft geen wachtwoord "
+                         "nodig. De link is alleen voor u: stuur hem niet door."),
+    },
+    True: {
+        "subject": _lazy("Je instemming gevraagd met je plan"),
+        "reminder_subject": _lazy("Herinnering: je instemming gevraagd met je plan"),
+        "reminder": _lazy("Dit is een herinnering: de school heeft je besluit nog niet ontvangen."),
+        "what": _lazy("%(school)s vraagt of je instemt met het handelingsdeel van je ontwikkelingsperspectief (OPP): "
+                      "wat de school doet om je extra te ondersteunen. Je bent 18 jaar of ouder en beslist daarom "
+                      "zelf."),
+        "answer_by": _lazy("De school hoort graag vóór %(day)s van je."),
+        "soon": _lazy("De school hoort graag zo snel mogelijk van je."),
+        "link": _lazy("Je leest het plan en geeft je besluit in het %(portal)s, via deze persoonlijke link:"),
+        "sign_in": _lazy("Je logt in met een code die wij naar dit e-mailadres sturen. Je hebt geen wachtwoord "
+                         "nodig. De link is alleen voor jou: stuur hem niet door."),
+    },
+}
+
+
 def instemming_message(recipient: InstemmingRecipient, *, reminder: bool = False) -> EmailMultiAlternatives:
     """The request (or a reminder) with a personal link for exactly this guardian or adult pupil."""
     request = recipient.request
     opp = request.version.opp
     school, child = opp.school.name, opp.pupil.first_name
     person = recipient.person
-    if recipient.pupil_id is not None:  # the adult pupil, spoken to as "je" as on their own page
-        return _own_instemming_message(recipient, reminder=reminder)
-    subject = (_("Herinnering: uw instemming gevraagd met het plan van %(child)s") if reminder
-               else _("Uw instemming gevraagd met het plan van %(child)s")) % {"child": child}
-    what = _("%(school)s vraagt of u instemt met het handelingsdeel van het ontwikkelingsperspectief (OPP) van "
-             "%(child)s: wat de school doet om %(child)s extra te ondersteunen.") % {"school": school, "child": child}
-    lines = [_greeting(False) % {"first": child}, ""]
+    own = recipient.pupil_id is not None  # the adult pupil, spoken to as "je" as on their own page
+    words = _INSTEMMING_WORDS[own]
+    names = {"school": school, "child": child}
+    subject = str(words["reminder_subject" if reminder else "subject"]) % names
+    lines = [_greeting(own) % {"first": child}, ""]
     if reminder:
-        lines += [_("Dit is een herinnering: de school heeft uw besluit nog niet ontvangen."), ""]
-    lines += [what, ""]
+        lines += [str(words["reminder"]), ""]
+    lines += [str(words["what"]) % names, ""]
     if request.answer_by and request.answer_by >= timezone.localdate():
-        lines += [_("De school hoort graag vóór %(day)s van u.") % {"day": _day(request.answer_by)}, ""]
+        lines += [str(words["answer_by"]) % {"day": _day(request.answer_by)}, ""]
     elif request.answer_by:
-        lines += [_("De school hoort graag zo snel mogelijk van u."), ""]
+        lines += [str(words["soon"]), ""]
     lines += [
-        _("U leest het plan en geeft uw besluit in het %(portal)s, via deze persoonlijke link:") % {
-            "portal": PORTAL_NAME},
+        str(words["link"]) % {"portal": PORTAL_NAME},
         invitation_url(person, request=request),
         "",
-        _("U logt in met een code die wij naar dit e-mailadres sturen. U heeft geen wachtwoord nodig. De link is "
-          "alleen voor u: stuur hem niet door."),
+        str(words["sign_in"]),
         "",
-        *_contact_lines(opp, request),
-        *_footer(school),
-    ]
-    return _message(subject, lines, [person.email])
-
-
-def _own_instemming_message(recipient: InstemmingRecipient, *, reminder: bool) -> EmailMultiAlternatives:
-    request = recipient.request
-    opp = request.version.opp
-    school, person = opp.school.name, recipient.person
-    subject = _("Herinnering: je instemming gevraagd met je plan") if reminder else _(
-        "Je instemming gevraagd met je plan")
-    lines = [_greeting(True) % {"first": opp.pupil.first_name}, ""]
-    if reminder:
-        lines += [_("Dit is een herinnering: de school heeft je besluit nog niet ontvangen."), ""]
-    lines += [_("%(school)s vraagt of je instemt met het handelingsdeel van je ontwikkelingsperspectief (OPP): wat "
-                "de school doet om je extra te ondersteunen. Je bent 18 jaar of ouder en beslist daarom zelf.") % {
-        "school": school}, ""]
-    if request.answer_by and request.answer_by >= timezone.localdate():
-        lines += [_("De school hoort graag vóór %(day)s van je.") % {"day": _day(request.answer_by)}, ""]
-    elif request.answer_by:
-        lines += [_("De school hoort graag zo snel mogelijk van je."), ""]
-    lines += [
-        _("Je leest het plan en geeft je besluit in het %(portal)s, via deze persoonlijke link:") % {
-            "portal": PORTAL_NAME},
-        invitation_url(person, request=request),
-        "",
-        _("Je logt in met een code die wij naar dit e-mailadres sturen. Je hebt geen wachtwoord nodig. De link is "
-          "alleen voor jou: stuur hem niet door."),
-        "",
-        *_contact_lines(opp, request, pupil=True),
-        *_footer(school, pupil=True),
+        *_contact_lines(opp, request, pupil=own),
+        *_footer(school, pupil=own),
     ]
     return _message(subject, lines, [person.email])
 
