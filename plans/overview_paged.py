@@ -10,19 +10,18 @@ same rows), but no row is built, and no plan loaded, for a plan that is not show
 
 Three queries for any number of plans. Counting and sorting the tuples in Python costs well under a millisecond
 at a school of 1,000 plans (about 550 tuples); building and compiling the selectors cost far more, so for a user
-who sees the whole school the union comes as SQL compiled once a day (`_school_members`, `opp_portal.replay`),
-and otherwise its two heaviest parts, the ready check and the missing hearings (`_at_school`).
+who sees the whole school (every user of the page) the union comes as SQL compiled once a day
+(`_school_members`, `opp_portal.replay`).
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
@@ -85,45 +84,16 @@ class _Counted:
 # negative id, no plan was sent in 1901.
 _SCHOOLS = (-712_345, -712_346)
 _CUTOFFS = (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC))
-_at_school_queries: dict[str, Replayed] = {}
-
-
-def _at_school(name: str, build: Callable[[Any], QuerySet], plans: OppQuerySet, school_id: int | None,
-               built_from: tuple) -> QuerySet:
-    """`build(plans)` for plans of school `school_id` (None: built as asked), from SQL compiled once: building
-    and compiling the ready check and the missing hearings cost more than PostgreSQL spends on them (issue 12).
-    Each request still narrows its own `plans` (what the user may see)."""
-    if school_id is None:
-        return build(plans)
-    replayed = _at_school_queries.setdefault(name, Replayed(f"overview.{name}", {"school_id": _SCHOOLS}))
-    found = replayed.sql(lambda school_id: build(Opp.objects.filter(school_id=school_id)).values("pk"), built_from,
-                         school_id=school_id)
-    if found is None:
-        return build(plans.filter(school_id=school_id))
-    return plans.filter(pk__in=RawSQL(*found))
-
-
-def _ready(plans: OppQuerySet, school_id: int | None) -> QuerySet:
-    """`ready_to_adopt(plans)`, compiled once where every blocking requirement is a filter (one without runs its
-    own query, per plan)."""
-    requirements = tuple(registered())
-    if any(r.blocks_adoption and r.met_filter is None for r in requirements):
-        return ready_to_adopt(plans)
-    return _at_school("klaar", ready_to_adopt, plans, school_id, (timezone.localdate(), *requirements))
-
-
-def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int],
-              school_id: int | None = None) -> dict:
+def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
     """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
-        "klaar": with_sent_at(_ready(plans, school_id)),
+        "klaar": with_sent_at(ready_to_adopt(plans)),
         "vaststellen": adoptions_due(plans, today=today),
         "evalueren": evaluations_due(plans, today=today),
         # Ready and objected plans are left out in Python: asked here as `pk NOT IN (...)` the planner ran the
         # whole ready check once per plan of the school.
         "instemming": waiting_for_instemming(plans, now=now, days=INSTEMMING_WAITING_DAYS),
-        "hoorrecht": _at_school("hoorrecht", without_hearing, plans, school_id,
-                                (timezone.localdate(), MISSING_HEARING.get())),
+        "hoorrecht": without_hearing(plans),
         "bezwaar": plans.filter(pk__in=objected),  # the plans objected to, for the counts per ib
     }
 
@@ -208,20 +178,19 @@ def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date,
 
 
 def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.date | None = None,
-                      now: datetime.datetime | None = None, school_id: int | None = None,
-                      whole_school: bool = False) -> tuple[list[Section], list[dict]]:
+                      now: datetime.datetime | None = None, whole_school_id: int | None = None,
+                      ) -> tuple[list[Section], list[dict]]:
     """The leader's sections with the page of rows asked for in `query`, and the counts per ib (every plan).
-    `school_id`: the school every plan of `plans` belongs to (the ready check then comes compiled, `_ready`);
-    `whole_school`: `plans` are all of that school's plans (the user may see every one), so the sections come
-    from SQL compiled once (`_school_members`)."""
+    `whole_school_id`: `plans` are every plan of that school (the user may see each one), so the sections and
+    the objections come from SQL compiled once (`_school_members`, `opp_portal.replay`)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
-    objections = objection_rows(plans, school_id=school_id if whole_school else None)
+    objections = objection_rows(plans, school_id=whole_school_id)
     objected = {o["opp_id"] for o in objections}
-    members = _school_members(plans, school_id, today=today, now=now, objected=objected) if (
-        school_id is not None and whole_school) else None
+    members = (_school_members(plans, whole_school_id, today=today, now=now, objected=objected)
+               if whole_school_id is not None else None)
     if members is None:
-        members = _members(_sections(plans, today=today, now=now, objected=objected, school_id=school_id))
+        members = _members(_sections(plans, today=today, now=now, objected=objected))
     # Waiting plans that are ready or objected to are listed there, not as waiting (as `build_lists` does).
     author_of = {item[1]: item for item in members.pop("bezwaar")}  # only plans the user may see
     settled = {item[1] for item in members["klaar"]} | set(author_of)

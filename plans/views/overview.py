@@ -44,9 +44,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     # Paged in the database: rows are built for the plans shown only; the counts still count every plan.
     sections, ib_counts = overview_sections(
-        overview_plans(request.user, school), request.GET, school_id=school.pk,
+        overview_plans(request.user, school), request.GET,
         # Staff who edit the school see every plan of it: the sections then come from SQL compiled once.
-        whole_school=reach.everything or school.pk in reach.editable_school_ids)
+        whole_school_id=school.pk if reach.everything or school.pk in reach.editable_school_ids else None)
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
            details={"rows": sum(section.count for section in sections)})

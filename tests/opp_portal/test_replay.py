@@ -99,5 +99,5 @@ def test_the_overview_replays_its_sections_for_a_whole_school():
         assert members is not None
         assert all(items == [] for items in members.values())
         sections, _counts = overview_paged.overview_sections(
-            Opp.objects.filter(school=school), QueryDict(""), school_id=school.pk, whole_school=True)
+            Opp.objects.filter(school=school), QueryDict(""), whole_school_id=school.pk)
         assert all(section.count == 0 for section in sections)

@@ -467,8 +467,8 @@ def test_the_overview_paged_in_the_database_shows_the_rows_and_counts_the_lists_
     built = overview.build_sections(plans)
     for number, whole_school in (("1", False), ("2", False), ("1", True), ("2", True), ("1", True)):
         query = QueryDict(f"pagina-vaststellen={number}&pagina-hoorrecht={number}")
-        paged, ib_counts = overview_paged.overview_sections(plans, query, school_id=school.pk,
-                                                            whole_school=whole_school)
+        paged, ib_counts = overview_paged.overview_sections(plans, query,
+                                                            whole_school_id=school.pk if whole_school else None)
         expected = overview.build_sections(plans)
         overview.page_sections(expected, query)
         assert [s.key for s in paged] == [s.key for s in expected]

@@ -14,7 +14,7 @@ from consent.models import Decision
 from plans import services
 from plans.models import Opp, OppStatus
 from plans.overview import build_sections, ready_to_adopt
-from plans.overview_paged import _ready, overview_sections
+from plans.overview_paged import overview_sections
 from plans.requirements import Stage, checklist, judge
 from schools.models import School
 from tests.factories import SchoolFactory, parent_of
@@ -42,9 +42,8 @@ def lists(opp, *, now=None) -> set[str]:
     sections = build_sections(plans, now=now)
     keys = {s.key for s in sections if any(row.opp.pk == opp.pk for row in s.rows)}
     # The leader's page pages in the database: it lists the plan in the same sections, with the same counts.
-    for whole_school in (False, True):  # True: from the SQL compiled once (`overview_paged._school_members`)
-        paged, _counts = overview_sections(plans, QueryDict(""), now=now, school_id=opp.school_id,
-                                           whole_school=whole_school)
+    for whole_school_id in (None, opp.school_id):  # the school: from SQL compiled once (`_school_members`)
+        paged, _counts = overview_sections(plans, QueryDict(""), now=now, whole_school_id=whole_school_id)
         assert {s.key for s in paged if any(row.opp.pk == opp.pk for row in s.rows)} == keys
         assert [(s.count, s.late_count) for s in paged] == [(s.count, s.late_count) for s in sections]
     ready = ready_to_adopt(plans).filter(pk=opp.pk).exists()
@@ -56,9 +55,9 @@ def objection_rows(opp):
     opp.refresh_from_db()
     section = next(s for s in build_sections(Opp.objects.filter(school=opp.school)) if s.key == "bezwaar")
     rows = [(row.who, row.text) for row in section.rows if row.opp.pk == opp.pk]
-    for whole_school in (False, True):
+    for whole_school_id in (None, opp.school_id):
         paged = next(s for s in overview_sections(Opp.objects.filter(school=opp.school), QueryDict(""),
-                                                  school_id=opp.school_id, whole_school=whole_school)[0]
+                                                  whole_school_id=whole_school_id)[0]
                      if s.key == "bezwaar")
         assert [(row.who, row.text) for row in paged.rows if row.opp.pk == opp.pk] == rows
     return rows
@@ -145,16 +144,22 @@ def test_agreed_by_everyone_the_plan_is_ready_to_adopt(world, sent):
     assert lists(opp, now=LONG_AGO) == {"klaar", "vaststellen"}
 
 
-def test_the_ready_check_the_overview_compiles_once_holds_each_school_to_its_own_ready_plans(world, sent):
-    """The compiled SQL is shared by every school (`plans.overview_paged._at_school`): only the school changes."""
+def test_the_ready_check_the_overview_compiles_once_holds_each_school_to_its_own_ready_plans(
+        postgresql, world, sent):
+    """The compiled SQL is shared by every school (`plans.overview_paged._school_members`): only the school changes."""
     opp, _version, request = sent
     world.decide(request, world.mother)
     world.decide(request, world.father)
     other = School.objects.exclude(pk=opp.school_id).first() or SchoolFactory()
+
+    def ready(plans, whole_school_id=None) -> list[int]:
+        sections, _counts = overview_sections(plans, QueryDict(""), whole_school_id=whole_school_id)
+        return [row.opp.pk for row in next(s for s in sections if s.key == "klaar").rows]
+
     for _ in range(2):  # compiled on the first call, reused on the second
-        assert list(_ready(Opp.objects.all(), opp.school_id).values_list("pk", flat=True)) == [opp.pk]
-        assert not _ready(Opp.objects.all(), other.pk).exists()
-        assert not _ready(Opp.objects.exclude(pk=opp.pk), opp.school_id).exists()  # never more than it is given
+        assert ready(Opp.objects.filter(school_id=opp.school_id), opp.school_id) == [opp.pk]
+        assert not ready(Opp.objects.filter(school_id=other.pk), other.pk)
+        assert not ready(Opp.objects.exclude(pk=opp.pk).filter(school_id=opp.school_id))  # never more than given
 
 
 def test_adopted_every_point_is_green_with_its_dates_for_the_version_in_force(world, adopted):
