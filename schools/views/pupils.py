@@ -96,7 +96,7 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
                  to_attr="shown_enrolments")
     ).order_by("last_name", "first_name", "pk")
     paginator = Paginator(pupils, PAGE_SIZE)
-    if not q and form.is_valid() or not form.is_bound:
+    if not form.is_bound or (form.is_valid() and not q):
         # The list is the pupils of these enrolments (`enrolled_in`), so they count as the distinct pupils of the
         # enrolments: read from the enrolments' index instead of fetching every pupil of the school (issue 12).
         paginator.count = enrolments.order_by().values("pupil_id").distinct().count()
