@@ -97,22 +97,36 @@ def hearings_q(bounds: Bounds) -> Q:
 
 def counted_meetings(opp: Opp, version: OppVersion | None):
     w = window(opp, version)
-    return OogoMeeting.objects.filter(meetings_q(w.bounds), opp=opp).order_by("held_on", "pk"), w
+    return meetings_counted(opp.pk, w.bounds), w
 
 
 def counted_evaluations(opp: Opp, version: OppVersion | None, w=None):
     """The evaluations of the version in force before `version` (`evaluations_q`)."""
     w = w or window(opp, version)
-    q = evaluations_q(w.bounds)
-    if q is None:
-        return Evaluation.objects.none()
-    return Evaluation.objects.filter(q, opp=opp).order_by("evaluated_on", "pk")
+    return evaluations_counted(opp.pk, w.bounds)
 
 
 def counted_hearings(opp: Opp, version: OppVersion | None, w=None):
     """Hearings recorded on this plan within the window (`hearings_q`)."""
     w = w or window(opp, version)
-    hearings = Hearing.objects.filter(hearings_q(w.bounds), opp=opp)
+    return hearings_counted(opp.pk, w.bounds)
+
+
+# The same three, from the plan's id and a window's bounds (the values only): `consent.records` builds them once
+# per process for any plan (`opp_portal.replay`).
+def meetings_counted(opp_id: int, bounds: Bounds) -> QuerySet:
+    return OogoMeeting.objects.filter(meetings_q(bounds), opp_id=opp_id).order_by("held_on", "pk")
+
+
+def evaluations_counted(opp_id: int, bounds: Bounds) -> QuerySet:
+    q = evaluations_q(bounds)
+    if q is None:
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(q, opp_id=opp_id).order_by("evaluated_on", "pk")
+
+
+def hearings_counted(opp_id: int, bounds: Bounds) -> QuerySet:
+    hearings = Hearing.objects.filter(hearings_q(bounds), opp_id=opp_id)
     return hearings.select_related("evaluation").order_by("created_at", "pk")
 
 

@@ -41,7 +41,9 @@ __all__ = ["Replayed"]
 class _Compiled:
     valid_for: tuple
     sql: str | None  # None: this query cannot be replayed (built per request)
-    slots: tuple[tuple[bool, Any], ...] = ()  # (is a variable, its name or the constant value)
+    # (is a variable, its name or the constant value, the type the ORM wrapped the variable's value in or None)
+    slots: tuple[tuple[bool, Any, type | None], ...] = ()
+    meta: Any = None  # what a build gives beside its SQL (how to read the rows), the same for every value
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -66,6 +68,10 @@ class Replayed:
         for variable, (a, b) in stand_ins.items():
             if _same(a, b):
                 raise ValueError(f"{name}: the two stand-ins of {variable!r} must differ")
+        # A parameter is told apart by its stand-ins alone: two variables sharing one would swap their slots.
+        every = [value for pair in stand_ins.values() for value in pair]
+        if any(_same(x, y) for i, x in enumerate(every) for y in every[i + 1:]):
+            raise ValueError(f"{name}: every stand-in must differ from every other")
         self.name = name
         self.stand_ins = stand_ins
         self.using = using
@@ -77,6 +83,13 @@ class Replayed:
         """The SQL and its parameters for `values`, or None when the query cannot be replayed. Only on PostgreSQL:
         elsewhere (the SQLite demo) rows read with a plain cursor lack the ORM's conversions (dates come as text),
         and speed does not matter there."""
+        replay = self.replay(build, valid_for, **values)
+        return None if replay is None else (replay[0], replay[1])
+
+    def replay(self, build: Callable[..., QuerySet | tuple], valid_for: tuple,
+               **values: Any) -> tuple[str, list, Any] | None:
+        """As `sql`, for a build that returns (sql, params, meta): also the meta (how to read the rows), which must
+        come out equal for both stand-ins."""
         if connections[self.using].vendor != "postgresql":
             return None
         if set(values) != set(self.stand_ins):
@@ -84,36 +97,63 @@ class Replayed:
         compiled = self._compiled
         if compiled is None or not _key_matches(compiled.valid_for, valid_for):
             with self._lock:
-                compiled = self._compiled = self._compile(build, valid_for)
+                compiled = self._compiled = self._compile(build, valid_for, values)
         if compiled.sql is None:
             return None
-        return compiled.sql, [values[value] if is_variable else value for is_variable, value in compiled.slots]
+        return compiled.sql, _filled(compiled.slots, values), compiled.meta
 
-    def _compile(self, build: Callable[..., QuerySet | tuple[str, Sequence]], valid_for: tuple) -> _Compiled:
+    def _compile(self, build: Callable[..., QuerySet | tuple], valid_for: tuple, values: dict) -> _Compiled:
         try:
             # A build that reads the database (a list of ids worked out in Python, say) would read the same
             # nothing for both stand-ins, and that nothing would be replayed for every real value: refused.
             with connections[self.using].execute_wrapper(_no_queries):
-                sql_a, params_a = _sql_of(build(**{v: pair[0] for v, pair in self.stand_ins.items()}))
-                sql_b, params_b = _sql_of(build(**{v: pair[1] for v, pair in self.stand_ins.items()}))
+                sql_a, params_a, meta_a = _sql_of(build(**{v: pair[0] for v, pair in self.stand_ins.items()}))
+                sql_b, params_b, meta_b = _sql_of(build(**{v: pair[1] for v, pair in self.stand_ins.items()}))
         except (EmptyResultSet, _ReadWhileBuilding):
             return _Compiled(valid_for, None)
-        if sql_a != sql_b or len(params_a) != len(params_b):
+        if sql_a != sql_b or len(params_a) != len(params_b) or meta_a != meta_b:
             return _Compiled(valid_for, None)
-        slots: list[tuple[bool, Any]] = []
+        slots: list[tuple[bool, Any, type | None]] = []
         for a, b in zip(params_a, params_b, strict=True):
             if _same(a, b):
-                slots.append((False, a))
+                slots.append((False, a, None))
                 continue
-            variable = next((v for v, (x, y) in self.stand_ins.items() if _same(a, x) and _same(b, y)), None)
+            variable = next((v for v, (x, y) in self.stand_ins.items() if _is(a, x) and _is(b, y)), None)
             if variable is None:  # worked out from a variable: cannot be put in later
                 return _Compiled(valid_for, None)
-            slots.append((True, variable))
-        return _Compiled(valid_for, sql_a, tuple(slots))
+            slots.append((True, variable, None if type(a) is type(self.stand_ins[variable][0]) else type(a)))
+        # The ORM may fold a value into the SQL when both stand-ins say the same about it (an integer out of its
+        # field's range matches nothing, so its condition is left out): a variable without a slot is refused, and
+        # the query built with the first real values must be exactly the replayed one.
+        if {value for is_variable, value, _wrapped in slots if is_variable} != set(self.stand_ins):
+            return _Compiled(valid_for, None)
+        try:
+            with connections[self.using].execute_wrapper(_no_queries):
+                sql_real, params_real, meta_real = _sql_of(build(**values))
+        except (EmptyResultSet, _ReadWhileBuilding):
+            return _Compiled(valid_for, None)
+        replayed = _filled(tuple(slots), values)
+        if (sql_real != sql_a or meta_real != meta_a or len(params_real) != len(replayed)
+                or not all(_same(a, b) for a, b in zip(params_real, replayed, strict=True))):
+            return _Compiled(valid_for, None)
+        return _Compiled(valid_for, sql_a, tuple(slots), meta_a)
 
     def forget(self) -> None:
         """Compile again on the next request (tests that change what a query is built from)."""
         self._compiled = None
+
+
+def _is(param: Any, stand_in: Any) -> bool:
+    """Whether a parameter is this stand-in, as given or wrapped by the ORM in a subtype (psycopg's `Int4` for an
+    integer field's value, say)."""
+    if _same(param, stand_in):
+        return True
+    return type(param) is not type(stand_in) and isinstance(param, type(stand_in)) and param == stand_in
+
+
+def _filled(slots: tuple, values: dict) -> list:
+    return [(wrapped(values[value]) if wrapped else values[value]) if is_variable else value
+            for is_variable, value, wrapped in slots]
 
 
 class _ReadWhileBuilding(Exception):
@@ -124,12 +164,12 @@ def _no_queries(execute, sql, params, many, context):
     raise _ReadWhileBuilding(sql)
 
 
-def _sql_of(built: QuerySet | tuple[str, Sequence]) -> tuple[str, list]:
+def _sql_of(built: QuerySet | tuple) -> tuple[str, list, Any]:
     if isinstance(built, QuerySet):
         compiled_sql, compiled_params = built.query.sql_with_params()
-        return compiled_sql, list(compiled_params)
-    sql, params = built
-    return sql, list(params)
+        return compiled_sql, list(compiled_params), None
+    sql, params, *meta = built
+    return sql, list(params), meta[0] if meta else None
 
 
 def _key_matches(a: tuple, b: tuple) -> bool:

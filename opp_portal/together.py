@@ -11,6 +11,8 @@ Works on PostgreSQL and SQLite (where JSON, booleans and dates come back as text
 import datetime
 import json
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
@@ -21,15 +23,41 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .replay import Replayed
 
-def read_together(parts: dict[str, QuerySet]) -> dict[str, list[Any]]:
-    """The instances of every queryset in `parts`, by name, in one query (none when `parts` is empty)."""
-    found: dict[str, list[Any]] = {name: [] for name in parts}
+
+@dataclass(frozen=True)
+class _Part:
+    """What reading one part's rows needs besides the SQL: its model and the order its queryset asked for."""
+
+    name: str
+    model: type[models.Model]
+    order: tuple[tuple[str, bool], ...]  # (attname, descending)
+
+
+@dataclass(frozen=True)
+class Together:
+    """The compiled `UNION ALL` of some parts: the SQL ("" when every part is empty), its parameters, the parts."""
+
+    sql: str
+    params: list
+    parts: tuple[_Part, ...]
+    using: str = "default"
+
+    @property
+    def layout(self) -> tuple:
+        return self.parts, self.using
+
+
+def compile_together(parts: dict[str, QuerySet]) -> Together:
+    """The one query of `read_together`, without running it."""
     selects: list[str] = []
     params: list = []
     db = "default"
+    layout = []
     for name, qs in parts.items():
         db = qs.db
+        layout.append(_Part(name, qs.model, _order_of(qs)))
         fields = qs.model._meta.concrete_fields
         # Each part is the queryset's own SQL (the model's columns, no ordering, nothing joined in), wrapped as
         # "name, its row as JSON". Written out rather than as a JSONObject annotation or through values_list:
@@ -45,22 +73,53 @@ def read_together(parts: dict[str, QuerySet]) -> dict[str, list[Any]]:
             continue
         selects.append(f"SELECT %s, {_as_json(connections[qs.db], fields)} FROM ({sql}) AS part")
         params += [name, *part_params]
-    if not selects:
+    return Together(" UNION ALL ".join(selects), params, tuple(layout), db)
+
+
+def fetch_together(sql: str, params: Sequence, layout: tuple) -> dict[str, list[Any]]:
+    """Run a compiled `UNION ALL` (`compile_together`) and give back each part's instances in its order."""
+    parts, db = layout
+    found: dict[str, list[Any]] = {part.name: [] for part in parts}
+    if not sql:
         return found
     vendor = connections[db].vendor
     with connections[db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
+    models_by_name = {part.name: part.model for part in parts}
     for name, row in rows:
         if isinstance(row, str):
             row = json.loads(row)
-        model = parts[name].model
+        model = models_by_name[name]
         fields = model._meta.concrete_fields
         values = [_python(f, row.get(f"c{i}"), vendor) for i, f in enumerate(fields)]
         found[name].append(model.from_db(db, [f.attname for f in fields], values))
-    for name, qs in parts.items():
-        found[name] = _ordered(found[name], qs)
+    for part in parts:
+        found[part.name] = _ordered(found[part.name], part.order)
     return found
+
+
+def read_together(parts: dict[str, QuerySet]) -> dict[str, list[Any]]:
+    """The instances of every queryset in `parts`, by name, in one query (none when `parts` is empty)."""
+    together = compile_together(parts)
+    return fetch_together(together.sql, together.params, together.layout)
+
+
+def read_together_replayed(replayed: Replayed, build: Callable[..., dict[str, QuerySet]], valid_for: tuple = (),
+                           **values: Any) -> dict[str, list[Any]]:
+    """`read_together(build(**values))`, with the union compiled once per process (`opp_portal.replay`): the
+    parts are built only when the query cannot be replayed. `build` must make the parts from `values` and
+    `valid_for` alone (nothing about the user or the request that is not among them)."""
+
+    def compiled(**stand_ins: Any) -> tuple[str, list, tuple]:
+        together = compile_together(build(**stand_ins))
+        return together.sql, together.params, together.layout
+
+    replay = replayed.replay(compiled, valid_for, **values)
+    if replay is None:
+        return read_together(build(**values))
+    sql, params, layout = replay
+    return fetch_together(sql, params, layout)
 
 
 def _as_json(connection, fields) -> str:
@@ -103,11 +162,9 @@ def _python(field, value, vendor: str):
     return value
 
 
-def _ordered(items: list, qs: QuerySet) -> list:
-    """`items` in the order `qs` would have returned them (its `order_by`, else its model's ordering)."""
+def _order_of(qs: QuerySet) -> tuple[tuple[str, bool], ...]:
+    """The order `qs` would return its rows in (its `order_by`, else its model's ordering), as (attname, descending)."""
     ordering = list(qs.query.order_by) or list(qs.model._meta.ordering or [])
-    if not ordering:
-        return items
     keys = []
     for name in ordering:
         if not isinstance(name, str):
@@ -118,6 +175,13 @@ def _ordered(items: list, qs: QuerySet) -> list:
         if field.is_relation:  # the database would sort by the related model's ordering
             raise ValueError(f"read_together cannot order {qs.model.__name__} by the relation {name!r}")
         keys.append((field.attname, descending))
+    return tuple(keys)
+
+
+def _ordered(items: list, keys: tuple[tuple[str, bool], ...]) -> list:
+    """`items` in the order of `keys` (`_order_of`)."""
+    if not keys:
+        return items
 
     def compare(a, b) -> int:
         for attname, descending in keys:

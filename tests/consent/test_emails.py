@@ -45,9 +45,10 @@ def test_the_instemming_mail_names_the_child_school_date_and_ib_and_nobody_else(
     assert_plain_portal_mail(message, world.school.name)
     assert pupil.first_name in message.subject and pupil.first_name in message.body
     assert str(answer_by.year) in message.body and "vóór" in message.body
-    assert world.ib.get_full_name() in message.body and world.ib.email in message.body
+    words = " ".join(message.body.split())  # the body is wrapped, and a long name can break across lines
+    assert world.ib.get_full_name() in words and world.ib.email in words
     for name in (pupil.last_name, mother.last_name, father.last_name, father.first_name):
-        assert name not in message.body and name not in message.subject
+        assert name not in words and name not in message.subject
     assert version.content["handelingsdeel"]["support_and_guidance"] not in message.body
 
 

@@ -159,3 +159,29 @@ def test_the_sets_a_page_shows_are_what_visible_to_shows_each_kind_of_reader(wor
                 assert attr == "parent_views" or got, (name, attr)
             else:
                 assert got == set(), (name, attr)
+
+
+@pytest.mark.usefixtures("postgresql")  # replayed on PostgreSQL only
+def test_a_plans_records_are_replayed_for_the_ib_and_the_same_as_built(world):
+    """The plan page's path: the records of the ib's plan are read by the replayed query (not built per request),
+    and they are the records the same sets give when built for this plan."""
+    from consent import records
+
+    opp, version = world.sent()
+    world.oogo(opp)
+    world.hear(opp)
+    world.decide(world.ask(version), world.mother)
+    for _ in range(2):
+        fresh = Opp.objects.select_related("pupil").get(pk=opp.pk)
+        found = read_records(fresh, version, world.ib, full=True)
+    replayed = [r for shape, r in records._REPLAYED.items() if shape.full and shape.judged == "version"]
+    assert replayed and all(r._compiled is not None and r._compiled.sql is not None for r in replayed)
+    shape = next(shape for shape in records._REPLAYED if shape.full and shape.judged == "version")
+    values = {"opp_id": opp.pk, "pupil_id": opp.pupil_id, "judged_id": version.pk,
+              "judged_hash": version.content_hash, "latest_id": version.pk, "latest_hash": version.content_hash,
+              **{name: getattr(records.window(fresh, version).bounds, name) for name in shape.bounds}}
+    built = read_together(records._parts(shape, None, **values))
+    for name in ("counted_meetings", "counted_hearings", "decisions_on", "asked", "meetings", "hearings",
+                 "recipients", "latest_decisions", "decisions", "requests"):
+        assert [r.pk for r in getattr(found, name)] == [r.pk for r in built[name]], name
+    assert found.counted_meetings and found.counted_hearings and found.decisions_on

@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
 from opp_portal.replay import Replayed
 from plans import overview_paged
-from plans.models import Opp
+from plans.models import Opp, OppVersion
 from schools.models import Pupil, School
 from tests.factories import SchoolFactory, enrolled_pupil
 
@@ -82,9 +83,32 @@ def test_a_new_key_compiles_again_and_the_old_sql_is_not_used():
     assert rows(replayed.sql(build, ("banaan",), school_id=a.pk)) == []
 
 
+def test_a_value_the_orm_folds_into_the_sql_is_not_replayed():
+    """Both stand-ins of a version number below zero match nothing, so the ORM leaves their condition out: the
+    SQL is the same for both, but the real number would have kept it."""
+    replayed = Replayed("folded", {"number": (-5, -6)})
+
+    def build(number):
+        return OppVersion.objects.filter(Q(number__isnull=True) | Q(number__lte=number))
+
+    assert replayed.sql(build, (), number=3) is None
+
+
+def test_the_first_real_values_must_build_exactly_the_replayed_query():
+    replayed = Replayed("real", {"school_id": SCHOOLS})
+
+    def build(school_id):  # a real school gets another query than the stand-ins do
+        return School.objects.filter(pk=school_id) if school_id < 0 else School.objects.filter(pk=school_id,
+                                                                                             name="x")
+
+    assert replayed.sql(build, (), school_id=1) is None
+
+
 def test_stand_ins_must_differ_and_every_variable_must_be_given():
     with pytest.raises(ValueError):
         Replayed("same", {"school_id": (1, 1)})
+    with pytest.raises(ValueError):  # a parameter with that value could be either: their slots would swap
+        Replayed("shared", {"school_id": (1, 2), "pupil_id": (3, 1)})
     replayed = Replayed("given", {"school_id": SCHOOLS})
     with pytest.raises(ValueError):
         replayed.sql(lambda school_id: School.objects.filter(pk=school_id), ())
@@ -101,3 +125,4 @@ def test_the_overview_replays_its_sections_for_a_whole_school():
         sections, _counts = overview_paged.overview_sections(
             Opp.objects.filter(school=school), QueryDict(""), whole_school_id=school.pk)
         assert all(section.count == 0 for section in sections)
+
