@@ -190,6 +190,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Widgets rendered by Jinja2 from Django's own widget templates (the same markup; `opp_portal.form_renderer`).
+# Pages and crispy's layouts stay Django templates.
+FORM_RENDERER = "opp_portal.form_renderer.WidgetRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
