@@ -25,8 +25,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_htmx",
     "opp_portal.audit",
     "opp_portal.outbox",
@@ -190,12 +188,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Widgets rendered by Jinja2 from Django's own widget templates (the same markup; `opp_portal.form_renderer`).
-# Pages and crispy's layouts stay Django templates.
+# Forms, fields and widgets rendered by Jinja2: Django's widget templates, and ours (templates/jinja2/opp/) for
+# forms and fields in Bootstrap 5 markup (`opp_portal.form_renderer`). Pages stay Django templates.
 FORM_RENDERER = "opp_portal.form_renderer.WidgetRenderer"
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Without a broker the demo runs tasks in-process, so it needs no other service.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or None

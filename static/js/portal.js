@@ -10,7 +10,7 @@ document.addEventListener("htmx:afterSwap", (event) => {
 // message, to the middle of the screen (on a phone the page would otherwise open at the top). Once more when
 // everything has loaded, as late styles and images move the field.
 function showFirstError() {
-  // Forms that do not mark one (crispy's and Django's own) still mark every wrong field: take the first.
+  // Forms that do not mark one (our Bootstrap forms and Django's own) still mark every wrong field: take the first.
   const field = document.querySelector("form [autofocus][aria-invalid='true']")
     || document.querySelector("main form [aria-invalid='true'], main form .is-invalid:not([type='hidden'])");
   if (!field) return;

@@ -296,7 +296,7 @@ def site():
 
 
 def message_next_to(response, field_id: str) -> str:
-    """The text of the error block crispy renders right under the input with this id."""
+    """The text of the error block rendered right under the input with this id."""
     body = response.content.decode()
     assert f'id="{field_id}"' in body
     start = body.find(f'id="{field_id}_error"')
