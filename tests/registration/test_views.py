@@ -200,6 +200,19 @@ def test_a_changed_form_is_answered_in_plain_dutch_next_to_the_field_without_rep
         assert 'href="?scholen=' not in html
 
 
+def test_the_export_form_keeps_the_chosen_school_selected_and_escapes_school_names(rod, client):
+    rod.school.name = 'De <Regenboog> & "Zon"'
+    rod.school.save()
+    client.force_login(rod.admin)
+    response = client.post(f"/rod/bestuur/{rod.board.uuid}/export/", {"scope": str(rod.school.uuid), "kind": "x"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<option value="{rod.school.uuid}" selected>De &lt;Regenboog&gt; &amp; &quot;Zon&quot;' in html
+    assert html.count(" selected>") == 1
+    fresh = client.get(f"/rod/bestuur/{rod.board.uuid}/").content.decode()
+    assert '<option value="" selected>' in fresh and fresh.count(" selected>") == 1  # the whole board, at first
+
+
 def test_the_batch_page_shows_progress_while_building_and_polls(rod, client):
     from registration import services
 
