@@ -217,6 +217,10 @@ class Opp(models.Model):
         indexes = [
             models.Index(fields=["school", "status"]),
             models.Index(fields=["next_evaluation_due"]),
+            # The plans of a school not yet adopted (the overview's "vaststellen"): without it the school's adopted
+            # and ended plans, most of them, were read and thrown away on every overview (issue 12).
+            models.Index(fields=["school"], condition=Q(adopted_on__isnull=True, ended_on__isnull=True),
+                         name="opp_school_not_adopted"),
         ]
         verbose_name = _("ontwikkelingsperspectief")
         verbose_name_plural = _("ontwikkelingsperspectieven")
