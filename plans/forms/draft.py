@@ -25,7 +25,9 @@ def _describe(form: forms.Form) -> None:
     """Link every field to its help text and its error box, so a screen reader reads both."""
     for name in form.fields:
         bound = form[name]
-        ids = [f"{bound.auto_id}_helptext", f"{bound.auto_id}_errors"]
+        # The help text's box is there only for a field that has help (`plans/_field.html`); the errors' always.
+        ids = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+        ids.append(f"{bound.auto_id}_errors")
         form.fields[name].widget.attrs.setdefault("aria-describedby", " ".join(ids))
 
 

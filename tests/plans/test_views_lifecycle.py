@@ -1,6 +1,7 @@
 """Evaluating, ending, the commissie's advice, versions and what changed: outsiders, roles, bad input, rules."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,6 +117,15 @@ def test_evaluation_form_lists_every_goal_of_the_adopted_version(client, world, 
     assert "Doel 1: Lezen" in body and "Doel 2: Rekenen" in body
     assert 'name="goal_2_outcome"' in body and "deels bereikt" in body
     assert "Dit plan is nog niet geëvalueerd" in body
+
+
+def test_every_description_a_field_of_the_evaluation_form_points_at_is_on_the_page(client, world, consent):
+    opp = adopted(world, consent, goals=[goal("Lezen")])
+    client.force_login(world.ib)
+    for body in (client.get(url("evaluation", opp)).content.decode(),
+                 client.post(url("evaluation", opp), {}).content.decode()):
+        described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', body) for i in ids.split()}
+        assert described and all(f'id="{i}"' in body for i in described), described
 
 
 def test_evaluation_continue_moves_the_next_evaluation_date(client, world, consent):
