@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -61,4 +62,10 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         target = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(target)
+        # Signed in without the admin's rights: the portal's sign-in would send them straight back here.
+        return refused(request, _("Het beheer is alleen voor de beheerders van het portaal."),
+                       back=reverse("home"))
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -231,3 +231,12 @@ def test_a_key_can_be_rotated_without_losing_the_secrets(settings):
     settings.OPP_MFA_KEYS = ["new-key-new-key-new-key-new-key-new-key"]
     with pytest.raises(Exception):
         TOTP(Authenticator.objects.get(user=user)).validate_code(current_code(secret) + "x")
+
+
+def test_a_signed_in_user_without_the_admins_rights_is_told_so_instead_of_sent_round_in_circles(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/beheer/", follow=True)
+    assert response.status_code == 403 and len(response.redirect_chain) == 1
+    assert "alleen voor de beheerders" in response.content.decode()

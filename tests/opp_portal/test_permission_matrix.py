@@ -206,7 +206,10 @@ ENTRIES = {
     "healthz": Entry(none, get=Rule(anyone, PAGE), public={"get": PAGE, "post": NOT_ALLOWED}),
     "favicon": Entry(none, get=Rule(anyone, REDIRECT), public={"get": REDIRECT, "post": NOT_ALLOWED}),
     "account_email": Entry(none, get=Rule(anyone, PAGE)),
-    "admin_login": Entry(none, get=Rule(anyone, LOGIN), post=Rule(anyone, LOGIN)),
+    # Signed in: the admin's own users go on to it, everyone else is told it is not theirs (the portal's sign-in
+    # would send them straight back: a loop).
+    "admin_login": Entry(none, get=Rule(lambda s, u: u.is_staff, REDIRECT, reaches=anyone, otherwise=REFUSED),
+                         post=Rule(lambda s, u: u.is_staff, REDIRECT, reaches=anyone, otherwise=REFUSED)),
     # plans: the pupil's plans and the draft
     "plans:pupil_plans": Entry(pupil_kw, get=Rule(PLAN_PUPIL, PAGE)),
     "plans:start_plan": Entry(pupil_kw, post=Rule(
