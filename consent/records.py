@@ -4,7 +4,7 @@ The plan page shows the checklist (which counts OOGO meetings, evaluations, hear
 their decisions: `consent.requirements`) beside the consent panel (the same tables, as the user may see them);
 the school's consent page shows them all in full. Read one table at a time that was most of each page's budget
 of queries. `read_records` reads every set such a page needs in one query (`opp_portal.together`), each set
-still written as its own queryset: the rules' own filters (`counted_meetings`, `InstemmingDecision.on`, ...)
+still written as its own queryset: the rules' own filters (`meetings_counted`, `InstemmingDecision.on`, ...)
 for the checklist, the staff's half of `visible_to(user)` for what the user is shown (`_staff`). It attaches
 them to the plan instance of this request; the answers to the requirements use them when they judge the same
 version, and read the database themselves otherwise (a service, a test, another version).

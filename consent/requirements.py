@@ -95,30 +95,14 @@ def hearings_q(bounds: Bounds) -> Q:
     return q
 
 
-def counted_meetings(opp: Opp, version: OppVersion | None):
-    w = window(opp, version)
-    return meetings_counted(opp.pk, w.bounds), w
-
-
-def counted_evaluations(opp: Opp, version: OppVersion | None, w=None):
-    """The evaluations of the version in force before `version` (`evaluations_q`)."""
-    w = w or window(opp, version)
-    return evaluations_counted(opp.pk, w.bounds)
-
-
-def counted_hearings(opp: Opp, version: OppVersion | None, w=None):
-    """Hearings recorded on this plan within the window (`hearings_q`)."""
-    w = w or window(opp, version)
-    return hearings_counted(opp.pk, w.bounds)
-
-
-# The same three, from the plan's id and a window's bounds (the values only): `consent.records` builds them once
-# per process for any plan (`opp_portal.replay`).
+# The records that count for a version, from the plan's id and its window's bounds (`window(opp, version).bounds`):
+# values only, so `consent.records` compiles them once per process for any plan (`opp_portal.replay`).
 def meetings_counted(opp_id: int, bounds: Bounds) -> QuerySet:
     return OogoMeeting.objects.filter(meetings_q(bounds), opp_id=opp_id).order_by("held_on", "pk")
 
 
 def evaluations_counted(opp_id: int, bounds: Bounds) -> QuerySet:
+    """The evaluations of the version in force before the judged one (`evaluations_q`)."""
     q = evaluations_q(bounds)
     if q is None:
         return Evaluation.objects.none()
@@ -126,6 +110,7 @@ def evaluations_counted(opp_id: int, bounds: Bounds) -> QuerySet:
 
 
 def hearings_counted(opp_id: int, bounds: Bounds) -> QuerySet:
+    """Hearings recorded on this plan within the window (`hearings_q`)."""
     hearings = Hearing.objects.filter(hearings_q(bounds), opp_id=opp_id)
     return hearings.select_related("evaluation").order_by("created_at", "pk")
 
@@ -144,8 +129,8 @@ def oogo_evidence(opp: Opp, version: OppVersion | None) -> list[tuple[datetime.d
     if (records := _read(opp, version)) is not None:
         meetings, evaluations = records.counted_meetings, records.counted_evaluations
     else:
-        meetings, w = counted_meetings(opp, version)
-        evaluations = counted_evaluations(opp, version, w)
+        bounds = window(opp, version).bounds
+        meetings, evaluations = meetings_counted(opp.pk, bounds), evaluations_counted(opp.pk, bounds)
     rows = [(m.held_on, m.discussed_handelingsdeel, m.discussed_uitstroomperspectief, "overleg") for m in meetings]
     rows += [(e.evaluated_on, e.discussed_handelingsdeel, e.discussed_uitstroomperspectief, "evaluatie")
              for e in evaluations]
@@ -198,8 +183,8 @@ def hearing_evidence(opp: Opp, version: OppVersion | None) -> dict | None:
     if (records := _read(opp, version)) is not None:
         hearings, evaluations = records.counted_hearings, records.counted_evaluations
     else:
-        w = window(opp, version)
-        hearings, evaluations = counted_hearings(opp, version, w), counted_evaluations(opp, version, w)
+        bounds = window(opp, version).bounds
+        hearings, evaluations = hearings_counted(opp.pk, bounds), evaluations_counted(opp.pk, bounds)
     found = []
     for h in hearings:
         found.append((timezone.localtime(h.created_at).date(), {
