@@ -18,7 +18,6 @@ checks that both forms agree at every stage of a plan.
 
 import datetime
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -393,16 +392,11 @@ def objections(plans: QuerySet, *, school_id: int | None = None) -> list[dict]:
     waiting for instemming was sent with: {"opp_id", "name", "decision", "label", "decided_at", "key"}.
     One query for any number of plans; `school_id` (`plans` are every plan of that school): from SQL compiled
     once (`opp_portal.replay`), since building it cost more than answering it (issue 12)."""
-    found = None
-    if school_id is not None:
-        found = _OBJECTIONS.sql(lambda school_id: _objections_query(Opp.objects.filter(school_id=school_id)), (),
-                                school_id=school_id)
-    if found is None:
+    if school_id is None:
         rows = list(_objections_query(plans))
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(*found)
-            rows = cursor.fetchall()
+        rows = _OBJECTIONS.rows(lambda school_id: _objections_query(Opp.objects.filter(school_id=school_id)), (),
+                                school_id=school_id)
     return [{"opp_id": opp_id, "name": name, "decision": decision, "label": str(Decision(decision).label),
              "decided_at": decided_at, "key": f"objection:{decision_uuid}"}
             for decision_uuid, opp_id, name, decision, decided_at in rows]

@@ -86,6 +86,15 @@ class Replayed:
         replay = self.replay(build, valid_for, **values)
         return None if replay is None else (replay[0], replay[1])
 
+    def rows(self, build: Callable[..., QuerySet], valid_for: tuple, **values: Any) -> list[tuple]:
+        """The rows of `build(**values)` (a `values_list` queryset): replayed where it can be, else built and run."""
+        found = self.sql(build, valid_for, **values)
+        if found is None:
+            return [tuple(row) for row in build(**values)]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(*found)
+            return cursor.fetchall()
+
     def replay(self, build: Callable[..., QuerySet | tuple], valid_for: tuple,
                **values: Any) -> tuple[str, list, Any] | None:
         """As `sql`, for a build that returns (sql, params, meta): also the meta (how to read the rows), which must

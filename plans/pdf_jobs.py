@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, Case, F, Min, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -171,14 +171,8 @@ def problems_at(school_id: int, *, limit: int = 10) -> dict[str, list[PdfProblem
     """Failed and stuck renderings of a school's plans, for the leader's overview (on every visit: the query is
     compiled once, `opp_portal.replay`)."""
     stale = stale_before()
-    found = _PROBLEMS.sql(lambda school_id, stale: _problems_query(school_id, stale, limit), (limit,),
+    rows = _PROBLEMS.rows(lambda school_id, stale: _problems_query(school_id, stale, limit), (limit,),
                           school_id=school_id, stale=stale)
-    if found is None:
-        rows = list(_problems_query(school_id, stale, limit))
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(*found)
-            rows = cursor.fetchall()
     problems = [PdfProblem(version_uuid=uuid.UUID(str(version_uuid)), version_number=number, failed=bool(is_failed),
                            pupil_name=" ".join(p for p in (first, prefix, last) if p))
                 for is_failed, version_uuid, number, first, prefix, last in rows]

@@ -40,6 +40,24 @@ def test_a_replayed_query_answers_for_the_values_it_is_asked_with():
     assert rows(replayed.sql(build, (), school_id=-99)) == []
 
 
+def test_rows_are_the_same_replayed_or_built():
+    a = SchoolFactory(name="Aardbei")
+    replayed = Replayed("rows", {"school_id": SCHOOLS})
+
+    def build(school_id):
+        return School.objects.filter(pk=school_id).values_list("pk", "name")
+
+    assert replayed.rows(build, (), school_id=a.pk) == [(a.pk, "Aardbei")]  # replayed
+    assert replayed._compiled is not None and replayed._compiled.sql is not None
+    refused = Replayed("refused rows", {"school_id": SCHOOLS})
+
+    def real_differs(school_id):  # the stand-ins get another query than a real school: never replayed
+        return build(school_id) if school_id > 0 else School.objects.filter(name="x").values_list("pk", "name")
+
+    assert refused.rows(real_differs, (), school_id=a.pk) == [(a.pk, "Aardbei")]  # built and run instead
+    assert refused._compiled is not None and refused._compiled.sql is None
+
+
 def test_a_value_worked_out_from_a_variable_cannot_be_replayed():
     replayed = Replayed("derived", {"day": (datetime.date(1901, 1, 1), datetime.date(1901, 1, 2))})
 
