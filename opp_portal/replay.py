@@ -118,6 +118,7 @@ class Replayed:
             with connections[self.using].execute_wrapper(_no_queries):
                 sql_a, params_a, meta_a = _sql_of(build(**{v: pair[0] for v, pair in self.stand_ins.items()}))
                 sql_b, params_b, meta_b = _sql_of(build(**{v: pair[1] for v, pair in self.stand_ins.items()}))
+                sql_real, params_real, meta_real = _sql_of(build(**values))
         except (EmptyResultSet, _ReadWhileBuilding):
             return _Compiled(valid_for, None)
         if sql_a != sql_b or len(params_a) != len(params_b) or meta_a != meta_b:
@@ -135,11 +136,6 @@ class Replayed:
         # field's range matches nothing, so its condition is left out): a variable without a slot is refused, and
         # the query built with the first real values must be exactly the replayed one.
         if {value for is_variable, value, _wrapped in slots if is_variable} != set(self.stand_ins):
-            return _Compiled(valid_for, None)
-        try:
-            with connections[self.using].execute_wrapper(_no_queries):
-                sql_real, params_real, meta_real = _sql_of(build(**values))
-        except (EmptyResultSet, _ReadWhileBuilding):
             return _Compiled(valid_for, None)
         replayed = _filled(tuple(slots), values)
         if (sql_real != sql_a or meta_real != meta_a or len(params_real) != len(replayed)

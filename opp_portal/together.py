@@ -36,17 +36,20 @@ class _Part:
 
 
 @dataclass(frozen=True)
-class Together:
-    """The compiled `UNION ALL` of some parts: the SQL ("" when every part is empty), its parameters, the parts."""
+class Layout:
+    """How to read the rows of a compiled union: its parts in order and the database (`fetch_together`)."""
 
-    sql: str
-    params: list
     parts: tuple[_Part, ...]
     using: str = "default"
 
-    @property
-    def layout(self) -> tuple:
-        return self.parts, self.using
+
+@dataclass(frozen=True)
+class Together:
+    """The compiled `UNION ALL` of some parts: the SQL ("" when every part is empty), its parameters, the layout."""
+
+    sql: str
+    params: list
+    layout: Layout
 
 
 def compile_together(parts: dict[str, QuerySet]) -> Together:
@@ -73,12 +76,12 @@ def compile_together(parts: dict[str, QuerySet]) -> Together:
             continue
         selects.append(f"SELECT %s, {_as_json(connections[qs.db], fields)} FROM ({sql}) AS part")
         params += [name, *part_params]
-    return Together(" UNION ALL ".join(selects), params, tuple(layout), db)
+    return Together(" UNION ALL ".join(selects), params, Layout(tuple(layout), db))
 
 
-def fetch_together(sql: str, params: Sequence, layout: tuple) -> dict[str, list[Any]]:
+def fetch_together(sql: str, params: Sequence, layout: Layout) -> dict[str, list[Any]]:
     """Run a compiled `UNION ALL` (`compile_together`) and give back each part's instances in its order."""
-    parts, db = layout
+    parts, db = layout.parts, layout.using
     found: dict[str, list[Any]] = {part.name: [] for part in parts}
     if not sql:
         return found
@@ -111,7 +114,7 @@ def read_together_replayed(replayed: Replayed, build: Callable[..., dict[str, Qu
     parts are built only when the query cannot be replayed. `build` must make the parts from `values` and
     `valid_for` alone (nothing about the user or the request that is not among them)."""
 
-    def compiled(**stand_ins: Any) -> tuple[str, list, tuple]:
+    def compiled(**stand_ins: Any) -> tuple[str, list, Layout]:
         together = compile_together(build(**stand_ins))
         return together.sql, together.params, together.layout
 
