@@ -20,11 +20,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from opp_portal.access import reach_of
 from opp_portal.replay import Replayed
 from opp_portal.together import read_together, read_together_replayed
 from plans.models import Evaluation, Opp, OppVersion
 from plans.requirements import Bounds, window
+from schools.access import may_edit_school
 from schools.models import Guardian, Pupil, User
 
 from .access import scoped, staff_record_q
@@ -144,7 +144,8 @@ def read_records(opp: Opp, judged=NOT_JUDGED, user=None, *, full: bool = False) 
                    shown=user is not None, full=full and user is not None, latest=latest is not None,
                    nothing_in_force=None if bounds is None else bool(bounds.nothing_in_force),
                    bounds=tuple(name for name in _BOUND_VALUES if name in values))
-    if user is None or _sees_every_record(user, opp):
+    # Staff who edit the plan's school (ib, school leader; a superuser) see every record of it (`_staff`).
+    if user is None or may_edit_school(user, opp.school_id):
         # Built from the values and the shape alone (no user in it), so compiled once per shape and replayed.
         replayed = _REPLAYED.get(shape)
         if replayed is None:
@@ -233,13 +234,6 @@ def _people_ids(found: dict) -> set[int]:
     return {i for i in ids if i is not None}
 
 
-def _sees_every_record(user, opp: Opp) -> bool:
-    """Whether `user` edits the plan's school (ib, school leader) or sees everything: then the policy's filter
-    (`school_id IN <the schools they edit>`) holds for every record of this one plan (`_staff`)."""
-    reach = reach_of(user)
-    return bool(reach.everything or opp.school_id in reach.editable_school_ids)
-
-
 def _staff(records: QuerySet, user, prefix: str = "opp__") -> QuerySet:
     """What `visible_to(user)` shows of one plan's records on a staff page: its staff half (`staff_record_q`, the
     same policy). The pages that read records (the plan page, its consent panel, the school's consent page)
@@ -248,7 +242,7 @@ def _staff(records: QuerySet, user, prefix: str = "opp__") -> QuerySet:
     the rows cost to read. Someone who does not reach the plan as staff sees nothing here, never more.
 
     Every set is of this one plan, so for staff who edit the plan's school (ib, school leader) the policy's
-    filter holds for every record or for none: `read_records` decides it once (`_sees_every_record`) and builds
+    filter holds for every record or for none: `read_records` decides it once (`may_edit_school`) and builds
     the sets without a user (None here), instead of joining the plan in every set (issue 12). A teacher's filter
     depends on the pupil's enrolments and stays in the query."""
     if user is None:

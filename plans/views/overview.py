@@ -20,6 +20,7 @@ from opp_portal.access import page_caps, reach_of
 from opp_portal.accounts import portal_url
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from schools.access import may_edit_school
 from schools.models import School
 
 from .. import calendar
@@ -46,7 +47,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     sections, ib_counts = overview_sections(
         overview_plans(request.user, school), request.GET,
         # Staff who edit the school see every plan of it: the sections then come from SQL compiled once.
-        whole_school_id=school.pk if reach.everything or school.pk in reach.editable_school_ids else None)
+        whole_school_id=school.pk if may_edit_school(request.user, school.pk) else None)
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
     record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
            details={"rows": sum(section.count for section in sections)})
