@@ -30,7 +30,7 @@ def widget_kind(field: forms.BoundField) -> str:
     return "input"
 
 
-def crispy_widget(field: forms.BoundField, classes: str) -> str:
+def bootstrap_widget(field: forms.BoundField, classes: str) -> str:
     """The widget with the classes crispy's `crispy_field` tag gave it: its own, its lower-cased class name (the
     stylesheet and scripts may select on `dateinput`, `textarea`, …) and Bootstrap's. Passed to this rendering
     only: crispy wrote them into the widget's attrs, where the widget's own class key keeps its place, as here."""
@@ -64,7 +64,7 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.filters["widget_kind"] = widget_kind
     env.filters["choice_groups"] = choice_groups
-    env.globals["crispy_widget"] = crispy_widget
+    env.globals["bootstrap_widget"] = bootstrap_widget
     return env
 
 
