@@ -292,6 +292,7 @@ def _link(opp: Opp, records: PlanRecords, found: dict, versions: dict) -> None:
         _set(i, "invited_by", people)
     for e in found["evaluations"]:
         _set(e, "opp", {opp.pk: opp})
+    opp.remember_evaluations(found["evaluations"])
     for a in opp.adoption_history:
         _set(a, "opp", {opp.pk: opp})
     records.guardians = found["gezag"]

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from opp_portal.access import reach_of
 from opp_portal.audit.actions import Action
-from opp_portal.audit.service import record
+from opp_portal.audit.service import record, record_read
 from opp_portal.questions import Question
 from opp_portal.queueing import enqueue_on_commit
 
@@ -412,6 +412,6 @@ def family_version_pdf(*, user, version: OppVersion) -> bytes:
 
 def record_download(*, user, opp: Opp, version: OppVersion | None) -> None:
     """Every download is a read of the plan's content, and logged as one."""
-    record(actor=user, action=Action.OPP_PDF_DOWNLOADED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
-           pupil_id=opp.pupil_id,
-           details={"version": version.number if version else None, "concept": version is None})
+    record_read(actor=user, action=Action.OPP_PDF_DOWNLOADED, obj=opp, on_behalf_of=_on_behalf_of(user, opp),
+                pupil_id=opp.pupil_id,
+                details={"version": version.number if version else None, "concept": version is None})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.audit.actions import Action
-from opp_portal.audit.service import record, record_plan_read
+from opp_portal.audit.service import record_plan_read, record_read
 from opp_portal.errors import field_of, show_on_form
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
@@ -344,8 +344,9 @@ def decision_scan(request: HttpRequest, decision_uuid) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     as_staff = opp_access(request.user, opp).works_at_school
-    record(actor=request.user, action=Action.INSTEMMING_SCAN_VIEWED, obj=decision,
-           on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}", pupil_id=opp.pupil_id)
+    record_read(actor=request.user, action=Action.INSTEMMING_SCAN_VIEWED, obj=decision,
+                on_behalf_of=f"school:{opp.school.code}" if as_staff else f"user:{request.user.pk}",
+                pupil_id=opp.pupil_id)
     response = FileResponse(handle, content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
                             as_attachment=extension not in ("pdf", "png", "jpg", "jpeg"),
                             filename=f"besluit-instemming-{decision.uuid}.{extension or 'bin'}")

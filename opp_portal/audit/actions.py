@@ -97,6 +97,10 @@ class Action(models.TextChoices):
 READS = frozenset({Action.OPP_VIEWED, Action.CONSENT_VIEWED, Action.OPP_PDF_DOWNLOADED, Action.OPP_PDF_REQUESTED,
                    Action.INSTEMMING_SCAN_VIEWED})
 
+# Events that record only that someone looked (a read, or a list of plans that shows no plan content): nothing
+# changed, so `audit.service.record_read` may commit them without waiting for the disk.
+SEEN_ONLY = READS | {Action.OVERVIEW_VIEWED}
+
 # The phrase for the person the action is about, when they read it in their own log.
 ABOUT_YOU = {
     Action.INSTEMMING_REMINDED: _("stuurde u een herinnering over de instemming"),

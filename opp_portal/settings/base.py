@@ -170,6 +170,8 @@ OPP_REQUIRE_MFA = env.bool("OPP_REQUIRE_MFA", default=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the board's ROD page keeps its counts of every school (registration.monitoring.board_figures).
 OPP_ROD_FIGURES_SECONDS = env.int("OPP_ROD_FIGURES_SECONDS", default=60)
+# Read events (who looked at a plan) commit without waiting for the disk flush; see audit.service.record_read.
+OPP_AUDIT_READS_WAIT_FOR_DISK = env.bool("OPP_AUDIT_READS_WAIT_FOR_DISK", default=False)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]

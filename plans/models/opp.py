@@ -13,6 +13,7 @@ from opp_portal.replay import Replayed
 from schools.models import Pupil, School, SchoolType
 
 if TYPE_CHECKING:
+    from .evaluations import Evaluation
     from .versions import Adoption, OppVersion
 
 MAX_EVALUATION_CYCLE_MONTHS = 12
@@ -271,8 +272,21 @@ class Opp(models.Model):
     def forget_history(self) -> None:
         """Drop what `latest_version` and `latest_adoption` remembered: a version or adoption was added. Also
         what a page read at once about the plan (`_page_records`, see `consent.records`)."""
-        for key in ("_latest_version", "_adoptions", "_versions", "_page_records"):
+        for key in ("_latest_version", "_adoptions", "_versions", "_page_records", "_evaluations",
+                    "_family_records"):
             self.__dict__.pop(key, None)
+
+    def remember_evaluations(self, evaluations: "list[Evaluation]") -> None:
+        """Every evaluation of the plan, as a page read them with the plan's other records (`consent.records`),
+        for `last_evaluation`; forgotten with the rest (`forget_history`)."""
+        self.__dict__["_evaluations"] = evaluations
+
+    @property
+    def last_evaluation(self) -> "Evaluation | None":
+        """The latest evaluation (by its date, then as recorded): from what the page read, else one query."""
+        if "_evaluations" not in self.__dict__:
+            return self.evaluations.order_by("-evaluated_on", "-pk").first()
+        return max(self.__dict__["_evaluations"], key=lambda e: (e.evaluated_on, e.pk), default=None)
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         self.forget_history()

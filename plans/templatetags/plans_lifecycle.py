@@ -4,7 +4,7 @@ commissie's advice that the user's role allows, the next evaluation date and the
 from django import template
 
 from ..access import opp_access
-from ..models import CommissieAdvice, Evaluation, OppStatus
+from ..models import CommissieAdvice, OppStatus
 
 register = template.Library()
 
@@ -20,7 +20,8 @@ def lifecycle_panel(context, opp):
     return {
         "opp": opp,
         "version_count": latest.number if latest is not None else 0,
-        "last_evaluation": Evaluation.objects.visible_to(user).filter(opp=opp).first(),
+        # `Evaluation.visible_to` shows every evaluation of a plan the user sees: the page's records have them.
+        "last_evaluation": opp.last_evaluation if caps.can_see else None,
         "can_evaluate": caps.can_evaluate and opp.is_running,
         "can_end": caps.can_end and opp.status != OppStatus.BEEINDIGD,
         "needs_commissie": needs_commissie,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opp_portal.access import page_caps, reach_of
 from opp_portal.accounts import portal_url
 from opp_portal.audit.actions import Action
-from opp_portal.audit.service import record
+from opp_portal.audit.service import record_read
 from schools.access import may_edit_school
 from schools.models import School
 
@@ -49,8 +49,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         # Staff who edit the school see every plan of it: the sections then come from SQL compiled once.
         whole_school_id=school.pk if may_edit_school(request.user, school.pk) else None)
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
-    record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
-           details={"rows": sum(section.count for section in sections)})
+    record_read(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
+                details={"rows": sum(section.count for section in sections)})
     context = {
         "schools": schools,
         "school": school,
@@ -72,9 +72,9 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     plans = opps_for(request.user).filter(school_id__in=ib_schools, created_by=request.user)
     sections = build_ib_sections(plans)
     page_sections(sections, request.GET)
-    record(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=request.user,  # type: ignore[arg-type]
-           on_behalf_of=f"user:{request.user.pk}",
-           details={"rows": sum(section.count for section in sections), "list": "my_plans"})
+    record_read(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=request.user,  # type: ignore[arg-type]
+                on_behalf_of=f"user:{request.user.pk}",
+                details={"rows": sum(section.count for section in sections), "list": "my_plans"})
     school_types = set(School.objects.filter(pk__in=ib_schools).values_list("school_type", flat=True))
     context = {"sections": sections, "today": timezone.localdate(),
                "terms": terms_for(school_types.pop() if len(school_types) == 1 else "bao")}

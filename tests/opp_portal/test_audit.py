@@ -128,3 +128,62 @@ def test_a_plan_read_is_recorded_once_per_request_with_who_role_pupil_and_what(r
     event = AuditEvent.objects.filter(action="opp.viewed").first()
     assert event.on_behalf_of == f"user:{family.user.pk}"
     assert event.details == {"role": "parent", "what": "family_plan", "version": 1}
+
+
+def _statements_of(call) -> list[str]:
+    seen: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        call()
+    return seen
+
+
+def _read_event(**extra):
+    from opp_portal.audit.service import record_read
+
+    enrolment, actor = EnrolmentFactory(), UserFactory()
+    return lambda: record_read(actor=actor, action=Action.OPP_VIEWED, obj=enrolment.pupil,
+                               pupil_id=enrolment.pupil_id, details={"role": "ib"}, **extra)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_of_its_own_commits_without_waiting_for_the_disk_and_the_connection_waits_again_after(postgresql):
+    statements = _statements_of(_read_event())
+    assert statements[0] == "SET LOCAL synchronous_commit TO OFF"
+    assert statements[-1].startswith('INSERT INTO "audit_auditevent"')
+    assert AuditEvent.objects.filter(action="opp.viewed").count() == 1  # committed
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # SET LOCAL ended with the read's own transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_inside_a_transaction_with_writes_leaves_that_transaction_durable(postgresql):
+    read = _read_event()
+
+    def write_then_read():
+        with transaction.atomic():
+            record(actor=None, action=Action.PUPIL_UPDATED, obj=SchoolFactory(), details={})
+            read()
+
+    assert not any("synchronous_commit" in sql for sql in _statements_of(write_then_read))
+    assert AuditEvent.objects.filter(action="opp.viewed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_wait_for_the_disk_when_the_setting_asks_for_it(postgresql, settings):
+    settings.OPP_AUDIT_READS_WAIT_FOR_DISK = True
+    assert not any("synchronous_commit" in sql for sql in _statements_of(_read_event()))
+    assert AuditEvent.objects.filter(action="opp.viewed").count() == 1
+
+
+def test_a_write_cannot_be_recorded_as_a_read():
+    from opp_portal.audit.service import record_read
+
+    with pytest.raises(ValueError, match="not a read"):
+        record_read(actor=None, action=Action.PUPIL_UPDATED, obj=SchoolFactory())
+    assert not AuditEvent.objects.filter(action="pupil.updated").exists()

@@ -431,3 +431,22 @@ def test_the_commissie_advice_page_records_the_read_and_a_refusal_shows_no_advic
     refused = client.post(url("commissie_advice", opp), {"advice": "Kwaad"})
     assert refused.status_code == 403 and "Het advies van de commissie is positief." not in refused.content.decode()
     assert AuditEvent.objects.filter(action="opp.viewed").count() == 1
+
+
+def test_the_plan_page_names_the_latest_evaluation_by_its_date_for_every_reader(client, world, consent):
+    from django.utils import dateformat, translation
+
+    opp = adopted(world, consent, goals=[goal("Lezen")])
+    today = timezone.localdate()
+    Opp.objects.filter(pk=opp.pk).update(adopted_on=today - datetime.timedelta(days=60))
+    outcomes = {str(opp.adopted_version.goals[0]["uuid"]): ("partly", "")}
+    for day in (today - datetime.timedelta(days=10), today - datetime.timedelta(days=40)):
+        # The later date is recorded first: the page names it, not the last one recorded.
+        services.record_evaluation(user=world.ib, opp=Opp.objects.get(pk=opp.pk), evaluated_on=day,
+                                   outcomes=outcomes, parents_view="Goed.", pupil_view="Leuk.", decision="continue")
+    with translation.override("nl"):
+        latest = dateformat.format(today - datetime.timedelta(days=10), "j F Y")
+    for reader in (world.ib, world.leader, staff("teacher", school=world.school, groups="5")):
+        client.force_login(reader)
+        body = client.get(url("draft", opp)).content.decode()
+        assert f"Laatst geëvalueerd op {latest}: voortzetten." in body, reader
