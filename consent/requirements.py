@@ -240,11 +240,11 @@ def latest_decisions(version: OppVersion) -> dict[tuple[str, int], InstemmingDec
 def unreachable_parties(version: OppVersion) -> tuple[dict, dict]:
     """Guardians recorded as unreachable for this version: (confirmed by a school leader, waiting for that),
     each by party key."""
-    return _by_party(Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
+    return by_party(Unreachability.objects.filter(recipient__request__version=version, withdrawn_at__isnull=True)
                      .select_related("recipient", "recorded_by", "confirmed_by"))
 
 
-def _by_party(items) -> tuple[dict, dict]:
+def by_party(items) -> tuple[dict, dict]:
     confirmed: dict[tuple[str, int], Unreachability] = {}
     pending: dict[tuple[str, int], Unreachability] = {}
     for item in items:
@@ -265,7 +265,7 @@ def instemming_status(opp: Opp, version: OppVersion | None) -> Status:
     if records is not None:
         decisions = {d.recipient.party: d for d in records.decisions_on}
         asked = {r.party for r in records.asked}
-        unreachable, to_confirm = _by_party(records.unreachable)
+        unreachable, to_confirm = by_party(records.unreachable)
     else:
         decisions = latest_decisions(version)
         asked = {r.party for r in InstemmingRecipient.objects.filter(request__version=version)}

@@ -11,19 +11,20 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from plans.models import Evaluation, EvaluationOutcome, Opp, OppVersion
+from plans.terms import terms_for
 
-from ..contact import ib_contact, with_requester
+from ..contact import Contact, ib_contact, with_requester
+from ..family_records import FamilyRecords
 from ..models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
 from ..parties import help_after_refusal
-from ..requirements import unreachable_parties
+from ..requirements import by_party, unreachable_parties
 
 
-def evaluation_per_goal(user, opp: Opp) -> dict[str, EvaluationOutcome]:
-    """Per goal (by its uuid), the outcome of the latest evaluation that judged it."""
-    outcomes = (EvaluationOutcome.objects.filter(evaluation__in=Evaluation.objects.visible_to(user).filter(opp=opp))
-                .select_related("evaluation").order_by("-evaluation__evaluated_on", "-evaluation__pk"))
+def latest_per_goal(outcomes: list[EvaluationOutcome]) -> dict[str, EvaluationOutcome]:
+    """Per goal (by its uuid), the outcome of the latest evaluation that judged it, from the plan's outcomes
+    (each with its evaluation)."""
     latest: dict[str, EvaluationOutcome] = {}
-    for outcome in outcomes:
+    for outcome in sorted(outcomes, key=lambda o: (o.evaluation.evaluated_on, o.evaluation.pk), reverse=True):
         latest.setdefault(str(outcome.goal_uuid), outcome)
     return latest
 
@@ -72,6 +73,25 @@ def plan_facts(user, opp: Opp) -> dict:
     }
 
 
+def family_facts(opp: Opp, records: FamilyRecords) -> dict:
+    """What `plan_facts` gives, from the sets a parent's page read at once (`read_family_records`)."""
+    latest_request = records.requests[0] if records.requests else None
+    requester = (records.requesters.get(latest_request.requested_by_id)
+                 if latest_request and latest_request.requested_by_id else None)
+    if requester is not None and requester.is_active and requester.pk in records.ib_user_ids:
+        contact: Contact | None = Contact(name=requester.get_full_name(), email=requester.email,
+                                          role=terms_for(opp.school_type)["ib_title"], school=opp.school.name)
+    else:  # nobody asked yet, or whoever asked is no longer ib here: as `ib_contact` finds one
+        contact = ib_contact(opp)
+    return {
+        "pupil_said": records.hearings[0] if records.hearings else None,
+        "last_oogo": records.meetings[0] if records.meetings else None,
+        "last_evaluation": records.evaluations[0] if records.evaluations else None,
+        "next_evaluation": opp.next_evaluation_due,
+        "ib": contact,
+    }
+
+
 @dataclass(frozen=True)
 class Banner:
     """The state of the family member's own decision when they come back (rule 4: with the way to help)."""
@@ -91,14 +111,15 @@ def banner_for(opp: Opp, current: InstemmingDecision | None, asked: bool, *, pup
 
 
 def unreachable_notes(version: OppVersion | None, recipient: InstemmingRecipient | None,
-                      current: InstemmingDecision | None, *, adopted: bool = False, pupil: bool = False) -> dict:
+                      current: InstemmingDecision | None, *, adopted: bool = False, pupil: bool = False,
+                      unreachable: list | None = None) -> dict:
     """Said plainly on the family page: the school could not reach this person (they may still decide; or, once
     the plan was adopted on the other guardian's akkoord, where to turn), or could not reach the other guardian
     (so this person's akkoord suffices). The other is never named. The adult pupil (`pupil`) is spoken to as
     "je", as everywhere on their own page."""
     if version is None or recipient is None:
         return {}
-    confirmed, pending = unreachable_parties(version)
+    confirmed, pending = unreachable_parties(version) if unreachable is None else by_party(unreachable)
     notes: dict[str, object] = {}
     me = recipient.party
     if current is None and adopted and me in confirmed:

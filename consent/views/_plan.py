@@ -60,7 +60,8 @@ def changes_since(opp: Opp, version: OppVersion | None, decisions) -> dict | Non
         return {"since": agreed, "agreed": True, "items": compare(agreed, version)}
     base = opp.adopted_version if opp.adopted_version_id and opp.adopted_version_id != version.pk else None
     if base is None:
-        base = opp.versions.filter(number__lt=version.number).order_by("-number").first()
+        # The plan's versions, newest first, as the page read them (`Opp.read_history`).
+        base = next((v for v in opp.read_history() if v.number < version.number), None)
     if base is None:
         return None
     return {"since": base, "agreed": False, "items": compare(base, version)}

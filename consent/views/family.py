@@ -21,17 +21,12 @@ from schools.models import Pupil
 
 from .. import services
 from ..access import child_opps, own_opps
+from ..family_records import FamilyRecords, read_family_records
+from ..family_records import forget as forget_family_records
 from ..forms import DecisionForm, ParentViewForm, focus_first_error
-from ..models import Decision, InstemmingRecipient, ParentView
+from ..models import Decision, InstemmingRecipient
 from ..parties import help_after_refusal
-from ._facts import (
-    banner_for,
-    evaluation_per_goal,
-    plan_facts,
-    unreachable_notes,
-    with_evaluations,
-    with_facts,
-)
+from ._facts import banner_for, family_facts, latest_per_goal, unreachable_notes, with_evaluations
 from ._plan import (
     audit_family_read,
     changes_since,
@@ -86,12 +81,19 @@ def child(request: HttpRequest, pupil_uuid) -> HttpResponse:
     return render(request, "consent/child.html", {"pupil": pupil, "plans": plans})
 
 
-def _decision_block(request, opp: Opp, version, asked: bool, *, form=None, pupil: bool = False) -> dict:
+def _decision_block(request, opp: Opp, version, asked: bool, *, form=None, pupil: bool = False,
+                    records: FamilyRecords | None = None) -> dict:
     """The decision part of a family page: the form (when this user is asked), their own decisions, help.
-    `pupil`: the adult pupil's own page, which speaks to them as "je" (parents are spoken to as "u")."""
+    `pupil`: the adult pupil's own page, which speaks to them as "je" (parents are spoken to as "u").
+    `records`: the parent's page read them at once (`read_family_records`); otherwise each is asked here."""
     user = request.user
-    recipient = my_recipient(user, version) if asked else None
-    decisions = list(my_decisions(user, opp))
+    if records is not None:
+        own_recipient = records.recipient_for(version)
+        decisions = records.decisions
+    else:
+        own_recipient = my_recipient(user, version) if version is not None else None
+        decisions = list(my_decisions(user, opp))
+    recipient = own_recipient if asked else None
     current = current_decision(decisions, version)
     refused = current is not None and current.decision == Decision.NIET_AKKOORD
     return {
@@ -104,9 +106,10 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None, pupil
         "help": help_after_refusal(opp, own=pupil) if refused else None,
         "banner": banner_for(opp, current, asked, pupil=pupil),
         # Also when nothing waits for them: the plan may have been adopted while the school could not reach them.
-        "unreachable": unreachable_notes(version, recipient or my_recipient(user, version), current,
+        "unreachable": unreachable_notes(version, own_recipient, current,
                                          adopted=not asked and version is not None
-                                         and opp.adopted_version_id == version.pk, pupil=pupil),
+                                         and opp.adopted_version_id == version.pk, pupil=pupil,
+                                         unreachable=records.unreachable if records is not None else None),
         "changes": changes_since(opp, version, decisions),
     }
 
@@ -117,20 +120,22 @@ def _mark_opened(user, recipient: InstemmingRecipient | None) -> None:
 
 
 def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=None, status=200) -> HttpResponse:
+    """A parent's page of a plan reached through `child_opps(request.user)`."""
     user = request.user
     version, asked = shown_version(opp)
     audit_family_read(request, opp, version)  # also when a form is shown again with its errors
-    block = _decision_block(request, opp, version, asked, form=decision_form)
+    records = read_family_records(opp, version, user)
+    block = _decision_block(request, opp, version, asked, form=decision_form, records=records)
     context = {
         "opp": opp,
         "pupil": opp.pupil,
         "version": version,
         "asked": asked,
-        "content": with_evaluations(readable(version), evaluation_per_goal(user, opp)),
-        **plan_facts(user, opp),
+        "content": with_evaluations(readable(version), latest_per_goal(records.outcomes)),
+        **family_facts(opp, records),
         "request_reason": block["recipient"].request.reason if block["recipient"] else "",
         "view_form": view_form or ParentViewForm(),
-        "my_views": ParentView.objects.filter(opp=opp, author=user).select_related("version"),  # type: ignore[misc]
+        "my_views": records.views,
         "school_changing": opp.status in (OppStatus.IN_OVERLEG, OppStatus.BIJGESTELD),
         **block,
     }
@@ -140,10 +145,13 @@ def _plan_page(request: HttpRequest, opp: Opp, *, decision_form=None, view_form=
 @login_required
 @require_GET
 def plan(request: HttpRequest, opp_uuid) -> HttpResponse:
-    opp = get_object_or_404(with_facts(child_opps(request.user), request.user), uuid=opp_uuid)
+    opp = get_object_or_404(child_opps(request.user), uuid=opp_uuid)
     version, asked = shown_version(opp)
     if asked:
-        _mark_opened(request.user, my_recipient(request.user, version))
+        recipient = read_family_records(opp, version, request.user).recipient_for(version)
+        if recipient is not None and recipient.opened_at is None:
+            _mark_opened(request.user, recipient)
+            forget_family_records(opp)  # the page shows the row as it is now
     return _plan_page(request, opp)
 
 
