@@ -301,3 +301,21 @@ def test_the_pages_say_14_days_is_the_portals_own_target_not_the_law(rod, batch,
     assert "eigen schema van het portaal" in page and "rod-opp-export.xsd" in page
     assert "De kolom 'leerling' is de vaste referentie van de leerling in dit portaal" in page
     assert "markeer de export dan als aangeleverd" in page
+
+
+def test_the_board_table_links_registering_schools_escapes_names_and_marks_counts(rod, client):
+    rod.school.name = 'De <Regenboog> & "Zon"'
+    rod.school.save()
+    rod.period()
+    rod.period()
+    special = rod.school_of("so")
+    client.force_login(rod.admin)
+    html = client.get(f"/rod/bestuur/{rod.board.uuid}/").content.decode()
+    row = html[html.index(f'<a href="/rod/school/{rod.school.uuid}/">'):]
+    row = row[:row.index("</tr>")]
+    assert '>De &lt;Regenboog&gt; &amp; &quot;Zon&quot;</a>' in row and f"{rod.school.code} · " in row
+    # Two adopted periods, neither delivered yet: both waiting for DUO, with the count marked.
+    assert 'class="text-md-end">2</td>' in row and '<span class="fw-semibold">2</span>' in row
+    assert html.count(f"/rod/school/{special.uuid}/") == 0  # special education does not register with ROD
+    so_row = html[html.index(f"{special.code} · "):]
+    assert "Meldt geen OPP&#x27;s bij ROD" in so_row[:so_row.index("</tr>")]
