@@ -13,6 +13,7 @@ from plans.models import Opp
 from plans.services import lock
 from schools.models import Membership, Pupil, Role, School, User
 
+from ..access import opp_access
 from ..emails import attention_notice, pupil_invitation_message
 from ..models import InstemmingRecipient
 from ..outreach import (
@@ -186,9 +187,14 @@ def notify_attention(*, opp: Opp, version_number: int, kind: str, by_pupil: bool
 
 def mark_notices_read(*, user, opp: Opp | None = None) -> int:
     """The user has seen their notices (about one plan, or all)."""
-    notices = StaffNotice.objects.visible_to(user).unread()
-    if opp is not None:
-        notices = notices.filter(opp=opp)
+    if opp is None:
+        notices = StaffNotice.objects.visible_to(user).unread()
+    elif opp_access(user, opp).can_keep_consent:
+        # Their notices about a plan they reach as staff of its school: what `visible_to` keeps of them, without
+        # building its filter over every school of their reach (every opening of the consent page asks this).
+        notices = StaffNotice.objects.filter(user=user, opp=opp).unread()
+    else:
+        return 0
     # One UPDATE, atomic by itself (Django turns the joins into a subquery): the instemming page opens with it,
     # so a transaction and a read first would be queries of every request (issue 12).
     return notices.update(read_at=timezone.now())

@@ -13,6 +13,7 @@ from opp_portal.mail import deliver
 from opp_portal.outbox.models import OutgoingEmail
 from plans.requirements import checklist
 from plans.services import RoleRequired
+from schools.models import User
 from tests.factories import pupil_account, staff
 
 from .factories import family_without_accounts
@@ -216,3 +217,13 @@ def test_inviting_a_pupil_sent_twice_while_the_mail_is_on_its_way_sends_one_invi
     with django_capture_on_commit_callbacks(execute=True):
         assert services.invite_pupil(user=world.ib, pupil=pupil, school=world.school) != first
     assert PupilInvitation.objects.filter(pupil=pupil).count() == 2
+
+
+def test_notices_about_a_plan_are_marked_read_only_for_staff_who_still_keep_its_consent_records(world):
+    opp, version = world.sent()
+    request = world.ask(version)
+    world.decide(request, world.mother, Decision.NIET_AKKOORD, "Nee.")
+    world.ib.memberships.get().delete()  # the ib left the school: their notice about its plan stays as it was
+    left = User.objects.get(pk=world.ib.pk)  # as their next request loads them
+    assert services.mark_notices_read(user=left, opp=opp) == 0
+    assert StaffNotice.objects.filter(user=world.ib, read_at__isnull=True).count() == 1
