@@ -38,6 +38,11 @@ def assert_plain_portal_mail(message, school_name: str | None, *, short_lines: b
 
 def test_the_instemming_mail_names_the_child_school_date_and_ib_and_nobody_else(world, django_capture_on_commit_callbacks):
     pupil, (mother, father), opp, version = family_without_accounts(world)
+    # Names nobody else in the world can have (a random father called like the ib would be named in the mail).
+    for person, first, last in ((pupil, pupil.first_name, "Kindsmaweg"), (mother, "Moedelien", "Moederveld"),
+                                (father, "Vaderbert", "Vaderwijk")):
+        person.first_name, person.last_name = first, last
+        person.save()
     answer_by = timezone.localdate() + datetime.timedelta(days=10)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_instemming(user=world.ib, version=version, reason="Nieuw plan", answer_by=answer_by)
