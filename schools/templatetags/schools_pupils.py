@@ -42,7 +42,7 @@ def pupil_rows(rows: Iterable["PupilRow"], label_born, label_group, label_school
     identifier_labels = {True: escape(_("BSN")), False: escape(_("onderwijsnummer"))}
     html = []
     for row in rows:
-        pupil, enrolment = row.pupil, row.enrolment
+        pupil = row.pupil
         day = pupil.date_of_birth
         html.append(_ROW.format(
             escape(pattern.replace(_NO_UUID, str(pupil.uuid))),
@@ -50,9 +50,8 @@ def pupil_rows(rows: Iterable["PupilRow"], label_born, label_group, label_school
             f" {escape(pupil.name_prefix)}" if pupil.name_prefix else "",
             # The date filter's "j-n-Y": day and month without a leading zero, the year in four digits.
             born, f"{day.day}-{day.month}-{day.year:04d}" if day else "",
-            group_label, escape(enrolment.group) if enrolment is not None and enrolment.group else "–",
-            left if enrolment is not None and enrolment.leaving_date else "",
-            school_label, escape(enrolment.school.name) if enrolment is not None else "",
+            group_label, escape(row.group) if row.group else "–", left if row.left else "",
+            school_label, escape(row.school_name),
             identifier_labels[bool(pupil.bsn)], escape(pupil.masked_identifier),
         ))
     return SafeString("".join(html))
