@@ -48,13 +48,9 @@ class PupilQuerySet(models.QuerySet):
             return self.filter(pk__in=ids)
         return self.filter(_AnyOf(F("pk"), ArraySubquery(ids)))
 
-
     def by_name(self) -> "PupilQuerySet":
         """In the staff list's order: last name, first name, then the record (two pupils may share a name)."""
-        return self.order_by(*PUPIL_ORDER)
-
-
-PUPIL_ORDER = ("last_name", "first_name", "pk")
+        return self.order_by("last_name", "first_name", "pk")
 
 
 class PupilsByName:
@@ -64,7 +60,7 @@ class PupilsByName:
     first distinct (last name, first name, pupil) of the enrolments, read in that order from the index
     `enrolment_school_pupil_name` and cut off after the page; then those pupils by primary key. Sorting the
     pupils themselves meant fetching every pupil of the school for each page (issue 12). The copy is the pupil's
-    own name, so each pupil is one distinct triple and the order is the pupils' own `PUPIL_ORDER`.
+    own name, so each pupil is one distinct triple and the order is the pupils' own (`PupilQuerySet.by_name`).
     """
 
     def __init__(self, pupils: PupilQuerySet, enrolments):
@@ -90,12 +86,12 @@ class PupilsByName:
             return self[index:index + 1].get()
         ids = (self.enrolments.order_by("pupil_last_name", "pupil_first_name", "pupil_id")
                .values_list("pupil_id", "pupil_last_name", "pupil_first_name").distinct()[index])
-        return self.pupils.filter(_AnyOf(F("pk"), _FirstColumns(ids))).by_name()
+        return self.pupils.filter(_AnyOf(F("pk"), _PupilIds(ids))).by_name()
 
 
-class _FirstColumns(ArraySubquery):
-    """`ARRAY(SELECT <the first column> FROM (<query>))`: the ids of a page whose query also selects what it is
-    distinct and ordered by."""
+class _PupilIds(ArraySubquery):
+    """`ARRAY(SELECT pupil_id FROM (<query>))`: the ids of a page of enrolments' pupils, whose query also selects
+    the columns it is distinct and ordered by."""
 
     template = 'ARRAY(SELECT "page"."pupil_id" FROM (%(subquery)s) "page")'
 

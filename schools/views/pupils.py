@@ -90,7 +90,8 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
             # A search we cannot understand finds nothing (and says why), rather than everything.
             pupils = pupils.none()
     if q or form.errors or connections[Pupil.objects.db].vendor != "postgresql":
-        # A search filters the pupils themselves, and SQLite has no copy of the name beside the enrolment.
+        # A search filters the pupils themselves (one we cannot understand finds none), and SQLite has no copy of
+        # the name beside the enrolment: these sort the pupils.
         pupils = pupils.enrolled_in(enrolments)
         if q:
             pupils = pupils.filter(_search_q(q, enrolments))
