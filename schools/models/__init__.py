@@ -19,13 +19,14 @@ from .pupils import (
     Guardianship,
     Pupil,
     PupilQuerySet,
+    PupilsByName,
     Relationship,
 )
 from .transfers import PupilTransfer, TransferDecider, TransferState
 
 __all__ = [
     "ROD_SCHOOL_TYPES", "SCHOOL_ROLES", "Board", "Enrolment", "EnrolmentQuerySet", "FundingModel", "Guardian",
-    "GuardianQuerySet", "Guardianship", "Membership", "Pupil", "PupilQuerySet", "PupilTransfer", "Relationship",
-    "Role", "Samenwerkingsverband", "School", "SchoolQuerySet", "SchoolType", "Sector", "TransferDecider",
-    "TransferState", "User", "UserManager",
+    "GuardianQuerySet", "Guardianship", "Membership", "Pupil", "PupilQuerySet", "PupilsByName", "PupilTransfer",
+    "Relationship", "Role", "Samenwerkingsverband", "School", "SchoolQuerySet", "SchoolType", "Sector",
+    "TransferDecider", "TransferState", "User", "UserManager",
 ]

@@ -2,10 +2,13 @@
 
 import datetime
 import uuid
+from collections.abc import Iterator
+from typing import overload
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models
-from django.db.models import F, Lookup, Q
+from django.db.models import F, Lookup, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +47,56 @@ class PupilQuerySet(models.QuerySet):
         if connections[self.db].vendor != "postgresql":
             return self.filter(pk__in=ids)
         return self.filter(_AnyOf(F("pk"), ArraySubquery(ids)))
+
+    def by_name(self) -> "PupilQuerySet":
+        """In the staff list's order: last name, first name, then the record (two pupils may share a name)."""
+        return self.order_by("last_name", "first_name", "pk")
+
+
+class PupilsByName:
+    """The distinct pupils of `enrolments` by name, for a paginator: a page reads only its own pupils.
+
+    PostgreSQL only (the copy of the name beside the enrolment, `schools.name_copy`): a page of fifty is the
+    first distinct (last name, first name, pupil) of the enrolments, read in that order from the index
+    `enrolment_school_pupil_name` and cut off after the page; then those pupils by primary key. Sorting the
+    pupils themselves meant fetching every pupil of the school for each page (issue 12). The copy is the pupil's
+    own name, so each pupil is one distinct triple and the order is the pupils' own (`PupilQuerySet.by_name`).
+    """
+
+    def __init__(self, pupils: PupilQuerySet, enrolments):
+        self.pupils, self.enrolments = pupils, enrolments
+
+    def count(self) -> int:
+        return self.enrolments.order_by().values("pupil_id").distinct().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator["Pupil"]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> "Pupil": ...
+
+    @overload
+    def __getitem__(self, index: slice) -> PupilQuerySet: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1].get()
+        ids = (self.enrolments.order_by("pupil_last_name", "pupil_first_name", "pupil_id")
+               .values_list("pupil_id", "pupil_last_name", "pupil_first_name").distinct()[index])
+        return self.pupils.filter(_AnyOf(F("pk"), _PupilIds(ids))).by_name()
+
+
+class _PupilIds(ArraySubquery):
+    """`ARRAY(SELECT pupil_id FROM (<query>))`: the ids of a page of enrolments' pupils, whose query also selects
+    the columns it is distinct and ordered by."""
+
+    template = 'ARRAY(SELECT "page"."pupil_id" FROM (%(subquery)s) "page")'
+
+    def __init__(self, queryset):
+        super().__init__(queryset, output_field=ArrayField(models.BigIntegerField()))
 
 
 class _AnyOf(Lookup):
@@ -161,6 +214,13 @@ class EnrolmentQuerySet(models.QuerySet):
         day = on or timezone.localdate()
         return self.filter(enrolment_date__lte=day).filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
 
+    def of_pupils(self, pupil_ids: list[int]) -> "EnrolmentQuerySet":
+        """The enrolments of these pupils. On PostgreSQL the ids are one array parameter: the generic plan of a
+        prepared `IN (<one parameter per id>)` rebuilt that list for every row it scanned (issue 12)."""
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(pupil_id__in=pupil_ids)
+        return self.filter(_AnyOf(F("pupil_id"), Value(pupil_ids, output_field=ArrayField(models.BigIntegerField()))))
+
 
 class Enrolment(models.Model):
     """A pupil's inschrijving at a school location, as the LAS knows it."""
@@ -175,6 +235,12 @@ class Enrolment(models.Model):
     enrolment_date = models.DateField(_("inschrijfdatum"))
     leaving_date = models.DateField(_("uitschrijfdatum"), null=True, blank=True)
     group = models.CharField(_("groep/klas"), max_length=20, blank=True)
+    # The pupil's name beside each enrolment, so that the staff's list reads a page of pupils in order from an
+    # index per school instead of fetching and sorting every pupil of the school (issue 12). A copy no code
+    # writes: on PostgreSQL the database keeps it the pupil's on every write path (`schools.name_copy`); on
+    # SQLite it stays NULL and is never read.
+    pupil_last_name = models.CharField(max_length=100, null=True, editable=False)  # noqa: DJ001
+    pupil_first_name = models.CharField(max_length=100, null=True, editable=False)  # noqa: DJ001
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -187,7 +253,11 @@ class Enrolment(models.Model):
                 condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=models.F("enrolment_date")),
             ),
         ]
-        indexes = [models.Index(fields=["school", "group"]), models.Index(fields=["pupil", "school"])]
+        indexes = [
+            models.Index(fields=["school", "group"]), models.Index(fields=["pupil", "school"]),
+            models.Index(fields=["school", "pupil_last_name", "pupil_first_name", "pupil"],
+                         name="enrolment_school_pupil_name"),
+        ]
         verbose_name = _("inschrijving")
         verbose_name_plural = _("inschrijvingen")
 

@@ -419,3 +419,19 @@ def test_the_transfers_waiting_for_a_school_take_the_same_queries_for_one_or_man
     ask(4)
     five = queries()
     assert (one[0], five[0]) == (1, 5) and one[1] == five[1]
+
+
+def test_the_pupil_lists_badge_counts_the_transfers_the_user_may_decide(client, world):
+    w = world
+    outsider_or_family = (w.outsider, w.teacher, w.mother_user)
+    assert [transfers.waiting_for(u) for u in (w.ib, w.leader, *outsider_or_family)] == [0] * 5
+    add(client, w, bsn=w.sem.bsn)  # the outsider's school enrols Sem again: a transfer for Sem's school to decide
+    from opp_portal.access import forget_reach
+
+    for user in (w.ib, w.leader, *outsider_or_family):
+        forget_reach(user)
+        assert transfers.waiting_for(user) == len(transfers.decidable_by(user)), user
+    assert transfers.waiting_for(w.ib) == 1 and transfers.waiting_for(w.outsider) == 0
+    client.force_login(w.ib)
+    body = client.get(reverse("schools:pupil_list")).content.decode()
+    assert '1<span class="visually-hidden"> wachten op uw besluit</span>' in body

@@ -1,0 +1,57 @@
+"""`{% pupil_rows rows label_born label_group label_school left_badge %}`: the rows of the staff's pupil list, as
+HTML built in Python. The same markup as the template loop it replaced, at a fraction of its cost: a template
+variable, a filter and a `{% url %}` per cell of fifty rows were most of the page's time (issue 12)."""
+
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING
+
+from django import template
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from ..views.pupils import PupilRow
+
+register = template.Library()
+
+# The loop's own whitespace, kept so that the page is byte for byte what the template gave.
+_ROW = (
+    '\n      \n      <tr>\n        <td><a href="{}">{}, {}{}</a></td>\n'
+    '        <td data-label="{}">{}</td>\n'
+    '        <td data-label="{}">{}{}</td>\n'
+    '        <td data-label="{}">{}</td>\n'
+    '        <td data-label="{}">{}</td>\n      </tr>\n      \n    '
+)
+_NO_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def _escaped(value) -> str:
+    """`conditional_escape` without its lazy-text wrapper: a label may come safe from `{% translate ... as %}`."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+@register.simple_tag
+def pupil_rows(rows: Iterable["PupilRow"], label_born, label_group, label_school, left_badge) -> SafeString:
+    """Each pupil with the newest of their enrolments the user may see, as the list shows them."""
+    pattern = reverse("schools:pupil_detail", args=[_NO_UUID])
+    born, group_label, school_label = _escaped(label_born), _escaped(label_group), _escaped(label_school)
+    left = f' <span class="badge text-bg-secondary">{_escaped(left_badge)}</span>'
+    # The identifier's label is one of two words: translated once for the page, not once per row.
+    identifier_labels = {True: escape(_("BSN")), False: escape(_("onderwijsnummer"))}
+    html = []
+    for row in rows:
+        pupil = row.pupil
+        day = pupil.date_of_birth
+        html.append(_ROW.format(
+            escape(pattern.replace(_NO_UUID, str(pupil.uuid))),
+            escape(pupil.last_name), escape(pupil.first_name),
+            f" {escape(pupil.name_prefix)}" if pupil.name_prefix else "",
+            # The date filter's "j-n-Y": day and month without a leading zero, the year in four digits.
+            born, f"{day.day}-{day.month}-{day.year:04d}" if day else "",
+            group_label, escape(row.group) if row.group else "–", left if row.left else "",
+            school_label, escape(row.school_name),
+            identifier_labels[bool(pupil.bsn)], escape(pupil.masked_identifier),
+        ))
+    return SafeString("".join(html))
