@@ -87,6 +87,16 @@ class _Counted:
 # negative id, no plan was sent in 1901.
 _SCHOOLS = (-712_345, -712_346)
 _CUTOFFS = (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC))
+_PLAN_IDS = ([-712_345], [-712_346])
+
+
+def _one_of(ids: list[int], using: str) -> Any:
+    """What `pk__in` is given for a list of plans. On PostgreSQL one array parameter, not one per plan: the
+    statement is the same for any number of plans (compiled and prepared once), and its generic plan does not
+    compare each of the school's plans with every one of `pk IN ($5, ..., $154)` (1 ms at 1,000 plans)."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
     """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
@@ -111,8 +121,9 @@ _SECTION_KEYS = ("klaar", "vaststellen", "evalueren", "instemming", "hoorrecht")
 # What a row reads of its plan and pupil (`overview._sent_row`, `_deadline_row`, the groups and the `overview_rows`
 # tag), as tuples made into `ShownPlan`s: making the plan, pupil and ib models of 150 rows took more time than the
 # query (issue 12). The ib is the one `_ibs` read for the counts.
-_ROW_COLUMNS = ("pk", "uuid", "status", "kind", "created_at", "created_by", "current_group", "pupil__first_name",
-                "pupil__name_prefix", "pupil__last_name")
+# The annotation last: a replayed `values_list` gives the columns in the SQL's order, which puts annotations last.
+_ROW_COLUMNS = ("pk", "uuid", "status", "kind", "created_at", "created_by", "pupil__first_name", "pupil__name_prefix",
+                "pupil__last_name", "current_group")
 
 
 def _union(sections: dict) -> QuerySet:
@@ -148,7 +159,9 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
 
 # The sections of a whole school (all but the objections, which change with every request), compiled once per day
 # and replayed for any school: building and compiling them cost 8 ms a request, PostgreSQL 1 ms (issue 12).
-_SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS})
+_SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS, "objected": _PLAN_IDS})
+# The shown plans of a whole school, likewise: compiling the query cost more than PostgreSQL answering it.
+_SCHOOL_ROWS = Replayed("overview.rows", {"school_id": _SCHOOLS, "ids": _PLAN_IDS})
 
 
 def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date, now: datetime.datetime,
@@ -161,20 +174,17 @@ def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date,
         return None
     waiting = datetime.timedelta(days=INSTEMMING_WAITING_DAYS)
 
-    def build(school_id: int, cutoff: datetime.datetime) -> QuerySet:
-        sections = _sections(Opp.objects.filter(school_id=school_id), today=today, now=cutoff + waiting,
-                             objected=set())
-        del sections["bezwaar"]
+    def build(school_id: int, cutoff: datetime.datetime, objected: list[int]) -> QuerySet:
+        school = Opp.objects.filter(school_id=school_id)
+        sections = _sections(school, today=today, now=cutoff + waiting, objected=set())
+        sections["bezwaar"] = school.filter(pk__in=_one_of(objected, plans.db))  # the same SQL for any plans
         return _union(sections)
 
     found = _SCHOOL_SECTIONS.sql(build, (today, *requirements, MISSING_HEARING.get()), school_id=school_id,
-                                 cutoff=now - waiting)
+                                 cutoff=now - waiting, objected=sorted(objected))
     if found is None:
         return None
     sql, params = found
-    if objected:  # the plans objected to, for the counts per ib: a part of its own, as `_sections` has it
-        objected_sql, objected_params = _union({"bezwaar": plans.filter(pk__in=objected)}).query.sql_with_params()
-        sql, params = f"{sql} UNION ALL ({objected_sql})", [*params, *objected_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -222,7 +232,7 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
             shown[section.key] = members[section.key][start:start + PAGE_SIZE]
     wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
     ibs = _ibs(members, objections, author_of)
-    by_pk = _shown_plans(plans, wanted, ibs)
+    by_pk = _shown_plans(plans, wanted, ibs, whole_school_id)
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
         Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
@@ -237,23 +247,26 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
     return sections, _ib_counts(sections, members, objections, author_of, ibs)
 
 
-def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, Any]) -> dict[int, ShownPlan]:
+def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, Any],
+                 whole_school_id: int | None) -> dict[int, ShownPlan]:
     """The shown plans (of `plans`: what the user may see) by pk, as a row shows them."""
     if not wanted:
         return {}
-    shown = with_row_data(plans).order_by()
-    if connections[plans.db].vendor == "postgresql":
-        # One array parameter, not one per plan: the statement is the same for any number of rows (prepared once),
-        # and its generic plan no longer compares each of the school's plans with every one of `pk IN ($5, ...,
-        # $154)` (1 ms at a school of 1,000 plans).
-        shown = shown.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(wanted),)))
+
+    def build(plans: OppQuerySet, ids: list[int]) -> QuerySet:
+        return with_row_data(plans).order_by().filter(pk__in=_one_of(ids, plans.db)).values_list(*_ROW_COLUMNS)
+
+    ids = sorted(wanted)
+    if whole_school_id is not None:
+        # `with_row_data` reads the day (the pupil's current group): the compiled query is the day's.
+        found = _SCHOOL_ROWS.rows(lambda school_id, ids: build(Opp.objects.filter(school_id=school_id), ids),
+                                  (timezone.localdate(),), school_id=whole_school_id, ids=ids)
     else:
-        shown = shown.filter(pk__in=wanted)
+        found = list(build(plans, ids))
     return {
         pk: ShownPlan(pk, uuid, status, kind, created_at, ib_id, ibs.get(ib_id) if ib_id is not None else None,
                       ShownPupil(first_name, name_prefix, last_name), group)
-        for pk, uuid, status, kind, created_at, ib_id, group, first_name, name_prefix, last_name
-        in shown.values_list(*_ROW_COLUMNS)
+        for pk, uuid, status, kind, created_at, ib_id, first_name, name_prefix, last_name, group in found
     }
 
 
