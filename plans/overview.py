@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from schools.models import Pupil
+from schools.models import Pupil, User
 
 from .deadlines import (
     ADOPTION_WARNING_DAYS,
@@ -82,6 +82,18 @@ class ShownPupil:
 
     def __init__(self, first_name: str, name_prefix: str, last_name: str) -> None:
         self.first_name, self.name_prefix, self.last_name = first_name, name_prefix, last_name
+
+
+class ShownIb:
+    """The ib (author) of shown plans and counted ones, read from one tuple: `User.get_full_name` over its fields."""
+
+    __slots__ = ("pk", "full_name", "email")
+
+    def __init__(self, pk: int, full_name: str, email: str) -> None:
+        self.pk, self.full_name, self.email = pk, full_name, email
+
+    def get_full_name(self) -> str:
+        return User.get_full_name(self)  # type: ignore[arg-type]  # the user's own rule; it reads these two fields
 
 
 @dataclass

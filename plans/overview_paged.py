@@ -41,6 +41,7 @@ from .overview import (
     PAGE_SIZE,
     Row,
     Section,
+    ShownIb,
     ShownPlan,
     ShownPupil,
     _deadline_row,
@@ -162,6 +163,7 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
 _SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS, "objected": _PLAN_IDS})
 # The shown plans of a whole school, likewise: compiling the query cost more than PostgreSQL answering it.
 _SCHOOL_ROWS = Replayed("overview.rows", {"school_id": _SCHOOLS, "ids": _PLAN_IDS})
+_IBS = Replayed("overview.ibs", {"ids": _PLAN_IDS})
 
 
 def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date, now: datetime.datetime,
@@ -231,7 +233,7 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
         else:
             shown[section.key] = members[section.key][start:start + PAGE_SIZE]
     wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
-    ibs = _ibs(members, objections, author_of)
+    ibs = _ibs(plans, members, objections, author_of)
     by_pk = _shown_plans(plans, wanted, ibs, whole_school_id)
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
@@ -247,7 +249,7 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
     return sections, _ib_counts(sections, members, objections, author_of, ibs)
 
 
-def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, Any],
+def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, ShownIb],
                  whole_school_id: int | None) -> dict[int, ShownPlan]:
     """The shown plans (of `plans`: what the user may see) by pk, as a row shows them."""
     if not wanted:
@@ -293,17 +295,23 @@ def _rows(shown: dict[str, list[tuple]], by_pk: dict[int, ShownPlan], today: dat
     return rows
 
 
-def _ibs(members: dict[str, list[tuple]], objections: list[dict], author_of: dict[int, tuple]) -> dict[int, Any]:
+def _ibs(plans: OppQuerySet, members: dict[str, list[tuple]], objections: list[dict],
+         author_of: dict[int, tuple]) -> dict[int, ShownIb]:
     """The ib (author) of every plan counted, by pk: names for the counts, and each shown row's ib."""
     ib_ids = {item[2] for items in members.values() for item in items if item[2] is not None}
     ib_ids |= {author_of[o["opp_id"]][2] for o in objections if author_of[o["opp_id"]][2] is not None}
     if not ib_ids:
         return {}
-    return {user.pk: user for user in get_user_model().objects.filter(pk__in=ib_ids).only("full_name", "email")}
+
+    def build(ids: list[int]) -> QuerySet:
+        return (get_user_model().objects.filter(pk__in=_one_of(ids, plans.db))
+                .values_list("pk", "full_name", "email"))
+
+    return {pk: ShownIb(pk, full_name, email) for pk, full_name, email in _IBS.rows(build, (), ids=sorted(ib_ids))}
 
 
 def _ib_counts(sections: list[Section], members: dict[str, list[tuple]], objections: list[dict],
-               author_of: dict[int, tuple], ibs: dict[int, Any]) -> list[dict]:
+               author_of: dict[int, tuple], ibs: dict[int, ShownIb]) -> list[dict]:
     """Per ib: how many plans (objections: decisions) each section holds, for the summary table at the top."""
     entries: dict[Any, dict] = {}
     names = {pk: user.get_full_name() for pk, user in ibs.items()}
