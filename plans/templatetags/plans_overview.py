@@ -55,8 +55,9 @@ def overview_rows(section: Section, group: IbGroup, group_label: str) -> SafeStr
     statuses: dict[str, str] = {}
 
     def cells(row):
-        text = (format_html('<span class="badge {}">{}</span>', _BADGE[row.urgency], row.text)
-                if row.urgency in _BADGE else _escaped(row.text))
+        text = _escaped(row.text)
+        if row.urgency in _BADGE:  # the classes are the module's own: only the text needs escaping
+            text = f'<span class="badge {_BADGE[row.urgency]}">{text}</span>'
         if objections:
             third = _escaped(row.who)
         elif (third := statuses.get(row.opp.status)) is None:
