@@ -98,6 +98,8 @@ def _one_of(ids: list[int], using: str) -> Any:
     if connections[using].vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
     return ids
+
+
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
     """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
