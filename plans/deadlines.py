@@ -13,7 +13,7 @@ same enrolment was adopted (a new plan after one ended does not count from an en
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,9 @@ def with_adoption_start(plans: OppQuerySet) -> OppQuerySet:
         follow_up=Exists(earlier_adopted),
         adoption_start=Case(
             When(kind=OppKind.BASISONDERSTEUNING, then=Value(None, output_field=DateField())),
-            When(school_type__in=FROM_ENROLMENT, follow_up=False, then=F("enrolled_on")),
+            # The school type first: PostgreSQL tests a CASE's conditions in the order written, and at a bao (most
+            # schools) the follow-up check, a subquery per plan, is then never run (0.7 ms on the overview, issue 12).
+            When(Q(school_type__in=FROM_ENROLMENT) & Q(follow_up=False), then=F("enrolled_on")),
             default=from_support,
             output_field=DateField(),
         ),

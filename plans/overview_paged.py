@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
@@ -40,6 +41,9 @@ from .overview import (
     PAGE_SIZE,
     Row,
     Section,
+    ShownIb,
+    ShownPlan,
+    ShownPupil,
     _deadline_row,
     _sent_row,
     leader_sections,
@@ -84,6 +88,18 @@ class _Counted:
 # negative id, no plan was sent in 1901.
 _SCHOOLS = (-712_345, -712_346)
 _CUTOFFS = (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC))
+_PLAN_IDS = ([-712_345], [-712_346])
+
+
+def _one_of(ids: list[int], using: str) -> Any:
+    """What `pk__in` is given for a list of plans. On PostgreSQL one array parameter, not one per plan: the
+    statement is the same for any number of plans (compiled and prepared once), and its generic plan does not
+    compare each of the school's plans with every one of `pk IN ($5, ..., $154)` (1 ms at 1,000 plans)."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
     """Each section's plans: the selectors of `build_lists` (ordered in Python, by `_SORT_DAY` or `_SORT_AT`)."""
     return {
@@ -105,12 +121,12 @@ _SORT_AT = {"klaar": "sent_version_at", "instemming": "sent_version_at", "hoorre
 # statistics to a scan of every user per row (5 ms more on a school of 1,000 plans).
 _COLUMNS = ("section_key", "plan", "ib", "sort_day", "sort_at")
 _SECTION_KEYS = ("klaar", "vaststellen", "evalueren", "instemming", "hoorrecht")
-# What a row reads of its plan, pupil and ib (`overview._sent_row`, `_deadline_row`, `_no_term`, the groups and the
-# `overview_rows` tag): making the whole models of 150 rows took more time than the query (issue 12). A field
-# read anyway would cost a query per row; `tests/opp_portal/test_page_queries.py` counts them.
-_ROW_FIELDS = ("uuid", "status", "kind", "adopted_version_id", "created_at", "school_id", "pupil", "created_by",
-               "pupil__first_name", "pupil__name_prefix", "pupil__last_name", "created_by__full_name",
-               "created_by__email")
+# What a row reads of its plan and pupil (`overview._sent_row`, `_deadline_row`, the groups and the `overview_rows`
+# tag), as tuples made into `ShownPlan`s: making the plan, pupil and ib models of 150 rows took more time than the
+# query (issue 12). The ib is the one `_ibs` read for the counts.
+# The annotation last: a replayed `values_list` gives the columns in the SQL's order, which puts annotations last.
+_ROW_COLUMNS = ("pk", "uuid", "status", "kind", "created_at", "created_by", "pupil__first_name", "pupil__name_prefix",
+                "pupil__last_name", "current_group")
 
 
 def _union(sections: dict) -> QuerySet:
@@ -146,7 +162,10 @@ def _members(sections: dict) -> dict[str, list[tuple]]:
 
 # The sections of a whole school (all but the objections, which change with every request), compiled once per day
 # and replayed for any school: building and compiling them cost 8 ms a request, PostgreSQL 1 ms (issue 12).
-_SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS})
+_SCHOOL_SECTIONS = Replayed("overview.sections", {"school_id": _SCHOOLS, "cutoff": _CUTOFFS, "objected": _PLAN_IDS})
+# The shown plans of a whole school, likewise: compiling the query cost more than PostgreSQL answering it.
+_SCHOOL_ROWS = Replayed("overview.rows", {"school_id": _SCHOOLS, "ids": _PLAN_IDS})
+_IBS = Replayed("overview.ibs", {"ids": _PLAN_IDS})
 
 
 def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date, now: datetime.datetime,
@@ -159,20 +178,17 @@ def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date,
         return None
     waiting = datetime.timedelta(days=INSTEMMING_WAITING_DAYS)
 
-    def build(school_id: int, cutoff: datetime.datetime) -> QuerySet:
-        sections = _sections(Opp.objects.filter(school_id=school_id), today=today, now=cutoff + waiting,
-                             objected=set())
-        del sections["bezwaar"]
+    def build(school_id: int, cutoff: datetime.datetime, objected: list[int]) -> QuerySet:
+        school = Opp.objects.filter(school_id=school_id)
+        sections = _sections(school, today=today, now=cutoff + waiting, objected=set())
+        sections["bezwaar"] = school.filter(pk__in=_one_of(objected, plans.db))  # the same SQL for any plans
         return _union(sections)
 
     found = _SCHOOL_SECTIONS.sql(build, (today, *requirements, MISSING_HEARING.get()), school_id=school_id,
-                                 cutoff=now - waiting)
+                                 cutoff=now - waiting, objected=sorted(objected))
     if found is None:
         return None
     sql, params = found
-    if objected:  # the plans objected to, for the counts per ib: a part of its own, as `_sections` has it
-        objected_sql, objected_params = _union({"bezwaar": plans.filter(pk__in=objected)}).query.sql_with_params()
-        sql, params = f"{sql} UNION ALL ({objected_sql})", [*params, *objected_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -219,10 +235,8 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
         else:
             shown[section.key] = members[section.key][start:start + PAGE_SIZE]
     wanted = {item[1] for items in shown.values() for item in items} | {o["opp_id"] for o in shown_objections}
-    # The school is the page's own (a row never shows it): not joined and built again for every row.
-    shown_plans = (with_row_data(plans).filter(pk__in=wanted).select_related(None)
-                   .select_related("pupil", "created_by").only(*_ROW_FIELDS))
-    by_pk = {opp.pk: opp for opp in shown_plans} if wanted else {}
+    ibs = _ibs(plans, members, objections, author_of)
+    by_pk = _shown_plans(plans, wanted, ibs, whole_school_id)
     rows = _rows(shown, by_pk, today)
     rows["bezwaar"] = [
         Row(opp=by_pk[o["opp_id"]], day=timezone.localtime(o["decided_at"]).date(), days=None, text=o["label"],
@@ -234,10 +248,33 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
         assert section.page is not None
         section.page.object_list = section.rows
         set_page_links(section, query)
-    return sections, _ib_counts(sections, members, objections, author_of)
+    return sections, _ib_counts(sections, members, objections, author_of, ibs)
 
 
-def _rows(shown: dict[str, list[tuple]], by_pk: dict, today: datetime.date) -> dict[str, list[Row]]:
+def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, ShownIb],
+                 whole_school_id: int | None) -> dict[int, ShownPlan]:
+    """The shown plans (of `plans`: what the user may see) by pk, as a row shows them."""
+    if not wanted:
+        return {}
+
+    def build(plans: OppQuerySet, ids: list[int]) -> QuerySet:
+        return with_row_data(plans).order_by().filter(pk__in=_one_of(ids, plans.db)).values_list(*_ROW_COLUMNS)
+
+    ids = sorted(wanted)
+    if whole_school_id is not None:
+        # `with_row_data` reads the day (the pupil's current group): the compiled query is the day's.
+        found = _SCHOOL_ROWS.rows(lambda school_id, ids: build(Opp.objects.filter(school_id=school_id), ids),
+                                  (timezone.localdate(),), school_id=whole_school_id, ids=ids)
+    else:
+        found = list(build(plans, ids))
+    return {
+        pk: ShownPlan(pk, uuid, status, kind, created_at, ib_id, ibs.get(ib_id) if ib_id is not None else None,
+                      ShownPupil(first_name, name_prefix, last_name), group)
+        for pk, uuid, status, kind, created_at, ib_id, first_name, name_prefix, last_name, group in found
+    }
+
+
+def _rows(shown: dict[str, list[tuple]], by_pk: dict[int, ShownPlan], today: datetime.date) -> dict[str, list[Row]]:
     """The rows of the shown plans (in their section's order), built as `build_lists` builds them; the date a
     section sorts on comes with the plan's tuple (`_members`), not from the plan query again."""
     rows: dict[str, list[Row]] = {}
@@ -260,14 +297,26 @@ def _rows(shown: dict[str, list[tuple]], by_pk: dict, today: datetime.date) -> d
     return rows
 
 
-def _ib_counts(sections: list[Section], members: dict[str, list[tuple]], objections: list[dict],
-               author_of: dict[int, tuple]) -> list[dict]:
-    """Per ib: how many plans (objections: decisions) each section holds, for the summary table at the top."""
-    entries: dict[Any, dict] = {}
+def _ibs(plans: OppQuerySet, members: dict[str, list[tuple]], objections: list[dict],
+         author_of: dict[int, tuple]) -> dict[int, ShownIb]:
+    """The ib (author) of every plan counted, by pk: names for the counts, and each shown row's ib."""
     ib_ids = {item[2] for items in members.values() for item in items if item[2] is not None}
     ib_ids |= {author_of[o["opp_id"]][2] for o in objections if author_of[o["opp_id"]][2] is not None}
-    names = {user.pk: user.get_full_name() for user in get_user_model().objects.filter(pk__in=ib_ids)
-             .only("full_name", "email")} if ib_ids else {}
+    if not ib_ids:
+        return {}
+
+    def build(ids: list[int]) -> QuerySet:
+        return (get_user_model().objects.filter(pk__in=_one_of(ids, plans.db))
+                .values_list("pk", "full_name", "email"))
+
+    return {pk: ShownIb(pk, full_name, email) for pk, full_name, email in _IBS.rows(build, (), ids=sorted(ib_ids))}
+
+
+def _ib_counts(sections: list[Section], members: dict[str, list[tuple]], objections: list[dict],
+               author_of: dict[int, tuple], ibs: dict[int, ShownIb]) -> list[dict]:
+    """Per ib: how many plans (objections: decisions) each section holds, for the summary table at the top."""
+    entries: dict[Any, dict] = {}
+    names = {pk: user.get_full_name() for pk, user in ibs.items()}
 
     def count(index: int, item: tuple) -> None:
         ib_id = item[2]

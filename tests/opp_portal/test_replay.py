@@ -13,6 +13,7 @@ from plans import overview_paged
 from plans.models import Opp, OppVersion
 from schools.models import Pupil, School
 from tests.factories import SchoolFactory, enrolled_pupil
+from tests.plans.factories import OppFactory
 
 # Replayed on PostgreSQL only (the SQLite demo builds every query): skipped locally on SQLite, run in CI.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postgresql")]
@@ -144,3 +145,14 @@ def test_the_overview_replays_its_sections_for_a_whole_school():
             Opp.objects.filter(school=school), QueryDict(""), whole_school_id=school.pk)
         assert all(section.count == 0 for section in sections)
 
+
+
+def test_the_overview_replays_the_rows_it_shows_for_a_whole_school_each_with_its_own_plans():
+    """The shown plans' query is compiled once too (`overview_paged._SCHOOL_ROWS`), and gives each school its plans."""
+    overview_paged._SCHOOL_ROWS.forget()
+    for school in (SchoolFactory(), SchoolFactory()):
+        opp = OppFactory(school=school, support_start_date=timezone.localdate())  # in the hearing list, shown
+        sections, _counts = overview_paged.overview_sections(
+            Opp.objects.filter(school=school), QueryDict(""), whole_school_id=school.pk)
+        assert overview_paged._SCHOOL_ROWS._compiled is not None and overview_paged._SCHOOL_ROWS._compiled.sql
+        assert {row.opp.pk for section in sections for row in section.rows} == {opp.pk}
