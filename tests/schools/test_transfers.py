@@ -43,10 +43,13 @@ def world():
     mother = GuardianFactory(first_name="Anna", last_name="Visser", email="moeder.visser@example.test",
                              phone="06 11112222", user=mother_user)
     GuardianshipFactory(pupil=sem, guardian=mother, relationship="moeder", has_gezag=True)
+    outsider = staff("ib", school=hostile)
+    outsider.full_name = "Olaf Buitenweg"  # the page names its user: a random "Anna ..." would look like a leak
+    outsider.save(update_fields=["full_name"])
     return SimpleNamespace(
         current=current, hostile=hostile, sem=sem, mother=mother, mother_user=mother_user,
         ib=staff("ib", school=current), leader=staff("school_leader", school=current),
-        teacher=staff("teacher", school=current, groups="5"), outsider=staff("ib", school=hostile),
+        teacher=staff("teacher", school=current, groups="5"), outsider=outsider,
     )
 
 
