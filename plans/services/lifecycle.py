@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -237,7 +238,10 @@ def record_evaluation(
     if decision == EvaluationDecision.END:
         _end(user, fresh, evaluated_on, end_reason)
     else:
-        fresh.next_evaluation_due = add_months(evaluated_on, fresh.evaluation_cycle_months)
+        # One cycle after the latest evaluation by its date: an evaluation typed in later about an earlier day
+        # (backdated) does not move the next one forward.
+        latest = Evaluation.objects.filter(opp=fresh).aggregate(day=Max("evaluated_on"))["day"]
+        fresh.next_evaluation_due = add_months(latest, fresh.evaluation_cycle_months)
         fresh.save(update_fields=["next_evaluation_due", "updated_at"])
         if decision == EvaluationDecision.ADJUST:
             # A version still waiting for instemming is superseded too: the next one is made from the draft.

@@ -7,7 +7,7 @@ import pytest
 from opp_portal.append_only import AppendOnlyError
 from opp_portal.audit.models import AuditEvent
 from plans import services
-from plans.models import Evaluation, OppStatus
+from plans.models import Evaluation, Opp, OppStatus
 from plans.requirements import checklist
 from plans.services import AdoptionBlocked, PlanRuleError, RoleRequired
 from plans.services._common import add_months
@@ -274,6 +274,15 @@ def test_rule_8_an_evaluation_records_each_goal_both_views_and_the_decision(worl
     opp.refresh_from_db()
     assert opp.status == OppStatus.VASTGESTELD and opp.next_evaluation_due == add_months(TODAY, 12)
     assert AuditEvent.objects.filter(action="opp.evaluated", pupil_id=opp.pupil_id).exists()
+
+
+def test_rule_8_an_evaluation_typed_in_late_about_an_earlier_day_does_not_bring_the_next_one_forward(world, consent):
+    opp, version = adopted(world, consent)
+    Opp.objects.filter(pk=opp.pk).update(adopted_on=TODAY - datetime.timedelta(days=200))
+    evaluate(world, Opp.objects.get(pk=opp.pk), version, "continue", evaluated_on=TODAY - datetime.timedelta(days=10))
+    evaluate(world, Opp.objects.get(pk=opp.pk), version, "continue", evaluated_on=TODAY - datetime.timedelta(days=100))
+    opp.refresh_from_db()
+    assert opp.next_evaluation_due == add_months(TODAY - datetime.timedelta(days=10), 12)
 
 
 def test_the_same_evaluation_sent_twice_is_recorded_once(world, consent):
