@@ -175,6 +175,9 @@ class PaperDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors.pop("version", None):
+            # Only a changed page sends a version that is no uuid: said next to the choice, which the page shows.
+            self.add_error("decision", self._not_this_version())
         if data.get("decision") == Decision.NIET_AKKOORD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Schrijf op waarom de ouder niet akkoord gaat."))
         if data.get("decision") == Decision.AKKOORD and not data.get("scan") and "scan" not in self.errors:
@@ -240,6 +243,9 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors.pop("version", None):
+            # Only a changed page sends a version that is no uuid: said next to the choice, which the page shows.
+            self.add_error("decision", self._not_this_version())
         if data.get("decision") == Decision.NIET_AKKOORD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Schrijf op waarom je niet akkoord gaat; dan kan de school daarop ingaan.")
                            if self.pupil else
@@ -248,16 +254,30 @@ class DecisionForm(forms.Form):
 
     def check_version(self, version) -> bool:
         """False (with the message next to the choice) when the page showed another version than `version`."""
-        if self.cleaned_data.get("version") == version.uuid:
+        posted = self.cleaned_data.get("version")
+        if posted == version.uuid:
             return True
-        if self.pupil:
-            message = _("De school heeft je intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Je "
-                        "besluit is nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
+        older = next((v for v in version.opp.read_history() if v.uuid == posted and v.number < version.number), None)
+        if older is None:  # no version of this plan the page could have shown: say no more than that
+            self.add_error("decision", self._not_this_version())
+        elif self.pupil:
+            self.add_error("decision", _(
+                "De school heeft je intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Je besluit is "
+                "nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
+                % {"n": version.number})
         else:
-            message = _("De school heeft u intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Uw "
-                        "besluit is nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
-        self.add_error("decision", message % {"n": version.number})
+            self.add_error("decision", _(
+                "De school heeft u intussen een nieuwe versie van het plan gestuurd (versie %(n)s). Uw besluit is "
+                "nog niet bewaard. Lees hierboven wat er nu in het plan staat en kies dan opnieuw.")
+                % {"n": version.number})
         return False
+
+    def _not_this_version(self) -> str:
+        if self.pupil:
+            return str(_("Je besluit is niet bewaard: het hoorde niet bij de versie van het plan die op je besluit "
+                         "wacht. Lees hierboven wat er in het plan staat en kies dan opnieuw."))
+        return str(_("Uw besluit is niet bewaard: het hoorde niet bij de versie van het plan die op uw besluit "
+                     "wacht. Lees hierboven wat er in het plan staat en kies dan opnieuw."))
 
 
 class ParentViewForm(forms.Form):

@@ -377,3 +377,18 @@ def test_a_decision_sent_from_a_page_left_open_while_the_school_reopened_the_pla
     assert response.redirect_chain[-1][0] == plan_url(opp)
     assert "Uw besluit is niet bewaard" in response.content.decode()
     assert not InstemmingDecision.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["xyz", "00000000-0000-0000-0000-000000000000", ""])
+def test_a_decision_sent_with_a_version_the_page_never_showed_says_so_next_to_the_choice_and_saves_nothing(
+        client, world, asked, version):
+    opp, shown, _request = asked
+    client.force_login(world.mother)
+    response = client.post(decide_url(opp), {"decision": Decision.AKKOORD, "version": version})
+    html = response.content.decode()
+    assert response.status_code == 200 and not InstemmingDecision.objects.exists()
+    assert "Uw besluit is niet bewaard: het hoorde niet bij de versie van het plan" in html
+    assert "nieuwe versie" not in html  # the school sent nothing new
+    form = response.context["decision_form"]
+    assert form.fields["decision"].widget.attrs.get("autofocus") and "version" not in form.errors
+    assert str(form["version"].value()) == str(shown.uuid)
