@@ -127,8 +127,9 @@ class IbGroup:
 
     @property
     def heading(self) -> str:
-        """"Anna Aalders · 3 plannen": built here once per group rather than by a template tag."""
-        n = len(self.rows)
+        """"Anna Aalders · 3 plannen": built here once per group rather than by a template tag. Plans, not rows:
+        the objections list a plan once per parent who refused."""
+        n = len({row.opp.pk for row in self.rows})
         return ngettext("%(name)s · %(n)d plan", "%(name)s · %(n)d plannen", n) % {"name": self.name, "n": n}
 
 

@@ -494,3 +494,18 @@ def test_a_pupils_name_with_markup_is_shown_as_text_in_the_overviews_rows(client
     client.force_login(leader)
     body = client.get(URL).content.decode()
     assert "&lt;b onclick=&quot;x()&quot;&gt;Bram&lt;/b&gt;" in body and "<b onclick" not in body
+
+
+def test_an_ibs_group_counts_plans_not_rows_when_both_parents_of_one_plan_objected():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from plans.overview import IbGroup, Row
+
+    emma, olivier = SimpleNamespace(pk=1), SimpleNamespace(pk=2)
+    rows = [Row(opp=plan, day=None, days=None, text="", urgency="", who=who)
+            for plan, who in ((emma, "moeder"), (emma, "vader"), (olivier, "moeder"))]
+    ib = SimpleNamespace(get_full_name=lambda: "Marloes Hendriks")
+    with translation.override("nl"):
+        assert IbGroup(ib=ib, rows=rows).heading == "Marloes Hendriks · 2 plannen"
