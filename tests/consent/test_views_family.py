@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from consent import services
 from consent.models import Decision, InstemmingDecision, InstemmingRecipient, ParentView, UnreachableReason
@@ -318,7 +319,7 @@ def test_a_decision_recorded_on_paper_shows_who_recorded_it(client, world, asked
                                    decision=Decision.GESPREK_GEWENST, how="in_gesprek")
     client.force_login(world.mother)
     html = client.get(plan_url(opp)).content.decode()
-    assert f"Vastgelegd door {world.ib.get_full_name()} van {world.school.name}" in html
+    assert f"Vastgelegd door {escape(world.ib.get_full_name())} van {escape(world.school.name)}" in html
     assert "U wilt eerst een gesprek" in html  # the banner
 
 
