@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from opp_portal.rows import url_for_each
 from schools.models import Pupil, User
 
 from .deadlines import (
@@ -227,14 +227,11 @@ def set_page_links(section: Section, query: QueryDict) -> None:
         section.next_url = link(section.page.next_page_number())
 
 
-_NO_UUID = "00000000-0000-0000-0000-000000000000"
-
-
 def with_urls(rows: Sequence[Row]) -> list[Row]:
     """Give each row its plan's URL: one `reverse` for all rows (a `{% url %}` per row costs more than the row)."""
-    pattern = reverse("plans:draft", kwargs={"opp_uuid": _NO_UUID})
+    url = url_for_each("plans:draft")
     for row in rows:
-        row.url = pattern.replace(_NO_UUID, str(row.opp.uuid))
+        row.url = url(row.opp.uuid)
     return list(rows)
 
 

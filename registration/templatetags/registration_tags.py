@@ -1,11 +1,10 @@
-import uuid
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from opp_portal.rows import url_for_each
 from schools.models import SchoolType
 
 from ..monitoring import SchoolFigures
@@ -33,9 +32,6 @@ _COUNTS = ('\n      <td data-label="{running_label}" class="text-md-end">{runnin
            '      <td data-label="{held_label}" class="text-md-end">{held}</td>\n      ')
 
 
-_ANY_UUID = uuid.UUID(int=0)
-
-
 def _marked(count: int, markup: str) -> str:
     return markup.format(count) if count else "0"
 
@@ -50,15 +46,14 @@ def figure_rows(figures: list[SchoolFigures], link_schools: bool) -> SafeString:
               "held_label": escape(_("Tegengehouden"))}
     not_registering = escape(_("Meldt geen OPP's bij ROD (alleen regulier bao en vo doen dat)."))
     not_registering = f'\n      <td colspan="4" class="text-body-secondary small">{not_registering}</td>\n      '
-    # Every row's link differs only in the school's uuid: reversed once (a reverse per row cost more than the row).
-    link = reverse("registration:school", args=[_ANY_UUID])
+    link = url_for_each("registration:school")
     rows = []
     type_labels: dict[str, str] = {}  # once per school type (get_school_type_display builds every label)
     for fig in figures:
         school = fig.school
         name = escape(school.name)
         if fig.registers and link_schools:
-            name = f'<a href="{escape(link.replace(str(_ANY_UUID), str(school.uuid)))}">{name}</a>'
+            name = f'<a href="{escape(link(school.uuid))}">{name}</a>'
         cells = _COUNTS.format(
             running=fig.running, pending=_marked(fig.pending, '<span class="fw-semibold">{}</span>'),
             overdue=_marked(fig.overdue, '<span class="badge text-bg-danger">{}</span>'),

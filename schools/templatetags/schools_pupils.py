@@ -7,9 +7,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from opp_portal.rows import escaped, url_for_each
 
 if TYPE_CHECKING:
     from ..views.pupils import PupilRow
@@ -24,20 +25,12 @@ _ROW = (
     '        <td data-label="{}">{}</td>\n'
     '        <td data-label="{}">{}</td>\n      </tr>\n      \n    '
 )
-_NO_UUID = "00000000-0000-0000-0000-000000000000"
-
-
-def _escaped(value) -> str:
-    """`conditional_escape` without its lazy-text wrapper: a label may come safe from `{% translate ... as %}`."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
-
-
 @register.simple_tag
 def pupil_rows(rows: Iterable["PupilRow"], label_born, label_group, label_school, left_badge) -> SafeString:
     """Each pupil with the newest of their enrolments the user may see, as the list shows them."""
-    pattern = reverse("schools:pupil_detail", args=[_NO_UUID])
-    born, group_label, school_label = _escaped(label_born), _escaped(label_group), _escaped(label_school)
-    left = f' <span class="badge text-bg-secondary">{_escaped(left_badge)}</span>'
+    url = url_for_each("schools:pupil_detail")
+    born, group_label, school_label = escaped(label_born), escaped(label_group), escaped(label_school)
+    left = f' <span class="badge text-bg-secondary">{escaped(left_badge)}</span>'
     # The identifier's label is one of two words: translated once for the page, not once per row.
     identifier_labels = {True: escape(_("BSN")), False: escape(_("onderwijsnummer"))}
     html = []
@@ -45,7 +38,7 @@ def pupil_rows(rows: Iterable["PupilRow"], label_born, label_group, label_school
         pupil = row.pupil
         day = pupil.date_of_birth
         html.append(_ROW.format(
-            escape(pattern.replace(_NO_UUID, str(pupil.uuid))),
+            escape(url(pupil.uuid)),
             escape(pupil.last_name), escape(pupil.first_name),
             f" {escape(pupil.name_prefix)}" if pupil.name_prefix else "",
             # The date filter's "j-n-Y": day and month without a leading zero, the year in four digits.
