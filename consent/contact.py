@@ -40,14 +40,19 @@ def with_requester(plans: QuerySet) -> QuerySet:
     return plans.annotate(contact=Subquery(latest.annotate(still_ib=still_ib).values(json=requester)[:1]))
 
 
+def contact_for(user: User, opp: Opp) -> Contact:
+    """`user` as the family's contact for this plan: a vo school's parents know the zorgcoördinator, a primary
+    school's the intern begeleider."""
+    return Contact(name=user.get_full_name(), email=user.email, role=terms_for(opp.school_type)["ib_title"],
+                   school=opp.school.name)
+
+
 def ib_contact(opp: Opp, request: InstemmingRequest | None = None) -> Contact | None:
     """The intern begeleider for this plan: who asked for instemming, else who started the plan, else an ib of
     the school; only someone who still is an ib there."""
     requester = getattr(opp, "contact", None)  # annotated by `with_requester`
     if request is None and requester and requester["is_ib"]:
-        asker = User(full_name=requester["name"] or "", email=requester["email"] or "")
-        return Contact(name=asker.get_full_name(), email=asker.email, role=terms_for(opp.school_type)["ib_title"],
-                       school=opp.school.name)
+        return contact_for(User(full_name=requester["name"] or "", email=requester["email"] or ""), opp)
     candidates: list[User | None] = []
     if request is not None:
         candidates.append(request.requested_by)
@@ -70,11 +75,7 @@ def ib_contact(opp: Opp, request: InstemmingRequest | None = None) -> Contact | 
         membership = (Membership.objects.filter(school=opp.school_id, role=Role.IB, user__is_active=True)
                       .select_related("user").order_by("pk").first())
         user = membership.user if membership else None
-    if user is None:
-        return None
-    # A vo school's parents know the zorgcoördinator, a primary school's the intern begeleider.
-    return Contact(name=user.get_full_name(), email=user.email, role=terms_for(opp.school_type)["ib_title"],
-                   school=opp.school.name)
+    return contact_for(user, opp) if user is not None else None
 
 
 # --- tappable contact details -------------------------------------------------------------------------------------

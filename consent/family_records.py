@@ -35,6 +35,7 @@ from .models import (
     Unreachability,
     person_q,
 )
+from .records import link
 
 KEY = "_family_records"  # on the plan instance of one request; dropped by `Opp.forget_history`
 
@@ -47,7 +48,7 @@ class FamilyRecords:
     version_id: int | None
     recipients: list[InstemmingRecipient]  # the user's own rows on any version of the plan
     decisions: list[InstemmingDecision]  # the user's own, newest first (`LATEST_FIRST`)
-    unreachable: list[InstemmingRecipient]  # open unreachability records on the shown version, with their recipient
+    unreachable: list[Unreachability]  # open records on the shown version, each with its recipient
     evaluations: list[Evaluation]
     outcomes: list[EvaluationOutcome]
     hearings: list[Hearing]
@@ -130,30 +131,26 @@ def _linked(opp: Opp, found: dict, user_id: int, version: OppVersion | None) -> 
     """Give the records the related objects the page reads, from the other sets and the plan's history."""
     versions = {v.pk: v for v in opp.read_history()}
     requests = {r.pk: r for r in found["requests"]}
-    for request in requests.values():
-        type(request).version.field.set_cached_value(request, versions[request.version_id])
     recipients = {r.pk: r for r in found["recipients"] + found.get("unreachable_recipients", [])}
-    for recipient in recipients.values():
-        type(recipient).request.field.set_cached_value(recipient, requests[recipient.request_id])
-    decisions = found["decisions"]
     evaluations = {e.pk: e for e in found["evaluations"]}
-    for item in decisions:
-        type(item).recipient.field.set_cached_value(item, recipients[item.recipient_id])
-        type(item).version.field.set_cached_value(item, versions[item.version_id])
+    for request in requests.values():
+        link(request, "version", versions)
+    for recipient in recipients.values():
+        link(recipient, "request", requests)
+    for decision in found["decisions"]:
+        link(decision, "recipient", recipients)
+        link(decision, "version", versions)
     for outcome in found["outcomes"]:
-        type(outcome).evaluation.field.set_cached_value(outcome, evaluations[outcome.evaluation_id])
+        link(outcome, "evaluation", evaluations)
     for view in found["views"]:
-        type(view).version.field.set_cached_value(view, versions.get(view.version_id))
-    unreachable = []
+        link(view, "version", versions)
     for item in found.get("unreachable", []):
-        type(item).recipient.field.set_cached_value(item, recipients[item.recipient_id])
-        unreachable.append(item)
+        link(item, "recipient", recipients)
     return FamilyRecords(
         user_id=user_id, version_id=version.pk if version else None, recipients=found["recipients"],
-        decisions=decisions, unreachable=unreachable, evaluations=found["evaluations"],
+        decisions=found["decisions"], unreachable=found.get("unreachable", []), evaluations=found["evaluations"],
         outcomes=found["outcomes"], hearings=found["hearings"], meetings=found["meetings"],
         requests=found["requests"], views=found["views"],
         requesters={u.pk: u for u in found["requesters"]},
         ib_user_ids={m.user_id for m in found["ib_memberships"]},
     )
-

@@ -261,44 +261,44 @@ def _link(opp: Opp, records: PlanRecords, found: dict, versions: dict) -> None:
     recipients = {}
     for name in ("asked", "recipients", "decision_recipients"):
         for r in found.get(name, []):
-            _set(r, "request", requests)
-            _set(r, "guardian", guardians)
-            _set(r, "pupil", pupils)
+            link(r, "request", requests)
+            link(r, "guardian", guardians)
+            link(r, "pupil", pupils)
             recipients[r.pk] = r
     for request in list(requests.values()) + found.get("requests", []):
-        _set(request, "version", versions)
+        link(request, "version", versions)
     for name in ("decisions_on", "latest_decisions", "decisions"):
         for d in found.get(name, []):
-            _set(d, "recipient", recipients)
-            _set(d, "version", versions)
-            _set(d, "recorded_by", people)
-            _set(d, "decided_by", people)
+            link(d, "recipient", recipients)
+            link(d, "version", versions)
+            link(d, "recorded_by", people)
+            link(d, "decided_by", people)
     for name in ("unreachable", "open_unreachable"):
         for u in found.get(name, []):
-            _set(u, "recipient", recipients)
-            _set(u, "recorded_by", people)
-            _set(u, "confirmed_by", people)
+            link(u, "recipient", recipients)
+            link(u, "recorded_by", people)
+            link(u, "confirmed_by", people)
     for name in ("counted_hearings", "hearings"):
         for h in found.get(name, []):
-            _set(h, "version", versions)
-            _set(h, "evaluation", evaluations)
-            _set(h, "recorded_by", people)
+            link(h, "version", versions)
+            link(h, "evaluation", evaluations)
+            link(h, "recorded_by", people)
     for m in found.get("meetings", []):
-        _set(m, "recorded_by", people)
+        link(m, "recorded_by", people)
     for v in found.get("parent_views", []):
-        _set(v, "guardian", guardians)
-        _set(v, "version", versions)
+        link(v, "guardian", guardians)
+        link(v, "version", versions)
     for i in found.get("invitations", []):
-        _set(i, "invited_by", people)
+        link(i, "invited_by", people)
     for e in found["evaluations"]:
-        _set(e, "opp", {opp.pk: opp})
+        link(e, "opp", {opp.pk: opp})
     opp.remember_evaluations(found["evaluations"])
     for a in opp.adoption_history:
-        _set(a, "opp", {opp.pk: opp})
+        link(a, "opp", {opp.pk: opp})
     records.guardians = found["gezag"]
 
 
-def _set(obj, name: str, by_id: dict) -> None:
+def link(obj, name: str, by_id: dict) -> None:
     """Cache `obj.<name>` from `by_id` (or None for an empty link); a link not found is left to read lazily."""
     descriptor = type(obj).__dict__[name]
     value_id = getattr(obj, descriptor.field.attname)
@@ -308,4 +308,4 @@ def _set(obj, name: str, by_id: dict) -> None:
         descriptor.field.set_cached_value(obj, by_id[value_id])
 
 
-__all__ = ["NOT_JUDGED", "PlanRecords", "Pupil", "attached", "read_records", "shown"]
+__all__ = ["NOT_JUDGED", "PlanRecords", "Pupil", "attached", "link", "read_records", "shown"]

@@ -11,9 +11,8 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
 from plans.models import Evaluation, EvaluationOutcome, Opp, OppVersion
-from plans.terms import terms_for
 
-from ..contact import Contact, ib_contact, with_requester
+from ..contact import Contact, contact_for, ib_contact, with_requester
 from ..family_records import FamilyRecords
 from ..models import Decision, Hearing, InstemmingDecision, InstemmingRecipient, OogoMeeting
 from ..parties import help_after_refusal
@@ -79,8 +78,7 @@ def family_facts(opp: Opp, records: FamilyRecords) -> dict:
     requester = (records.requesters.get(latest_request.requested_by_id)
                  if latest_request and latest_request.requested_by_id else None)
     if requester is not None and requester.is_active and requester.pk in records.ib_user_ids:
-        contact: Contact | None = Contact(name=requester.get_full_name(), email=requester.email,
-                                          role=terms_for(opp.school_type)["ib_title"], school=opp.school.name)
+        contact: Contact | None = contact_for(requester, opp)
     else:  # nobody asked yet, or whoever asked is no longer ib here: as `ib_contact` finds one
         contact = ib_contact(opp)
     return {

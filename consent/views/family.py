@@ -91,7 +91,7 @@ def _decision_block(request, opp: Opp, version, asked: bool, *, form=None, pupil
         own_recipient = records.recipient_for(version)
         decisions = records.decisions
     else:
-        own_recipient = my_recipient(user, version) if version is not None else None
+        own_recipient = my_recipient(user, version)
         decisions = list(my_decisions(user, opp))
     recipient = own_recipient if asked else None
     current = current_decision(decisions, version)
