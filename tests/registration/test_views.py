@@ -283,8 +283,9 @@ def test_the_school_page_lists_the_pupils_whose_period_is_not_delivered_and_for_
 
 def test_a_school_leader_sees_the_waiting_pupils_of_their_own_school_only(rod, client):
     other = rod.school_of("bao")
-    mine = rod.period()
-    theirs = rod.period(school=other)
+    # Names nobody else in the test has (a random leader called "Ian van den Brink" would look like a leak).
+    mine = rod.period(pupil=rod.pupil(last_name="Eigenschoolsma"))
+    theirs = rod.period(school=other, pupil=rod.pupil(other, last_name="Andereschoolsma"))
     leader = staff("school_leader", school=rod.school)
     client.force_login(leader)
     body = client.get(f"/rod/school/{rod.school.uuid}/").content.decode()
