@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opp_portal.access import page_caps, reach_of
 from opp_portal.errors import field_of, show_on_form
 from opp_portal.http import HtmxHttpRequest
+from opp_portal.planning import planned_for_their_values
 
 from .. import services, transfers
 from ..access import editable_school_ids, pupil_access
@@ -102,11 +103,15 @@ def pupil_list(request: HtmxHttpRequest) -> HttpResponse:
             paginator.count = PupilsByName(pupils, enrolments).count()
     else:
         paginator = Paginator(PupilsByName(pupils, enrolments), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("pagina"))
+    # The count and the page are one school's (or a few schools') pupils, in the name index's order: planned for
+    # that school, not by a generic plan that guesses an average school and sorts them all (opp_portal.planning).
+    with planned_for_their_values(Pupil.objects.db):
+        page = paginator.get_page(request.GET.get("pagina"))
+        rows = _rows(list(page.object_list), enrolments)
     context = {
         "form": form,
         "page": page,
-        "rows": _rows(list(page.object_list), enrolments),
+        "rows": rows,
         "q": q,
         "can_edit": _edits_pupils(user),
         "querystring": _querystring_without_page(request),
