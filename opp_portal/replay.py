@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 try:
     from psycopg.types.json import Json, Jsonb
@@ -34,7 +35,16 @@ try:
 except ImportError:  # SQLite only: no psycopg installed
     _JSON = ()
 
-__all__ = ["Replayed"]
+__all__ = ["Replayed", "one_array"]
+
+
+def one_array(ids: list[int], using: str = "default") -> Any:
+    """What `pk__in` is given for a list of ids in a replayed query. On PostgreSQL one array parameter, not one per
+    id: the statement is the same for any number of ids (compiled and prepared once), and its generic plan does
+    not compare each row with every one of `pk IN ($5, ..., $154)` (1 ms for the overview's 1,000 plans)."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
 
 
 @dataclass(frozen=True)

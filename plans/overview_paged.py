@@ -22,13 +22,12 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, DateField, DateTimeField
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.replay import Replayed
+from opp_portal.replay import Replayed, one_array
 
 from .deadlines import (
     ADOPTION_WARNING_DAYS,
@@ -89,15 +88,6 @@ class _Counted:
 _SCHOOLS = (-712_345, -712_346)
 _CUTOFFS = (datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC))
 _PLAN_IDS = ([-712_345], [-712_346])
-
-
-def _one_of(ids: list[int], using: str) -> Any:
-    """What `pk__in` is given for a list of plans. On PostgreSQL one array parameter, not one per plan: the
-    statement is the same for any number of plans (compiled and prepared once), and its generic plan does not
-    compare each of the school's plans with every one of `pk IN ($5, ..., $154)` (1 ms at 1,000 plans)."""
-    if connections[using].vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return ids
 
 
 def _sections(plans: OppQuerySet, *, today: datetime.date, now: datetime.datetime, objected: set[int]) -> dict:
@@ -181,7 +171,7 @@ def _school_members(plans: OppQuerySet, school_id: int, *, today: datetime.date,
     def build(school_id: int, cutoff: datetime.datetime, objected: list[int]) -> QuerySet:
         school = Opp.objects.filter(school_id=school_id)
         sections = _sections(school, today=today, now=cutoff + waiting, objected=set())
-        sections["bezwaar"] = school.filter(pk__in=_one_of(objected, plans.db))  # the same SQL for any plans
+        sections["bezwaar"] = school.filter(pk__in=one_array(objected, plans.db))  # the same SQL for any plans
         return _union(sections)
 
     found = _SCHOOL_SECTIONS.sql(build, (today, *requirements, MISSING_HEARING.get()), school_id=school_id,
@@ -258,7 +248,7 @@ def _shown_plans(plans: OppQuerySet, wanted: set[int], ibs: dict[int, ShownIb],
         return {}
 
     def build(plans: OppQuerySet, ids: list[int]) -> QuerySet:
-        return with_row_data(plans).order_by().filter(pk__in=_one_of(ids, plans.db)).values_list(*_ROW_COLUMNS)
+        return with_row_data(plans).order_by().filter(pk__in=one_array(ids, plans.db)).values_list(*_ROW_COLUMNS)
 
     ids = sorted(wanted)
     if whole_school_id is not None:
@@ -306,7 +296,7 @@ def _ibs(plans: OppQuerySet, members: dict[str, list[tuple]], objections: list[d
         return {}
 
     def build(ids: list[int]) -> QuerySet:
-        return (get_user_model().objects.filter(pk__in=_one_of(ids, plans.db))
+        return (get_user_model().objects.filter(pk__in=one_array(ids, plans.db))
                 .values_list("pk", "full_name", "email"))
 
     return {pk: ShownIb(pk, full_name, email) for pk, full_name, email in _IBS.rows(build, (), ids=sorted(ib_ids))}

@@ -77,16 +77,3 @@ def child_states(context, pupils):
 @register.inclusion_tag("consent/_child_state.html")
 def child_state(states, pupil):
     return {"state": states.get(pupil.pk), "pupil": pupil}
-
-
-@register.inclusion_tag("consent/_notices_nav.html", takes_context=True)
-def notices_nav(context):
-    """"Meldingen" in the menu, with the number unread, for staff who keep or read consent records."""
-    from ..outreach import StaffNotice
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    pages = context.get("pages")
-    if user is None or pages is None or not pages.notices:
-        return {"show": False}
-    return {"show": True, "unread": StaffNotice.objects.visible_to(user).unread().count(), "request": request}

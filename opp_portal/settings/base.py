@@ -69,6 +69,7 @@ TEMPLATES = [
             ],
             # Dutch dates in lower case ("20 okt. 2025") in every template: `|short_date`, `|long_date`.
             "builtins": ["opp_portal.dates"],
+            "libraries": {"opp_menu": "opp_portal.menu"},
         },
     },
 ]
