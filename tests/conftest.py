@@ -83,6 +83,18 @@ def celery_worker_on_redis(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test's rolled-back writes roll the schools' numbers back too
+    (`plans.stamps`), so a body another test left could otherwise match a number again."""
+    from django.conf import settings
+
+    if settings.configured:  # not in the suite's own checks, which run without Django
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _migration_data_in_transactional_tests(request):
     """A transactional test ends by flushing every table, including the rows data migrations
     put there (the default uitstroom options); each one starts by putting them back."""

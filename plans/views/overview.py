@@ -26,7 +26,7 @@ from schools.models import School
 from .. import calendar
 from ..access import opps_for, school_ids_where
 from ..overview import build_ib_sections, page_sections
-from ..overview_paged import overview_sections
+from ..overview_cache import overview_body
 from ..selectors import overview_plans
 from ..terms import terms_for
 
@@ -43,21 +43,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     school = next((s for s in schools if str(s.uuid) == wanted), None) if wanted else schools[0]
     if school is None:
         raise Http404
-    # Paged in the database: rows are built for the plans shown only; the counts still count every plan.
-    sections, ib_counts = overview_sections(
-        overview_plans(request.user, school), request.GET,
-        # Staff who edit the school see every plan of it: the sections then come from SQL compiled once.
-        whole_school_id=school.pk if may_edit_school(request.user, school.pk) else None)
+    # Paged in the database: rows are built for the plans shown only; the counts still count every plan. Staff
+    # who edit the school see every plan of it: the sections then come from SQL compiled once, and the body is
+    # kept until anything it shows changes (plans.overview_cache).
+    body, rows = overview_body(overview_plans(request.user, school), school, request.GET,
+                               whole_school=may_edit_school(request.user, school.pk))
     # One event for the page (it lists names and deadlines, no plan content), not one per plan.
     record_read(actor=request.user, action=Action.OVERVIEW_VIEWED, obj=school, on_behalf_of=f"school:{school.code}",
-                details={"rows": sum(section.count for section in sections)})
+                details={"rows": rows})
     context = {
         "schools": schools,
         "school": school,
-        "sections": sections,
+        "body": body,
         "today": timezone.localdate(),
-        "ib_counts": ib_counts,
-        "terms": terms_for(school.school_type),
     }
     return render(request, "plans/overview.html", context)
 
