@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opp_portal.datefields import SensibleDateField
+from opp_portal.form_renderer import RenderedOnceUnbound
 
 from .models import Decision, HearingMethod, HowGiven, UnreachableReason
 
@@ -54,7 +55,7 @@ def focus_first_error(form: forms.Form) -> forms.Form:
 
 # --- school side ------------------------------------------------------------------------------------------------
 
-class OogoForm(forms.Form):
+class OogoForm(RenderedOnceUnbound, forms.Form):
     PARTS = (
         ("handelingsdeel", _("het handelingsdeel (wat de school doet; de ouders stemmen hiermee in)")),
         ("uitstroomperspectief", _("het uitstroomperspectief (waar de leerling naar verwachting heen gaat)")),
@@ -71,7 +72,7 @@ class OogoForm(forms.Form):
         return _not_in_future(self.cleaned_data.get("held_on"))
 
 
-class HearingForm(forms.Form):
+class HearingForm(RenderedOnceUnbound, forms.Form):
     HEARD_CHOICES = (("ja", _("Ja, de leerling is gehoord")), ("nee", _("Nee, de leerling is niet gehoord")))
     about = forms.ChoiceField(label=_("Waarover is de leerling gehoord"))
     heard = forms.ChoiceField(label=_("Is de leerling gehoord?"), choices=HEARD_CHOICES, widget=forms.RadioSelect,
@@ -115,7 +116,7 @@ def _in_two_weeks() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=14)
 
 
-class RequestForm(forms.Form):
+class RequestForm(RenderedOnceUnbound, forms.Form):
     reason = forms.CharField(
         label=_("Reden van het verzoek"), max_length=300,
         help_text=_("De ouders lezen dit bij het plan in het portaal (niet in de e-mail). Schrijf waarom, niet wat "
@@ -144,7 +145,7 @@ class UnreachableForm(forms.Form):
     explanation = _text(_("Toelichting"), required=False, rows=2)
 
 
-class InvitePupilForm(forms.Form):
+class InvitePupilForm(RenderedOnceUnbound, forms.Form):
     younger_by_choice = forms.BooleanField(
         label=_("De leerling is jonger dan 12 jaar; de school kiest er bewust voor om toch uit te nodigen"),
         required=False,

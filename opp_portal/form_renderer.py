@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template.exceptions import TemplateDoesNotExist
+from django.utils import translation
 from django.utils.functional import cached_property
 from jinja2 import Environment
 
@@ -90,3 +91,58 @@ class WidgetRenderer(Jinja2):
     @cached_property
     def _django(self) -> DjangoTemplates:
         return DjangoTemplates()
+
+
+# --- unbound forms, rendered once per what they show -------------------------------------------------------------
+
+_UNBOUND: dict[tuple, str] = {}
+_UNBOUND_MOST = 512
+
+
+def _plain(value) -> object:
+    """A value of a form's definition as something hashable that compares by what it shows (lazy texts as text)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+class RenderedOnceUnbound:
+    """For forms on busy pages that are shown empty on almost every visit (the consent page's four: 1.7 ms of
+    rendering a visit, issue 12): an unbound form's HTML is made once per process for everything it is made
+    from — the form's class, prefix and ids, the language, and per field its type, label, help text, required,
+    disabled, initial value (callables such as "in two weeks" called), choices and widget with its attributes.
+    A form bound to data (shown again with errors) is rendered as always. Only for forms whose fields' choices
+    are plain lists, not querysets (which would be read to make the key)."""
+
+    def _unbound_key(self) -> tuple:
+        fields = []
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            fields.append((
+                name, type(field).__name__, type(widget).__name__, str(field.label), str(field.help_text),
+                field.required, field.disabled, field.show_hidden_initial,
+                _plain(self.get_initial_for_field(field, name)),  # type: ignore[attr-defined]
+                _plain(getattr(field, "choices", None)), _plain(widget.attrs), getattr(widget, "input_type", None),
+            ))
+        return (type(self).__module__, type(self).__qualname__, translation.get_language(),
+                self.prefix, self.auto_id, self.label_suffix, _plain(self.initial), tuple(fields))  # type: ignore[attr-defined]
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if self.is_bound or template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        key = self._unbound_key()
+        html = _UNBOUND.get(key)
+        if html is None:
+            html = super().render()
+            if len(_UNBOUND) >= _UNBOUND_MOST:
+                _UNBOUND.clear()
+            _UNBOUND[key] = html
+        return html
+
+    # Django binds these to its own `render` when its class is made: `{{ form }}` calls `__html__`.
+    __str__ = render
+    __html__ = render
