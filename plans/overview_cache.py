@@ -5,8 +5,9 @@ number and one cache entry instead of nine milliseconds of PostgreSQL and the ro
 What else the body depends on is in the key or bounds how long it is kept:
 
 - the school's number: every write to what the overview reads changes it, in the writing transaction;
-- the day (deadlines, "te laat", who is adult), the language, the page asked (only a query of the school and the
-  sections' page numbers is cached; anything else is answered without the cache);
+- the day (deadlines, "te laat", who is adult), the language and the page asked: only the school and one
+  section's page that exists are kept; anything else (another parameter, several sections' pages) is answered
+  without the cache;
 - the code: a fingerprint of the sources that compute and lay out the body (a new release never shows a body
   the previous one made);
 - the clock: a plan waiting for instemming joins the list the moment it has waited `INSTEMMING_WAITING_DAYS`;
@@ -39,8 +40,8 @@ from .stamps import school_stamp
 from .terms import terms_for
 
 _LONGEST = 3600
-_PAGE_PARAM = re.compile(r"pagina-[a-z]{1,20}")
-_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+_PAGE_PARAM = re.compile(r"pagina-([a-z]{1,20})")
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 # What the body is computed and laid out by: the rules of plans and consent (readiness, deadlines, objections)
@@ -58,15 +59,22 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def _cacheable(query: QueryDict) -> bool:
-    """Only the overview's own parameters, with page numbers: another query (a typo, a tracker's) is answered
-    without the cache, so no visitor fills it with variants."""
+def _page_asked(query: QueryDict) -> tuple[str, int] | None | bool:
+    """The one section page the query asks (key, number), None for none, or False for a query that is answered
+    without the cache: anything but the school and one section's page, as the page's own links write them. So
+    nobody fills the cache with variants (`?pagina-aaaa=1`, `=01`, several sections at once); a page number that
+    does not exist is not kept either (`overview_body`)."""
+    asked: tuple[str, int] | None = None
     for name, values in query.lists():
+        if len(values) != 1:
+            return False
         if name == "school":
             continue
-        if not _PAGE_PARAM.fullmatch(name) or len(values) != 1 or not _PAGE_NUMBER.fullmatch(values[0]):
+        section = _PAGE_PARAM.fullmatch(name)
+        if section is None or asked is not None or not _PAGE_NUMBER.fullmatch(values[0]):
             return False
-    return True
+        asked = (section.group(1), int(values[0]))
+    return asked
 
 
 def _seconds_valid(school: School, now: datetime.datetime) -> int:
@@ -83,27 +91,31 @@ def _seconds_valid(school: School, now: datetime.datetime) -> int:
 
 
 def _render(plans, school: School, query: QueryDict, *, whole_school: bool,
-            now: datetime.datetime | None = None) -> tuple[str, int]:
+            now: datetime.datetime | None = None) -> tuple[tuple[str, int], dict[str, int]]:
+    """The body and its plan count, and the page shown of each section."""
     sections, ib_counts = overview_sections(plans, query, now=now,
                                             whole_school_id=school.pk if whole_school else None)
     html = render_to_string("plans/_overview_body.html", {
         "sections": sections, "ib_counts": ib_counts, "terms": terms_for(school.school_type),
     })
-    return html, sum(section.count for section in sections)
+    pages = {section.key: section.page.number for section in sections if section.page is not None}
+    return (html, sum(section.count for section in sections)), pages
 
 
 def overview_body(plans, school: School, query: QueryDict, *, whole_school: bool) -> tuple[str, int]:
     """The body's HTML and how many plans it counts. `plans` are the plans the user may see of `school`;
     `whole_school`: every plan of it (a member who edits the school), the only case that is cached."""
-    stamp = school_stamp(school.pk, plans.db) if whole_school and _cacheable(query) else None
+    asked = _page_asked(query) if whole_school else False
+    stamp = school_stamp(school.pk, plans.db) if asked is not False else None
     if stamp is None:
-        return _render(plans, school, query, whole_school=whole_school)
+        return _render(plans, school, query, whole_school=whole_school)[0]
     now = timezone.now()
     key = (f"overview:{_code_version()}:{school.pk}:{stamp}:{timezone.localdate(now).isoformat()}:"
            f"{translation.get_language()}:{query.urlencode()}")
     kept = cache.get(key)
     if kept is not None:
         return kept
-    kept = _render(plans, school, query, whole_school=whole_school, now=now)
-    cache.set(key, kept, _seconds_valid(school, now))
+    kept, pages = _render(plans, school, query, whole_school=whole_school, now=now)
+    if asked is None or (isinstance(asked, tuple) and pages.get(asked[0]) == asked[1]):
+        cache.set(key, kept, _seconds_valid(school, now))
     return kept

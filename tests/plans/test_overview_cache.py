@@ -177,16 +177,27 @@ def test_the_body_is_kept_no_longer_than_the_day(world):
     assert overview_cache._seconds_valid(world.school, just_before_midnight) <= 30
 
 
-@pytest.mark.parametrize("query", ["foo=bar", "pagina-klaar=2&pagina-klaar=3", "pagina-klaar=abc",
-                                   "pagina-" + "x" * 40 + "=1"])
-def test_a_query_other_than_the_pages_is_answered_without_the_cache(world, query):
+@pytest.mark.parametrize("query", [
+    "foo=bar", "pagina-klaar=2&pagina-klaar=3", "pagina-klaar=abc", "pagina-" + "x" * 40 + "=1", "pagina-klaar=01",
+    "pagina-klaar=1&pagina-evalueren=1", "school=a&school=b", "pagina-klaar=",
+])
+def test_a_query_other_than_one_sections_page_is_answered_without_the_cache(world, query):
     with mock.patch.object(overview_cache.cache, "set") as kept:
         overview_body(Opp.objects.filter(school=world.school), world.school, QueryDict(query), whole_school=True)
     kept.assert_not_called()
 
 
+@pytest.mark.parametrize("query", ["pagina-klaar=2", "pagina-aaaa=1"])
+def test_a_page_that_does_not_exist_is_answered_but_not_kept(world, query):
+    with mock.patch.object(overview_cache.cache, "set") as kept:
+        html, _rows = overview_body(Opp.objects.filter(school=world.school), world.school, QueryDict(query),
+                                    whole_school=True)
+    assert 'id="klaar"' in html
+    kept.assert_not_called()
+
+
 def test_a_page_of_a_section_is_kept_under_its_own_query(world):
     with mock.patch.object(overview_cache.cache, "set") as kept:
-        overview_body(Opp.objects.filter(school=world.school), world.school, QueryDict("pagina-klaar=2"),
+        overview_body(Opp.objects.filter(school=world.school), world.school, QueryDict("pagina-klaar=1"),
                       whole_school=True)
-    assert "pagina-klaar=2" in kept.call_args.args[0]
+    assert "pagina-klaar=1" in kept.call_args.args[0]
