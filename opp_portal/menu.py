@@ -6,6 +6,7 @@ their roles; the item of the page shown is marked for screen readers (`aria-curr
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -13,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .access import PageCaps, page_caps
+from .questions import Question
 from .rows import escaped
 
 register = template.Library()
@@ -52,6 +54,9 @@ _ITEMS = (
 )
 _NOTICES_BEFORE = "schools:my_children"
 
+# How many of the user's notices are unread: consent keeps the notices and answers (consent/apps.py).
+UNREAD_NOTICES: Question[Callable[[Any], int]] = Question("opp_portal.unread_notices", default=lambda user: 0)
+
 
 def _url(name: str) -> str:
     return _reversed(get_urlconf(), get_script_prefix(), name)
@@ -71,10 +76,8 @@ def _link(href: str, label: str, active: bool, badge: str = "") -> str:
 def _notices(request, caps: PageCaps) -> str:
     if not caps.notices:
         return ""
-    from consent.outreach import unread_notice_count  # consent builds on the portal, not the other way round
-
     match = getattr(request, "resolver_match", None)
-    unread = unread_notice_count(request.user)
+    unread = UNREAD_NOTICES(request.user)
     badge = (f' <span class="badge text-bg-warning">{unread}<span class="visually-hidden"> '
              f'{escaped(gettext("nieuw"))}</span></span>') if unread else ""
     return _link(_url("consent:notices"), gettext("Meldingen"),
