@@ -58,7 +58,17 @@ def choice_groups(field: forms.BoundField):
     widget = field.field.widget
     id_ = widget.attrs.get("id") or field.auto_id
     attrs = field.build_widget_attrs({"id": id_} if id_ else {})
-    return widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
+    # Each option inherits the widget's attributes, but a page has one place to put the cursor (the first error,
+    # `consent.forms.focus_first_error`): only the first option keeps `autofocus`.
+    focused = False
+    for _group, options, _index in groups:
+        for option in options:
+            if option["attrs"].get("autofocus"):
+                if focused:
+                    option["attrs"] = {key: value for key, value in option["attrs"].items() if key != "autofocus"}
+                focused = True
+    return groups
 
 
 def environment(**options) -> Environment:

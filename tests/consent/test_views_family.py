@@ -90,6 +90,18 @@ def test_a_refusal_requires_a_reason_shown_next_to_the_field(client, world, aske
     assert reason.get("autofocus") and reason.get("aria-invalid") == "true"
 
 
+def test_a_decision_posted_without_a_choice_puts_the_cursor_on_the_first_choice_only(client, world, asked):
+    opp, version, _request = asked
+    client.force_login(world.mother)
+    response = client.post(decide_url(opp), {"version": str(version.uuid)})
+    assert response.status_code == 200 and not InstemmingDecision.objects.exists()
+    html = response.content.decode()
+    # One place for the cursor on a page; every radio said autofocus before.
+    assert html.count(" autofocus") == 1
+    first = html[html.index('name="decision"') - 200:html.index('name="decision"') + 300]
+    assert "autofocus" in first
+
+
 def test_after_a_refusal_the_parent_sees_where_to_get_help(client, world, asked):
     opp, version, _request = asked
     world.school.swv.steunpunt_contact = "Steunpunt Passend Onderwijs, 010-1234567"
