@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .mail import queue_email
 
@@ -82,6 +83,24 @@ def schools_in_words(names: list[str]) -> str:
 class ClosedAccountAdapter(DefaultAccountAdapter):
     """Accounts are made by the school (or the demo seed), or claimed by a recorded guardian or invited pupil
     who signs in with a code sent to that address; nobody signs up themselves."""
+
+    # The sign-in pages speak "u", as the rest of the portal does to parents and staff; allauth's Dutch says "je"
+    # and "jou" ("Het door jou opgegeven e-mailadres ..."). The messages these pages can show, in the portal's words.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _lazy("Dit account is uitgeschakeld. Neem contact op met de school."),
+        "email_password_mismatch": _lazy("Het e-mailadres of het wachtwoord klopt niet."),
+        "enter_current_password": _lazy("Vul uw huidige wachtwoord in."),
+        "incorrect_code": _lazy("Deze code klopt niet."),
+        "incorrect_password": _lazy("Dit wachtwoord klopt niet."),
+        "invalid_or_expired_key": _lazy("Deze link is niet (meer) geldig. Vraag een nieuwe aan."),
+        "invalid_login": _lazy("Inloggen is niet gelukt. Probeer het opnieuw."),
+        "invalid_password_reset": _lazy("Deze link om uw wachtwoord opnieuw in te stellen is niet (meer) geldig."),
+        "too_many_login_attempts": _lazy("Te vaak geprobeerd in te loggen. Probeer het over een paar minuten opnieuw."),
+        "unknown_email": _lazy("Dit e-mailadres is niet bekend in het portaal."),
+        "same_as_current": _lazy("Kies een nieuw wachtwoord dat anders is dan het huidige."),
+        "rate_limited": _lazy("U probeert het te vaak achter elkaar. Wacht even en probeer het dan opnieuw."),
+    }
 
     def is_open_for_signup(self, request) -> bool:
         return False

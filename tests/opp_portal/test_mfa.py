@@ -240,3 +240,10 @@ def test_a_signed_in_user_without_the_admins_rights_is_told_so_instead_of_sent_r
     response = client.get("/beheer/", follow=True)
     assert response.status_code == 403 and len(response.redirect_chain) == 1
     assert "alleen voor de beheerders" in response.content.decode()
+
+
+def test_a_wrong_password_is_said_in_the_portals_words_with_u_not_allauths_jou(client):
+    user = staff("ib", school=SchoolFactory())
+    html = sign_in(client, user.email, password="fout-wachtwoord").content.decode()
+    assert "Het e-mailadres of het wachtwoord klopt niet." in html
+    assert " jou " not in html and "door jou" not in html
