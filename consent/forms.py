@@ -77,13 +77,17 @@ class HearingForm(RenderedOnceUnbound, forms.Form):
     about = forms.ChoiceField(label=_("Waarover is de leerling gehoord"))
     heard = forms.ChoiceField(label=_("Is de leerling gehoord?"), choices=HEARD_CHOICES, widget=forms.RadioSelect,
                               initial="ja")
-    heard_on = SensibleDateField(label=_("Wanneer"), required=False, widget=DateInput())
-    method = forms.ChoiceField(label=_("Hoe"), required=False)
-    heard_by = forms.CharField(label=_("Door wie"), required=False, max_length=200)
-    pupil_view = _text(_("Wat vindt de leerling"), required=False, help_text=_("In de woorden van de leerling."))
+    # Required for one answer to "heard" only (`clean`): each says so, as an asterisk would say it for both.
+    heard_on = SensibleDateField(label=_("Wanneer"), required=False, widget=DateInput(),
+                                 help_text=_("Verplicht als de leerling is gehoord."))
+    method = forms.ChoiceField(label=_("Hoe"), required=False, help_text=_("Verplicht als de leerling is gehoord."))
+    heard_by = forms.CharField(label=_("Door wie"), required=False, max_length=200,
+                               help_text=_("Verplicht als de leerling is gehoord."))
+    pupil_view = _text(_("Wat vindt de leerling"), required=False,
+                       help_text=_("In de woorden van de leerling. Verplicht als de leerling is gehoord."))
     school_response = _text(_("Wat doet de school ermee"), required=False)
     not_heard_reason = _text(_("Waarom is de leerling niet gehoord"), required=False, rows=2,
-                             help_text=_("Alleen invullen als de leerling niet is gehoord."))
+                             help_text=_("Verplicht als de leerling niet is gehoord."))
 
     def __init__(self, *args, about_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,7 +74,7 @@ class EvaluationForm(forms.Form):
         required_message=_("Kies een besluit: voortzetten, bijstellen of beëindigen."),
     )
     end_reason = _text(
-        _("Reden van beëindiging"), _("Alleen bij beëindigen: waarom stopt het plan?"), required=False, rows=2,
+        _("Reden van beëindiging"), _("Verplicht bij beëindigen: waarom stopt het plan?"), required=False, rows=2,
         max_length=SHORT_TEXT,
     )
     PARTS = (
