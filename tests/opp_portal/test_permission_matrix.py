@@ -271,8 +271,9 @@ ENTRIES = {
     "consent:withdraw_unreachable": Entry(lambda s: {"unreachability_uuid": s.unreachability.uuid},
                                           post=Rule(keeper(unreachability_plan), REDIRECT)),
     "consent:invite_pupil": Entry(opp, post=Rule(plan("can_invite_pupil"), PAGE, keeper(plan), REDIRECT)),
-    "consent:notices": Entry(none, get=Rule(anyone, PAGE)),  # each user's own notices
-    "consent:notices_read": Entry(none, post=Rule(anyone, REDIRECT)),
+    # Each user's own notices: for staff who keep or read consent records, as the menu says.
+    "consent:notices": Entry(none, get=Rule(page("notices"), PAGE)),
+    "consent:notices_read": Entry(none, post=Rule(page("notices"), REDIRECT)),
     # The personal link leads a stranger to the code sign-in of the address the school recorded; a signed-in
     # account that is not that person gets a 404, the person their page.
     "consent:invitation": Entry(lambda s: {"token": s.invitation_token}, get=Rule(_is_invited, REDIRECT),
