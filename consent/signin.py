@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from opp_portal.access import forget_reach
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record
+from opp_portal.errors import focus_first_error
 from schools.models import Guardian, Guardianship, Pupil, User
 
-from .forms import focus_first_error
 from .outreach import PupilInvitation
 
 logger = logging.getLogger(__name__)

@@ -45,3 +45,20 @@ def show_on_form(form: forms.BaseForm, error: ValidationError, *, default: str |
 def message_of(error: ValidationError) -> str:
     """The error's messages as one sentence, for a page that shows it as a notice rather than on a form."""
     return " ".join(error.messages)
+
+
+def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
+    """Put the cursor on the first field with an error: the browser focuses it on load (also without
+    JavaScript), and static/js/portal.js scrolls it, with its message, into the middle of the screen. A page has
+    one such place: any other field's `autofocus` (a sign-in form's own) is taken away. Radios and checkboxes
+    keep it on their first option only (`opp_portal.form_renderer.choice_groups`)."""
+    first = next((name for name in form.fields if name in form.errors), None)
+    if first is None:
+        return form
+    for name, field in form.fields.items():
+        if name == first:
+            field.widget.attrs["autofocus"] = True
+            field.widget.attrs["aria-invalid"] = "true"
+        else:
+            field.widget.attrs.pop("autofocus", None)
+    return form

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from opp_portal.errors import show_on_form
+from opp_portal.errors import focus_first_error, show_on_form
 from plans.models import Opp, OppStatus
 from schools.access import children_for, family_pupils_for, is_child_of
 from schools.models import Pupil
@@ -23,7 +23,7 @@ from .. import services
 from ..access import child_opps, own_opps
 from ..family_records import FamilyRecords, read_family_records
 from ..family_records import forget as forget_family_records
-from ..forms import DecisionForm, ParentViewForm, focus_first_error
+from ..forms import DecisionForm, ParentViewForm
 from ..models import Decision, InstemmingRecipient
 from ..parties import help_after_refusal
 from ._facts import banner_for, family_facts, latest_per_goal, unreachable_notes, with_evaluations

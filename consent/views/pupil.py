@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opp_portal.errors import show_on_form
+from opp_portal.errors import focus_first_error, show_on_form
 from plans.models import Opp
 from schools.access import own_records_for
 
 from .. import services
 from ..access import own_opps
-from ..forms import PupilViewForm, focus_first_error
+from ..forms import PupilViewForm
 from ..models import Hearing, HearingSource
 from ..parties import decides_themself
 from ._facts import plan_facts

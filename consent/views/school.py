@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opp_portal.audit.actions import Action
 from opp_portal.audit.service import record_plan_read, record_read
-from opp_portal.errors import field_of, show_on_form
+from opp_portal.errors import field_of, focus_first_error, show_on_form
 from opp_portal.mail import latest_status_by_topic
 from opp_portal.outbox.models import MailStatus
 from plans.models import Evaluation, Opp, OppStatus
@@ -35,7 +35,6 @@ from ..forms import (
     OogoForm,
     PaperDecisionForm,
     RequestForm,
-    focus_first_error,
     scan_extension,
 )
 from ..models import (
@@ -116,6 +115,8 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     # Every answer that shows these records (also a form shown again with its errors) records the read.
     record_plan_read(request=request, opp=opp, what="consent", action=Action.CONSENT_VIEWED)
     user = request.user
+    for shown in (forms or {}).values():
+        focus_first_error(shown)  # the form shown again with its errors: the cursor on its first
     caps = opp_access(user, opp)
     is_ib = caps.can_draft
     open_plan = opp.status != OppStatus.BEEINDIGD

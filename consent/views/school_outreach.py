@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opp_portal.errors import show_on_form
+from opp_portal.errors import focus_first_error, show_on_form
 
 from .. import services
 from ..access import get_staff_opp, staff_opps
-from ..forms import InvitePupilForm, UnreachableForm, focus_first_error
+from ..forms import InvitePupilForm, UnreachableForm
 from ..models import Unreachability
 from .school import _page, _refused, _staff_recipient, page_url
 

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from opp_portal.errors import show_on_form
+from opp_portal.errors import focus_first_error, show_on_form
 from opp_portal.views import refused
 
 from .. import services
@@ -62,6 +62,8 @@ def _evaluation_page(request, opp, *, form=None, status=200) -> HttpResponse:
     _audit_read(request, opp, "evaluation")
     caps = opp_access(request.user, opp)
     can_record = caps.can_evaluate and opp.is_running
+    if form is not None:
+        focus_first_error(form)  # shown again with its errors: the cursor on the first
     if form is None and can_record:
         form = EvaluationForm(goals=opp.adopted_version.goals, adopted_on=opp.adopted_on)
     context = {
@@ -129,6 +131,8 @@ def _after_evaluation(request, opp, decision: str) -> HttpResponse:
 
 def _end_page(request, opp, *, form=None, status=200) -> HttpResponse:
     may_end = opp_access(request.user, opp).can_end
+    if form is not None:
+        focus_first_error(form)  # shown again with its errors: the cursor on the first
     if form is None and may_end and opp.status != OppStatus.BEEINDIGD:
         form = EndForm(adopted_on=opp.adopted_on)
     context = {"opp": opp, "heading": _heading(opp),
@@ -171,6 +175,8 @@ def _commissie_page(request, opp, *, form=None, status=200) -> HttpResponse:
     _audit_read(request, opp, "commissie_advice")  # the advice is plan content
     may_advise = opp_access(request.user, opp).can_give_advice
     may_record = may_advise and opp.status == OppStatus.TER_INSTEMMING
+    if form is not None:
+        focus_first_error(form)  # shown again with its errors: the cursor on the first
     if form is None and may_record:
         form = CommissieForm()
     context = {

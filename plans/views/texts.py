@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opp_portal.errors import show_on_form
+from opp_portal.errors import focus_first_error, show_on_form
 
 from .. import services
 from ..access import manageable_boards, manageable_schools, text_library_for
@@ -68,6 +68,7 @@ def standard_texts(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request, form, *, item=None, status=200) -> HttpResponse:
+    focus_first_error(form)  # a form shown again with its errors: the cursor on the first
     return render(request, "plans/standard_text_form.html", {"form": form, "item": item}, status=status)
 
 

@@ -103,6 +103,20 @@ def test_oogo_form_errors_are_shown_next_to_the_fields(client, world, sent):
     assert not OogoMeeting.objects.exists()
 
 
+def test_a_form_shown_again_with_its_errors_puts_the_cursor_on_its_first_error_only(client, world, sent):
+    opp, _version = sent
+    client.force_login(world.ib)
+    oogo = client.post(reverse("consent:record_oogo", kwargs={"opp_uuid": opp.uuid}), {"participants": "Moeder"})
+    hearing = client.post(reverse("consent:record_hearing", kwargs={"opp_uuid": opp.uuid}), {"about": "nu"})
+    heard = client.post(reverse("consent:record_hearing", kwargs={"opp_uuid": opp.uuid}), {"about": "nu", "heard": "ja"})
+    for response, first in ((oogo, 'name="held_on"'), (hearing, 'name="heard"'), (heard, 'name="heard_on"')):
+        html = response.content.decode()
+        assert html.count(" autofocus") == 1
+        tag = html[html.rindex("<", 0, html.index(first)):html.index(">", html.index(first))]
+        assert "autofocus" in tag, tag
+    assert "Kies of de leerling is gehoord." in hearing.content.decode()
+
+
 def test_a_form_posted_to_an_ended_plan_says_nothing_was_recorded(client, world, sent):
     """The page of an ended plan has no forms; an old tab or a replay must not get a page that silently saved
     nothing."""

@@ -110,6 +110,16 @@ def test_school_leader_cannot_record_an_evaluation(client, world, consent):
 
 # --- evaluation (rule 8) -------------------------------------------------------------------------------------
 
+def test_an_evaluation_ending_the_plan_without_a_reason_puts_the_cursor_on_the_reason(client, world, consent):
+    opp = adopted(world, consent)
+    client.force_login(world.ib)
+    response = client.post(url("evaluation", opp), evaluation_data(opp, decision="end"))
+    html = response.content.decode()
+    assert "Geef de reden waarom het plan eindigt." in html and html.count(" autofocus") == 1
+    tag = html[html.rindex("<", 0, html.index('name="end_reason"')):html.index(">", html.index('name="end_reason"'))]
+    assert "autofocus" in tag
+
+
 def test_evaluation_form_lists_every_goal_of_the_adopted_version(client, world, consent):
     opp = adopted(world, consent, goals=[goal("Lezen"), goal("Rekenen")])
     client.force_login(world.ib)
