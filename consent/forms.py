@@ -42,17 +42,6 @@ def _not_in_future(day: datetime.date | None) -> datetime.date | None:
     return day
 
 
-def focus_first_error(form: forms.Form) -> forms.Form:
-    """Put the cursor on the first field with an error: the browser focuses it on load (also without
-    JavaScript), and static/js/portal.js scrolls it, with its message, into the middle of the screen."""
-    for name, field in form.fields.items():
-        if name in form.errors:
-            field.widget.attrs["autofocus"] = True
-            field.widget.attrs["aria-invalid"] = "true"
-            break
-    return form
-
-
 # --- school side ------------------------------------------------------------------------------------------------
 
 class OogoForm(RenderedOnceUnbound, forms.Form):
@@ -76,7 +65,7 @@ class HearingForm(RenderedOnceUnbound, forms.Form):
     HEARD_CHOICES = (("ja", _("Ja, de leerling is gehoord")), ("nee", _("Nee, de leerling is niet gehoord")))
     about = forms.ChoiceField(label=_("Waarover is de leerling gehoord"))
     heard = forms.ChoiceField(label=_("Is de leerling gehoord?"), choices=HEARD_CHOICES, widget=forms.RadioSelect,
-                              initial="ja")
+                              initial="ja", error_messages={"required": _("Kies of de leerling is gehoord.")})
     # Required for one answer to "heard" only (`clean`): each says so, as an asterisk would say it for both.
     heard_on = SensibleDateField(label=_("Wanneer"), required=False, widget=DateInput(),
                                  help_text=_("Verplicht als de leerling is gehoord."))
@@ -146,7 +135,13 @@ class UnreachableForm(forms.Form):
                                error_messages={"required": _("Kies waarom de ouder niet bereikbaar is.")})
     attempts = _text(_("Welke pogingen heeft de school gedaan"), rows=4,
                      help_text=_("Wanneer en hoe: e-mail, brief, telefoon, via de andere ouder, herinneringen."))
-    explanation = _text(_("Toelichting"), required=False, rows=2)
+    explanation = _text(_("Toelichting"), required=False, rows=2, help_text=_("Verplicht bij 'anders'."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == UnreachableReason.OTHER and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", _("Schrijf op waarom de ouder niet bereikbaar is."))
+        return data
 
 
 class InvitePupilForm(RenderedOnceUnbound, forms.Form):
@@ -157,7 +152,8 @@ class InvitePupilForm(RenderedOnceUnbound, forms.Form):
 
 
 class PaperDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Besluit"), choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Besluit"), choices=Decision.choices, widget=forms.RadioSelect,
+                                 error_messages={"required": _("Kies het besluit van de ouder.")})
     reason = _text(_("Toelichting"), required=False,
                    help_text=_("Verplicht bij niet akkoord: de reden die de ouder gaf."))
     how = forms.ChoiceField(label=_("Hoe is het besluit gegeven"), widget=forms.RadioSelect,

@@ -42,6 +42,10 @@ def test_the_ib_records_an_unreachable_guardian_and_a_leader_confirms_it(client,
     response = client.post(url, {"reason": "geen_reactie", "attempts": ""})
     assert response.status_code == 200 and "attempts" in response.context["form"].errors
     assert response.context["form"].fields["attempts"].widget.attrs.get("autofocus")
+    # "anders" says why.
+    response = client.post(url, {"reason": "anders", "attempts": "Twee mails, een brief, drie keer gebeld."})
+    assert response.status_code == 200 and "Schrijf op waarom de ouder niet bereikbaar is." in response.content.decode()
+    assert not Unreachability.objects.exists()
     response = client.post(url, {"reason": "geen_reactie", "attempts": "Twee mails, een brief, drie keer gebeld."})
     assert response.status_code == 302
     item = Unreachability.objects.get()
