@@ -7,6 +7,7 @@ only sends the mails."""
 
 import textwrap
 
+from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.apps import apps
@@ -90,13 +91,14 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "account_inactive": _lazy("Dit account is uitgeschakeld. Neem contact op met de school."),
         "email_password_mismatch": _lazy("Het e-mailadres of het wachtwoord klopt niet."),
-        "enter_current_password": _lazy("Vul uw huidige wachtwoord in."),
+        "enter_current_password": _lazy("Dit is niet uw huidige wachtwoord."),
         "incorrect_code": _lazy("Deze code klopt niet."),
         "incorrect_password": _lazy("Dit wachtwoord klopt niet."),
         "invalid_or_expired_key": _lazy("Deze link is niet (meer) geldig. Vraag een nieuwe aan."),
         "invalid_login": _lazy("Inloggen is niet gelukt. Probeer het opnieuw."),
         "invalid_password_reset": _lazy("Deze link om uw wachtwoord opnieuw in te stellen is niet (meer) geldig."),
-        "too_many_login_attempts": _lazy("Te vaak geprobeerd in te loggen. Probeer het over een paar minuten opnieuw."),
+        "too_many_login_attempts": _lazy(
+            "Te vaak geprobeerd. Vraag een nieuwe inlogcode aan, of probeer het over een paar minuten opnieuw."),
         "unknown_email": _lazy("Dit e-mailadres is niet bekend in het portaal."),
         "same_as_current": _lazy("Kies een nieuw wachtwoord dat anders is dan het huidige."),
         "rate_limited": _lazy("U probeert het te vaak achter elkaar. Wacht even en probeer het dan opnieuw."),
@@ -134,3 +136,32 @@ class ClosedAccountAdapter(DefaultAccountAdapter):
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return portal_url(path.replace("UID-KEY", key))
+
+
+# --- allauth's password forms, said with "u" -----------------------------------------------------------------------
+
+class _SamePasswordTwice:
+    """allauth's check that both new passwords match says "Je moet hetzelfde wachtwoord twee keer intoetsen."; the
+    portal says it with "u"."""
+
+    def clean(self):
+        data = super().clean()
+        errors = self._errors.get("password2")
+        if errors:
+            theirs = _("You must type the same password each time.")
+            ours = _("Vul twee keer hetzelfde nieuwe wachtwoord in.")
+            self._errors["password2"] = self.error_class(
+                [ours if error.message == theirs else error for error in errors.as_data()])
+        return data
+
+
+class ChangePasswordForm(_SamePasswordTwice, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(_SamePasswordTwice, allauth_forms.SetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(_SamePasswordTwice, allauth_forms.ResetPasswordKeyForm):
+    pass

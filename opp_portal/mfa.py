@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .access import reach_of
 
@@ -117,6 +118,12 @@ def decrypt_secret(stored: str) -> str:
 
 class EncryptingMFAAdapter(DefaultMFAAdapter):
     """allauth calls these for the TOTP secret and the recovery-code seed before they reach the database."""
+
+    # The code pages speak "u", as the rest of the portal (allauth's Dutch says "Ongeldige code.").
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": gettext_lazy("Deze code klopt niet. Vul de code in die uw authenticator-app nu laat zien."),
+    }
 
     def encrypt(self, text: str) -> str:
         return encrypt_secret(text)

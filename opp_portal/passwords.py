@@ -7,6 +7,7 @@ the user's full name or e-mail address (three letters or more; tussenvoegsels do
 
 import re
 
+from django.contrib.auth.password_validation import MinimumLengthValidator, UserAttributeSimilarityValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -33,3 +34,22 @@ class NameInPasswordValidator:
 
     def get_help_text(self) -> str:
         return _("Uw wachtwoord mag uw naam niet bevatten.")
+
+
+class LongEnoughValidator(MinimumLengthValidator):
+    """Django's minimum length, in Dutch: Django 6.1 changed the message's placeholder, and its Dutch translation
+    still has the old one, so the message came out in English."""
+
+    def get_error_message(self) -> str:
+        return _("Dit wachtwoord is te kort: kies er een van minstens %(min_length)d tekens.") % {
+            "min_length": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("Uw wachtwoord heeft minstens %(min_length)d tekens.") % {"min_length": self.min_length}
+
+
+class NotLikeYouValidator(UserAttributeSimilarityValidator):
+    """Django's similarity check, said as the portal says it ("uw e-mailadres", not "de e-mailadres")."""
+
+    def get_error_message(self) -> str:
+        return _("Het wachtwoord lijkt te veel op uw %(verbose_name)s. Kies een ander wachtwoord.")

@@ -107,10 +107,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # The account has no first or last name field: the full name is what a password must not resemble.
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "full_name")}},
+    {"NAME": "opp_portal.passwords.NotLikeYouValidator", "OPTIONS": {"user_attributes": ("email", "full_name")}},
     {"NAME": "opp_portal.passwords.NameInPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "opp_portal.passwords.LongEnoughValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -156,8 +155,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 # A code asked for an address nobody recorded gets one neutral mail: no sign-up link, nothing about anyone.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
-# The first sign-in by code of a recorded guardian or invited pupil creates their account (consent.signin).
-ACCOUNT_FORMS = {"request_login_code": "consent.signin.RequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    # The first sign-in by code of a recorded guardian or invited pupil creates their account (consent.signin).
+    "request_login_code": "consent.signin.RequestLoginCodeForm",
+    # allauth's password forms with the portal's "u" where both new passwords differ (opp_portal.accounts).
+    "change_password": "opp_portal.accounts.ChangePasswordForm",
+    "set_password": "opp_portal.accounts.SetPasswordForm",
+    "reset_password_from_key": "opp_portal.accounts.ResetPasswordKeyForm",
+}
 
 # The portal's public address: every link in a mail starts with it, never with the host a request used.
 # Production refuses to start without an https address (settings/production.py).
