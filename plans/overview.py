@@ -208,7 +208,20 @@ def page_sections(sections: list[Section], query: QueryDict) -> None:
     for section in sections:
         section.page = Paginator(section.rows, PAGE_SIZE).get_page(query.get(f"pagina-{section.key}"))
         with_urls(list(section.page.object_list))
-        set_page_links(section, query)
+    shown = pages_shown(sections, query)
+    for section in sections:
+        set_page_links(section, shown)
+
+
+def pages_shown(sections: list[Section], query: QueryDict) -> QueryDict:
+    """The query with each section's page as shown: a page asked that does not exist (`?pagina-hoorrecht=3` of
+    two) is shown as the last, and the other sections' links keep that one, not the one asked."""
+    shown = query.copy()
+    for section in sections:
+        param = f"pagina-{section.key}"
+        if param in shown and section.page is not None:
+            shown[param] = str(section.page.number)
+    return shown
 
 
 def set_page_links(section: Section, query: QueryDict) -> None:

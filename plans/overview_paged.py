@@ -46,6 +46,7 @@ from .overview import (
     _deadline_row,
     _sent_row,
     leader_sections,
+    pages_shown,
     set_page_links,
     with_urls,
 )
@@ -233,11 +234,12 @@ def overview_sections(plans: OppQuerySet, query: QueryDict, *, today: datetime.d
             urgency="late" if o["decision"] == "niet_akkoord" else "soon", who=o["name"])
         for o in shown_objections if o["opp_id"] in by_pk
     ]
+    shown_query = pages_shown(sections, query)
     for section in sections:
         section.rows = with_urls(rows.get(section.key, []))
         assert section.page is not None
         section.page.object_list = section.rows
-        set_page_links(section, query)
+        set_page_links(section, shown_query)
     return sections, _ib_counts(sections, members, objections, author_of, ibs)
 
 

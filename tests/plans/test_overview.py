@@ -509,3 +509,14 @@ def test_an_ibs_group_counts_plans_not_rows_when_both_parents_of_one_plan_object
     ib = SimpleNamespace(get_full_name=lambda: "Marloes Hendriks")
     with translation.override("nl"):
         assert IbGroup(ib=ib, rows=rows).heading == "Marloes Hendriks · 2 plannen"
+
+
+def test_a_page_asked_that_does_not_exist_is_kept_in_the_other_links_as_the_page_shown():
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    sections = [SimpleNamespace(key="hoorrecht", page=SimpleNamespace(number=2)),
+                SimpleNamespace(key="klaar", page=SimpleNamespace(number=1))]
+    shown = overview.pages_shown(sections, QueryDict("pagina-hoorrecht=3&school=x"))
+    assert shown.urlencode() == "pagina-hoorrecht=2&school=x"  # klaar was not asked: not added
