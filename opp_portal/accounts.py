@@ -156,7 +156,12 @@ class _SamePasswordTwice:
 
 
 class ChangePasswordForm(_SamePasswordTwice, allauth_forms.ChangePasswordForm):
-    pass
+    def clean(self):
+        data = super().clean()
+        new = data.get("password1")
+        if new and "oldpassword" not in self.errors and new == data.get("oldpassword"):
+            self.add_error("password1", ClosedAccountAdapter.error_messages["same_as_current"])
+        return data
 
 
 class SetPasswordForm(_SamePasswordTwice, allauth_forms.SetPasswordForm):

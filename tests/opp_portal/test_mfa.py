@@ -297,7 +297,9 @@ def test_changing_the_password_says_every_mistake_in_dutch_with_u(client):
     assert "Vul twee keer hetzelfde nieuwe wachtwoord in." in differ.content.decode()
     short = client.post(url, {"oldpassword": PASSWORD, "password1": "kort", "password2": "kort"}).content.decode()
     assert "Dit wachtwoord is te kort: kies er een van minstens 10 tekens." in short
-    for html in (wrong.content.decode(), differ.content.decode(), short):
+    same = client.post(url, {"oldpassword": PASSWORD, "password1": PASSWORD, "password2": PASSWORD}).content.decode()
+    assert "Kies een nieuw wachtwoord dat anders is dan het huidige." in same
+    for html in (wrong.content.decode(), differ.content.decode(), short, same):
         assert not JE.search(visible_text(html)) and "This password" not in html
 
 
