@@ -50,15 +50,40 @@ def message_of(error: ValidationError) -> str:
 def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
     """Put the cursor on the first field with an error: the browser focuses it on load (also without
     JavaScript), and static/js/portal.js scrolls it, with its message, into the middle of the screen. A page has
-    one such place: any other field's `autofocus` (a sign-in form's own) is taken away. Radios and checkboxes
-    keep it on their first option only (`opp_portal.form_renderer.choice_groups`)."""
-    first = next((name for name in form.fields if name in form.errors), None)
-    if first is None:
+    one such place: any other field's `autofocus` (a sign-in form's own) is taken away, and radios and checkboxes
+    keep it on their first option only (each option inherits the widget's attributes). Idempotent; the form
+    template calls it for every form it renders whole (templates/jinja2/opp/form.html)."""
+    first = None if getattr(form, "focus_elsewhere", False) else next(
+        (name for name in form.fields if name in form.errors), None)
+    if first is None and not getattr(form, "focus_elsewhere", False):
         return form
     for name, field in form.fields.items():
-        if name == first:
-            field.widget.attrs["autofocus"] = True
-            field.widget.attrs["aria-invalid"] = "true"
-        else:
-            field.widget.attrs.pop("autofocus", None)
+        widget = field.widget
+        if name != first:
+            widget.attrs.pop("autofocus", None)
+            continue
+        widget.attrs["autofocus"] = True
+        widget.attrs["aria-invalid"] = "true"
+        if isinstance(widget, forms.widgets.ChoiceWidget) and not getattr(widget, "_first_option_focused", False):
+            widget.create_option = _first_option_only(widget.create_option)  # type: ignore[method-assign]
+            widget._first_option_focused = True  # type: ignore[attr-defined]
     return form
+
+
+def _first_option_only(create_option):
+    def create(name, value, label, selected, index, subindex=None, attrs=None):
+        option = create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if index or subindex:
+            option["attrs"] = {key: item for key, item in option["attrs"].items() if key != "autofocus"}
+        return option
+    return create
+
+
+def one_focus(*forms_on_the_page: forms.BaseForm) -> None:
+    """Several forms on one page (a pupil and their enrolment): only the first with an error takes the cursor."""
+    focused = False
+    for form in forms_on_the_page:
+        if focused:
+            form.focus_elsewhere = True  # type: ignore[attr-defined]
+        focus_first_error(form)
+        focused = focused or any(name in form.errors for name in form.fields)

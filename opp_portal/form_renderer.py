@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from jinja2 import Environment
 
+from .errors import focus_first_error
+
 
 def widget_kind(field: forms.BoundField) -> str:
     """Which of crispy-bootstrap5's layouts a field gets; its test order matters (a hidden checkbox is hidden)."""
@@ -58,17 +60,7 @@ def choice_groups(field: forms.BoundField):
     widget = field.field.widget
     id_ = widget.attrs.get("id") or field.auto_id
     attrs = field.build_widget_attrs({"id": id_} if id_ else {})
-    groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
-    # Each option inherits the widget's attributes, but a page has one place to put the cursor (the first error,
-    # `consent.forms.focus_first_error`): only the first option keeps `autofocus`.
-    focused = False
-    for _group, options, _index in groups:
-        for option in options:
-            if option["attrs"].get("autofocus"):
-                if focused:
-                    option["attrs"] = {key: value for key, value in option["attrs"].items() if key != "autofocus"}
-                focused = True
-    return groups
+    return widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
 
 
 def environment(**options) -> Environment:
@@ -76,6 +68,7 @@ def environment(**options) -> Environment:
     env.filters["widget_kind"] = widget_kind
     env.filters["choice_groups"] = choice_groups
     env.globals["bootstrap_widget"] = bootstrap_widget
+    env.globals["focus_first_error"] = focus_first_error
     return env
 
 

@@ -107,6 +107,8 @@ class EvaluationForm(forms.Form):
             )
             self.goal_rows.append({"goal": goal, "title": title, "number": number,
                                    "outcome": outcome_name, "note": note_name})
+        # In the page's order (the goals come first): the first error takes the cursor (`focus_first_error`).
+        self.order_fields([name for row in self.goal_rows for name in (row["outcome"], row["note"])])
         _describe(self)
 
     def clean_evaluated_on(self):

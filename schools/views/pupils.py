@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opp_portal.access import page_caps, reach_of
-from opp_portal.errors import field_of, show_on_form
+from opp_portal.errors import field_of, one_focus, show_on_form
 from opp_portal.http import HtmxHttpRequest
 from opp_portal.planning import planned_for_their_values
 
@@ -234,6 +234,7 @@ def pupil_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is toegevoegd.") % {"name": pupil.full_name})
             return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+    one_focus(pupil_form, enrolment_form)
     return render(
         request, "schools/pupil_form.html",
         {"pupil_form": pupil_form, "enrolment_form": enrolment_form, "title": _("Leerling toevoegen")},
@@ -280,6 +281,7 @@ def pupil_edit(request: HttpRequest, pupil_uuid) -> HttpResponse:
         else:
             messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": pupil.full_name})
             return redirect("schools:pupil_detail", pupil_uuid=pupil.uuid)
+    one_focus(pupil_form, enrolment_form)
     return render(
         request, "schools/pupil_form.html",
         {"pupil_form": pupil_form, "enrolment_form": enrolment_form, "pupil": pupil,

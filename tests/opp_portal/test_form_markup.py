@@ -67,8 +67,11 @@ def test_an_optional_field_has_a_plain_label(unbound):
 
 
 def test_a_field_with_an_error_is_marked_invalid_and_described_by_its_numbered_error(invalid):
-    assert ('<input type="text" name="name" maxlength="20" class="textinput form-control is-invalid" required '
-            'aria-invalid="true" aria-describedby="id_name_helptext id_name_error" id="id_name">'
+    # The first field with an error also takes the cursor (`opp_portal.errors.focus_first_error`): the only one.
+    assert invalid.count(" autofocus") == 1
+    assert ('<input type="text" name="name" maxlength="20" autofocus aria-invalid="true" '
+            'class="textinput form-control is-invalid" required '
+            'aria-describedby="id_name_helptext id_name_error" id="id_name">'
             '<div id="id_name_error" class="invalid-feedback"><p id="error_1_id_name"><strong>'
             'Dit veld is verplicht.</strong></p></div><div id="id_name_helptext" class="form-text">') in invalid
 

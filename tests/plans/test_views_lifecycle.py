@@ -110,6 +110,15 @@ def test_school_leader_cannot_record_an_evaluation(client, world, consent):
 
 # --- evaluation (rule 8) -------------------------------------------------------------------------------------
 
+def test_an_empty_evaluation_puts_the_cursor_on_the_first_goal_as_the_page_shows_it(client, world, consent):
+    opp = adopted(world, consent)
+    client.force_login(world.ib)
+    html = client.post(url("evaluation", opp), {}).content.decode()
+    assert html.count(" autofocus") == 1
+    tag = html[html.rindex("<", 0, html.index('id="id_goal_1_outcome_0"')):html.index(">", html.index('id="id_goal_1_outcome_0"'))]
+    assert "autofocus" in tag
+
+
 def test_an_evaluation_ending_the_plan_without_a_reason_puts_the_cursor_on_the_reason(client, world, consent):
     opp = adopted(world, consent)
     client.force_login(world.ib)
@@ -460,3 +469,13 @@ def test_the_plan_page_names_the_latest_evaluation_by_its_date_for_every_reader(
         client.force_login(reader)
         body = client.get(url("draft", opp)).content.decode()
         assert f"Laatst geëvalueerd op {latest}: voortzetten." in body, reader
+
+
+def test_the_commissie_advice_posted_empty_puts_the_cursor_on_its_first_radio_only(client, world_for):
+    w = world_for("so")
+    opp, _version = w.sent()
+    client.force_login(w.ib)
+    html = client.post(url("commissie_advice", opp), {"advised_on": timezone.localdate().isoformat()}).content.decode()
+    assert html.count(" autofocus") == 1
+    tag = html[html.rindex("<", 0, html.index('id="id_commissie_0"')):html.index(">", html.index('id="id_commissie_0"'))]
+    assert "autofocus" in tag

@@ -651,3 +651,16 @@ def test_parents_and_pupils_get_their_own_pages_not_the_staffs_pupil_search(clie
     assert client.get(url("pupil_detail", w.pa.uuid)).status_code == 200  # their child's own page stays theirs
     assert client.get(reverse("schools:pupil_list")).status_code == 404
     assert client.get(reverse("schools:pupil_list"), {"q": w.pa.last_name}).status_code == 404
+
+
+def test_a_pupil_guardian_or_import_form_with_errors_puts_the_cursor_on_its_first_error_only(client):
+    school = SchoolFactory()
+    ib = staff("ib", school=school)
+    pupil = enrolled_pupil(school)
+    client.force_login(ib)
+    for url, data in ((reverse("schools:pupil_create"), {}),
+                      (reverse("schools:guardian_add", args=[pupil.uuid]), {}),
+                      (reverse("schools:pupil_import"), {"school": str(school.uuid)})):
+        html = client.post(url, data).content.decode()
+        assert "is-invalid" in html, url
+        assert html.count(" autofocus") == 1, url
