@@ -310,3 +310,19 @@ def test_too_many_requests_get_a_dutch_page(client):
     assert limited, "the reset was never limited"
     html = limited[-1].content.decode()
     assert "Even wachten" in html and "Too Many Requests" not in html
+
+
+def test_the_other_account_pages_say_u_too(client, production_like):
+    for name in ("account_signup", "account_email_verification_sent"):
+        html = client.get(reverse(name), follow=True).content.decode()
+        assert not JE.search(visible_text(html)), name
+    user = staff("ib", school=SchoolFactory())
+    user.set_password(PASSWORD)
+    user.save()
+    secret = with_totp(user)
+    sign_in(client, user.email)
+    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    for name in ("mfa_reauthenticate", "account_reauthenticate", "mfa_deactivate_totp"):
+        html = client.get(reverse(name), follow=True).content.decode()
+        assert not JE.search(visible_text(html)), name
+        assert "Gebruik je" not in html
