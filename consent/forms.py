@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.datefields import SensibleDateField
+from opp_portal.datefields import DateInput, SensibleDateField
 from opp_portal.form_renderer import RenderedOnceUnbound
 
 from .models import Decision, HearingMethod, HowGiven, UnreachableReason
@@ -22,13 +22,6 @@ SCAN_SIGNATURES = {
 }
 SCAN_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 MAX_TEXT = 5000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _text(label, *, required=True, rows=3, help_text="", max_length=MAX_TEXT):

@@ -41,3 +41,28 @@ def validate_sensible_date(value: datetime.date) -> None:
 
 class SensibleDateField(forms.DateField):
     default_validators = [validate_sensible_date]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (`type="date"`, an ISO value). A value that is no date (typed where a browser
+    offers no picker, or pasted: "31-02-2026") cannot be shown by a picker, which would show it empty beside its
+    message: it is shown again as typed, in a text field, for the user to correct."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if isinstance(value, str) and value.strip() and not _iso_date(value.strip()):
+            context["widget"]["type"] = "text"
+        return context
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10

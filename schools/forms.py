@@ -4,18 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.datefields import SensibleDateField
+from opp_portal.datefields import DateInput, SensibleDateField
 
 from .identifiers import validate_bsn, validate_onderwijsnummer
 from .models import Enrolment, Pupil, Relationship, School
 from .services import SEQUENCE_NUMBER_IN_USE
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _version_field() -> forms.CharField:

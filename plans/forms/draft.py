@@ -5,7 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.datefields import SensibleDateField
+from opp_portal.datefields import DateInput, SensibleDateField
 
 from ..format import CORE, FORM, GOAL_FIELDS, LONG_TEXT, Field, Format, Kind
 from ..models import BASISONDERSTEUNING_SCHOOL_TYPES, OppKind, UitstroomOption
@@ -57,7 +57,7 @@ class StartPlanForm(forms.Form):
     )
     support_start_date = SensibleDateField(
         label=_("Start extra ondersteuning"), required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control"}),
         help_text=_("Vanaf wanneer krijgt de leerling extra ondersteuning? Het OPP moet binnen zes weken "
                     "daarna zijn vastgesteld. Leeg laten als het nog niet bekend is."),
     )
@@ -128,7 +128,7 @@ def form_field(item: Field) -> forms.Field:
     if item.kind == Kind.DATE:
         return SensibleDateField(
             label=item.label, required=False, help_text=item.help_text,
-            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+            widget=DateInput(attrs={"class": "form-control"}),
             error_messages={"invalid": _("Vul een geldige datum in.")},
         )
     if item.rows == 1:

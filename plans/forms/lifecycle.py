@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opp_portal.datefields import SensibleDateField
+from opp_portal.datefields import DateInput, SensibleDateField
 
 from ..format import SHORT_TEXT
 from ..models import Commissie, EvaluationDecision, GoalOutcome, StandardTextKind, goal_title
@@ -24,7 +24,7 @@ LONG = 4000
 def _date(label, help_text=""):
     return SensibleDateField(
         label=label, help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control"}),
         error_messages={"required": _("Vul een datum in."), "invalid": _("Vul een geldige datum in.")},
     )
 

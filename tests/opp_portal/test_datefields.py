@@ -70,3 +70,15 @@ def test_an_enrolment_date_of_9999_12_31_is_a_field_error():
     form = EnrolmentForm({"school": str(school.uuid), "enrolment_date": "9999-12-31", "sequence_number": "1"},
                          schools=School.objects.all())
     assert not form.is_valid() and "te ver in de toekomst" in form.errors["enrolment_date"][0]
+
+
+def test_a_date_that_is_no_date_is_shown_again_as_typed_and_a_date_in_the_picker():
+    from consent.forms import OogoForm
+
+    typed = OogoForm(data={"held_on": "31-02-2026"})
+    assert "held_on" in typed.errors
+    html = str(typed["held_on"])
+    assert 'type="text"' in html and 'value="31-02-2026"' in html
+    picked = str(OogoForm(data={"held_on": "2026-02-10"})["held_on"])
+    assert 'type="date"' in picked and 'value="2026-02-10"' in picked
+    assert 'type="date"' in str(OogoForm()["held_on"])
