@@ -130,12 +130,6 @@ class UnreachableForm(forms.Form):
                      help_text=_("Wanneer en hoe: e-mail, brief, telefoon, via de andere ouder, herinneringen."))
     explanation = _text(_("Toelichting"), required=False, rows=2, help_text=_("Verplicht bij 'anders'."))
 
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == UnreachableReason.OTHER and not (data.get("explanation") or "").strip():
-            self.add_error("explanation", _("Schrijf op waarom de ouder niet bereikbaar is."))
-        return data
-
 
 class InvitePupilForm(RenderedOnceUnbound, forms.Form):
     younger_by_choice = forms.BooleanField(

@@ -70,10 +70,14 @@ def record_unreachable(*, user, recipient: InstemmingRecipient, reason: str, att
     attempts = clean(attempts)
     if not attempts:
         raise ConsentError(_("Schrijf op welke pogingen de school heeft gedaan: wanneer en hoe."), field="attempts")
+    explanation = clean(explanation)
+    if reason == UnreachableReason.OTHER and not explanation:
+        # "anders" alone says nothing the school leader can confirm.
+        raise ConsentError(_("Schrijf op waarom de ouder niet bereikbaar is."), field="explanation")
     if Unreachability.objects.filter(recipient=fresh, withdrawn_at__isnull=True).exists():
         raise ConsentError(_("Dit is al vastgelegd."))
     item = Unreachability.objects.create(recipient=fresh, reason=reason, attempts=attempts,
-                                         explanation=clean(explanation), recorded_by=user)
+                                         explanation=explanation, recorded_by=user)
     audit(user, Action.INSTEMMING_UNREACHABLE_RECORDED, opp, item, recipient=fresh.uuid.hex, reason=reason,
           version=version.number)
     leaders = _staff(opp.school, Role.SCHOOL_LEADER).exclude(pk=user.pk)

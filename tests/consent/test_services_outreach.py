@@ -78,6 +78,18 @@ def test_rule_3_never_over_a_refusal(world):
     assert "stemt niet in" in instemming(opp).status.message
 
 
+def test_anders_as_the_reason_is_recorded_only_with_a_toelichting(world, half):
+    _opp, _request, father = half
+    services.send_reminder(user=world.ib, recipient=father)
+    with pytest.raises(services.ConsentError, match="waarom de ouder niet bereikbaar"):
+        services.record_unreachable(user=world.ib, recipient=father, reason=UnreachableReason.OTHER,
+                                    attempts=ATTEMPTS, explanation="  ")
+    assert not Unreachability.objects.exists()
+    item = services.record_unreachable(user=world.ib, recipient=father, reason=UnreachableReason.OTHER,
+                                       attempts=ATTEMPTS, explanation="Vader zit een half jaar op zee.")
+    assert item.explanation == "Vader zit een half jaar op zee."
+
+
 def test_rule_3_a_guardian_recorded_unreachable_can_still_decide_and_a_refusal_then_counts(world, half):
     opp, request, father = half
     services.confirm_unreachable(user=world.leader, unreachability=record(world, father))
