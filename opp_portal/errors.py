@@ -53,10 +53,10 @@ def focus_first_error(form: forms.BaseForm) -> forms.BaseForm:
     one such place: any other field's `autofocus` (a sign-in form's own) is taken away, and radios and checkboxes
     keep it on their first option only (each option inherits the widget's attributes). Idempotent; the form
     template calls it for every form it renders whole (templates/jinja2/opp/form.html)."""
-    first = None if getattr(form, "focus_elsewhere", False) else next(
-        (name for name in form.fields if name in form.errors), None)
-    if first is None and not getattr(form, "focus_elsewhere", False):
-        return form
+    elsewhere = getattr(form, "focus_elsewhere", False)  # another form on the page has it (`one_focus`)
+    first = None if elsewhere else next((name for name in form.fields if name in form.errors), None)
+    if first is None and not elsewhere:
+        return form  # no error: the form keeps its own autofocus (the sign-in's address field)
     for name, field in form.fields.items():
         widget = field.widget
         if name != first:

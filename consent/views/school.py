@@ -115,8 +115,6 @@ def _page(request: HttpRequest, opp: Opp, *, forms: dict | None = None, status: 
     # Every answer that shows these records (also a form shown again with its errors) records the read.
     record_plan_read(request=request, opp=opp, what="consent", action=Action.CONSENT_VIEWED)
     user = request.user
-    for shown in (forms or {}).values():
-        focus_first_error(shown)  # the form shown again with its errors: the cursor on its first
     caps = opp_access(user, opp)
     is_ib = caps.can_draft
     open_plan = opp.status != OppStatus.BEEINDIGD
