@@ -10,10 +10,11 @@ from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from .access import PageCaps, page_caps
+from .access import page_caps
 from .questions import Question
 from .rows import escaped
 
@@ -22,37 +23,28 @@ register = template.Library()
 
 @dataclass(frozen=True)
 class _Item:
-    shown: Callable[[PageCaps], bool]
+    cap: str  # the `PageCaps` field that shows the item
     url_name: str
-    label: Callable[[PageCaps], str]
+    label: str | Promise
     # What of the resolved URL marks the item as the page shown: its view name, URL name or app name.
     match: str
     value: str
+    label_not_parent: str | Promise = ""  # "Mijn gegevens" for a pupil, where a parent reads "Mijn kinderen"
 
 
 _ITEMS = (
-    _Item(lambda caps: caps.my_plans, "plans:my_plans", lambda caps: gettext("Mijn plannen"),
-          "view_name", "plans:my_plans"),
-    _Item(lambda caps: caps.overview, "plans:overview", lambda caps: gettext("Overzicht"),
-          "view_name", "plans:overview"),
-    _Item(lambda caps: caps.pupils, "schools:pupil_list", lambda caps: gettext("Leerlingen"),
-          "url_name", "pupil_list"),
-    _Item(lambda caps: caps.schools, "schools:school_list", lambda caps: gettext("Scholen"),
-          "url_name", "school_list"),
-    _Item(lambda caps: caps.standard_texts, "plans:standard_texts", lambda caps: gettext("Standaardteksten"),
-          "url_name", "standard_texts"),
-    _Item(lambda caps: caps.rod, "registration:index", lambda caps: gettext("ROD-registratie"),
-          "app_name", "registration"),
-    _Item(lambda caps: caps.calendar_in_menu, "plans:calendar", lambda caps: gettext("Agenda"),
-          "view_name", "plans:calendar"),
-    _Item(lambda caps: caps.outbox, "outbox:page", lambda caps: gettext("Uitgaande e-mail"),
-          "app_name", "outbox"),
-    # The notices ("Meldingen", with the number unread) come here: `_notices`.
-    _Item(lambda caps: caps.family, "schools:my_children",
-          lambda caps: gettext("Mijn kinderen") if caps.is_parent else gettext("Mijn gegevens"),
-          "url_name", "my_children"),
+    _Item("my_plans", "plans:my_plans", gettext_lazy("Mijn plannen"), "view_name", "plans:my_plans"),
+    _Item("overview", "plans:overview", gettext_lazy("Overzicht"), "view_name", "plans:overview"),
+    _Item("pupils", "schools:pupil_list", gettext_lazy("Leerlingen"), "url_name", "pupil_list"),
+    _Item("schools", "schools:school_list", gettext_lazy("Scholen"), "url_name", "school_list"),
+    _Item("standard_texts", "plans:standard_texts", gettext_lazy("Standaardteksten"), "url_name", "standard_texts"),
+    _Item("rod", "registration:index", gettext_lazy("ROD-registratie"), "app_name", "registration"),
+    _Item("calendar_in_menu", "plans:calendar", gettext_lazy("Agenda"), "view_name", "plans:calendar"),
+    _Item("outbox", "outbox:page", gettext_lazy("Uitgaande e-mail"), "app_name", "outbox"),
+    _Item("notices", "consent:notices", gettext_lazy("Meldingen"), "view_name", "consent:notices"),  # + badge
+    _Item("family", "schools:my_children", gettext_lazy("Mijn kinderen"), "url_name", "my_children",
+          label_not_parent=gettext_lazy("Mijn gegevens")),
 )
-_NOTICES_BEFORE = "schools:my_children"
 
 # How many of the user's notices are unread: consent keeps the notices and answers (consent/apps.py).
 UNREAD_NOTICES: Question[Callable[[Any], int]] = Question("opp_portal.unread_notices", default=lambda user: 0)
@@ -68,20 +60,17 @@ def _reversed(urlconf, prefix: str, name: str) -> str:
     return reverse(name, urlconf=urlconf)
 
 
-def _link(href: str, label: str, active: bool, badge: str = "") -> str:
+def _link(href: str, label: str | Promise, active: bool, badge: str = "") -> str:
     current = ' active" aria-current="page' if active else ""
     return f'<li class="nav-item"><a class="nav-link{current}" href="{href}">{escaped(label)}{badge}</a></li>'
 
 
-def _notices(request, caps: PageCaps) -> str:
-    if not caps.notices:
+def _unread_badge(user) -> str:
+    unread = UNREAD_NOTICES(user)
+    if not unread:
         return ""
-    match = getattr(request, "resolver_match", None)
-    unread = UNREAD_NOTICES(request.user)
-    badge = (f' <span class="badge text-bg-warning">{unread}<span class="visually-hidden"> '
-             f'{escaped(gettext("nieuw"))}</span></span>') if unread else ""
-    return _link(_url("consent:notices"), gettext("Meldingen"),
-                 match is not None and match.view_name == "consent:notices", badge)
+    return (f' <span class="badge text-bg-warning">{unread}<span class="visually-hidden"> '
+            f'{escaped(gettext("nieuw"))}</span></span>')
 
 
 @register.simple_tag(takes_context=True)
@@ -92,9 +81,10 @@ def main_menu(context) -> SafeString:
     match = getattr(request, "resolver_match", None)
     items = []
     for item in _ITEMS:
-        if item.url_name == _NOTICES_BEFORE and request is not None:
-            items.append(_notices(request, caps))
-        if item.shown(caps):
-            active = match is not None and getattr(match, item.match) == item.value
-            items.append(_link(_url(item.url_name), item.label(caps), active))
+        if not getattr(caps, item.cap):
+            continue
+        active = match is not None and getattr(match, item.match) == item.value
+        label = item.label_not_parent if item.label_not_parent and not caps.is_parent else item.label
+        badge = _unread_badge(request.user) if item.cap == "notices" and request is not None else ""
+        items.append(_link(_url(item.url_name), label, active, badge))
     return mark_safe("".join(items))  # noqa: S308 - labels escaped, URLs reversed, the count an int
