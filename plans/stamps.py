@@ -68,16 +68,19 @@ CONSENT_TABLES = {
     "consent_instemmingdecision": _VERSION_SCHOOL,
     "consent_unreachability": _RECIPIENT_SCHOOL,
 }
-# schools_user's updates: only where the name or address changed.
-_USER_UPDATE = ("SELECT o.school_id FROM plans_opp o WHERE o.created_by_id IN (SELECT n.id FROM new_rows n "
-                "JOIN old_rows p ON p.id = n.id WHERE (n.full_name, n.email) IS DISTINCT FROM (p.full_name, p.email))")
+# Where an update counts only when some columns changed: schools_user's name and address (not `last_login`).
+_ON_UPDATE = {
+    "schools_user": ("SELECT o.school_id FROM plans_opp o WHERE o.created_by_id IN (SELECT n.id FROM new_rows n "
+                     "JOIN old_rows p ON p.id = n.id "
+                     "WHERE (n.full_name, n.email) IS DISTINCT FROM (p.full_name, p.email))"),
+}
 
 
 def _triggers(table: str, schools: str) -> str:
     function = f"{table}_stamp"
-    update = (f"PERFORM plans_stamp_schools(ARRAY({_USER_UPDATE}));" if table == "schools_user" else
-              f"PERFORM plans_stamp_schools(ARRAY({schools.format(rows='new_rows')} UNION ALL "
-              f"{schools.format(rows='old_rows')}));")
+    changed = _ON_UPDATE.get(table) or (f"{schools.format(rows='new_rows')} UNION ALL "
+                                        f"{schools.format(rows='old_rows')}")
+    update = f"PERFORM plans_stamp_schools(ARRAY({changed}));"
     return f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN
