@@ -33,6 +33,13 @@ def production_like(settings):
     settings.OPP_MFA_KEYS = ["a-production-like-key-of-at-least-32-characters"]
 
 
+def ib_with_password():
+    user = staff("ib", school=SchoolFactory())
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
 def with_totp(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
@@ -96,9 +103,7 @@ def test_a_superuser_who_gives_the_code_reaches_the_admin(client, production_lik
 
 
 def test_staff_with_a_totp_authenticator_get_their_page_after_giving_the_code(client, production_like):
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+    user = ib_with_password()
     secret = with_totp(user)
     sign_in(client, user.email)
     client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
@@ -114,9 +119,7 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, production
 
 @pytest.mark.django_db(transaction=True)  # allauth announces the new authenticator when its transaction commits
 def test_setting_up_the_authenticator_app_counts_as_passing_the_second_factor(client, production_like):
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+    user = ib_with_password()
     sign_in(client, user.email)
     assert client.get(reverse("schools:pupil_list")).url == reverse("mfa_activate_totp")
     # allauth asks for the password again before an authenticator is added.
@@ -261,9 +264,7 @@ def test_a_wrong_password_is_said_in_the_portals_words_with_u_not_allauths_jou(c
 
 
 def test_the_code_page_and_a_wrong_code_say_u(client, production_like):
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+    user = ib_with_password()
     with_totp(user)
     sign_in(client, user.email)
     page = client.get(reverse("mfa_authenticate")).content.decode()
@@ -273,9 +274,7 @@ def test_the_code_page_and_a_wrong_code_say_u(client, production_like):
 
 
 def test_setting_up_the_app_says_u(client, production_like):
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+    user = ib_with_password()
     sign_in(client, user.email)
     # Setting it up asks for the password again first (allauth's reauthentication), in the portal's words too.
     again = client.get(reverse("mfa_activate_totp"), follow=True).content.decode()
@@ -286,9 +285,7 @@ def test_setting_up_the_app_says_u(client, production_like):
 
 
 def test_changing_the_password_says_every_mistake_in_dutch_with_u(client):
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+    user = ib_with_password()
     client.force_login(user)
     url = reverse("account_change_password")
     wrong = client.post(url, {"oldpassword": "fout", "password1": "Zomer-Regen-2031!", "password2": "Zomer-Regen-2031!"})
@@ -313,12 +310,11 @@ def test_too_many_requests_get_a_dutch_page(client):
 
 
 def test_the_other_account_pages_say_u_too(client, production_like):
-    for name in ("account_signup", "account_email_verification_sent"):
+    for name, said in (("account_signup", "U kunt zelf geen account aanmaken."),
+                       ("account_email_verification_sent", "U hoeft uw e-mailadres niet te bevestigen")):
         html = client.get(reverse(name), follow=True).content.decode()
-        assert not JE.search(visible_text(html)), name
-    user = staff("ib", school=SchoolFactory())
-    user.set_password(PASSWORD)
-    user.save()
+        assert said in html and not JE.search(visible_text(html)), name
+    user = ib_with_password()
     secret = with_totp(user)
     sign_in(client, user.email)
     client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
