@@ -36,12 +36,18 @@ def world():
     return ConsentWorld("bao")
 
 
-def refused(world) -> Opp:
-    """A plan a parent refused: it shows in "bezwaar" with the parent's name."""
+def asked(world):
+    """A plan sent, discussed with the parents, the pupil heard, and instemming asked: (plan, request)."""
     opp, version = world.sent()
     world.oogo(opp)
     world.hear(opp)
-    world.decide(world.ask(version), world.mother, Decision.NIET_AKKOORD, reason="Wij willen eerst praten.")
+    return opp, world.ask(version)
+
+
+def refused(world) -> Opp:
+    """A plan a parent refused: it shows in "bezwaar" with the parent's name."""
+    opp, request = asked(world)
+    world.decide(request, world.mother, Decision.NIET_AKKOORD, reason="Wij willen eerst praten.")
     return opp
 
 
@@ -128,10 +134,7 @@ def test_a_school_elsewhere_does_not_change_this_schools_number(world):
 
 
 def test_the_leader_sees_a_refusal_on_the_next_visit_and_the_visit_before_it_came_from_the_cache(client, world):
-    opp, version = world.sent()
-    world.oogo(opp)
-    world.hear(opp)
-    request = world.ask(version)
+    opp, request = asked(world)
     client.force_login(world.leader)
     with CaptureQueriesContext(connection) as computed:
         client.get(URL)
@@ -147,15 +150,12 @@ def test_the_leader_sees_a_refusal_on_the_next_visit_and_the_visit_before_it_cam
 
 
 def test_an_adopted_plan_leaves_klaar_on_the_next_visit(client, world):
-    opp, version = world.sent()
-    world.oogo(opp)
-    world.hear(opp)
-    request = world.ask(version)
+    opp, request = asked(world)
     world.decide(request, world.mother)
     world.decide(request, world.father)
     client.force_login(world.leader)
     assert opp.uuid.hex[:8] in client.get(URL).content.decode().replace("-", "")
-    Opp.objects.filter(pk=opp.pk).update(status=OppStatus.VASTGESTELD, adopted_version=version,
+    Opp.objects.filter(pk=opp.pk).update(status=OppStatus.VASTGESTELD, adopted_version=request.version,
                                          adopted_on=timezone.localdate())
     assert opp.uuid.hex[:8] not in client.get(URL).content.decode().replace("-", "")
 
